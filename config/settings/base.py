@@ -1,0 +1,218 @@
+"""Corridor settings: one env-driven base. Every variable is documented in .env.example."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from config.env import BASE_DIR, as_bool, csv, database_from_env, fail, required
+
+DEBUG = as_bool("DJANGO_DEBUG", default=False)
+
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY", when=not DEBUG, default="dev-only-insecure-key-do-not-use-in-production"
+)
+ALLOWED_HOSTS = csv("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    fail("DJANGO_ALLOWED_HOSTS", "must be set when DJANGO_DEBUG is off")
+CSRF_TRUSTED_ORIGINS = csv("DJANGO_CSRF_TRUSTED_ORIGINS")
+SITE_URL = required("SITE_URL", when=False, default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "rules.apps.AutodiscoverRulesConfig",
+    "events",
+    "ticketing",
+    "registration",
+    "tourism",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "events.middleware.OrganiserMFAMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "config" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = 60 if not DEBUG else 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = required("REDIS_URL", when=False)
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    fail("REDIS_URL", f"must look like redis://host:6379/0 (got {REDIS_URL!r})")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: Redis is the broker when configured; without it tasks run in-process, eagerly.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic jobs in config/celery.py
+
+AUTH_USER_MODEL = "registration.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "events:home"
+
+# django-allauth: email is the login; verification is mandatory; its rate limits stay on (defaults).
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Corridor] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Corridor"
+
+EMAIL_URL = required("EMAIL_URL", when=False)
+if EMAIL_URL:
+    import environ
+
+    vars().update(environ.Env.email_url_config(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = required("DEFAULT_FROM_EMAIL", when=False, default="Corridor <noreply@corridor.example>")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / "media"
+
+# Security: strict whenever DEBUG is off; `manage.py check --deploy` is clean with production variables.
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = as_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Logs: one JSON object per line in production, readable lines in development.
+LOG_FORMAT = required("LOG_FORMAT", when=False, default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    fail("LOG_FORMAT", f"must be json or text (got {LOG_FORMAT!r})")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": required("LOG_LEVEL", when=False, default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+
+def _dev_key(purpose: str, length: int = 32) -> bytes:
+    """A key derived from SECRET_KEY, only ever used when DEBUG is on (demo and tests)."""
+    return hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).digest()[:length]
+
+
+# Payments. Stripe is used when its secret key is set; STRIPE_API_BASE points at localstripe in tests.
+STRIPE_SECRET_KEY = required("STRIPE_SECRET_KEY", when=False)
+STRIPE_PUBLISHABLE_KEY = required("STRIPE_PUBLISHABLE_KEY", when=False)
+STRIPE_WEBHOOK_SECRET = required("STRIPE_WEBHOOK_SECRET", when=bool(STRIPE_SECRET_KEY) and not DEBUG)
+STRIPE_API_BASE = required("STRIPE_API_BASE", when=False)
+# The demo provider pays without money: only ever in development.
+PAYMENT_DEMO_ENABLED = as_bool("PAYMENT_DEMO_ENABLED", default=DEBUG)
+if PAYMENT_DEMO_ENABLED and not DEBUG:
+    fail("PAYMENT_DEMO_ENABLED", "cannot be on when DJANGO_DEBUG is off (the demo provider takes no money)")
+CURRENCY = "CNY"
+
+# Signed credentials (tickets, badges, stubs): "kid:base64url-ed25519-private-key", newest first.
+CREDENTIAL_SIGNING_KEYS = csv("CREDENTIAL_SIGNING_KEYS")
+if not CREDENTIAL_SIGNING_KEYS:
+    if not DEBUG:
+        fail("CREDENTIAL_SIGNING_KEYS", "must be set when DJANGO_DEBUG is off")
+    CREDENTIAL_SIGNING_KEYS = ["dev1:" + base64.urlsafe_b64encode(_dev_key("credential-signing")).decode()]
+
+# Children's document numbers: Fernet keys (newest first, rotation) and an HMAC key for look-ups.
+FIELD_ENCRYPTION_KEYS = csv("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        fail("FIELD_ENCRYPTION_KEYS", "must be set when DJANGO_DEBUG is off")
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_dev_key("field-encryption")).decode()]
+DOCUMENT_HASH_KEY = required("DOCUMENT_HASH_KEY", when=not DEBUG) or _dev_key("document-hash").hex()
+
+CORRIDOR_DEMO_ORGANISER_EMAIL = "organiser@corridor.example"

@@ -1,0 +1,1 @@
+"""Programmes, cities, venues, events and sessions: the catalogue everything else hangs from."""

@@ -1,0 +1,74 @@
+"""Choices for the events catalogue."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CityNetwork(models.TextChoices):
+    CORRIDOR = "corridor", _("Shanghai–Nanjing corridor")
+    SISTER = "sister", _("Sister network")
+
+
+class VenueKind(models.TextChoices):
+    STADIUM = "stadium", _("Stadium")
+    ARENA = "arena", _("Arena")
+    SPORTS_HALL = "sports_hall", _("Sports hall")
+    RIVER_COURSE = "river_course", _("River course")
+    SCHOOL = "school", _("School")
+    CULTURAL = "cultural", _("Cultural venue")
+    COMPANY = "company", _("Company site")
+
+
+class VenueResourceKind(models.TextChoices):
+    PISTE = "piste", _("Piste")
+    COURT = "court", _("Court")
+    LANE = "lane", _("Lane")
+    TABLE = "table", _("Table")
+    PITCH = "pitch", _("Pitch")
+    ROOM = "room", _("Room")
+    GATE = "gate", _("Gate")
+
+
+class Discipline(models.TextChoices):
+    FENCING = "fencing", _("Fencing")
+    DRAGON_BOAT = "dragon_boat", _("Dragon boat")
+    BASKETBALL = "basketball", _("Basketball")
+    FOOTBALL = "football", _("Football")
+    TABLE_TENNIS = "table_tennis", _("Table tennis")
+    CAMP = "camp", _("Camp")
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EventCategory(models.TextChoices):
+    MEN = "men", _("Men")
+    WOMEN = "women", _("Women")
+    MIXED = "mixed", _("Mixed")
+    OPEN = "open", _("Open")
+
+
+class Weapon(models.TextChoices):
+    FOIL = "foil", _("Foil")
+    EPEE = "epee", _("Épée")
+    SABRE = "sabre", _("Sabre")
+
+
+class SessionKind(models.TextChoices):
+    BOUT_BLOCK = "bout_block", _("Bout block")
+    HEAT = "heat", _("Heat")
+    MATCH = "match", _("Match")
+    CEREMONY = "ceremony", _("Ceremony")
+    CAMP_ACTIVITY = "camp_activity", _("Camp activity")
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ProgrammeRole(models.TextChoices):
+    ORGANISER = "organiser", _("Organiser")

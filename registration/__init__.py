@@ -1,0 +1,1 @@
+"""Accounts and roles, delegations and teams, athletes, entries, consent and accreditation."""

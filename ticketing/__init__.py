@@ -1,0 +1,1 @@
+"""Ticket types, quotas, orders, payments, signed credentials (QR/PDF) and gate check-in."""

@@ -1,0 +1,1 @@
+"""The ticket-stub economy: merchants, offers, stubs, redemptions and city reports."""
