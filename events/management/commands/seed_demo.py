@@ -6,8 +6,8 @@ Idempotent: every row is keyed on a natural key (slug, code, email), so running 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import time
+from pathlib import Path
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -16,21 +16,31 @@ from django.db import transaction
 APP_ORDER = ["events", "ticketing", "registration", "tourism"]
 
 
+def demo_modules() -> list[str]:
+    """`<app>/demo.py` then `<app>/demo_*.py` (alphabetical), app by app up the chain."""
+    names = []
+    for label in APP_ORDER:
+        if not apps.is_installed(label):
+            continue
+        folder = Path(apps.get_app_config(label).path)
+        if (folder / "demo.py").is_file():
+            names.append(f"{label}.demo")
+        names.extend(f"{label}.{path.stem}" for path in sorted(folder.glob("demo_*.py")))
+    return names
+
+
 class Command(BaseCommand):
     help = "Load (or refresh) the demo season: cities, venues, events, sessions and each app's demo data."
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        for label in APP_ORDER:
-            if not apps.is_installed(label) or importlib.util.find_spec(f"{label}.demo") is None:
-                continue
-            module = importlib.import_module(f"{label}.demo")
+        modules = [importlib.import_module(name) for name in demo_modules()]
+        for module in modules:
             with transaction.atomic():
                 summary = module.seed()
-            self.stdout.write(f"  {label}: {summary}")
-        for label in APP_ORDER:
-            if importlib.util.find_spec(f"{label}.demo") is not None:
-                announce = getattr(importlib.import_module(f"{label}.demo"), "announce", None)
-                if announce:
-                    self.stdout.write(announce())
+            self.stdout.write(f"  {module.__name__}: {summary}")
+        for module in modules:
+            announce = getattr(module, "announce", None)
+            if announce:
+                self.stdout.write(announce())
         self.stdout.write(self.style.SUCCESS(f"Demo season ready in {time.monotonic() - started:.1f}s."))

@@ -1,0 +1,3 @@
+"""Ticket types, quotas, carts, orders, payments and tickets."""
+
+__all__: list[str] = []
