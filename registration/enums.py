@@ -1,0 +1,71 @@
+"""Choices for delegations, athletes, entries and eligibility rules."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DelegationKind(models.TextChoices):
+    CITY = "city", _("City delegation")
+    CLUB = "club", _("Club")
+    SCHOOL = "school", _("School")
+
+
+class MembershipRole(models.TextChoices):
+    MANAGER = "manager", _("Team manager")
+    COACH = "coach", _("Coach")
+    CHAPERONE = "chaperone", _("Chaperone")
+
+
+class AthleteSex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class DocumentType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    HKMO_TW_PERMIT = "hkmo_tw_permit", _("Residence permit for Hong Kong, Macao and Taiwan residents")
+    FOREIGN_PERMANENT_RESIDENCE = (
+        "foreign_permanent_residence",
+        _("Foreign permanent resident ID card"),
+    )
+    PASSPORT = "passport", _("Passport")
+    TRAVEL_PERMIT = "travel_permit", _("Travel permit (Mainland travel permit or similar)")
+    DEMO = "demo", _("Demo (synthetic, never real)")
+
+
+class GuardianRelationship(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+    OTHER = "other", _("Other")
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    LOCKED = "locked", _("Locked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+
+
+class AgeRuleKind(models.TextChoices):
+    NONE = "none", _("No age rule")
+    BIRTH_YEAR_WINDOW = "birth_year_window", _("Birth-year window")
+    AGE_ON_DATE = "age_on_date", _("Age on a date")
+    SEASON_CUTOFF = "season_cutoff", _("Age at the season cut-off")
+
+
+class SexAllowed(models.TextChoices):
+    FROM_CATEGORY = "category", _("From the event's category")
+    MALE = "male", _("Male only")
+    FEMALE = "female", _("Female only")
+    ANY = "any", _("Anyone")
+
+
+class RevealPurpose(models.TextChoices):
+    VERIFICATION = "verification", _("Verify the document")
+    INSURANCE = "insurance", _("Accident insurance roster")
+    SAFEGUARDING = "safeguarding", _("Safeguarding or emergency")
+    OTHER = "other", _("Other (explain in the reason)")
