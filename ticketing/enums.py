@@ -17,3 +17,50 @@ class CredentialState(models.TextChoices):
     UNPAID = "unpaid", _("Not paid")
     REVOKED = "revoked", _("Revoked")
     REFUNDED = "refunded", _("Refunded")
+
+
+class TicketKind(models.TextChoices):
+    ADULT = "adult", _("Adult")
+    CHILD = "child", _("Child")
+    STUDENT = "student", _("Student")
+    GROUP = "group", _("Group")
+    FREE = "free", _("Free")
+
+
+class TicketState(models.TextChoices):
+    """A ticket counts against its quota while reserved (order unpaid) or valid (order paid)."""
+
+    RESERVED = "reserved", _("Awaiting payment")
+    VALID = "valid", _("Valid")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OrderState(models.TextChoices):
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+
+class OrderLineKind(models.TextChoices):
+    TICKET = "ticket", _("Tickets")
+    FEE = "fee", _("Fee")
+
+
+class PaymentState(models.TextChoices):
+    CREATED = "created", _("Started")
+    PROCESSING = "processing", _("Processing")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BallotApplicationState(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    WAITING = "waiting", _("Drawn: on the waiting list")
+    OFFERED = "offered", _("Won: awaiting payment")
+    PAID = "paid", _("Won and paid")
+    LAPSED = "lapsed", _("Won but not paid in time")

@@ -7,3 +7,39 @@ class TicketingError(Exception):
 
 class CredentialError(TicketingError):
     """A credential could not be issued or changed."""
+
+
+class SalesError(TicketingError):
+    """A cart, order or ballot request was refused; the message says why."""
+
+
+class SoldOutError(SalesError):
+    """Not enough places left for the request."""
+
+
+class SaleClosedError(SalesError):
+    """Outside the ticket type's sale window, or the session is cancelled or sells by ballot."""
+
+
+class OrderLimitError(SalesError):
+    """Below the minimum or above the maximum per order, or over the real-name limit."""
+
+
+class OrderStateError(SalesError):
+    """The order is not in a state that allows this transition."""
+
+
+class PaymentError(TicketingError):
+    """A payment could not be started, confirmed or refunded."""
+
+
+class ProviderUnavailableError(PaymentError):
+    """The payment provider is not configured or not allowed here."""
+
+
+class WebhookError(PaymentError):
+    """A webhook delivery was refused (bad signature or malformed)."""
+
+
+class BallotError(SalesError):
+    """A ballot application or draw was refused."""
