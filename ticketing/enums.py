@@ -64,3 +64,30 @@ class BallotApplicationState(models.TextChoices):
     OFFERED = "offered", _("Won: awaiting payment")
     PAID = "paid", _("Won and paid")
     LAPSED = "lapsed", _("Won but not paid in time")
+
+
+class ScanDirection(models.TextChoices):
+    ENTRY = "entry", _("Entry")
+    EXIT = "exit", _("Exit")
+
+
+class ScanResult(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted")
+    REFUSED = "refused", _("Refused")
+
+
+class ScanReason(models.TextChoices):
+    """Why a scan was refused (empty for an admission). The gate shows the label to staff."""
+
+    FORGED = "forged", _("Forged or damaged code")
+    UNKNOWN = "unknown", _("Unknown credential")
+    WRONG_EVENT = "wrong_event", _("Wrong event")
+    WRONG_SESSION = "wrong_session", _("Wrong session")
+    NOT_VALID_YET = "not_valid_yet", _("Not valid yet")
+    EXPIRED = "expired", _("No longer valid")
+    WRONG_GATE = "wrong_gate", _("Wrong gate")
+    NOT_PAID = "not_paid", _("Not paid")
+    REFUNDED = "refunded", _("Refunded")
+    REVOKED = "revoked", _("Revoked")
+    ALREADY_USED = "already_used", _("Already used")
+    NOT_INSIDE = "not_inside", _("Not checked in")

@@ -43,3 +43,19 @@ class WebhookError(PaymentError):
 
 class BallotError(SalesError):
     """A ballot application or draw was refused."""
+
+
+class CredentialCodeError(CredentialError):
+    """A scanned code is not a credential this site signed."""
+
+
+class InvalidCode(CredentialCodeError):
+    """Not a code in the canonical encoding (damaged, altered, or not ours at all)."""
+
+
+class ForgedCode(CredentialCodeError):
+    """Well-formed, but the signature does not verify under any of our keys."""
+
+
+class CheckInError(TicketingError):
+    """A gate action (annulment, device set-up, offline upload) was refused."""

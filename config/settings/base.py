@@ -207,6 +207,9 @@ if not CREDENTIAL_SIGNING_KEYS:
         fail("CREDENTIAL_SIGNING_KEYS", "must be set when DJANGO_DEBUG is off")
     CREDENTIAL_SIGNING_KEYS = ["dev1:" + base64.urlsafe_b64encode(_dev_key("credential-signing")).decode()]
 
+# Gate check-in: how long a gate may annul its own scan (a wrong person or direction), in seconds.
+GATE_ANNUL_WINDOW_SECONDS = int(required("GATE_ANNUL_WINDOW_SECONDS", when=False, default="120"))
+
 # Children's document numbers: Fernet keys (newest first, rotation) and an HMAC key for look-ups.
 FIELD_ENCRYPTION_KEYS = csv("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS:

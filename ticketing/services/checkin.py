@@ -1,0 +1,534 @@
+"""Gate check-in: scanning (online and uploaded offline), annulment, gate devices and gate staff.
+
+Locking rule: every scan of a credential locks that Credential row (select_for_update) before it reads
+or writes the credential's CheckInState, so two gates scanning one ticket at the same instant are
+serialised and exactly one is admitted. The partial unique constraint `scan_single_entry_once` is the
+second net for single-entry credentials. `LOCK_CREDENTIAL_ROWS` exists only for the control test that
+shows the race happening without the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.enums import VenueResourceKind
+from events.models import Event, Session, VenueResource
+from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
+from ticketing.errors import CheckInError, CredentialCodeError
+from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
+from ticketing.services.signing import DecodedCredential, code_hash, credential_decode
+
+LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
+MAX_UPLOAD_SCANS = 1000
+_STATE_REASONS = {
+    CredentialState.UNPAID: ScanReason.NOT_PAID,
+    CredentialState.REFUNDED: ScanReason.REFUNDED,
+    CredentialState.REVOKED: ScanReason.REVOKED,
+}
+_PRESENCE_REASONS = (ScanReason.ALREADY_USED, ScanReason.NOT_INSIDE)
+
+
+@dataclass
+class ScanOutcome:
+    """What the gate shows: admitted or refused, why, and what it knows about the credential."""
+
+    scan: Scan
+    credential: Credential | None
+    earlier_gate: str = ""
+    earlier_at: dt.datetime | None = None
+    duplicate: bool = False
+    overturned: list[Scan] = field(default_factory=list)  # earlier verdicts this upload reversed
+
+    @property
+    def admitted(self) -> bool:
+        return self.scan.result == ScanResult.ADMITTED
+
+    @property
+    def reason(self) -> str:
+        return self.scan.reason
+
+    @property
+    def message(self) -> str:
+        scan = self.scan
+        if scan.result == ScanResult.ADMITTED:
+            if scan.direction == ScanDirection.EXIT:
+                return _("Exit recorded.")
+            return _("Welcome in.")
+        if scan.reason == ScanReason.ALREADY_USED and self.earlier_at:
+            return _("Already used: entered at %(gate)s at %(time)s.") % {
+                "gate": self.earlier_gate,
+                "time": _local_time(self.earlier_at),
+            }
+        return str(ScanReason(scan.reason).label)
+
+    def as_dict(self) -> dict:
+        credential = self.credential
+        return {
+            "result": self.scan.result,
+            "reason": self.scan.reason,
+            "message": self.message,
+            "direction": self.scan.direction,
+            "nonce": self.scan.nonce,
+            "scanned_at": self.scan.scanned_at.isoformat(),
+            "duplicate": self.duplicate,
+            "earlier_gate": self.earlier_gate,
+            "earlier_at": self.earlier_at.isoformat() if self.earlier_at else None,
+            "credential": None
+            if credential is None
+            else {
+                "public_id": str(credential.public_id),
+                "kind": credential.kind,
+                "kind_label": str(credential.get_kind_display()),
+                "holder": credential.holder_label,
+                "allows_reentry": credential.allows_reentry,
+            },
+        }
+
+
+@dataclass
+class OfflineScan:
+    """One scan a device made without network, as uploaded."""
+
+    nonce: str
+    code: str
+    gate_code: str
+    direction: str
+    scanned_at: dt.datetime
+    device_result: str = ""
+
+
+@dataclass
+class UploadSummary:
+    stored: int = 0
+    duplicates: int = 0
+    conflicts: list[Scan] = field(default_factory=list)
+    outcomes: list[ScanOutcome] = field(default_factory=list)
+
+
+def _local_time(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _gate_name(event: Event, gate_code: str) -> str:
+    gate = (
+        VenueResource.objects.filter(kind=VenueResourceKind.GATE, code=gate_code)
+        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+        .first()
+    )
+    return gate.name if gate else gate_code
+
+
+def event_gates(event: Event) -> list[VenueResource]:
+    """The gates of the event's main venue and of every venue its sessions use."""
+    return list(
+        VenueResource.objects.filter(kind=VenueResourceKind.GATE)
+        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+        .select_related("venue")
+        .distinct()
+        .order_by("venue__slug", "code")
+    )
+
+
+def _static_refusal(
+    credential: Credential, *, event: Event, session: Session | None, gate_code: str, at: dt.datetime
+) -> str:
+    """Every check that does not depend on presence, in the order the gate explains them."""
+    if credential.event_id != event.pk:
+        return ScanReason.WRONG_EVENT
+    if session is not None and credential.session_id not in (None, session.pk):
+        return ScanReason.WRONG_SESSION
+    if credential.state != CredentialState.ACTIVE:
+        # An offline scan made before a refund or revocation was valid when it happened.
+        changed = credential.state_changed_at
+        if changed is None or changed <= at:
+            return _STATE_REASONS[credential.state]
+    if at < credential.valid_from:
+        return ScanReason.NOT_VALID_YET
+    if at >= credential.valid_until:
+        return ScanReason.EXPIRED
+    if credential.zones and gate_code not in credential.zones:
+        return ScanReason.WRONG_GATE
+    return ""
+
+
+def _signed_mismatch(decoded: DecodedCredential, credential: Credential) -> str:
+    """A code signed for another scope than the row now has (e.g. the ticket was moved)."""
+    if decoded.session_id is not None and decoded.session_id != credential.session_id:
+        return ScanReason.WRONG_SESSION
+    if decoded.event_id is not None and decoded.event_id != credential.event_id:
+        return ScanReason.WRONG_EVENT
+    return ""
+
+
+def _lock(public_id) -> Credential | None:
+    queryset = Credential.objects.all()
+    if LOCK_CREDENTIAL_ROWS:
+        queryset = queryset.select_for_update()
+    return queryset.filter(public_id=public_id).first()
+
+
+def _presence(credential: Credential) -> CheckInState | None:
+    return CheckInState.objects.filter(credential=credential).select_related("last_entry").first()
+
+
+def _save_presence(credential: Credential, *, inside: bool, entries: int, last_entry: Scan | None) -> None:
+    CheckInState.objects.bulk_create(
+        [
+            CheckInState(
+                credential=credential,
+                event_id=credential.event_id,
+                inside=inside,
+                entries=entries,
+                last_entry=last_entry,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["credential"],
+        update_fields=["inside", "entries", "last_entry", "updated_at"],
+    )
+
+
+def _existing(nonce: str) -> ScanOutcome | None:
+    scan = Scan.objects.filter(nonce=nonce).select_related("credential").first()
+    if scan is None:
+        return None
+    return _outcome(scan, duplicate=True)
+
+
+def _outcome(scan: Scan, *, duplicate: bool = False) -> ScanOutcome:
+    outcome = ScanOutcome(scan=scan, credential=scan.credential, duplicate=duplicate)
+    if scan.reason == ScanReason.ALREADY_USED and scan.credential_id:
+        state = _presence(scan.credential)
+        if state and state.last_entry:
+            outcome.earlier_gate = _gate_name(scan.event, state.last_entry.gate_code)
+            outcome.earlier_at = state.last_entry.scanned_at
+    return outcome
+
+
+def _check_context(*, event, device, gate_code, direction) -> Event:
+    if device is not None:
+        if device.is_revoked:
+            raise CheckInError(_("This device has been revoked."))
+        if not device.allows_gate(gate_code):
+            raise CheckInError(_("This device may not scan at that gate."))
+        event = device.event
+    if event is None:
+        raise CheckInError(_("Choose the event this gate admits to."))
+    if direction not in ScanDirection.values:
+        raise CheckInError(_("Direction must be entry or exit."))
+    if not gate_code:
+        raise CheckInError(_("Choose a gate."))
+    return event
+
+
+def _store(**fields) -> Scan:
+    with transaction.atomic():
+        return Scan.objects.create(**fields)
+
+
+def credential_scan(
+    *,
+    code: str,
+    gate_code: str,
+    direction: str,
+    nonce: str,
+    event: Event | None = None,
+    session: Session | None = None,
+    device: GateDevice | None = None,
+    user=None,
+) -> ScanOutcome:
+    """Scan a code at a gate, now, and store the scan whatever the answer.
+
+    `event` is the device's event when a device scans. Re-sending a nonce returns the stored answer and
+    changes nothing. Locks the credential row (see the module docstring).
+    """
+    event = _check_context(event=event, device=device, gate_code=gate_code, direction=direction)
+    if existing := _existing(nonce):
+        return existing
+    common = {
+        "event": event,
+        "code_hash": code_hash(code),
+        "direction": direction,
+        "gate_code": gate_code,
+        "device": device,
+        "user": user,
+        "nonce": nonce,
+    }
+    try:
+        decoded = credential_decode(code)
+    except CredentialCodeError:
+        return _store_refusal(common, None, ScanReason.FORGED)
+    with transaction.atomic():
+        credential = _lock(decoded.public_id)
+        if credential is None:
+            return _store_refusal(common, None, ScanReason.UNKNOWN)
+        now = timezone.now()
+        reason = _signed_mismatch(decoded, credential) or _static_refusal(
+            credential, event=event, session=session, gate_code=gate_code, at=now
+        )
+        if reason:
+            return _store_refusal(common, credential, reason)
+        return _scan_presence(common, credential, direction=direction, now=now)
+
+
+def _store_refusal(common: dict, credential: Credential | None, reason: str) -> ScanOutcome:
+    fields = {"scanned_at": timezone.now(), **common}
+    try:
+        scan = _store(
+            **fields,
+            credential=credential,
+            result=ScanResult.REFUSED,
+            reason=reason,
+            single_entry=not credential.allows_reentry if credential else True,
+        )
+    except IntegrityError:
+        return _existing(common["nonce"])
+    return ScanOutcome(scan=scan, credential=credential)
+
+
+def _scan_presence(common: dict, credential: Credential, *, direction: str, now: dt.datetime) -> ScanOutcome:
+    state = _presence(credential)
+    inside = bool(state and state.inside)
+    entries = state.entries if state else 0
+    last_entry = state.last_entry if state else None
+    if direction == ScanDirection.ENTRY:
+        ok = not inside and (entries == 0 or credential.allows_reentry)
+        reason = "" if ok else ScanReason.ALREADY_USED
+    else:
+        ok = inside
+        reason = "" if ok else ScanReason.NOT_INSIDE
+    fields = {
+        **common,
+        "credential": credential,
+        "scanned_at": now,
+        "single_entry": not credential.allows_reentry,
+    }
+    try:
+        scan = _store(**fields, result=ScanResult.ADMITTED if ok else ScanResult.REFUSED, reason=reason)
+    except IntegrityError:
+        if existing := _existing(common["nonce"]):
+            return existing
+        # Another admission won the single-entry constraint: only reachable without the row lock.
+        scan = _store(**fields, result=ScanResult.REFUSED, reason=ScanReason.ALREADY_USED)
+        return _outcome(scan)
+    if ok and direction == ScanDirection.ENTRY:
+        _save_presence(credential, inside=True, entries=entries + 1, last_entry=scan)
+    elif ok:
+        _save_presence(credential, inside=False, entries=entries, last_entry=last_entry)
+    outcome = ScanOutcome(scan=scan, credential=credential)
+    if reason == ScanReason.ALREADY_USED and last_entry is not None:
+        outcome.earlier_gate = _gate_name(common["event"], last_entry.gate_code)
+        outcome.earlier_at = last_entry.scanned_at
+    return outcome
+
+
+def _replay(credential: Credential, *, rewrite: bool, fresh: Scan | None = None) -> list[Scan]:
+    """Recompute presence from the credential's scans in (scanned_at, arrival) order: first scan wins.
+
+    With `rewrite`, stored verdicts that change are corrected and flagged as conflicts for organisers;
+    `fresh` (the scan just uploaded) is flagged only when it loses while its device had admitted it.
+    """
+    scans = list(
+        credential.scans.filter(annulled_at__isnull=True)
+        .filter(Q(result=ScanResult.ADMITTED) | Q(reason__in=_PRESENCE_REASONS))
+        .order_by("scanned_at", "pk")
+    )
+    inside, entries, last_entry = False, 0, None
+    demoted, promoted = [], []
+    for scan in scans:
+        if scan.direction == ScanDirection.ENTRY:
+            ok = not inside and (entries == 0 or credential.allows_reentry)
+            reason = "" if ok else ScanReason.ALREADY_USED
+            if ok:
+                inside, entries, last_entry = True, entries + 1, scan
+        else:
+            ok = inside
+            reason = "" if ok else ScanReason.NOT_INSIDE
+            if ok:
+                inside = False
+        result = ScanResult.ADMITTED if ok else ScanResult.REFUSED
+        if not rewrite:
+            continue
+        if fresh is not None and scan.pk == fresh.pk:
+            # The new upload: a conflict only if it lost while its device let the person in.
+            scan.conflict = not ok and scan.device_result != ScanResult.REFUSED
+        elif (scan.result, scan.reason) != (result, reason):
+            scan.conflict = True  # an earlier stored verdict overturned by an earlier offline scan
+        else:
+            continue
+        scan.result, scan.reason = result, reason
+        (promoted if ok else demoted).append(scan)
+    # Demote first so the single-entry constraint never sees two live admissions.
+    for scan in demoted + promoted:
+        scan.save(update_fields=["result", "reason", "conflict"])
+    _save_presence(credential, inside=inside, entries=entries, last_entry=last_entry)
+    return [scan for scan in demoted + promoted if scan.conflict and (fresh is None or scan.pk != fresh.pk)]
+
+
+def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadSummary:
+    """Store scans a device made offline, first-scan-wins by device time then arrival order.
+
+    Each scan is judged as of its device time (clamped to now); re-uploaded nonces change nothing.
+    Losers are stored with `conflict` set and listed for organisers. Locks each credential row in turn.
+    """
+    if device.is_revoked:
+        raise CheckInError(_("This device has been revoked."))
+    if len(scans) > MAX_UPLOAD_SCANS:
+        raise CheckInError(_("Upload at most %(count)d scans at a time.") % {"count": MAX_UPLOAD_SCANS})
+    summary = UploadSummary()
+    now = timezone.now()
+    ordered = sorted(enumerate(scans), key=lambda pair: (pair[1].scanned_at, pair[0]))
+    for _index, item in ordered:
+        if Scan.objects.filter(nonce=item.nonce).exists():
+            summary.duplicates += 1
+            continue
+        event = _check_context(event=None, device=device, gate_code=item.gate_code, direction=item.direction)
+        outcome = _upload_one(device=device, event=event, item=item, at=min(item.scanned_at, now))
+        if outcome.duplicate:
+            summary.duplicates += 1
+            continue
+        summary.stored += 1
+        summary.outcomes.append(outcome)
+        if outcome.scan.conflict:
+            summary.conflicts.append(outcome.scan)
+        summary.conflicts.extend(outcome.overturned)
+    return summary
+
+
+def _upload_one(*, device: GateDevice, event: Event, item: OfflineScan, at: dt.datetime) -> ScanOutcome:
+    common = {
+        "event": event,
+        "code_hash": code_hash(item.code),
+        "direction": item.direction,
+        "gate_code": item.gate_code,
+        "device": device,
+        "nonce": item.nonce,
+        "scanned_at": at,
+        "offline": True,
+        "device_result": item.device_result if item.device_result in ScanResult.values else "",
+    }
+    try:
+        decoded = credential_decode(item.code)
+    except CredentialCodeError:
+        return _store_refusal(common, None, ScanReason.FORGED)
+    with transaction.atomic():
+        credential = _lock(decoded.public_id)
+        if credential is None:
+            return _store_refusal(common, None, ScanReason.UNKNOWN)
+        reason = _signed_mismatch(decoded, credential) or _static_refusal(
+            credential, event=event, session=None, gate_code=item.gate_code, at=at
+        )
+        if reason:
+            return _store_refusal(common, credential, reason)
+        # Stored as a presence refusal first, then the replay decides who won.
+        try:
+            scan = _store(
+                **common,
+                credential=credential,
+                result=ScanResult.REFUSED,
+                reason=ScanReason.ALREADY_USED,
+                single_entry=not credential.allows_reentry,
+            )
+        except IntegrityError:
+            return _existing(item.nonce)
+        overturned = _replay(credential, rewrite=True, fresh=scan)
+        scan.refresh_from_db()
+        outcome = _outcome(scan)
+        outcome.overturned = overturned
+        return outcome
+
+
+def scan_annul(*, nonce: str, device: GateDevice | None = None, user=None) -> Scan:
+    """Undo a scan this gate made a moment ago (wrong person, wrong direction).
+
+    Only the device or person who scanned may annul, within GATE_ANNUL_WINDOW_SECONDS. Locks the
+    credential row and recomputes its presence.
+    """
+    window = dt.timedelta(seconds=settings.GATE_ANNUL_WINDOW_SECONDS)
+    with transaction.atomic():
+        scan = Scan.objects.select_for_update().filter(nonce=nonce).first()
+        mine = scan is not None and (
+            (device is not None and scan.device_id == device.pk)
+            or (device is None and user is not None and scan.user_id == user.pk)
+        )
+        if not mine:
+            raise CheckInError(_("No scan of yours with that reference."))
+        if scan.annulled_at is not None:
+            return scan
+        if timezone.now() - scan.received_at > window:
+            raise CheckInError(_("Too late to annul this scan; ask an organiser."))
+        if scan.credential_id:
+            credential = _lock(scan.credential.public_id)
+        scan.annulled_at = timezone.now()
+        scan.save(update_fields=["annulled_at"])
+        if scan.credential_id:
+            _replay(credential, rewrite=False)
+    return scan
+
+
+def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
+    """A new device and its bearer token (shown once; only its SHA-256 is stored)."""
+    token = secrets.token_urlsafe(32)
+    return gate_device_create_with_token(name=name, event=event, gates=gates, token=token), token
+
+
+def gate_device_create_with_token(
+    *, name: str, event: Event, gates: Iterable[str] = (), token: str
+) -> GateDevice:
+    """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY)."""
+    with transaction.atomic():
+        device, _created = GateDevice.objects.update_or_create(
+            token_hash=token_digest(token),
+            defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
+        )
+    return device
+
+
+def gate_device_revoke(*, device: GateDevice) -> GateDevice:
+    with transaction.atomic():
+        GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    device.refresh_from_db()
+    return device
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def gate_device_authenticate(token: str) -> GateDevice | None:
+    """The live device holding this bearer token, with last_seen refreshed at most once a minute."""
+    if not token or len(token) > 200:
+        return None
+    device = (
+        GateDevice.objects.select_related("event", "event__venue")
+        .filter(token_hash=token_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if device is None:
+        return None
+    now = timezone.now()
+    if device.last_seen is None or now - device.last_seen > dt.timedelta(minutes=1):
+        GateDevice.objects.filter(pk=device.pk).update(last_seen=now)
+        device.last_seen = now
+    return device
+
+
+def gate_staff_assign(*, user, event: Event | None = None, venue=None) -> GateStaffAssignment:
+    if (event is None) == (venue is None):
+        raise CheckInError(_("Assign gate staff to an event or to a venue, not both."))
+    with transaction.atomic():
+        assignment, _created = GateStaffAssignment.objects.get_or_create(user=user, event=event, venue=venue)
+    return assignment
