@@ -216,6 +216,8 @@ class Athlete(models.Model):
     document_number_encrypted = models.TextField(editable=False)
     document_hash = models.CharField(max_length=64, editable=False, db_index=True)
     document_last4 = models.CharField(max_length=4, editable=False)
+    # Precomputed `310101********002X` so lists never decrypt anything.
+    document_masked = models.CharField(_("document (masked)"), max_length=24, editable=False, default="")
     photo = models.ImageField(_("photo"), upload_to="athletes/photos/%Y/", blank=True)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=80)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=30)

@@ -1,0 +1,444 @@
+"""Bulk import of athletes from CSV or Excel: read, validate every row, preview, then commit.
+
+Nothing touches the disk: the upload is read from memory, and between preview and confirm the
+valid rows wait in the cache (memory or Redis) as one MultiFernet-encrypted JSON payload under a
+random key kept in the manager's session, for 30 minutes. Only the masked number is ever rendered.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
+from registration.enums import AthleteSex, DocumentType, GuardianRelationship
+from registration.errors import ImportFileError
+from registration.models import Athlete, Delegation, Guardian
+from registration.services import AthleteData, GuardianData, document_fields
+
+MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+STAGE_SECONDS = 30 * 60
+
+# (form field, Chinese header, English header, required column)
+COLUMNS: list[tuple[str, str, str, bool]] = [
+    ("family_name_zh", "姓", "Family name (Chinese)", False),
+    ("given_name_zh", "名", "Given name (Chinese)", False),
+    ("name_latin", "拼音或外文姓名", "Name in Latin letters", True),
+    ("sex", "性别", "Sex", True),
+    ("birth_date", "出生日期", "Birth date (YYYY-MM-DD)", True),
+    ("document_type", "证件类型", "Document type", True),
+    ("document_number", "证件号码", "Document number", True),
+    ("emergency_contact_name", "紧急联系人", "Emergency contact", True),
+    ("emergency_contact_phone", "紧急联系人电话", "Emergency contact phone", True),
+    ("guardian_name", "监护人姓名", "Guardian's name", False),
+    ("guardian_relationship", "与运动员关系", "Guardian's relationship", False),
+    ("guardian_phone", "监护人电话", "Guardian's phone", False),
+    ("guardian_email", "监护人邮箱", "Guardian's email", False),
+]
+COLUMN_LABELS = {
+    "family_name_zh": gettext_lazy("Family name (Chinese)"),
+    "given_name_zh": gettext_lazy("Given name (Chinese)"),
+    "name_latin": gettext_lazy("Name in Latin letters"),
+    "sex": gettext_lazy("Sex"),
+    "birth_date": gettext_lazy("Birth date"),
+    "document_type": gettext_lazy("Document type"),
+    "document_number": gettext_lazy("Document number"),
+    "emergency_contact_name": gettext_lazy("Emergency contact"),
+    "emergency_contact_phone": gettext_lazy("Emergency contact phone"),
+    "guardian_name": gettext_lazy("Guardian's name"),
+    "guardian_relationship": gettext_lazy("Guardian's relationship"),
+    "guardian_phone": gettext_lazy("Guardian's phone"),
+    "guardian_email": gettext_lazy("Guardian's email"),
+    "__all__": gettext_lazy("Row"),
+}
+
+
+def header_text(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
+def _synonyms(choices) -> dict[str, str]:
+    """Accept the code, the English label and the Chinese label of each choice (case-insensitive)."""
+    from django.utils import translation
+
+    table = {}
+    for value, label in choices.choices:
+        table[value.lower()] = value
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                table[str(label).lower()] = value
+    return table
+
+
+_EXTRA_SEX = {"m": AthleteSex.MALE, "f": AthleteSex.FEMALE, "男": AthleteSex.MALE, "女": AthleteSex.FEMALE}
+_EXTRA_RELATIONSHIP = {"母": "mother", "父": "father", "监护人": "legal_guardian"}
+_EXTRA_DOCUMENT = {
+    "身份证": DocumentType.RESIDENT_ID,
+    "居民身份证": DocumentType.RESIDENT_ID,
+    "护照": DocumentType.PASSPORT,
+    "港澳台居民居住证": DocumentType.HKMO_TW_PERMIT,
+    "居住证": DocumentType.HKMO_TW_PERMIT,
+    "永居证": DocumentType.FOREIGN_PERMANENT_RESIDENCE,
+    "外国人永久居留身份证": DocumentType.FOREIGN_PERMANENT_RESIDENCE,
+}
+
+
+@dataclass
+class RowError:
+    column: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    number: int  # spreadsheet row number (the header is row 1)
+    name: str = ""
+    masked: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    data: AthleteData | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+
+    @property
+    def valid_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def invalid_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.invalid_rows
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    """UTF-8 with a BOM so Excel opens the Chinese headers correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([header_text(zh, en) for _key, zh, en, _req in COLUMNS])
+    writer.writerow(_example_row())
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _example_row() -> list[str]:
+    return [
+        "张",
+        "伟",
+        "ZHANG Wei",
+        "male",
+        "2014-05-01",
+        "demo",
+        "DEMO000001",
+        "张敏",
+        "13800000000",
+        "张敏",
+        "mother",
+        "13800000000",
+        "",
+    ]
+
+
+def template_xlsx() -> bytes:
+    """The same columns; the document column is formatted as text so Excel keeps all 18 digits."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "athletes"
+    sheet.append([header_text(zh, en) for _key, zh, en, _req in COLUMNS])
+    sheet.append(_example_row())
+    for index, (key, *_rest) in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = 22
+        if key in ("document_number", "birth_date", "emergency_contact_phone", "guardian_phone"):
+            for row in range(1, MAX_ROWS + 2):
+                sheet.cell(row=row, column=index).number_format = "@"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _header_index(headers: list[str]) -> dict[str, int]:
+    wanted = {}
+    for key, zh, en, _req in COLUMNS:
+        for candidate in (key, zh, en, header_text(zh, en)):
+            wanted[candidate.strip().lower()] = key
+    index = {}
+    for position, header in enumerate(headers):
+        key = wanted.get((header or "").strip().lstrip("\ufeff").lower())
+        if key and key not in index:
+            index[key] = position
+    missing = [header_text(zh, en) for key, zh, en, req in COLUMNS if req and key not in index]
+    if missing:
+        raise ImportFileError(
+            _("The file is missing these columns: %(columns)s. Start from the template.")
+            % {"columns": ", ".join(missing)}
+        )
+    return index
+
+
+def _cell_text(value) -> tuple[str, bool]:
+    """Text of a cell, and whether Excel stored it as a number."""
+    if value is None:
+        return "", False
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), False
+    if isinstance(value, dt.date):
+        return value.isoformat(), False
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else str(value)), True
+    return str(value).strip(), False
+
+
+def read_rows(uploaded) -> list[tuple[int, dict[str, str], set[str]]]:
+    """(row number, {field: text}, fields Excel stored as numbers) for each non-empty row."""
+    name = (getattr(uploaded, "name", "") or "").lower()
+    if getattr(uploaded, "size", 0) and uploaded.size > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB."))
+    content = uploaded.read()
+    if name.endswith(".xlsx"):
+        table = _xlsx_table(content)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        table = _csv_table(content)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    index = _header_index([_cell_text(cell)[0] for cell in table[0]])
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        texts = [_cell_text(cell) for cell in cells]
+        if not any(text for text, _numeric in texts):
+            continue
+        values, numeric = {}, set()
+        for key, position in index.items():
+            text, is_number = texts[position] if position < len(texts) else ("", False)
+            values[key] = text
+            if is_number:
+                numeric.add(key)
+        rows.append((number, values, numeric))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+    return rows
+
+
+def _csv_table(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The CSV file is not UTF-8 or GB18030 text."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _xlsx_table(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(_("The Excel file cannot be read; save it again as .xlsx.")) from error
+    sheet = workbook.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return table
+
+
+# --- validating --------------------------------------------------------------------------------
+
+
+def _map_choice(value: str, table: dict[str, str]) -> str:
+    return table.get(value.strip().lower(), value.strip())
+
+
+def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
+    """Validate every row with the athlete form's rules, plus duplicates in the file and roster."""
+    from registration.forms import AthleteForm
+
+    sexes = {**_synonyms(AthleteSex), **_EXTRA_SEX}
+    documents = {**_synonyms(DocumentType), **_EXTRA_DOCUMENT}
+    relationships = {**_synonyms(GuardianRelationship), **_EXTRA_RELATIONSHIP}
+    on_roster = set(Athlete.objects.filter(delegation=delegation).values_list("document_hash", flat=True))
+    seen: dict[str, int] = {}
+    result = []
+    for number, values, numeric in rows:
+        values = dict(values)
+        values["sex"] = _map_choice(values.get("sex", ""), sexes)
+        values["document_type"] = _map_choice(values.get("document_type", ""), documents)
+        if values.get("guardian_relationship"):
+            values["guardian_relationship"] = _map_choice(values["guardian_relationship"], relationships)
+        values["birth_date"] = values.get("birth_date", "").replace("/", "-").replace(".", "-")
+        form = AthleteForm(data=values)
+        row = ImportRow(number=number, name=values.get("name_latin", ""))
+        if form.is_valid():
+            data = form.athlete_data()
+            hashed = document_hash(data.document_number)
+            row.masked = mask_document(data.document_number)
+            if hashed in seen:
+                row.errors.append(
+                    RowError(
+                        str(COLUMN_LABELS["document_number"]),
+                        _("The same document is already in row %(row)s of this file.")
+                        % {"row": seen[hashed]},
+                    )
+                )
+            elif hashed in on_roster:
+                row.errors.append(
+                    RowError(
+                        str(COLUMN_LABELS["document_number"]),
+                        _("An athlete with this document is already on the roster."),
+                    )
+                )
+            else:
+                seen[hashed] = number
+                row.data = data
+        else:
+            for key, messages in form.errors.items():
+                for message in messages:
+                    if key == "document_number" and "document_number" in numeric:
+                        message = (
+                            message
+                            + " "
+                            + _(
+                                "Excel stored this number as a number and may have changed its last digits; "
+                                "format the column as text."
+                            )
+                        )
+                    row.errors.append(RowError(str(COLUMN_LABELS.get(key, key)), message))
+        result.append(row)
+    return ImportPreview(rows=result)
+
+
+# --- staging and committing --------------------------------------------------------------------
+
+
+def _cache_key(delegation_id: int, key: str) -> str:
+    return f"registration:import:{delegation_id}:{key}"
+
+
+def import_stage(*, delegation: Delegation, preview: ImportPreview) -> str:
+    """Keep the valid rows, encrypted, for the confirm step; returns the random key for the session."""
+    payload = {
+        "invalid": len(preview.invalid_rows),
+        "rows": [
+            {
+                "number": row.number,
+                **{k: v for k, v in vars(row.data).items() if k not in ("guardians", "birth_date")},
+                "birth_date": row.data.birth_date.isoformat(),
+                "guardians": [vars(guardian) for guardian in row.data.guardians],
+            }
+            for row in preview.valid_rows
+        ],
+    }
+    key = secrets.token_urlsafe(16)
+    cache.set(_cache_key(delegation.pk, key), encrypt_document(json.dumps(payload)), STAGE_SECONDS)
+    return key
+
+
+def _load_stage(delegation: Delegation, key: str) -> dict | None:
+    token = cache.get(_cache_key(delegation.pk, key)) if key else None
+    return json.loads(decrypt_document(token)) if token else None
+
+
+@dataclass
+class ImportResult:
+    created: int
+    skipped: int
+
+
+def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=None) -> ImportResult:
+    """Create the staged athletes in one transaction.
+
+    Refuses when the file had bad rows unless `valid_only`; re-checks the roster for documents
+    added since the preview (they are skipped and counted).
+    """
+    payload = _load_stage(delegation, key)
+    if payload is None:
+        raise ImportFileError(_("The preview has expired; upload the file again."))
+    if payload["invalid"] and not valid_only:
+        raise ImportFileError(
+            _("The file has rows with errors. Fix them, or tick “import only the valid rows”.")
+        )
+    with transaction.atomic():
+        on_roster = set(
+            Athlete.objects.select_for_update()
+            .filter(delegation=delegation)
+            .values_list("document_hash", flat=True)
+        )
+        athletes, guardians_by_athlete, skipped = [], [], 0
+        for row in payload["rows"]:
+            fields = document_fields(row["document_number"])
+            if fields["document_hash"] in on_roster:
+                skipped += 1
+                continue
+            on_roster.add(fields["document_hash"])
+            athletes.append(
+                Athlete(
+                    delegation=delegation,
+                    family_name_zh=row["family_name_zh"],
+                    given_name_zh=row["given_name_zh"],
+                    name_latin=row["name_latin"],
+                    sex=row["sex"],
+                    birth_date=dt.date.fromisoformat(row["birth_date"]),
+                    document_type=row["document_type"],
+                    emergency_contact_name=row["emergency_contact_name"],
+                    emergency_contact_phone=row["emergency_contact_phone"],
+                    created_by=user,
+                    **fields,
+                )
+            )
+            guardians_by_athlete.append([GuardianData(**guardian) for guardian in row["guardians"]])
+        Athlete.objects.bulk_create(athletes)
+        if any(athlete.pk is None for athlete in athletes):  # backends without RETURNING
+            hashes = [athlete.document_hash for athlete in athletes]
+            ids = dict(
+                Athlete.objects.filter(delegation=delegation, document_hash__in=hashes).values_list(
+                    "document_hash", "pk"
+                )
+            )
+            for athlete in athletes:
+                athlete.pk = ids[athlete.document_hash]
+        Guardian.objects.bulk_create(
+            [
+                Guardian(athlete_id=athlete.pk, **vars(guardian))
+                for athlete, guardians in zip(athletes, guardians_by_athlete, strict=True)
+                for guardian in guardians
+            ]
+        )
+    cache.delete(_cache_key(delegation.pk, key))
+    return ImportResult(created=len(athletes), skipped=skipped + payload["invalid"])

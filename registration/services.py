@@ -1,0 +1,377 @@
+"""Write paths for delegations, memberships, teams, athletes, entries and document reveals.
+
+Every service is keyword-only, runs in one transaction and raises RegistrationError subclasses.
+Document numbers enter only through `athlete_create`/`athlete_update` (already validated by
+registration.validators) and leave only through `document_reveal`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from events.enums import EventStatus
+from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
+from registration.eligibility import evaluate_entry
+from registration.enums import DocumentType, EntryStatus, MembershipRole
+from registration.errors import (
+    DelegationError,
+    DuplicateDocumentError,
+    EntryError,
+    EntryRefused,
+    InvitationError,
+    RevealError,
+)
+from registration.models import (
+    Athlete,
+    Delegation,
+    DelegationMembership,
+    DocumentReveal,
+    Entry,
+    Guardian,
+    Team,
+)
+from registration.rules import is_delegation_programme_organiser
+
+INVITATION_VALID_DAYS = 14
+
+
+# --- delegations and teams -------------------------------------------------------------------
+
+
+def delegation_create(*, user, programme, city, kind: str, name_zh: str, name_en: str = "") -> Delegation:
+    """Create a delegation; its creator becomes its first (accepted) manager."""
+    with transaction.atomic():
+        if Delegation.objects.filter(programme=programme, name_zh=name_zh).exists():
+            raise DelegationError(_("A delegation with this name already exists in this programme."))
+        delegation = Delegation.objects.create(
+            programme=programme, city=city, kind=kind, name_zh=name_zh, name_en=name_en, created_by=user
+        )
+        DelegationMembership.objects.create(
+            delegation=delegation, user=user, role=MembershipRole.MANAGER, accepted_at=timezone.now()
+        )
+    return delegation
+
+
+def team_create(*, delegation: Delegation, event, name: str, user=None) -> Team:
+    """A team for a published event of the delegation's programme."""
+    if event.programme_id != delegation.programme_id:
+        raise DelegationError(_("This event belongs to another programme."))
+    if event.status != EventStatus.PUBLISHED:
+        raise DelegationError(_("Teams can only be entered in published events."))
+    with transaction.atomic():
+        if Team.objects.filter(delegation=delegation, event=event, name=name).exists():
+            raise DelegationError(_("This delegation already has a team with this name in this event."))
+        return Team.objects.create(delegation=delegation, event=event, name=name)
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_invitation(*, membership_id: int, token: str, language: str, accept_url: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    membership = DelegationMembership.objects.select_related("delegation", "invited_by").get(pk=membership_id)
+    with translation.override(language):
+        context = {
+            "membership": membership,
+            "delegation": membership.delegation,
+            "role": membership.get_role_display(),
+            "inviter": membership.invited_by,
+            "accept_url": accept_url,
+            "valid_days": INVITATION_VALID_DAYS,
+        }
+        subject = render_to_string("registration/email/invitation_subject.txt", context).strip()
+        body = render_to_string("registration/email/invitation_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [membership.invited_email])
+
+
+def membership_invite(
+    *, delegation: Delegation, email: str, role: str, invited_by, language: str, build_accept_url
+) -> DelegationMembership:
+    """Invite someone by email to join as manager, coach or chaperone.
+
+    A one-time token goes in the email only; its SHA-256 is stored. The email is sent on commit in
+    the recipient's language (their account's preference if they have one, else `language`).
+    `build_accept_url(token)` turns the token into an absolute link.
+    """
+    from django.contrib.auth import get_user_model
+
+    email = email.strip().lower()
+    existing_user = get_user_model().objects.filter(email__iexact=email).first()
+    if existing_user is not None:
+        language = existing_user.preferred_language
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        already = DelegationMembership.objects.filter(delegation=delegation).filter(
+            user__email__iexact=email
+        ) | DelegationMembership.objects.filter(
+            delegation=delegation, invited_email__iexact=email, accepted_at__isnull=True
+        )
+        if already.exists():
+            raise InvitationError(_("This person is already a member or has an open invitation."))
+        membership = DelegationMembership.objects.create(
+            delegation=delegation,
+            role=role,
+            invited_email=email,
+            invitation_token_hash=_token_hash(token),
+            invited_by=invited_by,
+        )
+        accept_url = build_accept_url(token)
+        transaction.on_commit(
+            lambda: _send_invitation(
+                membership_id=membership.pk, token=token, language=language, accept_url=accept_url
+            )
+        )
+    return membership
+
+
+def invitation_get(*, token: str) -> DelegationMembership:
+    """The open invitation for this token, or InvitationError (unknown, used or expired)."""
+    membership = (
+        DelegationMembership.objects.select_related("delegation")
+        .filter(invitation_token_hash=_token_hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise InvitationError(_("This invitation link is not valid or has already been used."))
+    if membership.created_at < timezone.now() - dt.timedelta(days=INVITATION_VALID_DAYS):
+        raise InvitationError(_("This invitation has expired; ask the team manager for a new one."))
+    return membership
+
+
+def membership_accept(*, token: str, user) -> DelegationMembership:
+    """Bind the logged-in user to the invitation; the token cannot be used again."""
+    with transaction.atomic():
+        membership = invitation_get(token=token)
+        membership = DelegationMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.accepted_at is not None:
+            raise InvitationError(_("This invitation link is not valid or has already been used."))
+        if DelegationMembership.objects.filter(delegation_id=membership.delegation_id, user=user).exists():
+            raise InvitationError(_("You are already a member of this delegation."))
+        membership.user = user
+        membership.accepted_at = timezone.now()
+        membership.invitation_token_hash = ""
+        membership.save(update_fields=["user", "accepted_at", "invitation_token_hash"])
+    return membership
+
+
+def membership_remove(*, membership: DelegationMembership) -> None:
+    """Remove a member or cancel an invitation; a delegation always keeps one manager."""
+    with transaction.atomic():
+        if membership.role == MembershipRole.MANAGER and membership.accepted_at is not None:
+            managers = DelegationMembership.objects.select_for_update().filter(
+                delegation_id=membership.delegation_id, role=MembershipRole.MANAGER, accepted_at__isnull=False
+            )
+            if managers.count() <= 1:
+                raise InvitationError(_("A delegation needs at least one team manager."))
+        membership.delete()
+
+
+# --- athletes ----------------------------------------------------------------------------------
+
+
+@dataclass
+class GuardianData:
+    name: str
+    relationship: str
+    phone: str
+    email: str = ""
+
+
+@dataclass
+class AthleteData:
+    """Validated athlete fields; `document_number` is already normalised by the validators."""
+
+    family_name_zh: str
+    given_name_zh: str
+    name_latin: str
+    sex: str
+    birth_date: dt.date
+    document_type: str
+    document_number: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    guardians: list[GuardianData] = field(default_factory=list)
+
+
+def document_fields(number: str) -> dict:
+    """The stored representation of a normalised number: token, keyed hash, last four, mask."""
+    return {
+        "document_number_encrypted": encrypt_document(number),
+        "document_hash": document_hash(number),
+        "document_last4": number[-4:],
+        "document_masked": mask_document(number),
+    }
+
+
+def athlete_create(*, delegation: Delegation, data: AthleteData, user=None, photo=None) -> Athlete:
+    """Add an athlete to the roster. The same document twice on one roster is refused."""
+    fields = document_fields(data.document_number)
+    with transaction.atomic():
+        if Athlete.objects.filter(delegation=delegation, document_hash=fields["document_hash"]).exists():
+            raise DuplicateDocumentError(_("An athlete with this document is already on the roster."))
+        athlete = Athlete(
+            delegation=delegation,
+            family_name_zh=data.family_name_zh,
+            given_name_zh=data.given_name_zh,
+            name_latin=data.name_latin,
+            sex=data.sex,
+            birth_date=data.birth_date,
+            document_type=data.document_type,
+            emergency_contact_name=data.emergency_contact_name,
+            emergency_contact_phone=data.emergency_contact_phone,
+            created_by=user,
+            **fields,
+        )
+        if photo:
+            athlete.photo = photo
+        athlete.save()
+        Guardian.objects.bulk_create(
+            [Guardian(athlete=athlete, **vars(guardian)) for guardian in data.guardians]
+        )
+    return athlete
+
+
+def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlete:
+    """Change an athlete; a new document number (non-empty) replaces the stored one."""
+    with transaction.atomic():
+        athlete = Athlete.objects.select_for_update().get(pk=athlete.pk)
+        if data.document_number:
+            fields = document_fields(data.document_number)
+            clash = Athlete.objects.filter(
+                delegation_id=athlete.delegation_id, document_hash=fields["document_hash"]
+            ).exclude(pk=athlete.pk)
+            if clash.exists():
+                raise DuplicateDocumentError(_("An athlete with this document is already on the roster."))
+            for name, value in fields.items():
+                setattr(athlete, name, value)
+            athlete.document_type = data.document_type
+        for name in (
+            "family_name_zh",
+            "given_name_zh",
+            "name_latin",
+            "sex",
+            "birth_date",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+        ):
+            setattr(athlete, name, getattr(data, name))
+        if photo:
+            athlete.photo = photo
+        athlete.save()
+        athlete.guardians.all().delete()
+        Guardian.objects.bulk_create(
+            [Guardian(athlete=athlete, **vars(guardian)) for guardian in data.guardians]
+        )
+    return athlete
+
+
+def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str:
+    """Return the full document number for an organiser of the athlete's programme, and log it.
+
+    The DocumentReveal row is written in the same transaction, before the number is returned; demo
+    numbers are never revealed. Django's superuser shortcut does not apply here.
+    """
+    if not is_delegation_programme_organiser.test(user, athlete):
+        raise RevealError(_("Only the programme's organisers may reveal a document number."))
+    if not reason.strip():
+        raise RevealError(_("Give a reason for revealing the document number."))
+    if athlete.document_type == DocumentType.DEMO:
+        raise RevealError(_("Demo documents are synthetic and are never shown unmasked."))
+    with transaction.atomic():
+        DocumentReveal.objects.create(
+            revealed_by=user,
+            athlete=athlete,
+            athlete_label=athlete.display_name,
+            delegation_id=athlete.delegation_id,
+            document_last4=athlete.document_last4,
+            purpose=purpose,
+            reason=reason.strip(),
+        )
+        token = Athlete.objects.values_list("document_number_encrypted", flat=True).get(pk=athlete.pk)
+        return decrypt_document(token)
+
+
+# --- entries -----------------------------------------------------------------------------------
+
+
+def entry_create(*, team: Team, athlete: Athlete, user=None) -> Entry:
+    """Enter an athlete in the team's event as a draft, if the eligibility engine allows it.
+
+    Locks the team row first (roster maximum is scarce), then evaluates every rule and raises
+    EntryRefused with all refusals. The database constraint backs up "one team per event".
+    """
+    with transaction.atomic():
+        team = Team.objects.select_for_update().select_related("event", "delegation").get(pk=team.pk)
+        refusals = evaluate_entry(athlete=athlete, team=team)
+        if refusals:
+            raise EntryRefused(refusals)
+        try:
+            with transaction.atomic():
+                return Entry.objects.create(
+                    athlete=athlete, team=team, event=team.event, status=EntryStatus.DRAFT, created_by=user
+                )
+        except IntegrityError:
+            raise EntryError(_("This athlete is already entered in this event for a team.")) from None
+
+
+def entry_withdraw(*, entry: Entry) -> Entry:
+    """Withdraw an entry; its place on the roster and in the event is freed."""
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status == EntryStatus.WITHDRAWN:
+            raise EntryError(_("This entry is already withdrawn."))
+        if entry.status == EntryStatus.LOCKED:
+            raise EntryError(_("The roster is locked; ask the organiser for a substitution."))
+        entry.status = EntryStatus.WITHDRAWN
+        entry.save(update_fields=["status", "updated_at"])
+    return entry
+
+
+# --- key rotation ------------------------------------------------------------------------------
+
+
+@dataclass
+class RotationResult:
+    total: int
+    rotated: int
+
+
+def document_keys_rotate(*, dry_run: bool = False, batch_size: int = 500) -> RotationResult:
+    """Re-encrypt every document token not made with the newest key, batch by batch (each batch one
+    transaction, rows locked by primary key order). The plain number never leaves this function."""
+    from registration.crypto import needs_rotation, rotate_token
+
+    total = rotated = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Athlete.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .values_list("pk", "document_number_encrypted")[:batch_size]
+            )
+            if not batch:
+                break
+            last_pk = batch[-1][0]
+            total += len(batch)
+            for pk, token in batch:
+                if needs_rotation(token):
+                    rotated += 1
+                    if not dry_run:
+                        Athlete.objects.filter(pk=pk).update(document_number_encrypted=rotate_token(token))
+    return RotationResult(total=total, rotated=rotated)
