@@ -174,6 +174,7 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -199,6 +200,13 @@ PAYMENT_DEMO_ENABLED = as_bool("PAYMENT_DEMO_ENABLED", default=DEBUG)
 if PAYMENT_DEMO_ENABLED and not DEBUG:
     fail("PAYMENT_DEMO_ENABLED", "cannot be on when DJANGO_DEBUG is off (the demo provider takes no money)")
 CURRENCY = "CNY"
+# How long a cart hold (and an unpaid card/demo order) keeps its places before they return to sale.
+TICKET_HOLD_MINUTES = int(required("TICKET_HOLD_MINUTES", when=False, default="15"))
+# Ticketing's periodic jobs: lapse holds, expire unpaid orders, pass unpaid ballot places down the list.
+CELERY_BEAT_SCHEDULE["ticketing-expire-holds-and-orders"] = {
+    "task": "ticketing.tasks.sales_expire_due",
+    "schedule": 60.0,
+}
 
 # Signed credentials (tickets, badges, stubs): "kid:base64url-ed25519-private-key", newest first.
 CREDENTIAL_SIGNING_KEYS = csv("CREDENTIAL_SIGNING_KEYS")
