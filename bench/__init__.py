@@ -1,0 +1,1 @@
+"""Benchmarks: each module exposes main() -> list of rows; `make bench` prints them as one table."""
