@@ -1,0 +1,18 @@
+"""The payment-provider layer: one registry of providers by identifier, used for tickets and entry fees.
+
+A provider knows how to start a payment (what the checkout page shows next), whether it is
+available in this deployment, and how to refund. It never changes an order: the services in
+ticketing/services/payments.py and ticketing/services/orders.py do, through explicit transitions.
+
+    provider = get_provider("stripe")        # ProviderUnavailableError if unknown or not configured
+    step = provider.start(payment)           # NextStep for the page; may set payment.intent_id
+    refund_id = provider.refund(payment, 3000)
+
+Identifiers: "free", "manual", "demo", "stripe".
+"""
+
+from __future__ import annotations
+
+from ticketing.payments.base import NextStep, Provider, available_providers, get_provider, register
+
+__all__ = ["NextStep", "Provider", "available_providers", "get_provider", "register"]

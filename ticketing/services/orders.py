@@ -1,0 +1,679 @@
+"""Carts (holds), order placement and the order state machine.
+
+Order states and the only transitions (each one service, one transaction):
+    pending -> paid                (order_mark_paid: issues/activates the tickets' credentials)
+    pending -> cancelled           (order_cancel)
+    pending -> expired             (order_expire, when not paid by `expires_at`)
+    paid / partially_refunded -> partially_refunded / refunded   (order_refund)
+The database refuses inconsistent rows (see Order.Meta.constraints).
+
+Entry fees (registration) use the same orders and payments: `order_create_for_fees(...)`;
+registration learns about payment and refunds through ticketing/hooks.py callbacks.
+
+Scarce places follow the locking rule in ticketing/services/availability.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.enums import SessionStatus
+from events.models import Programme, Session
+from ticketing import hooks
+from ticketing.enums import (
+    BallotApplicationState,
+    CredentialKind,
+    CredentialState,
+    OrderLineKind,
+    OrderState,
+    PaymentState,
+    TicketState,
+)
+from ticketing.errors import OrderLimitError, OrderStateError, PaymentError, SaleClosedError, SalesError
+from ticketing.models import Cart, CartLine, Order, OrderLine, PaymentRefund, Ticket, TicketType
+from ticketing.models.sales import TICKET_HOLDING_STATES
+from ticketing.payments import get_provider
+from ticketing.services import availability
+from ticketing.services.credentials import credential_issue, credential_set_state
+
+MANUAL_PAYMENT_DAYS = 7
+MAX_LINES_PER_CART = 20
+
+
+def hold_minutes() -> int:
+    return int(getattr(settings, "TICKET_HOLD_MINUTES", 15))
+
+
+# --- Holders (real-name tickets) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    name: str
+    document: str = ""
+
+    @property
+    def document_hash(self) -> str:
+        if not self.document:
+            return ""
+        normalised = self.document.strip().upper().replace(" ", "")
+        return hmac.new(settings.DOCUMENT_HASH_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_name(name: str) -> str:
+    """张小明 -> 张*明, Li Lei -> L*i: enough for gate staff to compare with the ID, not more."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- Cart ------------------------------------------------------------------------------------
+
+
+def _check_sellable(ticket_type: TicketType, *, now: dt.datetime) -> None:
+    if ticket_type.session.status == SessionStatus.CANCELLED:
+        raise SaleClosedError(_("This session has been cancelled."))
+    if hasattr(ticket_type, "ballot"):
+        raise SaleClosedError(_("Tickets for this session are sold by ballot: apply on the ballot page."))
+    if not ticket_type.is_on_sale(now):
+        raise SaleClosedError(_("“%(type)s” is not on sale at the moment.") % {"type": ticket_type.name})
+    if ticket_type.session.ends_at <= now:
+        raise SaleClosedError(_("This session is over."))
+
+
+def _check_quantity(ticket_type: TicketType, quantity: int) -> None:
+    if quantity < ticket_type.min_per_order:
+        raise OrderLimitError(
+            _("“%(type)s”: at least %(count)d per order.")
+            % {"type": ticket_type.name, "count": ticket_type.min_per_order}
+        )
+    if quantity > ticket_type.max_per_order:
+        raise OrderLimitError(
+            _("“%(type)s”: at most %(count)d per order.")
+            % {"type": ticket_type.name, "count": ticket_type.max_per_order}
+        )
+
+
+def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
+    """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
+
+    One cart per user may mix sessions of several events and cities of one programme.
+    Locks the type's quotas/sections (availability locking rule), then writes the hold.
+    """
+    now = timezone.now()
+    ticket_type = TicketType.objects.select_related("session__event").get(pk=ticket_type.pk)
+    _check_sellable(ticket_type, now=now)
+    if quantity < 1:
+        raise OrderLimitError(_("Choose at least one ticket."))
+    with transaction.atomic():
+        cart, _created = Cart.objects.get_or_create(user=user)
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        lines = list(cart.lines.select_related("ticket_type__session__event"))
+        programmes = {line.ticket_type.session.event.programme_id for line in lines if line.is_live}
+        if programmes and programmes != {ticket_type.session.event.programme_id}:
+            raise SalesError(_("One order covers one programme: check out your cart first."))
+        existing = next(
+            (line for line in lines if line.ticket_type_id == ticket_type.pk and line.is_live), None
+        )
+        total = quantity + (existing.quantity if existing else 0)
+        if total > ticket_type.max_per_order:
+            _check_quantity(ticket_type, total)
+        if existing is None and len([line for line in lines if line.is_live]) >= MAX_LINES_PER_CART:
+            raise OrderLimitError(_("Your cart is full: check out first."))
+        # The whole cart is re-checked: its other holds may share this type's quota.
+        demand = {line.ticket_type_id: line.quantity for line in lines if line.is_live}
+        demand[ticket_type.pk] = total
+        availability.lock_and_check(demand, exclude_cart_id=cart.pk)
+        expires = now + dt.timedelta(minutes=hold_minutes())
+        line, _created = CartLine.objects.update_or_create(
+            cart=cart, ticket_type=ticket_type, defaults={"quantity": total, "hold_expires_at": expires}
+        )
+        cart.lines.exclude(pk=line.pk).filter(hold_expires_at__gt=now).update(hold_expires_at=expires)
+        cart.save(update_fields=["updated_at"])
+    return line
+
+
+def cart_remove(*, user, line_id: int) -> None:
+    with transaction.atomic():
+        deleted, _rows = CartLine.objects.filter(pk=line_id, cart__user=user).delete()
+    if not deleted:
+        raise SalesError(_("This line is no longer in your cart."))
+
+
+def holds_release_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete lapsed holds (the periodic task; availability already ignores them on read)."""
+    with transaction.atomic():
+        deleted, _rows = CartLine.objects.filter(hold_expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+# --- Placing orders --------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    lines: list[CartLine]
+    holders: dict[int, list[Holder]] = field(default_factory=dict)
+
+
+def _validate_holders(line: CartLine, holders: list[Holder] | None) -> list[Holder]:
+    ticket_type = line.ticket_type
+    if not ticket_type.real_name:
+        return [Holder(name="") for _ in range(line.quantity)]
+    holders = [h for h in (holders or []) if h.name.strip()]
+    if len(holders) != line.quantity or any(not h.document.strip() for h in holders):
+        raise OrderLimitError(
+            _(
+                "“%(type)s” is a real-name ticket: give the name and ID document of each of the %(count)d spectators."
+            )
+            % {"type": ticket_type.name, "count": line.quantity}
+        )
+    return holders
+
+
+def _check_real_name_limits(user, plan: _Plan) -> None:
+    by_session: dict[int, set[str]] = {}
+    limits: dict[int, int] = {}
+    for line in plan.lines:
+        if not line.ticket_type.real_name:
+            continue
+        hashes = [h.document_hash for h in plan.holders[line.pk]]
+        session_id = line.ticket_type.session_id
+        seen = by_session.setdefault(session_id, set())
+        if any(hashes.count(h) > 1 for h in hashes) or seen.intersection(hashes):
+            raise OrderLimitError(_("Each spectator can hold only one ticket per session."))
+        seen.update(hashes)
+        limits[session_id] = min(limits.get(session_id, 10_000), line.ticket_type.max_named_per_account)
+    for session_id, hashes in by_session.items():
+        already = set(
+            Ticket.objects.filter(session_id=session_id, order__user=user, state__in=TICKET_HOLDING_STATES)
+            .exclude(holder_document_hash="")
+            .values_list("holder_document_hash", flat=True)
+        )
+        if already.intersection(hashes):
+            raise OrderLimitError(_("One of these spectators already has a ticket for this session."))
+        if len(already | hashes) > limits[session_id]:
+            raise OrderLimitError(
+                _("Real-name tickets: one account may name at most %(count)d spectators for a session.")
+                % {"count": limits[session_id]}
+            )
+
+
+def _credential_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
+    return session.starts_at - dt.timedelta(hours=3), session.ends_at + dt.timedelta(hours=1)
+
+
+def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: str) -> list[Ticket]:
+    ticket_type = line.ticket_type
+    session = ticket_type.session
+    valid_from, valid_until = _credential_window(session)
+    tickets = []
+    for holder in holders:
+        credential = credential_issue(
+            kind=CredentialKind.TICKET,
+            event=session.event,
+            session=session,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            zones=ticket_type.gate_codes or (),
+            allows_reentry=ticket_type.allows_reentry,
+            holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
+            state=CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID,
+        )
+        tickets.append(
+            Ticket(
+                order=order,
+                line=line,
+                ticket_type=ticket_type,
+                session=session,
+                price_fen=line.unit_price_fen,
+                state=state,
+                holder_name=holder.name.strip(),
+                holder_document_hash=holder.document_hash,
+                holder_document_last4=holder.document.strip()[-4:].upper() if holder.document else "",
+                credential=credential,
+            )
+        )
+    try:
+        with transaction.atomic():
+            return Ticket.objects.bulk_create(tickets)
+    except IntegrityError as exc:
+        raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
+
+
+def _choose_provider(total_fen: int, provider: str) -> str:
+    if total_fen == 0:
+        return "free"
+    chosen = get_provider(provider)
+    if not chosen.selectable:
+        raise PaymentError(_("Choose a payment method."))
+    return chosen.identifier
+
+
+def _order_expiry(provider: str, now: dt.datetime) -> dt.datetime | None:
+    if provider == "free":
+        return None
+    if provider == "manual":
+        return now + dt.timedelta(days=MANUAL_PAYMENT_DAYS)
+    return now + dt.timedelta(minutes=hold_minutes())
+
+
+def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None = None) -> Order:
+    """Turn the user's cart into one pending order (paid at once when free); tickets hold the places.
+
+    `holders` maps a cart line id to the spectators of that line (real-name types only).
+    Locking: after every check that needs no lock, the quotas and sections of all lines are locked
+    in primary-key order (availability.lock_and_check), availability is re-counted without the
+    buyer's own holds, and only then are the order and tickets written and the holds deleted.
+    Raises SoldOutError, SaleClosedError, OrderLimitError, PaymentError; on error nothing changes.
+    """
+    now = timezone.now()
+    cart = Cart.objects.filter(user=user).first()
+    lines = list(
+        cart.lines.select_related(
+            "ticket_type__session__event", "ticket_type__session__venue"
+        ).prefetch_related("ticket_type__ballot")
+        if cart
+        else []
+    )
+    if not lines:
+        raise SalesError(_("Your cart is empty."))
+    lines = [line for line in lines if line.hold_expires_at > now]
+    if not lines:
+        raise SalesError(_("Your hold has lapsed and the places went back on sale: add the tickets again."))
+    plan = _Plan(lines=lines)
+    programmes = {line.ticket_type.session.event.programme_id for line in lines}
+    if len(programmes) != 1:
+        raise SalesError(_("One order covers one programme: remove the tickets of the other programme."))
+    for line in lines:
+        _check_sellable(line.ticket_type, now=now)
+        _check_quantity(line.ticket_type, line.quantity)
+        plan.holders[line.pk] = _validate_holders(line, (holders or {}).get(line.pk))
+    _check_real_name_limits(user, plan)
+    total = sum(line.amount_fen for line in lines)
+    provider = _choose_provider(total, provider)
+    demand = Counter()
+    for line in lines:
+        demand[line.ticket_type_id] += line.quantity
+    with transaction.atomic():
+        availability.lock_and_check(dict(demand), exclude_cart_id=cart.pk)
+        order = Order.objects.create(
+            user=user,
+            programme_id=programmes.pop(),
+            provider=provider,
+            total_fen=total,
+            currency=settings.CURRENCY,
+            created_at=now,
+            expires_at=_order_expiry(provider, now),
+        )
+        for line in lines:
+            order_line = OrderLine.objects.create(
+                order=order,
+                kind=OrderLineKind.TICKET,
+                ticket_type=line.ticket_type,
+                description_zh=f"{line.ticket_type.session.event.name_zh} · {line.ticket_type.session.name_zh} · {line.ticket_type.name_zh}",
+                description_en=f"{line.ticket_type.session.event.name_en} · {line.ticket_type.session.name_en} · {line.ticket_type.name_en}",
+                quantity=line.quantity,
+                unit_price_fen=line.ticket_type.price_fen,
+            )
+            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED)
+        cart.lines.all().delete()
+        if total == 0:
+            order_mark_paid(order=order)
+    order.refresh_from_db()
+    return order
+
+
+def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: dt.datetime) -> Order:
+    """A pending order for places outside the cart (ballot winners). Locks like `order_place`."""
+    total = ticket_type.price_fen * quantity
+    with transaction.atomic():
+        availability.lock_and_check({ticket_type.pk: quantity})
+        order = Order.objects.create(
+            user=user,
+            programme_id=ticket_type.session.event.programme_id,
+            provider="free" if total == 0 else "",
+            total_fen=total,
+            currency=settings.CURRENCY,
+            expires_at=expires_at,
+        )
+        session = ticket_type.session
+        line = OrderLine.objects.create(
+            order=order,
+            kind=OrderLineKind.TICKET,
+            ticket_type=ticket_type,
+            description_zh=f"{session.event.name_zh} · {session.name_zh} · {ticket_type.name_zh}",
+            description_en=f"{session.event.name_en} · {session.name_en} · {ticket_type.name_en}",
+            quantity=quantity,
+            unit_price_fen=ticket_type.price_fen,
+        )
+        _issue_tickets(order, line, [Holder(name="") for _ in range(quantity)], TicketState.RESERVED)
+        if total == 0:
+            order_mark_paid(order=order)
+    return order
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One entry fee in an order made by registration. `reference` comes back to its hook callback."""
+
+    description_zh: str
+    description_en: str
+    amount_fen: int
+    reference: str
+
+
+def order_create_for_fees(*, user, programme: Programme, lines: list[FeeLine], provider: str) -> Order:
+    """A pending order of fee lines (no tickets), paid through the same providers as tickets.
+
+    When it is paid (webhook, organiser, demo) `hooks.register_order_paid` callbacks run inside that
+    transaction; a zero total is paid at once. Pay it by sending the user to the order's pay page
+    (`ticketing:order-pay`, kwargs code=order.code).
+    """
+    if not lines:
+        raise SalesError(_("Nothing to pay."))
+    if any(line.amount_fen < 0 for line in lines):
+        raise SalesError(_("A fee cannot be negative."))
+    total = sum(line.amount_fen for line in lines)
+    now = timezone.now()
+    provider = _choose_provider(total, provider)
+    with transaction.atomic():
+        order = Order.objects.create(
+            user=user,
+            programme=programme,
+            provider=provider,
+            total_fen=total,
+            currency=settings.CURRENCY,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=MANUAL_PAYMENT_DAYS) if total else None,
+        )
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    kind=OrderLineKind.FEE,
+                    description_zh=line.description_zh,
+                    description_en=line.description_en,
+                    unit_price_fen=line.amount_fen,
+                    reference=line.reference,
+                )
+                for line in lines
+            ]
+        )
+        if total == 0:
+            order_mark_paid(order=order)
+    order.refresh_from_db()
+    return order
+
+
+# --- Transitions -----------------------------------------------------------------------------
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _tickets_of(order: Order, states) -> list[Ticket]:
+    return list(
+        Ticket.objects.filter(order=order, state__in=states).select_related("credential").order_by("pk")
+    )
+
+
+def order_mark_paid(*, order: Order, provider: str | None = None) -> Order:
+    """pending -> paid. Activates the tickets' credentials, runs order-paid hooks, queues the ticket email.
+
+    Idempotent: an order already paid is returned unchanged. Locks the order row.
+    """
+    from ticketing import tasks
+
+    with transaction.atomic():
+        order = _lock(order)
+        if order.is_paid:
+            return order
+        if order.state != OrderState.PENDING:
+            raise OrderStateError(
+                _("This order can no longer be paid (it is %(state)s).")
+                % {"state": order.get_state_display()}
+            )
+        order.state = OrderState.PAID
+        order.paid_at = timezone.now()
+        order.expires_at = None
+        if provider:
+            order.provider = provider
+        order.save(update_fields=["state", "paid_at", "expires_at", "provider"])
+        for ticket in _tickets_of(order, [TicketState.RESERVED]):
+            credential_set_state(credential=ticket.credential, state=CredentialState.ACTIVE)
+        Ticket.objects.filter(order=order, state=TicketState.RESERVED).update(state=TicketState.VALID)
+        from ticketing.models import BallotApplication
+
+        BallotApplication.objects.filter(order=order).update(state=BallotApplicationState.PAID)
+        hooks.fire_order_paid(order)
+        order_pk = order.pk
+        transaction.on_commit(lambda: tasks.order_send_tickets.delay(order_pk))
+    return order
+
+
+def _close(order: Order, state: str, reason: str) -> Order:
+    order.state = state
+    order.closed_at = timezone.now()
+    order.note = reason[:200]
+    order.save(update_fields=["state", "closed_at", "note"])
+    for ticket in _tickets_of(order, [TicketState.RESERVED]):
+        credential_set_state(credential=ticket.credential, state=CredentialState.REVOKED, reason=reason[:200])
+    Ticket.objects.filter(order=order, state=TicketState.RESERVED).update(state=TicketState.CANCELLED)
+    order.payments.filter(state__in=[PaymentState.CREATED, PaymentState.PROCESSING]).update(
+        state=PaymentState.CANCELLED
+    )
+    return order
+
+
+def order_cancel(*, order: Order, reason: str = "") -> Order:
+    """pending -> cancelled; the places return to sale. Locks the order row."""
+    with transaction.atomic():
+        order = _lock(order)
+        if order.state == OrderState.CANCELLED:
+            return order
+        if order.state != OrderState.PENDING:
+            raise OrderStateError(_("Only an unpaid order can be cancelled; refund a paid one."))
+        return _close(order, OrderState.CANCELLED, reason or _("Cancelled"))
+
+
+def order_expire(*, order: Order) -> Order:
+    """pending -> expired once `expires_at` has passed; ballot places pass down. Locks the order row."""
+    from ticketing.models import BallotApplication
+
+    with transaction.atomic():
+        order = _lock(order)
+        if order.state != OrderState.PENDING or order.expires_at is None or order.expires_at > timezone.now():
+            raise OrderStateError(_("This order has not expired."))
+        _close(order, OrderState.EXPIRED, _("Not paid in time"))
+        BallotApplication.objects.filter(order=order).update(state=BallotApplicationState.LAPSED)
+    return order
+
+
+def orders_expire_due() -> int:
+    """The periodic job: expire every pending order past its deadline. Returns how many."""
+    count = 0
+    for order in Order.objects.filter(state=OrderState.PENDING, expires_at__lte=timezone.now()).order_by(
+        "pk"
+    ):
+        try:
+            order_expire(order=order)
+            count += 1
+        except OrderStateError:
+            continue  # paid meanwhile
+    return count
+
+
+def _refund_amount(order: Order, tickets: list[Ticket] | None) -> tuple[int, list[Ticket]]:
+    refundable = _tickets_of(order, [TicketState.VALID])
+    if tickets is None:
+        return order.total_fen - order.refunded_fen, refundable
+    wanted = {t.pk for t in tickets}
+    chosen = [t for t in refundable if t.pk in wanted]
+    if not chosen or len(chosen) != len(wanted):
+        raise OrderStateError(_("Choose tickets of this order that are still valid."))
+    return sum(t.price_fen for t in chosen), chosen
+
+
+def order_refund(
+    *, order: Order, tickets: list[Ticket] | None = None, by=None, reason: str = "", revoke: bool = False
+) -> Order:
+    """paid/partially_refunded -> partially_refunded/refunded, through the provider that took the money.
+
+    `tickets=None` refunds everything left. Refunded tickets' credentials become refunded (revoked
+    when `revoke`, as for a cancelled session). Locks the order row, then the payment row; the
+    provider is called inside the transaction so a failed refund changes nothing here (a refund
+    that succeeded at Stripe but failed to commit is picked up by the charge.refunded webhook).
+    """
+    with transaction.atomic():
+        order = _lock(order)
+        if order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED):
+            raise OrderStateError(_("Only a paid order can be refunded."))
+        amount, refunded_tickets = _refund_amount(order, tickets)
+        if amount > 0:
+            payment = order.payments.select_for_update().filter(state=PaymentState.SUCCEEDED).first()
+            if payment is None:
+                raise PaymentError(_("No completed payment was found for this order."))
+            reference = get_provider(payment.provider, require_available=False).refund(payment, amount)
+            payment.refunded_fen += amount
+            payment.save(update_fields=["refunded_fen", "updated_at"])
+            PaymentRefund.objects.create(
+                payment=payment,
+                amount_fen=amount,
+                provider_refund_id=reference,
+                reason=reason[:200],
+                created_by=by,
+            )
+        new_state = CredentialState.REVOKED if revoke else CredentialState.REFUNDED
+        for ticket in refunded_tickets:
+            credential_set_state(credential=ticket.credential, state=new_state, reason=reason[:200])
+        Ticket.objects.filter(pk__in=[t.pk for t in refunded_tickets]).update(state=TicketState.REFUNDED)
+        _apply_refund_state(order, order.refunded_fen + amount)
+    return order
+
+
+def _apply_refund_state(order: Order, refunded_fen: int) -> None:
+    order.refunded_fen = refunded_fen
+    still_valid = Ticket.objects.filter(order=order, state=TicketState.VALID).exists()
+    full = refunded_fen >= order.total_fen and not still_valid
+    order.state = OrderState.REFUNDED if full else OrderState.PARTIALLY_REFUNDED
+    order.save(update_fields=["refunded_fen", "state"])
+    hooks.fire_order_refunded(order)
+
+
+def order_record_external_refund(*, order: Order, refunded_fen: int) -> Order:
+    """The provider reports more refunded than we recorded (dashboard refund, lost commit): converge.
+
+    A full external refund refunds every ticket; a partial one only records the amount.
+    Locks the order row. Idempotent.
+    """
+    with transaction.atomic():
+        order = _lock(order)
+        if (
+            order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED)
+            or refunded_fen <= order.refunded_fen
+        ):
+            return order
+        refunded_fen = min(refunded_fen, order.total_fen)
+        if refunded_fen == order.total_fen:
+            for ticket in _tickets_of(order, [TicketState.VALID]):
+                credential_set_state(credential=ticket.credential, state=CredentialState.REFUNDED)
+            Ticket.objects.filter(order=order, state=TicketState.VALID).update(state=TicketState.REFUNDED)
+        _apply_refund_state(order, refunded_fen)
+    return order
+
+
+# --- Sessions --------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionCancelResult:
+    refunded: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def session_cancel(*, session: Session, by=None, reason: str = "") -> SessionCancelResult:
+    """Cancel a session: stop sales, refund paid tickets through their provider, cancel unpaid orders.
+
+    The session's status changes in its own transaction first (sales stop at once); each order is
+    then refunded or cancelled in its own transaction, so one failing refund does not undo the
+    others. Failures are returned for the organiser to retry (running it again is safe).
+    Holders are emailed after each commit.
+    """
+    from ticketing import tasks
+
+    reason = reason or _("The session was cancelled.")
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.status != SessionStatus.CANCELLED:
+            locked.status = SessionStatus.CANCELLED
+            locked.save(update_fields=["status"])
+        CartLine.objects.filter(ticket_type__session=locked).delete()
+    result = SessionCancelResult()
+    orders = (
+        Order.objects.filter(tickets__session=session, tickets__state__in=TICKET_HOLDING_STATES)
+        .distinct()
+        .order_by("pk")
+        .prefetch_related(Prefetch("tickets", queryset=Ticket.objects.filter(session=session)))
+    )
+    for order in orders:
+        try:
+            if order.state == OrderState.PENDING:
+                order_cancel(order=order, reason=reason)
+                result.cancelled.append(order.code)
+            else:
+                session_tickets = [t for t in order.tickets.all() if t.state == TicketState.VALID]
+                order_refund(order=order, tickets=session_tickets, by=by, reason=reason, revoke=True)
+                result.refunded.append(order.code)
+            order_pk, session_pk = order.pk, session.pk
+            transaction.on_commit(lambda o=order_pk, s=session_pk: tasks.session_cancelled_notify.delay(o, s))
+        except (PaymentError, OrderStateError) as exc:
+            result.failed.append((order.code, str(exc)))
+    return result
+
+
+def sales_expire_due() -> dict[str, int]:
+    """The periodic job: lapse holds, expire unpaid orders, offer lapsed ballot places to the next applicants."""
+    from ticketing.services.ballots import ballots_offer_due
+
+    return {
+        "holds": holds_release_expired(),
+        "orders": orders_expire_due(),
+        "offers": ballots_offer_due(),
+    }
+
+
+__all__ = [
+    "FeeLine",
+    "Holder",
+    "SessionCancelResult",
+    "cart_add",
+    "cart_remove",
+    "holds_release_expired",
+    "order_cancel",
+    "order_create_for_fees",
+    "order_expire",
+    "order_mark_paid",
+    "order_place",
+    "order_record_external_refund",
+    "order_refund",
+    "order_reserve",
+    "orders_expire_due",
+    "sales_expire_due",
+    "session_cancel",
+]
