@@ -52,6 +52,14 @@ def events_filtered(filters: EventFilter) -> QuerySet[Event]:
     )
 
 
+def events_highlights(*, programme: Programme | None) -> list[Event]:
+    """One event per discipline (the earliest), so the home page shows the whole season at a glance."""
+    seen: dict[str, Event] = {}
+    for event in events_filtered(EventFilter(programme=programme)):
+        seen.setdefault(event.discipline, event)
+    return list(seen.values())
+
+
 def sessions_upcoming(*, programme: Programme | None, limit: int = 8) -> QuerySet[Session]:
     sessions = Session.objects.filter(
         ends_at__gte=timezone.now(),

@@ -17,7 +17,7 @@ def home(request):
     context = {
         "programme": programme,
         "upcoming": selectors.sessions_upcoming(programme=programme),
-        "events": selectors.events_filtered(selectors.EventFilter(programme=programme))[:12],
+        "events": selectors.events_highlights(programme=programme),
         "cities": selectors.cities_with_events(),
     }
     return render(request, "events/home.html", context)
