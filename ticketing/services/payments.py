@@ -117,13 +117,15 @@ def stripe_webhook_receive(*, payload: bytes, signature: str) -> str:
     if not secret:
         raise WebhookError("webhook secret not configured")
     try:
-        event = stripe.Webhook.construct_event(payload, signature, secret)
-    except (ValueError, stripe.SignatureVerificationError) as exc:
+        event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
+    except (ValueError, KeyError, stripe.SignatureVerificationError) as exc:
         raise WebhookError("invalid signature or payload") from exc
-    event_id, event_type = event["id"], event["type"]
+    event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
+    if not event_id:
+        raise WebhookError("event without id")
     if WebhookEvent.objects.filter(provider="stripe", event_id=event_id).exists():
         return "duplicate"
-    obj = event["data"]["object"]
+    obj = (event.get("data") or {}).get("object") or {}
     intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
     known = bool(intent_id) and Payment.objects.filter(intent_id=intent_id).exists()
     intent = intent_retrieve(intent_id) if known else None

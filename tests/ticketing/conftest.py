@@ -1,0 +1,98 @@
+"""A real localstripe for payment tests, started once per test session on a free loopback port.
+
+localstripe's console script binds every interface (`::`) and pickles its store to
+/tmp/localstripe.pickle after each request (shared by parallel runs); we start the same aiohttp
+app bound to 127.0.0.1 only, with the pickling switched off, from the venv's Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+LAUNCH = """
+import sys
+from aiohttp import web
+from localstripe import resources
+from localstripe.server import app
+resources.store.dump_to_disk = lambda: None
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+WEBHOOK_SECRET = "whsec_corridor_test"
+SECRET_KEY = "sk_test_corridor"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    pytest.importorskip("localstripe")
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and a constant script
+        [sys.executable, "-c", LAUNCH, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            request = urllib.request.Request(
+                f"{url}/v1/customers", headers={"Authorization": f"Bearer {SECRET_KEY}"}
+            )
+            urllib.request.urlopen(request, timeout=1).read()  # noqa: S310 - loopback only
+            break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("localstripe did not start")
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def register_webhook(base: str, url: str, *, hook_id: str = "corridor", secret: str = WEBHOOK_SECRET) -> None:
+    body = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+    urllib.request.urlopen(f"{base}/_config/webhooks/{hook_id}", data=body, timeout=5).read()  # noqa: S310
+
+
+@pytest.fixture
+def stripe_on(settings, localstripe_url):
+    """Settings pointing the stripe library at localstripe; webhooks not delivered (tests sign their own)."""
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_corridor"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe_url
+    register_webhook(localstripe_url, "http://127.0.0.1:9/nowhere")
+    return localstripe_url
+
+
+def signed_event(event_type: str, obj: dict, *, event_id: str | None = None, secret: str = WEBHOOK_SECRET):
+    """A Stripe event body and its Stripe-Signature header: t=<ts>,v1=hmac_sha256(secret, "<ts>.<body>")."""
+    event = {
+        "id": event_id or f"evt_test_{time.monotonic_ns()}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "data": {"object": obj},
+    }
+    body = json.dumps(event)
+    timestamp = int(time.time())
+    signature = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return body, f"t={timestamp},v1={signature}"
