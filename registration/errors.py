@@ -41,3 +41,46 @@ class RevealError(RegistrationError):
 
 class ImportFileError(RegistrationError):
     """The uploaded file cannot be read at all (not a row-level problem)."""
+
+
+# --- paperwork, workflow, fees, accreditation, retention (r2) ------------------------------------
+
+
+class ConsentError(RegistrationError):
+    pass
+
+
+class PaperworkError(RegistrationError):
+    pass
+
+
+class WorkflowError(RegistrationError):
+    pass
+
+
+class EntryNotReady(WorkflowError):
+    """The entry cannot be approved yet; `reasons` lists every missing item (translated sentences)."""
+
+    def __init__(self, reasons):
+        self.reasons = list(reasons)
+        super().__init__("; ".join(str(reason) for reason in self.reasons))
+
+
+class RosterLocked(WorkflowError):
+    pass
+
+
+class SubstitutionError(WorkflowError):
+    pass
+
+
+class WaitlistError(WorkflowError):
+    pass
+
+
+class FeeError(RegistrationError):
+    pass
+
+
+class BadgeError(RegistrationError):
+    pass

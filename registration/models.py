@@ -413,3 +413,9 @@ class DocumentReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revealed_by} · {self.athlete_label} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+from registration.models_accreditation import *  # noqa: E402,F403
+from registration.models_fees import *  # noqa: E402,F403
+from registration.models_paperwork import *  # noqa: E402,F403
+from registration.models_workflow import *  # noqa: E402,F403
