@@ -49,9 +49,8 @@ def localstripe_url():
     deadline = time.monotonic() + 15
     while True:
         try:
-            request = urllib.request.Request(
-                f"{url}/v1/customers", headers={"Authorization": f"Bearer {SECRET_KEY}"}
-            )
+            headers = {"Authorization": f"Bearer {SECRET_KEY}"}
+            request = urllib.request.Request(f"{url}/v1/customers", headers=headers)  # noqa: S310 - loopback
             urllib.request.urlopen(request, timeout=1).read()  # noqa: S310 - loopback only
             break
         except (urllib.error.URLError, ConnectionError, OSError):

@@ -1,0 +1,91 @@
+"""Never oversell: 50 real threads race for the last 10 places on PostgreSQL, 20 rounds.
+
+The control test switches the quota lock off (availability.LOCKING_ENABLED) and shows the race
+really happens in this harness, so the passing test proves the lock, not luck.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import close_old_connections, connection
+from django.db.models import Sum
+
+from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
+from ticketing.enums import TicketState
+from ticketing.errors import SoldOutError
+from ticketing.models import CartLine, Ticket
+from ticketing.services import availability
+from ticketing.services.orders import cart_add, order_place
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+BUYERS = 50
+PLACES = 10
+
+
+def _round(ticket_type, users) -> tuple[int, int, list[str], list[BaseException]]:
+    """All users hold nothing, then all `cart_add` + `order_place` at once. Returns tickets, holds, errors."""
+    CartLine.objects.all().delete()
+    barrier = threading.Barrier(len(users))
+    sold_out: list[str] = []
+    errors: list[BaseException] = []
+
+    def buy(user):
+        try:
+            barrier.wait(timeout=10)
+            cart_add(user=user, ticket_type=ticket_type, quantity=1)
+            order_place(user=user, provider="demo")
+        except SoldOutError as exc:
+            sold_out.append(str(exc))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    close_old_connections()
+    sold = Ticket.objects.filter(
+        ticket_type=ticket_type, state__in=[TicketState.RESERVED, TicketState.VALID]
+    ).count()
+    held = CartLine.objects.filter(ticket_type=ticket_type).aggregate(n=Sum("quantity"))["n"] or 0
+    return sold, held, sold_out, errors
+
+
+@pytest.fixture
+def widen_race(monkeypatch):
+    """Sleep between the availability count and the writes, so an unlocked race would show."""
+    monkeypatch.setattr(availability, "after_check_hook", lambda: time.sleep(0.005))
+
+
+def test_fifty_buyers_ten_places_never_oversell(widen_race):
+    users = [buyer() for _ in range(BUYERS)]
+    started = time.monotonic()
+    for _round_number in range(20):
+        session = future_session()
+        ticket_type = TicketTypeFactory(session=session, quota=QuotaFactory(session=session, capacity=PLACES))
+        sold, held, sold_out, errors = _round(ticket_type, users)
+        assert errors == []  # in particular no deadlock (PostgreSQL would raise it)
+        assert sold == PLACES and held == 0
+        assert len(sold_out) == BUYERS - PLACES
+        assert all(message.startswith("Sold out") for message in sold_out)
+    assert time.monotonic() - started < 60
+
+
+def test_control_without_the_lock_the_race_oversells(widen_race, monkeypatch):
+    monkeypatch.setattr(availability, "LOCKING_ENABLED", False)
+    users = [buyer() for _ in range(BUYERS)]
+    oversold = 0
+    for _round_number in range(3):
+        session = future_session()
+        ticket_type = TicketTypeFactory(session=session, quota=QuotaFactory(session=session, capacity=PLACES))
+        sold, held, _sold_out, _errors = _round(ticket_type, users)
+        # Places promised to buyers (tickets plus holds) beyond the capacity.
+        oversold = max(oversold, sold + held - PLACES)
+    assert oversold > 0, "the harness did not produce a race: the locked test would prove nothing"
