@@ -10,3 +10,4 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
+api.add_router("/gate/", "ticketing.api.router")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ticketing.views import orders, organiser, shop, webhooks
+from ticketing.views import gate, orders, organiser, shop, tickets, webhooks
 
 app_name = "ticketing"
 
@@ -35,4 +35,21 @@ urlpatterns = [
         name="organiser-session-cancel",
     ),
     path("organiser/ticketing/ballots/<int:pk>/draw/", organiser.ballot_draw, name="organiser-ballot-draw"),
+    # Tickets, gate check-in and the organiser's gate flow (t2)
+    path("tickets/", tickets.wallet, name="wallet"),
+    path("tickets/<uuid:public_id>/", tickets.ticket_detail, name="ticket-detail"),
+    path("tickets/<uuid:public_id>/qr.png", tickets.ticket_qr, name="ticket-qr"),
+    path("tickets/<uuid:public_id>/ticket.pdf", tickets.ticket_pdf, name="ticket-pdf"),
+    path("tickets/orders/<str:code>/tickets.pdf", tickets.order_tickets_pdf, name="order-tickets-pdf"),
+    path("gate/", gate.gate, name="gate"),
+    path("gate/scan/", gate.gate_scan, name="gate-scan"),
+    path("gate/annul/", gate.gate_annul, name="gate-annul"),
+    path("organiser/ticketing/events/<slug:slug>/gates/", gate.gate_flow, name="gate-flow"),
+    path(
+        "organiser/ticketing/events/<slug:slug>/gates/flow.json", gate.gate_flow_data, name="gate-flow-data"
+    ),
+    path(
+        "organiser/ticketing/events/<slug:slug>/gates/conflicts/", gate.gate_conflicts, name="gate-conflicts"
+    ),
+    path("organiser/ticketing/events/<slug:slug>/gates/checkins.csv", gate.gate_export, name="gate-export"),
 ]

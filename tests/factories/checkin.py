@@ -55,3 +55,52 @@ def device_with_token(event, *, gates=(), name="Gate scanner") -> tuple[GateDevi
     from ticketing.services.checkin import gate_device_create
 
     return gate_device_create(name=name, event=event, gates=gates)
+
+
+def issued_ticket(*, user=None, ticket_type=None, holder_name="", real_name=False, **credential_fields):
+    """A paid order with one valid ticket and its active credential, built directly with the ORM.
+
+    Gate and ticket-page tests only need the rows a real purchase leaves behind; the purchase itself
+    is t1's (tests/ticketing/test_orders.py and the purchase journey).
+    """
+    from django.utils import timezone
+
+    from tests.factories.accounts import UserFactory
+    from tests.factories.ticketing import TicketTypeFactory
+    from ticketing.enums import OrderState, TicketState
+    from ticketing.models import Order, OrderLine, Ticket
+
+    user = user or UserFactory()
+    ticket_type = ticket_type or TicketTypeFactory(real_name=real_name)
+    session = ticket_type.session
+    order = Order.objects.create(
+        user=user,
+        programme=session.event.programme,
+        state=OrderState.PAID,
+        provider="demo",
+        total_fen=ticket_type.price_fen,
+        paid_at=timezone.now(),
+    )
+    line = OrderLine.objects.create(
+        order=order,
+        ticket_type=ticket_type,
+        description_zh=ticket_type.name_zh,
+        description_en=ticket_type.name_en,
+        unit_price_fen=ticket_type.price_fen,
+    )
+    credential = CredentialFactory(
+        session=session,
+        allows_reentry=ticket_type.allows_reentry,
+        holder_label=holder_name,
+        **credential_fields,
+    )
+    return Ticket.objects.create(
+        order=order,
+        line=line,
+        ticket_type=ticket_type,
+        session=session,
+        price_fen=ticket_type.price_fen,
+        state=TicketState.VALID,
+        holder_name=holder_name,
+        credential=credential,
+    )

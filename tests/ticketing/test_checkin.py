@@ -255,3 +255,243 @@ def test_device_scoped_to_gates_cannot_scan_elsewhere():
             code=credential_code(credential), gate_code="gate-z", direction="entry", device=device, nonce="z"
         )
     assert not Scan.objects.exists()
+
+
+# --- The gate page, its JSON endpoints, and who reaches what -------------------------------------
+
+import json  # noqa: E402
+
+from django.urls import reverse  # noqa: E402
+
+from tests.factories import EventFactory, ProgrammeMembershipFactory, UserFactory  # noqa: E402
+from tests.factories.checkin import GateStaffAssignmentFactory  # noqa: E402
+from ticketing.services.checkin import gate_staff_assign  # noqa: E402
+
+
+def post_json(client, name, body):
+    return client.post(reverse(f"ticketing:{name}"), data=json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture(autouse=True)
+def long_sessions(settings):
+    # Tests travel to the 2027 season after logging in; keep the login alive across the jump.
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 3600
+
+
+@pytest.fixture
+def gate_setup(client):
+    credential = CredentialFactory()
+    VenueResourceFactory(venue=credential.event.venue, code="gate-a", name_zh="入口A", name_en="Gate A")
+    staff = UserFactory()
+    gate_staff_assign(user=staff, venue=credential.event.venue)
+    client.force_login(staff)
+    return credential, staff
+
+
+def test_gate_page_lists_assigned_events_and_gates(client, gate_setup):
+    credential, _staff = gate_setup
+
+    choose = client.get(reverse("ticketing:gate")).content.decode()
+    gates = client.get(reverse("ticketing:gate"), {"event": credential.event.slug}).content.decode()
+    scanning = client.get(
+        reverse("ticketing:gate"), {"event": credential.event.slug, "gate": "gate-a", "direction": "entry"}
+    ).content.decode()
+
+    assert credential.event.name in choose
+    assert 'value="gate-a"' in gates
+    assert 'id="gate-code"' in scanning
+    assert 'data-gate="gate-a"' in scanning
+    assert "ticketing/gate.js" in scanning
+
+
+@time_machine.travel(DURING)
+def test_gate_scan_endpoint_admits_then_refuses_with_gate_and_time(client, gate_setup):
+    credential, staff = gate_setup
+    body = {
+        "event": credential.event.slug,
+        "gate": "gate-a",
+        "direction": "entry",
+        "code": credential_code(credential),
+    }
+
+    first = post_json(client, "gate-scan", {**body, "nonce": "web-00001"})
+    second = post_json(client, "gate-scan", {**body, "nonce": "web-00002"})
+
+    assert first.json()["result"] == "admitted"
+    assert second.json()["result"] == "refused"
+    assert "入口A" in second.json()["message"] or "Gate A" in second.json()["message"]
+    assert "09:30" in second.json()["message"]
+    assert Scan.objects.filter(user=staff).count() == 2
+
+
+@time_machine.travel(DURING)
+def test_gate_scan_endpoint_requires_csrf(gate_setup):
+    from django.test import Client
+
+    credential, staff = gate_setup
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(staff)
+
+    response = strict.post(
+        reverse("ticketing:gate-scan"),
+        data=json.dumps(
+            {
+                "event": credential.event.slug,
+                "gate": "gate-a",
+                "direction": "entry",
+                "code": "x",
+                "nonce": "web-00003",
+            }
+        ),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert not Scan.objects.exists()
+
+
+def test_gate_scan_endpoint_rejects_bad_json(client, gate_setup):
+    assert (
+        client.post(reverse("ticketing:gate-scan"), data="[1]", content_type="application/json").status_code
+        == 400
+    )
+    response = post_json(client, "gate-scan", {"event": "x"})
+    assert response.status_code == 422
+    assert "code" in response.json()["errors"]
+
+
+@time_machine.travel(DURING, tick=False)
+def test_gate_annul_button_endpoint(client, gate_setup):
+    credential, _staff = gate_setup
+    body = {
+        "event": credential.event.slug,
+        "gate": "gate-a",
+        "direction": "entry",
+        "code": credential_code(credential),
+    }
+    post_json(client, "gate-scan", {**body, "nonce": "web-00010"})
+
+    response = post_json(client, "gate-annul", {"event": credential.event.slug, "nonce": "web-00010"})
+
+    assert response.json()["annulled"] is True
+    assert post_json(client, "gate-scan", {**body, "nonce": "web-00011"}).json()["result"] == "admitted"
+
+
+def test_gate_staff_of_one_event_gets_404_on_another(client, django_user_model):
+    mine, theirs = EventFactory(), EventFactory()
+    staff = UserFactory()
+    GateStaffAssignmentFactory(user=staff, event=mine)
+    client.force_login(staff)
+    _device, _token = device_with_token(theirs)
+
+    assert client.get(reverse("ticketing:gate"), {"event": mine.slug}).status_code == 200
+    assert client.get(reverse("ticketing:gate"), {"event": theirs.slug}).status_code == 404
+    scan_theirs = post_json(
+        client,
+        "gate-scan",
+        {"event": theirs.slug, "gate": "gate-a", "direction": "entry", "code": "x", "nonce": "web-00020"},
+    )
+    assert scan_theirs.status_code == 404
+    assert (
+        client.get(reverse("ticketing:gate-flow", args=[mine.slug])).status_code == 404
+    )  # staff, not organiser
+    assert staff.has_perm("ticketing.scan_event", mine)
+    assert not staff.has_perm("ticketing.scan_event", theirs)
+
+
+def test_scan_rule_roles():
+    event = EventFactory()
+    organiser = ProgrammeMembershipFactory(programme=event.programme).user
+    superuser = UserFactory(is_superuser=True)
+    stranger = UserFactory()
+    venue_staff = UserFactory()
+    gate_staff_assign(user=venue_staff, venue=event.venue)
+
+    assert organiser.has_perm("ticketing.scan_event", event)
+    assert superuser.has_perm("ticketing.scan_event", event)
+    assert venue_staff.has_perm("ticketing.scan_event", event)
+    assert not stranger.has_perm("ticketing.scan_event", event)
+    assert not venue_staff.has_perm("ticketing.scan_event", EventFactory())
+
+
+@pytest.fixture
+def organiser_client(client):
+    from tests.factories import with_totp
+
+    credential = CredentialFactory()
+    organiser = with_totp(ProgrammeMembershipFactory(programme=credential.event.programme).user)
+    client.force_login(organiser)
+    return client, credential
+
+
+def test_organiser_gate_flow_counts_entries_per_gate_and_fill(organiser_client):
+    client, credential = organiser_client
+    with time_machine.travel(DURING, tick=False):
+        scan(credential, gate="gate-a")
+        scan(CredentialFactory(session=credential.session), gate="gate-b")
+        scan(credential, gate="gate-b")  # refused: not counted as an entry
+        page = client.get(reverse("ticketing:gate-flow", args=[credential.event.slug]))
+        data = client.get(reverse("ticketing:gate-flow-data", args=[credential.event.slug])).json()
+
+    assert {row["gate"]: row["total"] for row in data["gates"]} == {"gate-a": 1, "gate-b": 1}
+    assert data["inside"] == 2
+    assert data["capacity"] == credential.event.venue.capacity
+    assert data["percent_full"] == round(200 / credential.event.venue.capacity, 1)
+    assert len(data["slots"]) >= 36  # three hours of five-minute slots
+    assert "gate_flow.js" in page.content.decode()
+
+
+def test_organiser_conflicts_and_csv_export(organiser_client):
+    client, credential = organiser_client
+    device, _token = device_with_token(credential.event, name="Scanner 7")
+    code = credential_code(credential)
+    with time_machine.travel(DURING + dt.timedelta(hours=1)):
+        scans_upload(
+            device=device,
+            scans=[
+                OfflineScan("c-1", code, "gate-a", "entry", DURING, "admitted"),
+                OfflineScan("c-2", code, "gate-b", "entry", DURING + dt.timedelta(minutes=1), "admitted"),
+            ],
+        )
+        conflicts = client.get(
+            reverse("ticketing:gate-conflicts", args=[credential.event.slug])
+        ).content.decode()
+        export = client.get(reverse("ticketing:gate-export", args=[credential.event.slug]))
+
+    assert "gate-b" in conflicts
+    assert "Scanner 7" in conflicts
+    lines = b"".join(export.streaming_content).decode().strip().splitlines()
+    assert lines[0].startswith("scanned_at,received_at,direction,result,reason,gate")
+    assert len(lines) == 3
+    assert ",refused,already_used,gate-b," in lines[2]
+    assert lines[2].endswith(",Scanner 7,,yes,yes,")
+
+
+def test_conflicts_page_query_count_is_flat(organiser_client, django_assert_num_queries):
+    client, credential = organiser_client
+    device, _token = device_with_token(credential.event)
+    url = reverse("ticketing:gate-conflicts", args=[credential.event.slug])
+
+    def conflicts(count):
+        for index in range(count):
+            other = CredentialFactory(session=credential.session)
+            code = credential_code(other)
+            scans_upload(
+                device=device,
+                scans=[
+                    OfflineScan(f"x{index}-{other.pk}-1", code, "gate-a", "entry", DURING, "admitted"),
+                    OfflineScan(
+                        f"x{index}-{other.pk}-2", code, "gate-a", "entry", DURING + dt.timedelta(minutes=1)
+                    ),
+                ],
+            )
+
+    with time_machine.travel(DURING + dt.timedelta(hours=1)):
+        conflicts(1)
+        client.get(url)
+        with django_assert_num_queries(8) as one:  # session, user, event, perms (3), MFA check, conflicts
+            client.get(url)
+        conflicts(5)
+        with django_assert_num_queries(len(one)):
+            response = client.get(url)
+    assert response.content.decode().count("<tr>") == 1 + 6

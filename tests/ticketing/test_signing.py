@@ -53,7 +53,8 @@ def test_badge_code_is_scoped_to_its_event():
         lambda code: " " + code,  # junk
         lambda code: code[:64] + "\n" + code[64:],
         lambda code: code.swapcase(),  # alternate case
-        lambda code: code.replace("-", "+").replace("_", "/"),  # the other base64 alphabet
+        lambda code: "+" + code[1:],  # the other base64 alphabet
+        lambda code: code[:-1] + "/",
         lambda code: code[:-1],  # truncated
         lambda code: "",
     ],

@@ -131,17 +131,6 @@ def _gate_name(event: Event, gate_code: str) -> str:
     return gate.name if gate else gate_code
 
 
-def event_gates(event: Event) -> list[VenueResource]:
-    """The gates of the event's main venue and of every venue its sessions use."""
-    return list(
-        VenueResource.objects.filter(kind=VenueResourceKind.GATE)
-        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-        .select_related("venue")
-        .distinct()
-        .order_by("venue__slug", "code")
-    )
-
-
 def _static_refusal(
     credential: Credential, *, event: Event, session: Session | None, gate_code: str, at: dt.datetime
 ) -> str:

@@ -1,0 +1,260 @@
+"""The device API: token auth scoped to an event and gates, scan/bundle/upload/annul, and bad input.
+
+Generated bad input (hypothesis) must always get a 4xx with a JSON `detail`, never a 5xx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import SessionFactory
+from tests.factories.checkin import CredentialFactory, device_with_token
+from ticketing.enums import CredentialState
+from ticketing.models import Scan
+from ticketing.services.checkin import gate_device_revoke
+from ticketing.services.credentials import credential_set_state
+from ticketing.services.signing import credential_code
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DURING = dt.datetime(2027, 5, 1, 9, 30, tzinfo=SHANGHAI)
+
+
+def post(client, path, body, token, **extra):
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body, default=str)
+    return client.post(
+        f"/api/gate/{path}",
+        data=data,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **extra,
+    )
+
+
+@pytest.fixture
+def setup():
+    credential = CredentialFactory()
+    device, token = device_with_token(credential.event, gates=["gate-a", "gate-b"])
+    return credential, device, token
+
+
+@time_machine.travel(DURING)
+def test_scan_admits_then_refuses_with_reason(client, setup):
+    credential, _device, token = setup
+    code = credential_code(credential)
+
+    first = post(client, "scan", {"code": code, "gate": "gate-a", "nonce": "nonce-0001"}, token)
+    second = post(client, "scan", {"code": code, "gate": "gate-b", "nonce": "nonce-0002"}, token)
+
+    assert first.status_code == 200
+    assert first.json()["result"] == "admitted"
+    assert second.json()["result"] == "refused"
+    assert second.json()["reason"] == "already_used"
+    assert second.json()["earlier_gate"] == "gate-a"
+    assert second.json()["earlier_at"].startswith("2027-05-01T01:30")
+
+
+def test_missing_wrong_or_revoked_token_is_401(client, setup):
+    _credential, device, token = setup
+    body = {"code": "x", "gate": "gate-a", "nonce": "nonce-0001"}
+
+    assert client.post("/api/gate/scan", data=body, content_type="application/json").status_code == 401
+    assert post(client, "scan", body, "not-the-token").status_code == 401
+    gate_device_revoke(device=device)
+    response = post(client, "scan", body, token)
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+@time_machine.travel(DURING)
+def test_device_scope_other_gate_is_403_and_other_event_is_wrong_event(client, setup):
+    credential, _device, token = setup
+    other = CredentialFactory(session=SessionFactory())
+
+    at_other_gate = post(
+        client, "scan", {"code": credential_code(credential), "gate": "gate-z", "nonce": "nonce-0003"}, token
+    )
+    other_event = post(
+        client, "scan", {"code": credential_code(other), "gate": "gate-a", "nonce": "nonce-0004"}, token
+    )
+
+    assert at_other_gate.status_code == 403
+    assert "gate" in at_other_gate.json()["detail"]
+    assert other_event.json()["reason"] == "wrong_event"
+
+
+@time_machine.travel(DURING)
+def test_bundle_lists_keys_blocked_and_inside(client, django_assert_max_num_queries, setup):
+    credential, _device, token = setup
+    refunded = CredentialFactory(session=credential.session)
+    credential_set_state(credential=refunded, state=CredentialState.REFUNDED)
+    post(
+        client, "scan", {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0005"}, token
+    )
+    for _ in range(5):
+        credential_set_state(
+            credential=CredentialFactory(session=credential.session), state=CredentialState.REVOKED
+        )
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    body = response.json()
+    assert body["keys"][0]["algorithm"] == "Ed25519"
+    assert {"public_id": str(refunded.public_id), "state": "refunded"} in body["blocked"]
+    assert len(body["blocked"]) == 6
+    assert body["inside"] == [str(credential.public_id)]
+    assert body["gates"] == ["gate-a", "gate-b"]
+    assert body["sessions"][0]["id"] == credential.session_id
+
+
+def test_bundle_query_count_does_not_grow_with_rows(client, django_assert_num_queries, setup):
+    credential, _device, token = setup
+    credential_set_state(credential=credential, state=CredentialState.REVOKED)
+    client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")  # refreshes last_seen once
+    with django_assert_num_queries(5):  # device, sessions, blocked, inside, used
+        response = client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert len(response.json()["blocked"]) == 1
+    for _ in range(10):
+        credential_set_state(
+            credential=CredentialFactory(session=credential.session), state=CredentialState.REVOKED
+        )
+    with django_assert_num_queries(5):
+        response = client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert len(response.json()["blocked"]) == 11
+
+
+def test_upload_first_scan_wins_and_reupload_changes_nothing(client, setup):
+    credential, _device, token = setup
+    code = credential_code(credential)
+    scans = [
+        {
+            "code": code,
+            "gate": "gate-a",
+            "nonce": "off-00001",
+            "scanned_at": DURING + dt.timedelta(minutes=3),
+            "device_result": "admitted",
+        },
+        {
+            "code": code,
+            "gate": "gate-b",
+            "nonce": "off-00002",
+            "scanned_at": DURING + dt.timedelta(minutes=1),
+            "device_result": "admitted",
+        },
+    ]
+    with time_machine.travel(DURING + dt.timedelta(hours=1)):
+        first = post(client, "upload", {"scans": scans}, token)
+        again = post(client, "upload", {"scans": scans}, token)
+
+    assert first.status_code == 200
+    assert first.json()["stored"] == 2
+    assert first.json()["conflicts"] == ["off-00001"]
+    assert again.json() == {"stored": 0, "duplicates": 2, "conflicts": [], "results": []}
+    assert Scan.objects.filter(offline=True).count() == 2
+
+
+def test_upload_refuses_more_than_1000_scans_and_bodies_over_1mb(client, setup):
+    _credential, _device, token = setup
+    item = {"code": "c", "gate": "gate-a", "nonce": "n-000000", "scanned_at": "2027-05-01T09:30:00+08:00"}
+
+    too_many = post(client, "upload", {"scans": [item] * 1001}, token)
+    too_big = post(client, "upload", "x" * 1_000_001, token)
+
+    assert too_many.status_code == 422
+    assert too_big.status_code == 413
+    assert "1 MB" in too_big.json()["detail"]
+
+
+def test_upload_needs_timezone_aware_times(client, setup):
+    _credential, _device, token = setup
+    item = {"code": "c", "gate": "gate-a", "nonce": "n-000000", "scanned_at": "2027-05-01T09:30:00"}
+
+    response = post(client, "upload", {"scans": [item]}, token)
+
+    assert response.status_code == 422
+    assert "timezone" in json.dumps(response.json())
+
+
+def test_annul_own_scan_via_api(client, setup):
+    credential, _device, token = setup
+    with time_machine.travel(DURING, tick=False):
+        post(
+            client,
+            "scan",
+            {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0009"},
+            token,
+        )
+        response = post(client, "annul", {"nonce": "nonce-0009"}, token)
+        unknown = post(client, "annul", {"nonce": "nonce-9999"}, token)
+
+    assert response.status_code == 200
+    assert Scan.objects.get(nonce="nonce-0009").annulled_at is not None
+    assert unknown.status_code == 403
+
+
+def test_openapi_schema_documents_the_device_api(client):
+    schema = client.get("/api/openapi.json").json()
+
+    assert {"/api/gate/scan", "/api/gate/bundle", "/api/gate/upload", "/api/gate/annul"} <= set(
+        schema["paths"]
+    )
+    assert "BearerAuth" in json.dumps(schema) or "DeviceBearer" in json.dumps(schema)
+    assert client.get("/api/docs").status_code == 200
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=300),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5)
+    ),
+    max_leaves=20,
+)
+scan_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "code": json_values | st.text(alphabet="ABCDEFabcdef0123456789-_=+/ \n", min_size=100, max_size=140),
+        "gate": json_values,
+        "direction": st.sampled_from(["entry", "exit", "in", "", 1]),
+        "nonce": json_values | st.text(min_size=8, max_size=70),
+        "scanned_at": json_values | st.datetimes().map(lambda d: d.isoformat()),
+        "device_result": json_values,
+    },
+)
+bodies = (
+    json_values.map(lambda value: json.dumps(value))
+    | scan_like.map(json.dumps)
+    | st.lists(scan_like, max_size=4).map(lambda scans: json.dumps({"scans": scans}))
+    | st.binary(max_size=200)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(["scan", "upload", "annul"]), body=bodies)
+def test_generated_bad_input_gets_a_clear_4xx_never_a_5xx(client, setup, path, body):
+    _credential, _device, token = setup
+
+    response = post(client, path, body, token)
+
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert "detail" in response.json()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(code=st.text(max_size=400))
+def test_any_scanned_text_is_answered(client, setup, code):
+    _credential, _device, token = setup
+
+    response = post(client, "scan", {"code": code, "gate": "gate-a", "nonce": uuid.uuid4().hex}, token)
+
+    assert response.status_code == 200
+    assert response.json()["reason"] in {"forged", "unknown"}

@@ -1,0 +1,97 @@
+"""Ticket and badge PDFs: Chinese text comes back out, and the QR image decodes to a code that verifies."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.factories import EventFactory, SessionFactory, VenueResourceFactory
+from tests.factories.checkin import BadgeCredentialFactory, issued_ticket
+from tests.factories.ticketing import TicketTypeFactory
+from ticketing.services.pdf import (
+    CredentialCard,
+    credential_qr_png,
+    render_credential_cards,
+    tickets_pdf,
+)
+from ticketing.services.signing import credential_code, credential_decode
+
+pytestmark = pytest.mark.django_db
+
+
+def qr_codes_on(page) -> list[str]:
+    found = []
+    for image in page.images:
+        decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)))
+        found.extend(result.text for result in decoded)
+    return found
+
+
+def test_ticket_pdf_prints_chinese_event_venue_gate_holder_and_a_scannable_qr():
+    event = EventFactory(name_zh="沪宁沿线青少年击剑邀请赛", name_en="Corridor Fencing")
+    session = SessionFactory(event=event, name_zh="小组赛", name_en="Pools")
+    VenueResourceFactory(venue=session.venue, code="gate-a", name_zh="入口A", name_en="Gate A")
+    ticket_type = TicketTypeFactory(session=session, real_name=True, name_zh="成人票", name_en="Adult")
+    ticket = issued_ticket(ticket_type=ticket_type, holder_name="王小明", zones=["gate-a"])
+
+    pdf = tickets_pdf([ticket])
+
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert "沪宁沿线青少年击剑邀请赛" in text
+    assert "小组赛" in text
+    assert session.venue.name_zh in text
+    assert "入口A" in text
+    assert "王小明" in text
+    [code] = qr_codes_on(reader.pages[0])
+    assert code == credential_code(ticket.credential)
+    assert credential_decode(code).public_id == ticket.credential.public_id
+
+
+def test_order_pdf_has_one_page_per_ticket_each_with_its_own_code():
+    first = issued_ticket()
+    second = issued_ticket(user=first.order.user, ticket_type=first.ticket_type)
+
+    reader = PdfReader(io.BytesIO(tickets_pdf([first, second])))
+
+    assert len(reader.pages) == 2
+    assert qr_codes_on(reader.pages[0]) == [credential_code(first.credential)]
+    assert qr_codes_on(reader.pages[1]) == [credential_code(second.credential)]
+
+
+def test_badge_sheet_puts_four_a6_cards_on_each_a4_page():
+    badges = [BadgeCredentialFactory() for _ in range(5)]
+    cards = [
+        CredentialCard(
+            code=credential_code(badge),
+            title="沪宁沿线青少年击剑邀请赛",
+            subtitle="教练 Coach",
+            kind_label="证件 Accreditation",
+            holder=f"李雷 {index}",
+        )
+        for index, badge in enumerate(badges)
+    ]
+
+    reader = PdfReader(io.BytesIO(render_credential_cards(cards, "a6-on-a4")))
+
+    assert len(reader.pages) == 2
+    assert "李雷 3" in reader.pages[0].extract_text()
+    assert sorted(qr_codes_on(reader.pages[0])) == sorted(card.code for card in cards[:4])
+    assert qr_codes_on(reader.pages[1]) == [cards[4].code]
+
+
+def test_unknown_layout_is_refused():
+    with pytest.raises(ValueError, match="layout"):
+        render_credential_cards([], "poster")
+
+
+def test_credential_qr_png_decodes_back_to_the_signed_code():
+    badge = BadgeCredentialFactory()
+
+    [result] = zxingcpp.read_barcodes(Image.open(io.BytesIO(credential_qr_png(badge))))
+
+    assert result.text == credential_code(badge)

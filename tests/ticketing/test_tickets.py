@@ -1,0 +1,121 @@
+"""The spectator's ticket pages: wallet, ticket page with the QR, PDFs; only the buyer sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+import zxingcpp
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.factories.accounts import UserFactory
+from tests.factories.checkin import issued_ticket
+from tests.factories.ticketing import TicketTypeFactory, future_session
+from ticketing.services.signing import credential_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def test_ticket_page_shows_qr_session_venue_and_gate_to_the_owner(client, owner):
+    ticket = issued_ticket(user=owner, zones=["gate-a"])
+
+    response = client.get(reverse("ticketing:ticket-detail", args=[ticket.credential.public_id]))
+
+    html = response.content.decode()
+    assert ticket.session.event.name in html
+    assert ticket.session.name in html
+    assert ticket.session.venue.name in html
+    assert "gate-a" in html
+    assert reverse("ticketing:ticket-qr", args=[ticket.credential.public_id]) in html
+
+
+def test_ticket_url_uses_the_public_id_never_the_row_id(owner):
+    ticket = issued_ticket(user=owner)
+
+    url = reverse("ticketing:ticket-detail", args=[ticket.credential.public_id])
+
+    assert str(ticket.credential.public_id) in url
+    assert url == f"/tickets/{ticket.credential.public_id}/"
+
+
+def test_someone_elses_ticket_is_a_404_everywhere(client, owner):
+    ticket = issued_ticket(user=UserFactory())
+    public_id = ticket.credential.public_id
+
+    for name in ("ticket-detail", "ticket-qr", "ticket-pdf"):
+        assert client.get(reverse(f"ticketing:{name}", args=[public_id])).status_code == 404
+    assert client.get(reverse("ticketing:order-tickets-pdf", args=[ticket.order.code])).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    ticket = issued_ticket()
+
+    response = client.get(reverse("ticketing:ticket-detail", args=[ticket.credential.public_id]))
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_qr_image_decodes_to_the_signed_code(client, owner):
+    ticket = issued_ticket(user=owner)
+
+    response = client.get(reverse("ticketing:ticket-qr", args=[ticket.credential.public_id]))
+
+    [result] = zxingcpp.read_barcodes(Image.open(io.BytesIO(response.content)))
+    assert result.text == credential_code(ticket.credential)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_ticket_and_order_pdf_downloads(client, owner):
+    ticket = issued_ticket(user=owner)
+    issued_ticket(user=owner, ticket_type=ticket.ticket_type)
+    other_order_ticket = issued_ticket(user=owner)
+
+    single = client.get(reverse("ticketing:ticket-pdf", args=[ticket.credential.public_id]))
+    order_pdf = client.get(reverse("ticketing:order-tickets-pdf", args=[ticket.order.code]))
+
+    assert single["Content-Type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(single.content)).pages) == 1
+    assert ticket.session.event.name_zh in PdfReader(io.BytesIO(single.content)).pages[0].extract_text()
+    assert len(PdfReader(io.BytesIO(order_pdf.content)).pages) == 1  # one ticket in that order
+    assert other_order_ticket.order.code != ticket.order.code
+
+
+@time_machine.travel(dt.datetime(2027, 5, 2, 12, 0, tzinfo=dt.UTC))
+def test_wallet_groups_upcoming_and_past(client):
+    owner = UserFactory()
+    client.force_login(owner)  # inside the travelled time, so the session is fresh
+    past = issued_ticket(user=owner)  # factory sessions are on 2027-05-01
+    upcoming = issued_ticket(user=owner, ticket_type=TicketTypeFactory(session=future_session()))
+
+    html = client.get(reverse("ticketing:wallet")).content.decode()
+
+    upcoming_part, past_part = html.split("<h2>")[1:3]
+    assert upcoming.session.event.name in upcoming_part
+    assert past.session.event.name not in upcoming_part
+    assert past.session.event.name in past_part
+
+
+def test_wallet_query_count_is_flat(client, owner, django_assert_num_queries):
+    issued_ticket(user=owner)
+    client.get(reverse("ticketing:wallet"))
+    # session, user, tickets (one joined query); the base template's organiser check (3); none per ticket
+    with django_assert_num_queries(6):
+        one = client.get(reverse("ticketing:wallet"))
+    for _ in range(6):
+        issued_ticket(user=owner)
+    with django_assert_num_queries(6):
+        many = client.get(reverse("ticketing:wallet"))
+    assert one.content.decode().count("wallet-ticket") == 1
+    assert many.content.decode().count("wallet-ticket") == 7

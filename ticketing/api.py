@@ -1,0 +1,207 @@
+"""Device API for gate scanners: scan, offline bundle, offline upload, annul. Mounted at /api/gate/.
+
+Authenticate with `Authorization: Bearer <device token>`; a device is scoped to one event and its
+gates. Every error is JSON with a `detail` message; bodies over 1 MB are refused with 413 before they
+are read, and an upload holds at most 1000 scans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from pydantic import field_validator
+
+from ticketing.errors import CheckInError
+from ticketing.selectors.checkin import offline_bundle
+from ticketing.services.checkin import (
+    MAX_UPLOAD_SCANS,
+    OfflineScan,
+    credential_scan,
+    gate_device_authenticate,
+    scan_annul,
+    scans_upload,
+)
+
+MAX_BODY_BYTES = 1_000_000
+NONCE_PATTERN = r"^[A-Za-z0-9._:-]{8,64}$"
+GATE_PATTERN = r"^[-a-zA-Z0-9_]{1,50}$"
+
+
+class DeviceBearer(HttpBearer):
+    """A device's bearer token; also refuses oversized bodies before anything reads them."""
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            raise HttpError(413, _("Request body too large (at most 1 MB)."))
+        return super().__call__(request)
+
+    def authenticate(self, request, token):
+        return gate_device_authenticate(token)
+
+
+router = Router(tags=["gate"], auth=DeviceBearer())
+
+
+class ErrorOut(Schema):
+    detail: str | list
+
+
+class ScanIn(Schema):
+    code: str = Field(..., max_length=400, description="The scanned text, exactly as read.")
+    gate: str = Field(..., pattern=GATE_PATTERN, description="Gate code (VenueResource.code).")
+    direction: Literal["entry", "exit"] = "entry"
+    nonce: str = Field(
+        ..., pattern=NONCE_PATTERN, description="Unique per scan; re-sending it returns the stored answer."
+    )
+
+
+class CredentialOut(Schema):
+    public_id: str
+    kind: str
+    kind_label: str
+    holder: str
+    allows_reentry: bool
+
+
+class ScanOut(Schema):
+    result: Literal["admitted", "refused"]
+    reason: str = Field(description="Empty when admitted; else forged, unknown, already_used, ...")
+    message: str = Field(description="What to show gate staff, in the request's language.")
+    direction: str
+    nonce: str
+    scanned_at: dt.datetime
+    duplicate: bool
+    earlier_gate: str
+    earlier_at: dt.datetime | None
+    credential: CredentialOut | None
+
+
+class OfflineScanIn(ScanIn):
+    scanned_at: dt.datetime = Field(description="Device time of the scan, with a timezone offset.")
+    device_result: Literal["admitted", "refused", ""] = ""
+
+    @field_validator("scanned_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            raise ValueError("scanned_at needs a timezone offset, e.g. 2027-04-10T09:30:00+08:00")
+        return value
+
+
+class UploadIn(Schema):
+    scans: list[OfflineScanIn] = Field(..., max_length=MAX_UPLOAD_SCANS)
+
+
+class UploadOut(Schema):
+    stored: int
+    duplicates: int
+    conflicts: list[str] = Field(description="Nonces of scans that lost first-scan-wins.")
+    results: list[ScanOut]
+
+
+class AnnulIn(Schema):
+    nonce: str = Field(..., pattern=NONCE_PATTERN)
+
+
+class AnnulOut(Schema):
+    nonce: str
+    annulled_at: dt.datetime
+
+
+class KeyOut(Schema):
+    kid: str
+    kid_hash: str
+    algorithm: str
+    public_key: str
+
+
+class BundleOut(Schema):
+    generated_at: dt.datetime
+    event: dict
+    sessions: list[dict]
+    gates: list[str]
+    keys: list[KeyOut]
+    blocked: list[dict] = Field(description="Credentials not to admit, with their state.")
+    inside: list[str] = Field(description="Public ids of credentials inside now.")
+    used: list[str] = Field(description="Single-entry credentials that have already entered.")
+    code_format: str
+
+
+CODE_FORMAT = (
+    "128 characters of unpadded base64url (96 bytes): body(32) = version 1 | flags (0x80 event scope) "
+    "+ kind (1 ticket, 2 badge, 3 stub) | first 2 bytes of sha256(kid) | public id (16) | scope id "
+    "(session or event, uint32) | valid from, valid until (uint32 minutes since 1970-01-01 UTC); then an "
+    "Ed25519 signature of the body (64). Accept only the canonical encoding."
+)
+
+
+def _refuse(exc: CheckInError):
+    raise HttpError(403, str(exc)) from exc
+
+
+@router.post("/scan", response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut})
+def scan(request, payload: ScanIn):
+    """Scan one code at a gate now. A refusal is a normal answer (200) with its reason."""
+    try:
+        outcome = credential_scan(
+            code=payload.code,
+            gate_code=payload.gate,
+            direction=payload.direction,
+            nonce=payload.nonce,
+            device=request.auth,
+        )
+    except CheckInError as exc:
+        _refuse(exc)
+    return outcome.as_dict()
+
+
+@router.get("/bundle", response={200: BundleOut, 401: ErrorOut})
+def bundle(request):
+    """What the scanner needs to keep working offline. Fetch it again every few minutes while online."""
+    device = request.auth
+    return {**offline_bundle(event=device.event, gates=device.gates), "code_format": CODE_FORMAT}
+
+
+@router.post("/upload", response={200: UploadOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut})
+def upload(request, payload: UploadIn):
+    """Upload scans made offline (at most 1000). First scan wins by device time; losers are flagged."""
+    items = [
+        OfflineScan(
+            nonce=item.nonce,
+            code=item.code,
+            gate_code=item.gate,
+            direction=item.direction,
+            scanned_at=item.scanned_at,
+            device_result=item.device_result,
+        )
+        for item in payload.scans
+    ]
+    try:
+        summary = scans_upload(device=request.auth, scans=items)
+    except CheckInError as exc:
+        _refuse(exc)
+    return {
+        "stored": summary.stored,
+        "duplicates": summary.duplicates,
+        "conflicts": [scan.nonce for scan in summary.conflicts],
+        "results": [outcome.as_dict() for outcome in summary.outcomes],
+    }
+
+
+@router.post("/annul", response={200: AnnulOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def annul(request, payload: AnnulIn):
+    """Undo this device's own scan within the annulment window (default two minutes)."""
+    try:
+        scan = scan_annul(nonce=payload.nonce, device=request.auth)
+    except CheckInError as exc:
+        _refuse(exc)
+    return {"nonce": scan.nonce, "annulled_at": scan.annulled_at}

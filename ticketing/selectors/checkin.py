@@ -1,0 +1,185 @@
+"""Read paths of gate check-in: the offline bundle, the live gate flow, conflicts and the CSV export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from events.enums import VenueResourceKind
+from events.models import Event, Session, VenueResource
+from ticketing.enums import CredentialState, ScanDirection, ScanResult
+from ticketing.models import CheckInState, Credential, Scan
+from ticketing.services.signing import public_keys
+
+FLOW_BUCKET_MINUTES = 5
+
+
+def event_gates(event: Event) -> list[VenueResource]:
+    """The gates of the event's main venue and of every venue its sessions use."""
+    return list(
+        VenueResource.objects.filter(kind=VenueResourceKind.GATE)
+        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+        .select_related("venue")
+        .distinct()
+        .order_by("venue__slug", "code")
+    )
+
+
+def events_for_gate_user(user) -> QuerySet[Event]:
+    """Events this person may scan for: organisers' events, and events at their assigned events/venues."""
+    if not user.is_authenticated:
+        return Event.objects.none()
+    queryset = Event.objects.select_related("venue").order_by("start_date", "slug")
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(programme__memberships__user=user)
+        | Q(gate_staff__user=user)
+        | Q(venue__gate_staff__user=user)
+        | Q(sessions__venue__gate_staff__user=user)
+    ).distinct()
+
+
+def offline_bundle(*, event: Event, gates: list[str]) -> dict:
+    """Everything a scanner needs to decide alone: keys, scope, blocked credentials, who is inside."""
+    sessions = Session.objects.filter(event=event).select_related("venue").order_by("starts_at")
+    blocked = (
+        Credential.objects.filter(event=event)
+        .exclude(state=CredentialState.ACTIVE)
+        .values_list("public_id", "state")
+        .order_by("pk")
+    )
+    inside = CheckInState.objects.filter(event=event, inside=True).values_list(
+        "credential__public_id", flat=True
+    )
+    used = CheckInState.objects.filter(event=event, entries__gt=0, credential__allows_reentry=False)
+    return {
+        "generated_at": timezone.now(),
+        "event": {"id": event.pk, "slug": event.slug, "name": event.name},
+        "sessions": [
+            {
+                "id": session.pk,
+                "name": session.name,
+                "starts_at": session.starts_at,
+                "ends_at": session.ends_at,
+                "venue": session.venue.slug,
+            }
+            for session in sessions
+        ],
+        "gates": gates or [gate.code for gate in event_gates(event)],
+        "keys": public_keys(),
+        "blocked": [{"public_id": str(public_id), "state": state} for public_id, state in blocked],
+        "inside": [str(public_id) for public_id in inside],
+        "used": [str(public_id) for public_id in used.values_list("credential__public_id", flat=True)],
+    }
+
+
+def gate_flow(*, event: Event, hours: int = 3, now: dt.datetime | None = None) -> dict:
+    """Admitted entries per five minutes per gate for the last hours, and how full the venue is."""
+    now = now or timezone.now()
+    start = now - dt.timedelta(hours=hours)
+    bucket = dt.timedelta(minutes=FLOW_BUCKET_MINUTES)
+    first = start - dt.timedelta(minutes=start.minute % FLOW_BUCKET_MINUTES, seconds=start.second)
+    first = first.replace(microsecond=0)
+    times = list(
+        Scan.objects.filter(
+            event=event,
+            direction=ScanDirection.ENTRY,
+            result=ScanResult.ADMITTED,
+            annulled_at__isnull=True,
+            scanned_at__gte=first,
+        ).values_list("gate_code", "scanned_at")
+    )
+    slots = []
+    cursor = first
+    while cursor <= now:
+        slots.append(cursor)
+        cursor += bucket
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(slots))
+    for gate_code, scanned_at in times:
+        index = int((scanned_at - first) // bucket)
+        if 0 <= index < len(slots):
+            counts[gate_code][index] += 1
+    inside = CheckInState.objects.filter(event=event, inside=True).count()
+    capacity = event.venue.capacity if event.venue_id else 0
+    peak = max((max(row) for row in counts.values()), default=0)
+    return {
+        "slots": [timezone.localtime(slot).strftime("%H:%M") for slot in slots],
+        "gates": [{"gate": gate, "counts": row, "total": sum(row)} for gate, row in sorted(counts.items())],
+        "peak": peak,
+        "inside": inside,
+        "capacity": capacity,
+        "percent_full": round(100 * inside / capacity, 1) if capacity else None,
+        "generated_at": now,
+    }
+
+
+def scan_conflicts(*, event: Event) -> QuerySet[Scan]:
+    """Scans that lost first-scan-wins (offline double entries), for the organiser to follow up."""
+    return (
+        Scan.objects.filter(event=event, conflict=True)
+        .select_related("credential", "device", "user")
+        .order_by("-scanned_at", "-pk")
+    )
+
+
+EXPORT_HEADER = [
+    "scanned_at",
+    "received_at",
+    "direction",
+    "result",
+    "reason",
+    "gate",
+    "credential",
+    "kind",
+    "holder",
+    "device",
+    "staff",
+    "offline",
+    "conflict",
+    "annulled_at",
+]
+
+
+def _iso(moment) -> str:
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
+def scan_export_rows(*, event: Event) -> Iterator[list]:
+    """Every scan of the event, oldest first, as CSV rows (streamed in chunks)."""
+    scans = (
+        Scan.objects.filter(event=event)
+        .select_related("credential", "device", "user")
+        .order_by("scanned_at", "pk")
+        .iterator(chunk_size=2000)
+    )
+    for scan in scans:
+        credential = scan.credential
+        yield [
+            _iso(scan.scanned_at),
+            _iso(scan.received_at),
+            scan.direction,
+            scan.result,
+            scan.reason,
+            scan.gate_code,
+            str(credential.public_id) if credential else "",
+            credential.kind if credential else "",
+            credential.holder_label if credential else "",
+            scan.device.name if scan.device else "",
+            scan.user.email if scan.user else "",
+            "yes" if scan.offline else "",
+            "yes" if scan.conflict else "",
+            _iso(scan.annulled_at),
+        ]
+
+
+def scan_counts(*, event: Event) -> dict:
+    return Scan.objects.filter(event=event).aggregate(
+        admitted=Count("pk", filter=Q(result=ScanResult.ADMITTED, direction=ScanDirection.ENTRY)),
+        refused=Count("pk", filter=Q(result=ScanResult.REFUSED)),
+        conflicts=Count("pk", filter=Q(conflict=True)),
+    )

@@ -1,0 +1,241 @@
+"""QR images and PDFs for signed credentials: tickets (one page each) and badge sheets (A6 on A4).
+
+Lessons from pretix: the QR is a raster image (a vector QR is most of its 64–86 ms per ticket), fonts
+are registered once per process, and Chinese uses reportlab's built-in CID font STSong-Light, so no
+font file is needed. Ticketing never imports registration: badge data arrives as `CredentialCard`.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ticketing.services.signing import credential_code
+
+FONT = "STSong-Light"
+LAYOUTS = ("ticket-a4", "a6-on-a4", "a6")
+
+
+@dataclass(frozen=True)
+class CredentialCard:
+    """What one card shows. Registration fills it for badges; `ticket_card` fills it for tickets."""
+
+    code: str  # the signed credential code the QR carries
+    title: str  # the event
+    subtitle: str = ""  # the session, or the badge holder's role
+    kind_label: str = ""  # "Ticket", "Accreditation badge"
+    holder: str = ""  # already masked by the issuing app where the holder is a child
+    lines: tuple[str, ...] = field(default_factory=tuple)  # when, venue, gate, type...
+    footer: str = ""
+    accent: str = "#1f4e8c"
+
+
+@functools.cache
+def _fonts() -> str:
+    """Register the CID font once per process."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def _qr_image(code: str, *, box_size: int):
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr.add_data(code, optimize=0)
+    qr.make(fit=True)
+    return qr.make_image(fill_color="black", back_color="white").get_image()
+
+
+def code_qr_png(code: str, *, box_size: int = 8) -> bytes:
+    buffer = io.BytesIO()
+    _qr_image(code, box_size=box_size).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def credential_qr_png(credential, *, box_size: int = 8) -> bytes:
+    """The credential's signed code as a PNG QR image (for the ticket page and emails)."""
+    return code_qr_png(credential_code(credential), box_size=box_size)
+
+
+def _wrap(text: str, *, width: float, size: float) -> list[str]:
+    """Break text to fit `width` points, character by character (Chinese has no spaces)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, current = [], ""
+    for char in text:
+        if stringWidth(current + char, FONT, size) > width and current:
+            lines.append(current.rstrip())
+            current = char.lstrip()
+        else:
+            current += char
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h: float) -> None:
+    """One card in the box (x, y, w, h). A tall card stacks text above and below the QR (badges);
+    a wide one puts the QR on the left and the text beside it (A4 tickets)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.utils import ImageReader
+
+    scale = min(w / 297.6, h / 420.0)  # an A6 card is the reference
+    pad = 14 * scale
+    band = 30 * scale
+    canvas.saveState()
+    canvas.setStrokeColor(HexColor("#c9d3e0"))
+    canvas.setLineWidth(0.8)
+    canvas.roundRect(x, y, w, h, 8 * scale, stroke=1, fill=0)
+    canvas.setFillColor(HexColor(card.accent))
+    canvas.rect(x, y + h - band, w, band, stroke=0, fill=1)
+    canvas.setFillColor(HexColor("#ffffff"))
+    canvas.setFont(FONT, 11 * scale)
+    canvas.drawString(x + pad, y + h - band + 10 * scale, card.kind_label)
+    canvas.setFillColor(HexColor("#111111"))
+
+    wide = w > h * 1.1
+    top = y + h - band - pad
+    if wide:
+        qr_size = min(h - band - 2 * pad, w * 0.42)
+        qr_x, qr_y = x + pad, top - qr_size
+        text_x, text_w, cursor = qr_x + qr_size + pad, w - qr_size - 3 * pad, top - 12 * scale
+    else:
+        text_x, text_w, cursor = x + pad, w - 2 * pad, top - 12 * scale
+    bottom = y + pad + 10 * scale
+
+    def write(text: str, size: float, max_lines: int) -> None:
+        nonlocal cursor
+        canvas.setFont(FONT, size * scale)
+        for line in _wrap(text, width=text_w, size=size * scale)[:max_lines]:
+            if cursor < bottom:
+                return
+            canvas.drawString(text_x, cursor, line)
+            cursor -= (size + 4) * scale
+
+    write(card.title, 13, 3)
+    if card.subtitle:
+        write(card.subtitle, 11, 2)
+    if not wide:
+        qr_size = min(text_w, h * 0.5) * 0.78
+        qr_x, qr_y = x + (w - qr_size) / 2, cursor - qr_size - 2 * scale
+        cursor = qr_y - 14 * scale
+    canvas.drawImage(ImageReader(_qr_image(card.code, box_size=4)), qr_x, qr_y, qr_size, qr_size)
+    if card.holder:
+        write(card.holder, 12, 2)
+    for text in card.lines:
+        write(text, 9, 2)
+    if card.footer:
+        canvas.setFillColor(HexColor("#666666"))
+        canvas.setFont(FONT, 7 * scale)
+        canvas.drawString(x + pad, y + pad * 0.6, card.footer)
+    canvas.restoreState()
+
+
+def render_credential_cards(
+    cards: Sequence[CredentialCard], layout: str = "a6-on-a4", *, title: str = ""
+) -> bytes:
+    """A PDF of cards: "ticket-a4" (one per A4 page), "a6-on-a4" (four per A4 sheet, cut marks at the
+    card edges) or "a6" (one per A6 page, for badge printers)."""
+    from reportlab.lib.pagesizes import A4, A6
+    from reportlab.pdfgen.canvas import Canvas
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    _fonts()
+    buffer = io.BytesIO()
+    page = A6 if layout == "a6" else A4
+    canvas = Canvas(buffer, pagesize=page, pageCompression=1, initialFontName=FONT)
+    canvas.setTitle(title or _("Corridor credentials"))
+    canvas.setAuthor("Corridor")
+    page_w, page_h = page
+    if layout == "a6-on-a4":
+        cw, ch = page_w / 2, page_h / 2
+        slots = [(0, ch), (cw, ch), (0, 0), (cw, 0)]
+        for index, card in enumerate(cards):
+            sx, sy = slots[index % 4]
+            _draw_card(canvas, card, x=sx + 8, y=sy + 8, w=cw - 16, h=ch - 16)
+            if index % 4 == 3 and index != len(cards) - 1:
+                canvas.showPage()
+    else:
+        margin = 36 if layout == "ticket-a4" else 10
+        height = page_h / 2 - margin if layout == "ticket-a4" else page_h - 2 * margin
+        for index, card in enumerate(cards):
+            _draw_card(canvas, card, x=margin, y=page_h - margin - height, w=page_w - 2 * margin, h=height)
+            if layout == "ticket-a4":
+                canvas.setFont(FONT, 9)
+                canvas.drawString(
+                    margin,
+                    page_h / 2 - 24,
+                    _("Show this code at the gate. One code admits one person; it is checked when scanned."),
+                )
+            if index != len(cards) - 1:
+                canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _when(session) -> str:
+    start = timezone.localtime(session.starts_at)
+    end = timezone.localtime(session.ends_at)
+    return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+def _gate_names(credential, gates: dict[str, str]) -> str:
+    if not credential.zones:
+        return _("Any gate")
+    return ", ".join(gates.get(code, code) for code in credential.zones)
+
+
+def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCard:
+    """The card of one ticket (t1's Ticket: order, ticket_type, session, holder, credential)."""
+    credential = ticket.credential
+    session = ticket.session
+    holder = ""
+    if ticket.ticket_type.real_name and ticket.holder_name:
+        holder = _("Holder: %(name)s") % {"name": ticket.holder_name}
+        if ticket.holder_document_last4:
+            holder += f" (····{ticket.holder_document_last4})"
+    return CredentialCard(
+        code=credential_code(credential),
+        title=session.event.name,
+        subtitle=session.name,
+        kind_label=_("Ticket") + " · " + ticket.ticket_type.name,
+        holder=holder,
+        lines=(
+            _("When: %(when)s") % {"when": _when(session)},
+            _("Venue: %(venue)s") % {"venue": session.venue.name},
+            _("Address: %(address)s") % {"address": session.venue.address},
+            _("Gate: %(gate)s") % {"gate": _gate_names(credential, gates or {})},
+            _("Order %(code)s") % {"code": ticket.order.code},
+        ),
+        footer=str(credential.public_id),
+    )
+
+
+def _gates_by_code(tickets: Iterable) -> dict[str, str]:
+    from events.enums import VenueResourceKind
+    from events.models import VenueResource
+
+    venue_ids = {ticket.session.venue_id for ticket in tickets}
+    return {
+        gate.code: gate.name
+        for gate in VenueResource.objects.filter(venue_id__in=venue_ids, kind=VenueResourceKind.GATE)
+    }
+
+
+def tickets_pdf(tickets: Sequence) -> bytes:
+    """One A4 page per ticket. Pass tickets with session, venue, event, type, order and credential
+    selected (see selectors.credentials.tickets_for_pdf)."""
+    tickets = list(tickets)
+    gates = _gates_by_code(tickets)
+    cards = [ticket_card(ticket, gates=gates) for ticket in tickets]
+    return render_credential_cards(cards, "ticket-a4", title=_("Tickets"))
