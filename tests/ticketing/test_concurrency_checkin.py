@@ -1,0 +1,120 @@
+"""Two gates scanning one ticket at the same instant: exactly one admission (PostgreSQL, real threads).
+
+The controls switch the credential row lock off (checkin.LOCK_CREDENTIAL_ROWS) and show that the race
+really happens in this harness: a re-entry credential is then admitted twice, and a single-entry one
+is saved only by the partial unique constraint. Every test widens the race window the same way (a
+short pause after reading presence), so the passing test proves the lock, not luck.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import close_old_connections, connection
+
+from tests.factories.checkin import CredentialFactory
+from ticketing.models import Scan
+from ticketing.services import checkin
+from ticketing.services.signing import credential_code
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+DURING = dt.datetime(2027, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+ROUNDS = 10
+
+
+@pytest.fixture(autouse=True)
+def slow_presence_read(monkeypatch):
+    original = checkin._presence
+
+    def slow(credential):
+        state = original(credential)
+        time.sleep(0.02)
+        return state
+
+    monkeypatch.setattr(checkin, "_presence", slow)
+
+
+def _race(credential, gates: int) -> tuple[list[str], list[BaseException]]:
+    code = credential_code(credential)
+    barrier = threading.Barrier(gates)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def gate(index):
+        try:
+            barrier.wait(timeout=10)
+            outcome = checkin.credential_scan(
+                code=code,
+                gate_code=f"gate-{index}",
+                direction="entry",
+                event=credential.event,
+                nonce=uuid.uuid4().hex,
+            )
+            results.append(outcome.scan.result if outcome.admitted else outcome.scan.reason)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=gate, args=(index,)) for index in range(gates)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    close_old_connections()
+    return results, errors
+
+
+@time_machine.travel(DURING)
+@pytest.mark.parametrize("allows_reentry", [False, True])
+def test_two_gates_at_the_same_instant_admit_exactly_once(allows_reentry):
+    for _ in range(ROUNDS):
+        credential = CredentialFactory(allows_reentry=allows_reentry)
+
+        results, errors = _race(credential, gates=2)
+
+        assert errors == []
+        assert sorted(results) == ["admitted", "already_used"]
+        assert Scan.objects.filter(credential=credential, result="admitted").count() == 1
+
+
+@time_machine.travel(DURING)
+def test_eight_gates_at_once_admit_exactly_once():
+    credential = CredentialFactory(allows_reentry=True)
+
+    results, errors = _race(credential, gates=8)
+
+    assert errors == []
+    assert results.count("admitted") == 1
+    assert results.count("already_used") == 7
+
+
+@time_machine.travel(DURING)
+def test_control_without_the_row_lock_admits_twice(monkeypatch):
+    monkeypatch.setattr(checkin, "LOCK_CREDENTIAL_ROWS", False)
+    double_admissions = 0
+    for _ in range(ROUNDS):
+        credential = CredentialFactory(allows_reentry=True)  # no unique constraint to catch it
+        results, errors = _race(credential, gates=2)
+        assert errors == []
+        double_admissions += results.count("admitted") > 1
+
+    assert double_admissions > 0, "the harness never raced: the locked test would prove nothing"
+
+
+@time_machine.travel(DURING)
+def test_control_without_the_row_lock_the_constraint_still_holds_single_entry(monkeypatch):
+    monkeypatch.setattr(checkin, "LOCK_CREDENTIAL_ROWS", False)
+    for _ in range(ROUNDS):
+        credential = CredentialFactory(allows_reentry=False)
+
+        results, errors = _race(credential, gates=2)
+
+        assert errors == []
+        assert sorted(results) == ["admitted", "already_used"]
