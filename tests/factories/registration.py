@@ -136,3 +136,102 @@ class EventEligibilityFactory(factory.django.DjangoModelFactory):
     age_rule = AgeRuleKind.BIRTH_YEAR_WINDOW
     min_birth_year = 2014
     max_birth_year = 2015
+
+
+# --- paperwork, workflow, fees (r2) ---------------------------------------------------------------
+
+from registration.models import (  # noqa: E402
+    Consent,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRulesText,
+    EventFee,
+    EventRegistrationSettings,
+    HealthRecord,
+    InsuranceProof,
+    SafetyDeclaration,
+)
+
+
+class ConsentRulesTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRulesText
+        django_get_or_create = ["version"]
+
+    version = "2027-1"
+    title_zh = "儿童个人信息处理规则"
+    title_en = "Rules for processing children's personal data"
+    body_zh = "我们仅为报名参赛处理儿童个人信息。"
+    body_en = "We process children's personal data only to register them for the competition."
+    published_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    athlete = factory.SubFactory(AthleteFactory)
+    purpose = ConsentPurpose.REGISTRATION
+    given_by = ConsentGiver.GUARDIAN
+    granted = True
+    rules_text = factory.SubFactory(ConsentRulesTextFactory)
+    method = ConsentMethod.PAPER
+    given_at = factory.LazyFunction(lambda: dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+
+
+class SafetyDeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafetyDeclaration
+
+    athlete = factory.SubFactory(AthleteFactory)
+    risk_notice_version = "2027-1"
+    athlete_signed_at = factory.LazyFunction(lambda: dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    guardian_signed_at = factory.LazyFunction(lambda: dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
+    guardian_name = "王芳"
+
+
+class InsuranceProofFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InsuranceProof
+
+    athlete = factory.SubFactory(AthleteFactory)
+    insurer = "中国人寿"
+    policy_number = factory.Sequence(lambda n: f"PL{n:08d}")
+    covers_travel = True
+    valid_from = dt.date(2027, 1, 1)
+    valid_until = dt.date(2027, 12, 31)
+
+
+class HealthRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthRecord
+
+    athlete = factory.SubFactory(AthleteFactory)
+    certificate_date = dt.date(2027, 3, 1)
+
+
+class EventRegistrationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventRegistrationSettings
+
+    event = factory.SubFactory(EventFactory)
+
+
+class EventFeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventFee
+
+    event = factory.SubFactory(EventFactory)
+    amount_fen = 20000
+
+
+def complete_paperwork(athlete, *, health_date: dt.date = dt.date(2027, 3, 1)):
+    """Everything an entry needs before approval (guardian and athlete consent, declaration,
+    insurance covering travel in 2027, a health certificate) for events in spring 2027."""
+    ConsentFactory(athlete=athlete, given_by=ConsentGiver.GUARDIAN)
+    ConsentFactory(athlete=athlete, given_by=ConsentGiver.ATHLETE)
+    SafetyDeclarationFactory(athlete=athlete)
+    InsuranceProofFactory(athlete=athlete)
+    HealthRecordFactory(athlete=athlete, certificate_date=health_date)
+    return athlete

@@ -1,0 +1,261 @@
+"""Accreditation badges on ticketing's signed credentials (same codes, same gate scanner as tickets)
+and badge sheets: A6 badges, four to an A4 page, rendered by a Celery task with progress counts.
+
+A badge shows the holder's name, role, delegation and zones: never a document number or birth date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.enums import VenueResourceKind
+from events.models import VenueResource
+from registration.enums import EntryStatus, MembershipRole
+from registration.errors import BadgeError
+from registration.models import (
+    Badge,
+    BadgeRole,
+    BadgeSheetJob,
+    BadgeSheetState,
+    Delegation,
+    DelegationMembership,
+    Entry,
+)
+from ticketing.enums import CredentialKind, CredentialState
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BADGE_STATUSES = (EntryStatus.APPROVED, EntryStatus.LOCKED)
+PROGRESS_EVERY = 25
+STAFF_ROLES = {MembershipRole.COACH: BadgeRole.COACH, MembershipRole.CHAPERONE: BadgeRole.CHAPERONE}
+
+
+# --- selectors ---------------------------------------------------------------------------------
+
+
+def badges_for_delegation(delegation: Delegation) -> QuerySet[Badge]:
+    return (
+        Badge.objects.filter(delegation=delegation, revoked_at__isnull=True)
+        .select_related("event", "credential", "delegation")
+        .order_by("event__start_date", "event__pk", "role", "holder_label", "pk")
+    )
+
+
+def badge_sheet_job_get(*, user, pk) -> BadgeSheetJob:
+    """Only the person who asked for a sheet sees it (404 for everyone else)."""
+    from django.http import Http404
+
+    job = BadgeSheetJob.objects.filter(pk=pk, requested_by=user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def badge_label(athlete) -> str:
+    """The name as printed: Chinese and Latin names, nothing else."""
+    return " ".join(part for part in (athlete.name_zh, athlete.name_latin) if part)[:120]
+
+
+def zones_for(event, role: str) -> list[str]:
+    """Athletes and coaches: every gate and field of play of the venue; chaperones: the gates only."""
+    kinds = [VenueResourceKind.GATE] if role == BadgeRole.CHAPERONE else None
+    resources = VenueResource.objects.filter(venue_id=event.venue_id)
+    if kinds:
+        resources = resources.filter(kind__in=kinds)
+    return sorted(resources.values_list("code", flat=True))
+
+
+def _window(event) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(event.start_date, dt.time.min, tzinfo=SHANGHAI)
+    end = dt.datetime.combine(event.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+    return start, end
+
+
+# --- services ----------------------------------------------------------------------------------
+
+
+def _issue(
+    *, delegation_id: int, event, role: str, label: str, entry=None, membership=None, zones_cache
+) -> Badge:
+    from ticketing.services.credentials import credential_issue
+
+    valid_from, valid_until = _window(event)
+    key = (event.pk, role)
+    if key not in zones_cache:
+        zones_cache[key] = zones_for(event, role)
+    credential = credential_issue(
+        kind=CredentialKind.BADGE,
+        event=event,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        zones=zones_cache[key],
+        allows_reentry=True,
+        holder_label=label,
+    )
+    return Badge.objects.create(
+        credential=credential,
+        delegation_id=delegation_id,
+        event=event,
+        role=role,
+        entry=entry,
+        membership=membership,
+        holder_label=label,
+    )
+
+
+def badges_issue(*, delegation: Delegation) -> int:
+    """Issue the missing badges: one per approved or locked entry, and one per coach and chaperone
+    for each event the delegation has approved entries in. Idempotent. Locks the delegation row."""
+    zones_cache: dict = {}
+    issued = 0
+    with transaction.atomic():
+        Delegation.objects.select_for_update().filter(pk=delegation.pk).first()
+        entries = (
+            Entry.objects.filter(team__delegation=delegation, status__in=BADGE_STATUSES)
+            .exclude(Exists(Badge.objects.filter(entry=OuterRef("pk"), revoked_at__isnull=True)))
+            .select_related("athlete", "event")
+            .order_by("pk")
+        )
+        events = {}
+        for entry in entries:
+            _issue(
+                delegation_id=delegation.pk,
+                event=entry.event,
+                role=BadgeRole.ATHLETE,
+                label=badge_label(entry.athlete),
+                entry=entry,
+                zones_cache=zones_cache,
+            )
+            issued += 1
+        for event_entry in Entry.objects.filter(
+            team__delegation=delegation, status__in=BADGE_STATUSES
+        ).select_related("event"):
+            events[event_entry.event_id] = event_entry.event
+        staff = DelegationMembership.objects.filter(
+            delegation=delegation, role__in=list(STAFF_ROLES), accepted_at__isnull=False
+        ).select_related("user")
+        for membership in staff:
+            have = set(
+                Badge.objects.filter(membership=membership, revoked_at__isnull=True).values_list(
+                    "event_id", flat=True
+                )
+            )
+            for event_id, event in sorted(events.items()):
+                if event_id in have:
+                    continue
+                _issue(
+                    delegation_id=delegation.pk,
+                    event=event,
+                    role=STAFF_ROLES[membership.role],
+                    label=str(membership.user)[:120],
+                    membership=membership,
+                    zones_cache=zones_cache,
+                )
+                issued += 1
+    return issued
+
+
+def badges_revoke_for_entry(*, entry: Entry, reason: str = "") -> int:
+    """Revoke the entry's live badges: the gate refuses their codes from now on."""
+    from ticketing.services.credentials import credential_set_state
+
+    with transaction.atomic():
+        badges = list(
+            Badge.objects.select_for_update().filter(entry=entry, revoked_at__isnull=True).order_by("pk")
+        )
+        now = timezone.now()
+        for badge in badges:
+            credential_set_state(
+                credential=badge.credential, state=CredentialState.REVOKED, reason=reason[:200]
+            )
+            badge.revoked_at = now
+            badge.save(update_fields=["revoked_at"])
+    return len(badges)
+
+
+def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
+    """Issue missing badges, then queue the sheet rendering (on commit); the page polls the job."""
+    badges_issue(delegation=delegation)
+    with transaction.atomic():
+        job = BadgeSheetJob.objects.create(
+            delegation=delegation,
+            programme_id=delegation.programme_id,
+            requested_by=user,
+            total=badges_for_delegation(delegation).count(),
+        )
+        job_id = job.pk
+
+        def queue():
+            from registration.tasks import badge_sheet_render
+
+            badge_sheet_render.delay(job_id)
+
+        transaction.on_commit(queue)
+    return job
+
+
+def badge_card(badge: Badge, *, delegation_name: str):
+    from ticketing.services.pdf import CredentialCard
+    from ticketing.services.signing import credential_code
+
+    start, end = badge.event.start_date, badge.event.end_date
+    dates = start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
+    zones = badge.credential.zones
+    return CredentialCard(
+        code=credential_code(badge.credential),
+        title=badge.event.name,
+        subtitle=badge.get_role_display(),
+        kind_label=_("Accreditation badge"),
+        holder=badge.holder_label,
+        lines=(
+            delegation_name,
+            dates,
+            _("Zones: %(zones)s") % {"zones": ", ".join(zones) if zones else _("all")},
+        ),
+        footer="Corridor",
+        accent={BadgeRole.ATHLETE: "#1f4e8c", BadgeRole.COACH: "#8c1f3a", BadgeRole.CHAPERONE: "#2f7a3a"}[
+            badge.role
+        ],
+    )
+
+
+def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
+    """Build every card (the signed codes), counting progress on the job row, then render the PDF.
+    Each progress update is its own small transaction so the polling page sees it."""
+    from ticketing.services.pdf import render_credential_cards
+
+    job = BadgeSheetJob.objects.select_related("delegation").get(pk=job_id)
+    BadgeSheetJob.objects.filter(pk=job.pk).update(state=BadgeSheetState.RUNNING, done=0)
+    try:
+        badges = list(badges_for_delegation(job.delegation))
+        name = job.delegation.name
+        cards = []
+        for index, badge in enumerate(badges, start=1):
+            cards.append(badge_card(badge, delegation_name=name))
+            if index % PROGRESS_EVERY == 0:
+                BadgeSheetJob.objects.filter(pk=job.pk).update(done=index * 9 // 10)
+        pdf = render_credential_cards(cards, "a6-on-a4", title=_("Accreditation badges"))
+        job.refresh_from_db()
+        job.file.save(f"badges-{job.pk}.pdf", ContentFile(pdf), save=False)
+        job.total = len(badges)
+        job.done = len(badges)
+        job.state = BadgeSheetState.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "total", "done", "state", "finished_at"])
+    except Exception as error:
+        BadgeSheetJob.objects.filter(pk=job.pk).update(
+            state=BadgeSheetState.FAILED, error=type(error).__name__, finished_at=timezone.now()
+        )
+        raise
+    return job
+
+
+def badge_sheet_ensure_no_badges(delegation: Delegation) -> None:
+    if not badges_for_delegation(delegation).exists():
+        raise BadgeError(_("No approved entries yet: there are no badges to print."))

@@ -1,0 +1,389 @@
+"""Consent per purpose and the safety paperwork (DOMAIN.md §4): services `<thing>_<verb>` that record
+them, and the checklist that says what each athlete still lacks before an entry can be approved.
+
+Age bands use the age on the event's first day: under 14 the guardian consents, purpose by purpose;
+14–17 the athlete consents and the guardian declares; adults consent for themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from registration.eligibility import age_on
+from registration.errors import ConsentError, PaperworkError
+from registration.models import (
+    Athlete,
+    Consent,
+    ConsentGiver,
+    ConsentLink,
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentRulesText,
+    Guardian,
+    HealthRecord,
+    InsuranceProof,
+    SafetyDeclaration,
+)
+
+CHILD_AGE = 14
+ADULT_AGE = 18
+CONSENT_LINK_DAYS = 14
+HEALTH_CERTIFICATE_MONTHS = 3
+RISK_NOTICE_VERSION = "2027-1"
+OPTIONAL_PURPOSES = (
+    ConsentPurpose.HEALTH,
+    ConsentPurpose.PHOTOS,
+    ConsentPurpose.TRANSFER_ABROAD,
+    ConsentPurpose.MARKETING,
+)
+
+
+# --- selectors ---------------------------------------------------------------------------------
+
+
+def rules_text_current() -> ConsentRulesText | None:
+    """The newest published rules text for children's data (what new consents refer to)."""
+    return (
+        ConsentRulesText.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def rules_texts_published() -> QuerySet[ConsentRulesText]:
+    return ConsentRulesText.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+
+def with_paperwork(athletes: QuerySet[Athlete]) -> QuerySet[Athlete]:
+    """Athletes with everything the checklist reads, in a fixed number of queries."""
+    current = Consent.objects.filter(withdrawn_at__isnull=True)
+    return athletes.select_related("safety_declaration", "insurance", "health").prefetch_related(
+        Prefetch("consents", queryset=current, to_attr="current_consents")
+    )
+
+
+def consents_for_athlete(athlete: Athlete) -> QuerySet[Consent]:
+    return Consent.objects.filter(athlete=athlete).select_related("rules_text", "guardian")
+
+
+def age_band(athlete: Athlete, event) -> str:
+    age = age_on(athlete.birth_date, event.start_date)
+    if age < CHILD_AGE:
+        return "child"
+    if age < ADULT_AGE:
+        return "teen"
+    return "adult"
+
+
+def _one(athlete: Athlete, name: str):
+    try:
+        return getattr(athlete, name)
+    except Exception:  # RelatedObjectDoesNotExist of a reverse one-to-one
+        return None
+
+
+def _current(athlete: Athlete) -> list[Consent]:
+    cached = getattr(athlete, "current_consents", None)
+    if cached is None:
+        cached = list(athlete.consents.filter(withdrawn_at__isnull=True))
+    return cached
+
+
+def has_consent(athlete: Athlete, purpose: str, given_by: str) -> bool:
+    return any(c.purpose == purpose and c.given_by == given_by and c.granted for c in _current(athlete))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    import calendar
+
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def paperwork_missing(athlete: Athlete, event) -> list[MissingItem]:
+    """Every required item this athlete still lacks for `event`, as translated sentences."""
+    missing: list[MissingItem] = []
+    band = age_band(athlete, event)
+    if band == "child":
+        if not has_consent(athlete, ConsentPurpose.REGISTRATION, ConsentGiver.GUARDIAN):
+            missing.append(MissingItem("consent_guardian", _("Guardian's consent to registration")))
+    else:
+        if not has_consent(athlete, ConsentPurpose.REGISTRATION, ConsentGiver.ATHLETE):
+            missing.append(MissingItem("consent_athlete", _("Athlete's own consent to registration")))
+        if band == "teen" and not has_consent(athlete, ConsentPurpose.REGISTRATION, ConsentGiver.GUARDIAN):
+            missing.append(MissingItem("consent_guardian", _("Guardian's declaration")))
+    declaration = _one(athlete, "safety_declaration")
+    if declaration is None or declaration.athlete_signed_at is None:
+        missing.append(
+            MissingItem("declaration", _("Risk notice and participation declaration signed by the athlete"))
+        )
+    if band != "adult" and (declaration is None or declaration.guardian_signed_at is None):
+        missing.append(
+            MissingItem(
+                "declaration_guardian", _("Risk notice and participation declaration signed by the guardian")
+            )
+        )
+    insurance = _one(athlete, "insurance")
+    if insurance is None:
+        missing.append(MissingItem("insurance", _("Accident insurance proof")))
+    elif not insurance.covers_travel:
+        missing.append(MissingItem("insurance", _("Accident insurance that covers travel")))
+    elif insurance.valid_from > event.start_date or insurance.valid_until < event.end_date:
+        missing.append(MissingItem("insurance", _("Accident insurance valid on every day of the event")))
+    health = _one(athlete, "health")
+    certificate = health.certificate_date if health else None
+    if certificate is None:
+        missing.append(MissingItem("health_certificate", _("Health certificate date")))
+    elif not months_before(event.start_date, HEALTH_CERTIFICATE_MONTHS) <= certificate <= event.start_date:
+        missing.append(
+            MissingItem(
+                "health_certificate", _("A health certificate from the three months before the event")
+            )
+        )
+    return missing
+
+
+# --- consent services --------------------------------------------------------------------------
+
+
+def _rules_text(rules_text: ConsentRulesText | None) -> ConsentRulesText:
+    rules_text = rules_text or rules_text_current()
+    if rules_text is None or rules_text.published_at is None:
+        raise ConsentError(_("No rules text for children's data has been published yet."))
+    return rules_text
+
+
+def consent_record(
+    *,
+    athlete: Athlete,
+    purpose: str,
+    given_by: str,
+    granted: bool,
+    method: str,
+    user=None,
+    guardian: Guardian | None = None,
+    rules_text: ConsentRulesText | None = None,
+) -> Consent:
+    """Record one consent (or refusal) for one purpose. A current consent for the same purpose and
+    giver is closed (`withdrawn_at`) first, so the history stays; locks the athlete row."""
+    if purpose not in ConsentPurpose.values or given_by not in ConsentGiver.values:
+        raise ConsentError(_("Unknown consent purpose."))
+    if guardian is not None and guardian.athlete_id != athlete.pk:
+        raise ConsentError(_("This guardian belongs to another athlete."))
+    rules_text = _rules_text(rules_text)
+    now = timezone.now()
+    with transaction.atomic():
+        Athlete.objects.select_for_update().filter(pk=athlete.pk).first()
+        previous = Consent.objects.filter(
+            athlete=athlete, purpose=purpose, given_by=given_by, withdrawn_at__isnull=True
+        ).first()
+        if previous is not None:
+            previous.withdrawn_at = now
+            previous.save(update_fields=["withdrawn_at"])
+            if purpose == ConsentPurpose.HEALTH and previous.granted and not granted:
+                _erase_health_notes(athlete, now)
+        return Consent.objects.create(
+            athlete=athlete,
+            purpose=purpose,
+            given_by=given_by,
+            guardian=guardian,
+            granted=granted,
+            rules_text=rules_text,
+            method=method,
+            recorded_by=user,
+            given_at=now,
+        )
+
+
+def _erase_health_notes(athlete: Athlete, now: dt.datetime) -> None:
+    HealthRecord.objects.filter(athlete=athlete).exclude(notes="").update(notes="", notes_erased_at=now)
+
+
+def consent_withdraw(*, consent: Consent, user=None) -> Consent:
+    """Withdraw a consent (the time is recorded). Withdrawing health-data consent erases the health
+    notes at once (the certificate date stays: it is a safety requirement, not health data)."""
+    with transaction.atomic():
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)
+        if consent.withdrawn_at is not None:
+            raise ConsentError(_("This consent was already withdrawn."))
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        if consent.purpose == ConsentPurpose.HEALTH and not has_other_health_consent(consent):
+            _erase_health_notes(consent.athlete, consent.withdrawn_at)
+    return consent
+
+
+def has_other_health_consent(consent: Consent) -> bool:
+    return (
+        Consent.objects.filter(
+            athlete_id=consent.athlete_id,
+            purpose=ConsentPurpose.HEALTH,
+            granted=True,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(pk=consent.pk)
+        .exists()
+    )
+
+
+# --- guardian links ----------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_consent_link(*, link_id: int, url: str, language: str) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    link = ConsentLink.objects.select_related("athlete", "guardian").get(pk=link_id)
+    with translation.override(language):
+        context = {"child": link.athlete.display_name, "url": url, "days": CONSENT_LINK_DAYS}
+        subject = render_to_string("registration/email/consent_link_subject.txt", context).strip()
+        body = render_to_string("registration/email/consent_link_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [link.guardian.email])
+
+
+def consent_link_send(*, athlete: Athlete, guardian: Guardian, user, build_url, language: str) -> ConsentLink:
+    """Email the guardian a one-time link (token hashed at rest) to give consent without an account."""
+    if guardian.athlete_id != athlete.pk:
+        raise ConsentError(_("This guardian belongs to another athlete."))
+    if not guardian.email:
+        raise ConsentError(_("Add the guardian's email address first."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = ConsentLink.objects.create(
+            athlete=athlete,
+            guardian=guardian,
+            token_hash=_hash(token),
+            created_by=user,
+            expires_at=timezone.now() + dt.timedelta(days=CONSENT_LINK_DAYS),
+        )
+        url = build_url(token)
+        transaction.on_commit(lambda: _send_consent_link(link_id=link.pk, url=url, language=language))
+    return link
+
+
+def consent_link_get(*, token: str) -> ConsentLink:
+    link = (
+        ConsentLink.objects.select_related("athlete", "guardian")
+        .filter(token_hash=_hash(token), used_at__isnull=True)
+        .first()
+    )
+    if link is None or link.expires_at <= timezone.now():
+        raise ConsentError(_("This consent link is not valid, has expired or was already used."))
+    return link
+
+
+def consent_link_submit(*, token: str, choices: dict[str, bool]) -> list[Consent]:
+    """The guardian's answers through the link: one consent row per purpose; the link is spent."""
+    with transaction.atomic():
+        link = consent_link_get(token=token)
+        link = ConsentLink.objects.select_for_update().select_related("athlete", "guardian").get(pk=link.pk)
+        if link.used_at is not None:
+            raise ConsentError(_("This consent link is not valid, has expired or was already used."))
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        return [
+            consent_record(
+                athlete=link.athlete,
+                purpose=purpose,
+                given_by=ConsentGiver.GUARDIAN,
+                granted=bool(choices.get(purpose, False)),
+                method=ConsentMethod.LINK,
+                guardian=link.guardian,
+            )
+            for purpose in ConsentPurpose.values
+        ]
+
+
+# --- safety paperwork --------------------------------------------------------------------------
+
+
+def declaration_record(
+    *, athlete: Athlete, athlete_signed: bool, guardian_signed: bool, guardian_name: str = "", user=None
+) -> SafetyDeclaration:
+    """Record the signatures on the risk notice and voluntary participation declaration."""
+    if guardian_signed and not guardian_name.strip():
+        raise PaperworkError(_("Give the name of the guardian who signed."))
+    now = timezone.now()
+    with transaction.atomic():
+        declaration, _created = SafetyDeclaration.objects.select_for_update().get_or_create(
+            athlete=athlete, defaults={"risk_notice_version": RISK_NOTICE_VERSION}
+        )
+        declaration.risk_notice_version = RISK_NOTICE_VERSION
+        declaration.athlete_signed_at = (declaration.athlete_signed_at or now) if athlete_signed else None
+        declaration.guardian_signed_at = (declaration.guardian_signed_at or now) if guardian_signed else None
+        declaration.guardian_name = guardian_name.strip() if guardian_signed else ""
+        declaration.recorded_by = user
+        declaration.save()
+    return declaration
+
+
+def insurance_record(
+    *,
+    athlete: Athlete,
+    insurer: str,
+    policy_number: str,
+    covers_travel: bool,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    user=None,
+) -> InsuranceProof:
+    if not covers_travel:
+        raise PaperworkError(_("The accident insurance must cover travel to and from the event."))
+    if valid_until < valid_from:
+        raise PaperworkError(_("The insurance must end after it starts."))
+    with transaction.atomic():
+        proof, _created = InsuranceProof.objects.update_or_create(
+            athlete=athlete,
+            defaults={
+                "insurer": insurer.strip(),
+                "policy_number": policy_number.strip(),
+                "covers_travel": covers_travel,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "recorded_by": user,
+            },
+        )
+    return proof
+
+
+def health_record(*, athlete: Athlete, certificate_date: dt.date | None, notes: str = "") -> HealthRecord:
+    """Store the certificate date; health notes only with a current health-data consent."""
+    notes = notes.strip()
+    if (
+        notes
+        and not Consent.objects.filter(
+            athlete=athlete, purpose=ConsentPurpose.HEALTH, granted=True, withdrawn_at__isnull=True
+        ).exists()
+    ):
+        raise PaperworkError(_("Health notes can only be kept with the health-data consent."))
+    if certificate_date and certificate_date > timezone.localdate():
+        raise PaperworkError(_("The health certificate date cannot be in the future."))
+    with transaction.atomic():
+        record, _created = HealthRecord.objects.update_or_create(
+            athlete=athlete, defaults={"certificate_date": certificate_date, "notes": notes}
+        )
+    return record

@@ -1,0 +1,134 @@
+"""Read paths for the organiser pages: the review queue with each entry's missing items, the
+per-city delegation overview and the insurance roster. Query counts do not grow with the rows."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from events.models import Programme
+from registration.consent import paperwork_missing, with_paperwork
+from registration.enums import EntryStatus
+from registration.errors import RevealError
+from registration.models import Athlete, Delegation, Entry
+
+QUEUE_LIMIT = 500
+INSURANCE_HEADER = ["name_zh", "name_latin", "sex", "birth_date", "document", "event", "delegation"]
+INSURED_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.APPROVED, EntryStatus.LOCKED)
+
+
+def programmes_for_organiser(user) -> QuerySet[Programme]:
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(memberships__user=user).distinct()
+
+
+def queue_entries(programme: Programme) -> QuerySet[Entry]:
+    return Entry.objects.filter(event__programme=programme).exclude(status=EntryStatus.WITHDRAWN)
+
+
+def _attach_athletes(entries: list[Entry]) -> None:
+    athletes = with_paperwork(
+        Athlete.objects.filter(pk__in={e.athlete_id for e in entries}).defer("document_number_encrypted")
+    )
+    by_pk = {athlete.pk: athlete for athlete in athletes}
+    for entry in entries:
+        entry.athlete = by_pk[entry.athlete_id]
+
+
+def rows_for_entries(entries) -> list[dict]:
+    entries = list(
+        Entry.objects.filter(pk__in=[e.pk for e in entries])
+        .select_related("event", "team__delegation__city")
+        .order_by("pk")
+    )
+    if not entries:
+        return []
+    _attach_athletes(entries)
+    return [{"entry": e, "missing": paperwork_missing(e.athlete, e.event)} for e in entries]
+
+
+def review_rows(programme: Programme, *, event=None, city=None, status="", missing=False) -> list[dict]:
+    """The queue: entries (submitted first), each with the items it still lacks."""
+    queryset = queue_entries(programme).select_related("event", "team__delegation__city")
+    if event:
+        queryset = queryset.filter(event=event)
+    if city:
+        queryset = queryset.filter(team__delegation__city=city)
+    if status:
+        queryset = queryset.filter(status=status)
+    entries = list(
+        queryset.order_by("status", "event__start_date", "team__delegation__name_zh", "pk")[:QUEUE_LIMIT]
+    )
+    if not entries:
+        return []
+    _attach_athletes(entries)
+    rows = [{"entry": e, "missing": paperwork_missing(e.athlete, e.event)} for e in entries]
+    if missing:
+        rows = [row for row in rows if row["missing"]]
+    return rows
+
+
+def delegation_overview(programme: Programme) -> list[dict]:
+    """Per city, each delegation with its entry counts by status (one query)."""
+    counts = {
+        status: Count("teams__entries", filter=Q(teams__entries__status=status))
+        for status in EntryStatus.values
+    }
+    delegations = (
+        Delegation.objects.filter(programme=programme)
+        .select_related("city")
+        .annotate(**{f"n_{status}": count for status, count in counts.items()})
+        .order_by("city__ordering", "city__name_zh", "name_zh", "pk")
+    )
+    cities: dict[int, dict] = {}
+    for delegation in delegations:
+        city = cities.setdefault(
+            delegation.city_id, {"city": delegation.city, "delegations": [], "totals": {}}
+        )
+        delegation.status_counts = [
+            (status, label, getattr(delegation, f"n_{status}")) for status, label in EntryStatus.choices
+        ]
+        city["delegations"].append(delegation)
+        for status, _label, number in delegation.status_counts:
+            city["totals"][status] = city["totals"].get(status, 0) + number
+    return list(cities.values())
+
+
+def insurance_rows(programme: Programme, *, event=None, reveal_by=None, reason: str = "") -> list[list[str]]:
+    """The minimum fields for the accident insurer. Masked documents unless `reveal_by` is given:
+    then each athlete's number is revealed through `document_reveal` (one DocumentReveal row each;
+    demo documents stay masked)."""
+    from registration.enums import RevealPurpose
+    from registration.services import document_reveal
+
+    queryset = (
+        Entry.objects.filter(event__programme=programme, status__in=INSURED_STATUSES)
+        .select_related("athlete", "event", "team__delegation")
+        .defer("athlete__document_number_encrypted")
+        .order_by("event__start_date", "event__pk", "team__delegation__name_zh", "athlete__name_latin", "pk")
+    )
+    if event:
+        queryset = queryset.filter(event=event)
+    rows = []
+    for entry in queryset:
+        athlete = entry.athlete
+        document = athlete.document_masked
+        if reveal_by is not None:
+            try:
+                document = document_reveal(
+                    athlete=athlete, user=reveal_by, purpose=RevealPurpose.INSURANCE, reason=reason
+                )
+            except RevealError:
+                document = athlete.document_masked
+        rows.append(
+            [
+                athlete.name_zh,
+                athlete.name_latin,
+                athlete.get_sex_display(),
+                athlete.birth_date.isoformat(),
+                document,
+                entry.event.name,
+                entry.team.delegation.name,
+            ]
+        )
+    return rows

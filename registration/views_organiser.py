@@ -1,0 +1,195 @@
+"""Organiser pages (under /organiser/, so two-factor is enforced): the review queue with filters and
+bulk approval, one entry's review, substitutions, the per-city delegation overview and the insurance
+roster export. Everything is scoped to programmes the user organises (events.manage_*): else 404."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from events.models import City, Event, Programme
+from events.permissions import get_for_user_or_404, require_perm_or_404
+from registration import organiser, workflow
+from registration.errors import EntryNotReady, RegistrationError
+from registration.forms_workflow import (
+    BulkApproveForm,
+    DecisionForm,
+    InsuranceExportForm,
+    QueueFilterForm,
+    ReasonForm,
+)
+from registration.models import Entry, SubstitutionRequest
+
+PROGRAMME_PERM = "events.manage_programme"
+EVENT_PERM = "events.manage_event"
+
+
+def _programme(request, pk) -> Programme:
+    return get_for_user_or_404(Programme.objects.all(), user=request.user, perm=PROGRAMME_PERM, pk=pk)
+
+
+def _entry(request, pk) -> Entry:
+    queryset = Entry.objects.select_related("athlete", "event", "team__delegation__city")
+    entry = get_for_user_or_404(queryset, user=request.user, perm="registration.view_delegation", pk=pk)
+    require_perm_or_404(request.user, EVENT_PERM, entry.event)
+    return entry
+
+
+@login_required
+def registration_home(request):
+    require_perm_or_404(request.user, "events.organiser_area")
+    programmes = organiser.programmes_for_organiser(request.user)
+    return render(request, "registration/organiser_registration.html", {"programmes": programmes})
+
+
+@login_required
+def review_queue(request, pk):
+    programme = _programme(request, pk)
+    form = QueueFilterForm(
+        request.GET or None,
+        events=Event.objects.filter(programme=programme),
+        cities=City.objects.filter(delegations__programme=programme).distinct(),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = organiser.review_rows(programme, **filters)
+    bulk = BulkApproveForm(queryset=organiser.queue_entries(programme))
+    context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk}
+    return render(request, "registration/review_queue.html", context)
+
+
+@login_required
+@require_POST
+def review_bulk_approve(request, pk):
+    """Step one shows what will be approved (and what cannot be); step two (confirmed) approves."""
+    programme = _programme(request, pk)
+    form = BulkApproveForm(request.POST, queryset=organiser.queue_entries(programme))
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one entry."))
+        return redirect("registration:review-queue", pk=programme.pk)
+    entries = list(form.cleaned_data["entries"])
+    if not form.cleaned_data["confirmed"]:
+        rows = organiser.rows_for_entries(entries)
+        return render(
+            request, "registration/review_bulk_confirm.html", {"programme": programme, "rows": rows}
+        )
+    approved, refused = workflow.entries_approve_bulk(entries=entries, user=request.user)
+    messages.success(request, _("%(count)s entries approved.") % {"count": len(approved)})
+    if refused:
+        messages.error(request, _("%(count)s entries could not be approved yet.") % {"count": len(refused)})
+    return redirect("registration:review-queue", pk=programme.pk)
+
+
+@login_required
+def entry_review(request, pk):
+    entry = _entry(request, pk)
+    context = {
+        "entry": entry,
+        "blockers": workflow.entry_blockers(entry),
+        "transitions": workflow.transitions_for_entry(entry),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "registration/entry_review.html", context)
+
+
+@login_required
+@require_POST
+def entry_approve(request, pk):
+    entry = _entry(request, pk)
+    try:
+        workflow.entry_approve(entry=entry, user=request.user)
+    except EntryNotReady as error:
+        messages.error(request, _("Not ready: %(reasons)s") % {"reasons": "; ".join(map(str, error.reasons))})
+    except RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Entry approved."))
+    return redirect("registration:entry-review", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_request_changes(request, pk):
+    entry = _entry(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what needs to change."))
+        return redirect("registration:entry-review", pk=entry.pk)
+    try:
+        workflow.entry_request_changes(entry=entry, user=request.user, reason=form.cleaned_data["reason"])
+    except RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Changes requested; the team managers were told why."))
+    return redirect("registration:entry-review", pk=entry.pk)
+
+
+@login_required
+def substitution_list(request, pk):
+    programme = _programme(request, pk)
+    context = {
+        "programme": programme,
+        "requests": workflow.substitutions_pending(programme),
+        "form": DecisionForm(),
+    }
+    return render(request, "registration/substitution_list.html", context)
+
+
+@login_required
+@require_POST
+def substitution_decide(request, pk):
+    queryset = SubstitutionRequest.objects.select_related("entry__event")
+    substitution = queryset.filter(pk=pk).first()
+    if substitution is None:
+        from django.http import Http404
+
+        raise Http404
+    require_perm_or_404(request.user, EVENT_PERM, substitution.entry.event)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.substitution_decide(request=substitution, user=request.user, **form.cleaned_data)
+        except RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Decision recorded."))
+    return redirect("registration:substitution-list", pk=substitution.entry.event.programme_id)
+
+
+@login_required
+def delegation_overview(request, pk):
+    programme = _programme(request, pk)
+    context = {"programme": programme, "cities": organiser.delegation_overview(programme)}
+    return render(request, "registration/delegation_overview.html", context)
+
+
+@login_required
+@never_cache
+def insurance_export(request, pk):
+    """The insurance roster as CSV: name, sex, birth date, document (masked unless the organiser asks
+    and gives a reason; each athlete revealed writes a DocumentReveal row), event, delegation."""
+    programme = _programme(request, pk)
+    form = InsuranceExportForm(request.POST or None, events=Event.objects.filter(programme=programme))
+    if request.method == "POST" and form.is_valid():
+        rows = organiser.insurance_rows(
+            programme,
+            event=form.cleaned_data["event"],
+            reveal_by=request.user if form.cleaned_data["reveal"] else None,
+            reason=form.cleaned_data["reason"],
+        )
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(organiser.INSURANCE_HEADER)
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="insurance-roster-{programme.slug}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "registration/insurance_export.html", {"programme": programme, "form": form})

@@ -1,0 +1,138 @@
+"""Badges on the ticket credential layer: issued for approved entries and staff, admitted by the same
+gate scan, revoked with the entry; badge sheets rendered by a task with progress, Chinese names and
+scannable QR codes in the PDF, no document numbers or birth dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+import zxingcpp
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
+
+from events.enums import VenueResourceKind
+from registration import accreditation, workflow
+from registration.enums import EntryStatus, MembershipRole
+from registration.models import Badge, BadgeRole, BadgeSheetJob
+from tests.factories import UserFactory, VenueResourceFactory
+from tests.factories.registration import AthleteFactory, EntryFactory, MembershipFactory, TeamFactory
+from ticketing.enums import CredentialState
+from ticketing.services.signing import credential_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    team = TeamFactory()
+    VenueResourceFactory(venue=team.event.venue, kind=VenueResourceKind.GATE, code="gate-a")
+    VenueResourceFactory(venue=team.event.venue, kind=VenueResourceKind.PISTE, code="piste-1")
+    return team
+
+
+def test_badges_for_approved_entries_and_staff_idempotent(team):
+    approved = EntryFactory(team=team, status=EntryStatus.APPROVED)
+    EntryFactory(team=team, status=EntryStatus.SUBMITTED)
+    MembershipFactory(delegation=team.delegation, role=MembershipRole.COACH)
+    MembershipFactory(delegation=team.delegation, role=MembershipRole.CHAPERONE)
+
+    assert accreditation.badges_issue(delegation=team.delegation) == 3
+    assert accreditation.badges_issue(delegation=team.delegation) == 0
+
+    athlete_badge = Badge.objects.get(role=BadgeRole.ATHLETE)
+    assert athlete_badge.entry == approved
+    assert athlete_badge.credential.kind == "badge"
+    assert athlete_badge.holder_label == f"{approved.athlete.name_zh} {approved.athlete.name_latin}"
+    assert athlete_badge.credential.zones == ["gate-a", "piste-1"]
+    assert Badge.objects.get(role=BadgeRole.CHAPERONE).credential.zones == ["gate-a"]
+
+
+def test_badge_is_admitted_by_the_gate_scanner_and_refused_once_withdrawn(team):
+    from ticketing.services.checkin import credential_scan
+
+    entry = EntryFactory(team=team, status=EntryStatus.APPROVED)
+    accreditation.badges_issue(delegation=team.delegation)
+    badge = Badge.objects.get()
+    code = credential_code(badge.credential)
+
+    with time_machine.travel(dt.datetime(2027, 5, 1, 9, tzinfo=dt.UTC)):
+        outcome = credential_scan(
+            code=code, gate_code="gate-a", direction="entry", nonce="n1", event=team.event
+        )
+        assert outcome.admitted
+        workflow.entry_withdraw(entry=entry, user=None)
+        badge.credential.refresh_from_db()
+        assert badge.credential.state == CredentialState.REVOKED
+        refused = credential_scan(
+            code=code, gate_code="gate-a", direction="exit", nonce="n2", event=team.event
+        )
+        assert not refused.admitted
+
+
+def test_badge_sheet_job_pdf_has_chinese_names_qr_codes_and_no_personal_numbers(
+    client, team, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    manager = MembershipFactory(delegation=team.delegation)
+    athletes = [
+        AthleteFactory(
+            delegation=team.delegation,
+            family_name_zh="欧阳",
+            given_name_zh=f"娜娜{i}",
+            name_latin=f"OUYANG Nana{i}",
+        )
+        for i in range(5)
+    ]
+    for athlete in athletes:
+        EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+    client.force_login(manager.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registration:badge-sheet-create", args=[team.delegation.pk]))
+
+    job = BadgeSheetJob.objects.get()
+    assert response["Location"] == reverse("registration:badge-sheet", args=[job.pk])
+    status = client.get(reverse("registration:badge-sheet-status", args=[job.pk])).json()
+    assert status["state"] == "done" and status["done"] == status["total"] == 5 and status["percent"] == 100
+    download = client.get(status["download"])
+    pdf = PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+    assert len(pdf.pages) == 2  # four A6 badges per A4 page
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "欧阳娜娜0" in text.replace(" ", "") and "OUYANG Nana4" in text
+    for athlete in athletes:
+        assert athlete.document_last4 not in text
+        assert athlete.birth_date.isoformat() not in text
+    codes = []
+    for page in pdf.pages:
+        for image in page.images:
+            codes.extend(r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data))))
+    assert sorted(codes) == sorted(credential_code(b.credential) for b in Badge.objects.all())
+
+
+def test_badge_sheet_of_another_user_is_404(client, team):
+    job = BadgeSheetJob.objects.create(
+        programme=team.delegation.programme, requested_by=UserFactory(), delegation=team.delegation
+    )
+    client.force_login(UserFactory())
+    assert client.get(reverse("registration:badge-sheet-status", args=[job.pk])).status_code == 404
+    assert client.get(reverse("registration:badge-sheet", args=[job.pk])).status_code == 404
+
+
+def test_progress_page_shows_progress_bar(client, team):
+    manager = MembershipFactory(delegation=team.delegation)
+    job = BadgeSheetJob.objects.create(
+        programme=team.delegation.programme,
+        requested_by=manager.user,
+        delegation=team.delegation,
+        total=450,
+        done=90,
+    )
+    client.force_login(manager.user)
+
+    html = client.get(reverse("registration:badge-sheet", args=[job.pk])).content.decode()
+
+    assert 'value="20"' in html and "90" in html and "450" in html
