@@ -25,8 +25,14 @@ def _send(*, user, template: str, context: dict, attachments=()) -> None:
 
 
 def ticket_attachments(order) -> list[tuple[str, bytes, str]]:
-    """(filename, bytes, mimetype) to attach to the ticket email; t2 fills this with the PDF."""
-    return []
+    """(filename, bytes, mimetype) to attach to the ticket email: the order's tickets as one PDF."""
+    from ticketing.selectors.credentials import tickets_for_pdf
+    from ticketing.services.pdf import tickets_pdf
+
+    tickets = list(tickets_for_pdf(order=order))
+    if not tickets:
+        return []
+    return [(f"tickets-{order.code}.pdf", tickets_pdf(tickets), "application/pdf")]
 
 
 @shared_task

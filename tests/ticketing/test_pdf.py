@@ -95,3 +95,39 @@ def test_credential_qr_png_decodes_back_to_the_signed_code():
     [result] = zxingcpp.read_barcodes(Image.open(io.BytesIO(credential_qr_png(badge))))
 
     assert result.text == credential_code(badge)
+
+
+def test_ticket_email_carries_the_order_pdf(mailoutbox):
+    from ticketing.tasks import order_send_tickets
+
+    ticket = issued_ticket()
+
+    order_send_tickets(ticket.order.pk)
+
+    [message] = mailoutbox
+    [(name, content, mimetype)] = message.attachments
+    assert name == f"tickets-{ticket.order.code}.pdf"
+    assert mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(content))
+    assert ticket.session.event.name_zh in reader.pages[0].extract_text()
+    assert qr_codes_on(reader.pages[0]) == [credential_code(ticket.credential)]
+
+
+def test_demo_gate_seeds_the_same_token_twice_and_stores_only_its_hash():
+    from events import demo as events_demo
+    from ticketing import demo_gate
+    from ticketing.models import GateDevice, GateStaffAssignment
+    from ticketing.services.checkin import gate_device_authenticate
+
+    events_demo.seed()
+    demo_gate.seed()
+    first = demo_gate.announce()
+    demo_gate.seed()
+
+    token = demo_gate.demo_device_token()
+    assert token in first
+    assert first == demo_gate.announce()
+    assert GateDevice.objects.count() == 1
+    assert GateStaffAssignment.objects.get().venue.slug == "putuo-sports-centre"
+    assert not GateDevice.objects.filter(token_hash=token).exists()
+    assert gate_device_authenticate(token).event.slug == "fencing-u12-men-foil"

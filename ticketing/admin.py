@@ -1,0 +1,80 @@
+"""Ticketing admin. Admin actions call services; gate devices are created with `gate_device_create`."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
+from ticketing.services.checkin import gate_device_revoke
+
+
+@admin.register(Credential)
+class CredentialAdmin(admin.ModelAdmin):
+    list_display = [
+        "public_id",
+        "kind",
+        "event",
+        "session",
+        "state",
+        "holder_label",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["kind", "state", "event"]
+    search_fields = ["public_id", "holder_label"]
+    raw_id_fields = ["event", "session"]
+    readonly_fields = ["public_id", "created_at", "state_changed_at"]
+
+
+@admin.register(GateStaffAssignment)
+class GateStaffAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "event", "venue", "created_at"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user", "event", "venue"]
+
+
+@admin.action(description=_("Revoke the selected devices"))
+def revoke_devices(modeladmin, request, queryset):
+    for device in queryset:
+        gate_device_revoke(device=device)
+
+
+@admin.register(GateDevice)
+class GateDeviceAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "gates", "last_seen", "revoked_at"]
+    list_filter = ["event"]
+    readonly_fields = ["token_hash", "last_seen", "revoked_at", "created_at"]
+    actions = [revoke_devices]
+
+    def has_add_permission(self, request):
+        return False  # tokens are shown once: create devices with the service (see the demo)
+
+
+@admin.register(Scan)
+class ScanAdmin(admin.ModelAdmin):
+    list_display = [
+        "scanned_at",
+        "event",
+        "gate_code",
+        "direction",
+        "result",
+        "reason",
+        "offline",
+        "conflict",
+        "annulled_at",
+    ]
+    list_filter = ["result", "reason", "direction", "offline", "conflict", "event"]
+    search_fields = ["nonce", "credential__public_id", "gate_code"]
+    raw_id_fields = ["event", "credential", "device", "user"]
+    date_hierarchy = "scanned_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # scans are a record: never edited
+
+
+@admin.register(CheckInState)
+class CheckInStateAdmin(admin.ModelAdmin):
+    list_display = ["credential", "event", "inside", "entries", "updated_at"]
+    list_filter = ["inside", "event"]
+    raw_id_fields = ["credential", "event", "last_entry"]
