@@ -1,0 +1,100 @@
+"""Ticket PDFs rendered per second on one core (pretix: 12–16 per second on this kind of machine).
+
+Renders single-ticket A4 PDFs (Chinese text in STSong-Light, raster QR) for a fixed time in this
+process, with no database: the cards carry freshly signed codes. Also reports a 10-ticket order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+
+
+def _cards(count: int):
+    from ticketing.services.pdf import CredentialCard
+    from ticketing.services.signing import encode_credential
+
+    start = dt.datetime(2027, 4, 10, 0, 30, tzinfo=dt.UTC)
+    cards = []
+    for index in range(count):
+        code = encode_credential(
+            public_id=uuid.uuid4(),
+            kind="ticket",
+            event_id=1,
+            session_id=index + 1,
+            valid_from=start,
+            valid_until=start + dt.timedelta(hours=4),
+        )
+        cards.append(
+            CredentialCard(
+                code=code,
+                title="沪宁沿线青少年击剑邀请赛 U12 男子花剑",
+                subtitle="小组赛 Pools",
+                kind_label="门票 Ticket · 成人票 Adult",
+                holder="持票人：王小明 (····002X)",
+                lines=(
+                    "时间：2027-04-10 08:30–11:30",
+                    "场馆：普陀区体育中心击剑馆",
+                    "地址：上海市普陀区铜川路1111号",
+                    "入口：入口A",
+                    f"订单 C{index:07d}",
+                ),
+                footer=str(uuid.uuid4()),
+            )
+        )
+    return cards
+
+
+def _rate(render, seconds: float) -> tuple[float, float]:
+    render()  # warm-up: font registration and imports happen once per process
+    count, started = 0, time.perf_counter()
+    timings = []
+    while time.perf_counter() - started < seconds:
+        one = time.perf_counter()
+        render()
+        timings.append(time.perf_counter() - one)
+        count += 1
+    elapsed = time.perf_counter() - started
+    timings.sort()
+    return count / elapsed, timings[len(timings) // 2] * 1000
+
+
+def main(seconds: float = 8.0) -> list[dict]:
+    from ticketing.services.pdf import render_credential_cards
+
+    cards = _cards(200)
+    position = {"i": 0}
+
+    def one_ticket():
+        card = cards[position["i"] % len(cards)]
+        position["i"] += 1
+        return render_credential_cards([card], "ticket-a4")
+
+    per_second, median_ms = _rate(one_ticket, seconds)
+    order_rate, order_ms = _rate(lambda: render_credential_cards(cards[:10], "ticket-a4"), seconds / 2)
+    return [
+        {
+            "benchmark": "ticket PDF, one ticket (one core)",
+            "value": f"{per_second:.1f}",
+            "unit": "PDFs/s",
+            "note": f"median {median_ms:.1f} ms; pretix 12–16/s (64–86 ms) here",
+        },
+        {
+            "benchmark": "ticket PDF, order of 10 tickets",
+            "value": f"{order_rate * 10:.1f}",
+            "unit": "tickets/s",
+            "note": f"median {order_ms:.0f} ms per 10-page PDF",
+        },
+    ]
+
+
+if __name__ == "__main__":
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    django.setup()
+    for row in main():
+        print(row)
