@@ -68,5 +68,5 @@ def available_providers(*, selectable_only: bool = True) -> list[Provider]:
 
 
 def _load() -> None:
-    if not _registry:
-        from ticketing.payments import demo, free, manual, stripe  # noqa: F401  (they register themselves)
+    # Importing a provider module registers it; importing all of them again is a no-op.
+    from ticketing.payments import demo, free, manual, stripe  # noqa: F401
