@@ -176,7 +176,9 @@ def insurance_export(request, pk):
     """The insurance roster as CSV: name, sex, birth date, document (masked unless the organiser asks
     and gives a reason; each athlete revealed writes a DocumentReveal row), event, delegation."""
     programme = _programme(request, pk)
-    form = InsuranceExportForm(request.POST or None, events=Event.objects.filter(programme=programme))
+    form = InsuranceExportForm(
+        request.POST if request.method == "POST" else None, events=Event.objects.filter(programme=programme)
+    )
     if request.method == "POST" and form.is_valid():
         rows = organiser.insurance_rows(
             programme,

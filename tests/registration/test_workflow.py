@@ -110,9 +110,8 @@ def test_roster_locks_at_deadline_by_task_and_lazily(team):
 
     with time_machine.travel(DEADLINE - dt.timedelta(minutes=1)):
         assert workflow.rosters_lock_due() == 0
-    with time_machine.travel(DEADLINE + dt.timedelta(minutes=1)):
-        with pytest.raises(RosterLocked):
-            workflow.entry_submit(entry=draft, user=None)  # lazily locks first
+    with time_machine.travel(DEADLINE + dt.timedelta(minutes=1)), pytest.raises(RosterLocked):
+        workflow.entry_submit(entry=draft, user=None)  # lazily locks first
 
     approved.refresh_from_db()
     assert approved.status == EntryStatus.LOCKED
@@ -197,7 +196,7 @@ def test_team_submit_requires_roster_minimum(team):
         event=team.event, age_rule="none", min_birth_year=None, max_birth_year=None, roster_min=2
     )
     ready_entry(team)
-    with pytest.raises(WorkflowError, match="at least 2|至少需要 2"):
+    with pytest.raises(WorkflowError, match=r"at least 2|至少需要 2"):
         workflow.team_submit(team=team, user=None)
     ready_entry(team)
     assert [e.status for e in workflow.team_submit(team=team, user=None)] == ["submitted", "submitted"]

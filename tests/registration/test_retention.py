@@ -1,0 +1,109 @@
+"""Retention: photos after the event unless photo consent, health data after the claim window,
+anonymisation past retain_until; the dry run counts and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from registration.models import Athlete, ConsentPurpose, Guardian, HealthRecord
+from registration.retention import retention_run
+from tests.factories.registration import (
+    AthleteFactory,
+    ConsentFactory,
+    EntryFactory,
+    GuardianFactory,
+    HealthRecordFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+EVENT_END = dt.date(2027, 5, 3)  # EventFactory's last day
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.REGISTRATION_PHOTO_RETENTION_DAYS = 30
+    settings.REGISTRATION_CLAIM_WINDOW_DAYS = 180
+    return tmp_path
+
+
+def entered(team, **kwargs):
+    athlete = AthleteFactory(delegation=team.delegation, **kwargs)
+    EntryFactory(team=team, athlete=athlete)
+    return athlete
+
+
+def with_photo(athlete):
+    athlete.photo = SimpleUploadedFile("face.png", b"\x89PNG fake", content_type="image/png")
+    athlete.save()
+    return athlete
+
+
+def test_photos_removed_after_event_plus_days_unless_photo_consent(media):
+    team = TeamFactory()
+    plain = with_photo(entered(team))
+    consented = with_photo(entered(team))
+    ConsentFactory(athlete=consented, purpose=ConsentPurpose.PHOTOS)
+    path = plain.photo.path
+
+    with time_machine.travel(dt.datetime(2027, 6, 1, tzinfo=dt.UTC)):
+        assert retention_run().photos_removed == 0  # 29 days after the event
+    with time_machine.travel(dt.datetime(2027, 6, 3, tzinfo=dt.UTC)):
+        report = retention_run()
+
+    assert report.photos_removed == 1
+    plain.refresh_from_db()
+    consented.refresh_from_db()
+    assert not plain.photo and consented.photo
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_health_data_deleted_after_claim_window(media):
+    team = TeamFactory()
+    athlete = entered(team)
+    HealthRecordFactory(athlete=athlete, notes="asthma")
+
+    with time_machine.travel(dt.datetime(2027, 10, 30, tzinfo=dt.UTC)):
+        assert retention_run().health_records_deleted == 0
+    with time_machine.travel(dt.datetime(2027, 11, 1, tzinfo=dt.UTC)):
+        assert retention_run().health_records_deleted == 1
+    assert not HealthRecord.objects.exists()
+
+
+def test_anonymise_past_retain_until_and_dry_run_changes_nothing(media, capsys):
+    team = TeamFactory()
+    athlete = entered(team, retain_until=dt.date(2027, 12, 31), birth_date=dt.date(2014, 3, 2))
+    GuardianFactory(athlete=athlete)
+    keep = entered(team, retain_until=dt.date(2030, 1, 1))
+
+    with time_machine.travel(dt.datetime(2028, 1, 2, tzinfo=dt.UTC)):
+        call_command("retention_run", "--dry-run")
+        assert (
+            "Would change: 0 photos removed, 0 health records deleted, 1 athletes anonymised"
+            in capsys.readouterr().out
+        )
+        athlete.refresh_from_db()
+        assert athlete.anonymised_at is None and athlete.document_hash and athlete.name_latin.startswith("LI")
+
+        call_command("retention_run")
+
+    athlete.refresh_from_db()
+    assert athlete.anonymised_at is not None
+    assert athlete.family_name_zh == "匿名" and athlete.given_name_zh == ""
+    assert (
+        athlete.document_number_encrypted == ""
+        and athlete.document_last4 == ""
+        and athlete.document_masked == ""
+    )
+    assert athlete.document_hash == f"anonymised-{athlete.pk}"
+    assert athlete.birth_date == dt.date(2014, 1, 1)
+    assert not Guardian.objects.filter(athlete=athlete).exists()
+    assert Athlete.objects.get(pk=keep.pk).anonymised_at is None
