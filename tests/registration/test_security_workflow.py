@@ -36,8 +36,8 @@ def world():
 
 
 def _world():
-    from tourism.models import Merchant, MerchantMembership
     from ticketing.services.checkin import gate_staff_assign
+    from tourism.models import Merchant, MerchantMembership
 
     team = TeamFactory()
     entry = EntryFactory(team=team, status=EntryStatus.SUBMITTED, athlete__document_number=NUMBER)
