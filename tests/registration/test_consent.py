@@ -38,6 +38,15 @@ from tests.factories.registration import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; pages are requested with Accept-Language: en."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def codes(items):
     return [item.code for item in items]
 
@@ -157,7 +166,9 @@ def test_declaration_help_says_it_is_not_a_waiver(client):
     athlete = AthleteFactory(delegation=membership.delegation)
     client.force_login(membership.user)
 
-    response = client.get(reverse("registration:athlete-paperwork", args=[athlete.pk]))
+    response = client.get(
+        reverse("registration:athlete-paperwork", args=[athlete.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert "not a liability waiver" in response.content.decode()
 

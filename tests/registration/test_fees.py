@@ -19,6 +19,15 @@ from ticketing.services.orders import order_mark_paid
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; pages are requested with Accept-Language: en."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def team():
     return TeamFactory()
@@ -40,7 +49,7 @@ def test_deposit_then_balance_per_athlete_and_approval_waits_for_deposit(team):
 
     with pytest.raises(EntryNotReady) as refused:
         workflow.entry_approve(entry=first, user=None)
-    assert "deposit" in " ".join(map(str, refused.value.reasons))
+    assert "The entry fee's deposit is not paid yet" in [str(reason) for reason in refused.value.reasons]
 
     order = fees.fee_order_create(team=team, user=manager, provider="manual", part=FeePart.DEPOSIT)
     assert order.total_fen == 10000
