@@ -152,7 +152,7 @@ def test_substitution_refused_when_replacement_lacks_paperwork(team):
     replacement = AthleteFactory(delegation=team.delegation)
     request = workflow.substitution_request(entry=entry, replacement=replacement, reason="ill", user=None)
 
-    with pytest.raises(SubstitutionError, match="insurance|保险"):
+    with pytest.raises(SubstitutionError, match=r"insurance|保险"):
         workflow.substitution_decide(request=request, user=None, approve=True)
 
     entry.refresh_from_db()
