@@ -1,0 +1,413 @@
+"""Gate scans per second and p50/p99 latency through gunicorn on PostgreSQL, against a bare Django
+JSON endpoint behind the same gunicorn setup in the same run (the ratio is the figure).
+
+Each run drops and recreates the scratch database `corridor_bench` on 127.0.0.1:5432 (user postgres),
+migrates it and creates one event with a session on now, N ticket credentials (credential_issue) and a
+gate device (gate_device_create) in a subprocess with the servers' environment. Then two gunicorns
+(sync workers, WORKERS each, production-like settings: DEBUG off, persistent database connections)
+serve config.wsgi and bench.wsgi_bare on free loopback ports. A load generator in this process
+(CONNECTIONS threads, http.client) posts to each for WARMUP + SECONDS; every scan is the entry of a
+distinct credential, so each one decodes, verifies the Ed25519 signature, locks the credential row
+and inserts a Scan. The servers are stopped (process groups) whatever happens. Under 90 s in all.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+DB_NAME = "corridor_bench"
+WORKERS = 2
+CONNECTIONS = 4
+WARMUP = 2.0
+SECONDS = 10.0
+CREDENTIALS = 6_000
+GATE = "gate-a"
+
+
+# --- Setup (parent) --------------------------------------------------------------------------------
+
+
+def _server_env() -> dict[str, str]:
+    """Production-like settings for the servers and the fixture subprocess, with throwaway keys."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DATABASE_URL=f"{PG_SERVER}/{DB_NAME}",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        CREDENTIAL_SIGNING_KEYS="bench1:" + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="),
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        DOCUMENT_HASH_KEY=os.urandom(32).hex(),
+        PAYMENT_DEMO_ENABLED="false",
+        LOG_LEVEL="WARNING",
+        LOG_FORMAT="text",
+        PYTHONPATH=str(BASE_DIR),
+    )
+    for key in ("REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "EMAIL_URL"):
+        env.pop(key, None)
+    return env
+
+
+def _recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def _scan_counts() -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/{DB_NAME}") as connection:
+        rows = connection.execute("SELECT result, count(*) FROM ticketing_scan GROUP BY result").fetchall()
+    return dict(rows)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_gunicorn(app: str, env: dict[str, str], log) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+            app,
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,  # its own process group: stopped as a whole in the finally
+    )
+    return process, port
+
+
+def _wait_ready(process: subprocess.Popen, port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn on port {port} exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz-bench-probe")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn on port {port} did not answer within {timeout:.0f}s")
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+# --- Load generator ------------------------------------------------------------------------------------
+
+
+class _Load:
+    """CONNECTIONS threads posting for a fixed time; each request takes the next body from `bodies`."""
+
+    def __init__(self, port: int, path: str, headers: dict[str, str], bodies, check):
+        self.port, self.path, self.headers, self.check = port, path, headers, check
+        self.bodies = bodies  # an iterator shared by the threads (next() on it is atomic under the GIL)
+        self.exhausted = False
+
+    def run(self, seconds: float) -> tuple[int, list[float], int, float]:
+        latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
+        errors = [0] * CONNECTIONS
+        deadline = time.perf_counter() + seconds
+
+        def worker(slot: int) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            mine = latencies[slot]
+            while time.perf_counter() < deadline:
+                try:
+                    body = next(self.bodies)
+                except StopIteration:
+                    self.exhausted = True
+                    return
+                started = time.perf_counter()
+                try:
+                    connection.request("POST", self.path, body=body, headers=self.headers)
+                    response = connection.getresponse()
+                    payload = response.read()
+                except (OSError, http.client.HTTPException):
+                    connection.close()  # reconnect on the next request
+                    errors[slot] += 1
+                    continue
+                mine.append(time.perf_counter() - started)
+                if response.status != 200 or not self.check(payload):
+                    errors[slot] += 1
+            connection.close()
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(CONNECTIONS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        merged = sorted(itertools.chain.from_iterable(latencies))
+        return len(merged), merged, sum(errors), elapsed
+
+
+def _percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, round(fraction * (len(sorted_values) - 1)))
+    return sorted_values[index] * 1000
+
+
+def _measure(load: _Load) -> dict:
+    load.run(WARMUP)
+    count, latencies, errors, elapsed = load.run(SECONDS)
+    return {
+        "rate": count / elapsed,
+        "count": count,
+        "p50": _percentile(latencies, 0.50),
+        "p99": _percentile(latencies, 0.99),
+        "errors": errors,
+        "elapsed": elapsed,
+    }
+
+
+def _scan_bodies(codes: list[str]):
+    for index, code in enumerate(codes):
+        yield json.dumps(
+            {"code": code, "gate": GATE, "direction": "entry", "nonce": f"bench-{index:08d}"}
+        ).encode()
+
+
+def _admitted(payload: bytes) -> bool:
+    return json.loads(payload).get("result") == "admitted"
+
+
+def _bare_ok(payload: bytes) -> bool:
+    return json.loads(payload) == {"ok": True}
+
+
+# --- Entry point -------------------------------------------------------------------------------------
+
+
+def main() -> list[dict]:
+    started = time.monotonic()
+    env = _server_env()
+    scans_server = bare_server = None
+    with tempfile.TemporaryDirectory(prefix="corridor-bench-") as scratch:
+        fixtures_path = Path(scratch) / "fixtures.json"
+        log_path = Path(scratch) / "gunicorn.log"
+        with log_path.open("wb") as log:
+            try:
+                _recreate_database()
+                subprocess.run(
+                    [sys.executable, "-m", "bench.scans", "--prepare", str(fixtures_path), str(CREDENTIALS)],
+                    cwd=BASE_DIR,
+                    env=env,
+                    check=True,
+                    timeout=60,
+                )
+                prepared_at = time.monotonic()
+                fixtures = json.loads(fixtures_path.read_text())
+                scans_server, scans_port = _start_gunicorn("config.wsgi", env, log)
+                bare_server, bare_port = _start_gunicorn("bench.wsgi_bare", env, log)
+                _wait_ready(scans_server, scans_port)
+                _wait_ready(bare_server, bare_port)
+                scan_load = _Load(
+                    scans_port,
+                    "/api/gate/scan",
+                    {"Content-Type": "application/json", "Authorization": f"Bearer {fixtures['token']}"},
+                    _scan_bodies(fixtures["codes"]),
+                    _admitted,
+                )
+                scans = _measure(scan_load)
+                bare_body = json.dumps(
+                    {"code": fixtures["codes"][0], "gate": GATE, "direction": "entry", "nonce": "bench-bare"}
+                ).encode()
+                bare = _measure(
+                    _Load(
+                        bare_port,
+                        "/ok",
+                        {"Content-Type": "application/json"},
+                        itertools.repeat(bare_body),
+                        _bare_ok,
+                    )
+                )
+            except BaseException:
+                log.flush()
+                sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
+                raise
+            finally:
+                _stop(scans_server)
+                _stop(bare_server)
+        stored = _scan_counts()
+    setup_seconds = prepared_at - started
+    load_average = "/".join(f"{value:.1f}" for value in os.getloadavg())
+    exhausted = " (ran out of credentials early)" if scan_load.exhausted else ""
+    setup = (
+        f"{WORKERS} sync workers, {CONNECTIONS} client threads, {SECONDS:.0f} s after {WARMUP:.0f} s warm-up"
+    )
+    return [
+        {
+            "benchmark": "gate scans (entry, each a distinct ticket)",
+            "value": f"{scans['rate']:.0f}",
+            "unit": "scans/s",
+            "note": f"gunicorn + PostgreSQL, {setup}; {scans['errors']} not admitted{exhausted}; "
+            f"{stored.get('admitted', 0)} admitted Scan rows stored",
+        },
+        {
+            "benchmark": "gate scan latency p50 / p99",
+            "value": f"{scans['p50']:.1f} / {scans['p99']:.1f}",
+            "unit": "ms",
+            "note": "POST /api/gate/scan with a device bearer token",
+        },
+        {
+            "benchmark": "bare Django JSON endpoint",
+            "value": f"{bare['rate']:.0f}",
+            "unit": "req/s",
+            "note": f"same settings and middleware, trivial view (bench/wsgi_bare.py); {bare['errors']} errors",
+        },
+        {
+            "benchmark": "bare endpoint latency p50 / p99",
+            "value": f"{bare['p50']:.1f} / {bare['p99']:.1f}",
+            "unit": "ms",
+            "note": "POST /ok, same body size as a scan",
+        },
+        {
+            "benchmark": "scans/s ÷ bare req/s",
+            "value": f"{scans['rate'] / bare['rate']:.2f}",
+            "unit": "ratio",
+            "note": f"share of bare Django throughput a real scan keeps; setup {setup_seconds:.0f} s "
+            f"(migrate + {CREDENTIALS} credentials); load average after the run {load_average}",
+        },
+    ]
+
+
+# --- Fixture subprocess (runs with the servers' environment) --------------------------------------------
+
+
+def _prepare(out_path: str, count: int) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from events.enums import Discipline, EventStatus, SessionKind, VenueKind, VenueResourceKind
+    from events.models import City, Event, Programme, Session, Venue, VenueResource
+    from ticketing.enums import CredentialKind
+    from ticketing.services.checkin import gate_device_create
+    from ticketing.services.credentials import credential_issue
+    from ticketing.services.signing import credential_code
+
+    call_command("migrate", verbosity=0, interactive=False)
+    now = timezone.now()
+    today = timezone.localdate()
+    city = City.objects.create(slug="bench-city", name_zh="基准城", name_en="Bench City")
+    programme = Programme.objects.create(
+        slug="bench",
+        name_zh="基准",
+        name_en="Bench",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=1),
+    )
+    venue = Venue.objects.create(
+        slug="bench-arena",
+        city=city,
+        name_zh="基准体育馆",
+        name_en="Bench Arena",
+        address_zh="上海市",
+        address_en="Shanghai",
+        kind=VenueKind.ARENA,
+        capacity=50_000,
+        latitude=Decimal("31.245260"),
+        longitude=Decimal("121.403180"),
+    )
+    VenueResource.objects.create(
+        venue=venue, kind=VenueResourceKind.GATE, code=GATE, name_zh="入口A", name_en="Gate A"
+    )
+    event = Event.objects.create(
+        programme=programme,
+        slug="bench-match",
+        name_zh="基准赛",
+        name_en="Bench match",
+        host_city=city,
+        venue=venue,
+        discipline=Discipline.FOOTBALL,
+        status=EventStatus.PUBLISHED,
+        start_date=today,
+        end_date=today,
+    )
+    session = Session.objects.create(
+        event=event,
+        venue=venue,
+        kind=SessionKind.MATCH,
+        name_zh="场次",
+        name_en="Session",
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=3),
+    )
+    _device, token = gate_device_create(name="Bench scanner", event=event, gates=[GATE])
+    codes = []
+    with transaction.atomic():  # one commit for all rows: setup time is not what is measured
+        for _index in range(count):
+            credential = credential_issue(
+                kind=CredentialKind.TICKET,
+                event=event,
+                session=session,
+                valid_from=now - dt.timedelta(hours=3),
+                valid_until=now + dt.timedelta(hours=4),
+            )
+            codes.append(credential_code(credential))
+    Path(out_path).write_text(json.dumps({"token": token, "codes": codes}))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--prepare":
+        _prepare(sys.argv[2], int(sys.argv[3]))
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+        import django
+
+        django.setup()
+        for row in main():
+            print(row)
