@@ -38,7 +38,6 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
