@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def on_sale(settings):
     settings.PAYMENT_DEMO_ENABLED = True
     session = future_session(name_zh="南通 vs 苏州", name_en="Nantong v Suzhou")
-    return TicketTypeFactory(session=session, name_zh="成人票", name_en="Adult", price_fen=8000, quota__capacity=50)
+    return TicketTypeFactory(
+        session=session, name_zh="成人票", name_en="Adult", price_fen=8000, quota__capacity=50
+    )
 
 
 def log_in(page, live_server, email, password="correct horse battery staple"):

@@ -13,6 +13,16 @@ from ticketing.enums import CredentialState, OrderState
 from ticketing.services.orders import cart_add, order_place
 from ticketing.services.payments import payment_confirm_demo, payment_start
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the Chinese catalogue has its own checks."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -23,6 +23,16 @@ from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.services.orders import cart_add, order_place, order_refund
 from ticketing.services.payments import payment_start
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the Chinese catalogue has its own checks."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 WEBHOOK = "/checkout/stripe/webhook/"
 
 
@@ -44,7 +54,13 @@ def _browser_confirms(intent_id: str, payment_method: str):
 
 def _deliver(client, event_type, obj, **kwargs):
     body, signature = signed_event(event_type, obj, **kwargs)
-    return client.post(WEBHOOK, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+    return client.post(
+        WEBHOOK,
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def _paid_via_stripe(client) -> Order:
@@ -92,7 +108,9 @@ def test_return_url_alone_never_marks_paid(stripe_on, client):
     _browser_confirms(payment.intent_id, "pm_card_visa")
     client.force_login(order.user)
     page = client.get(
-        reverse("ticketing:order-detail", kwargs={"code": order.code}), {"payment_intent": payment.intent_id}
+        reverse("ticketing:order-detail", kwargs={"code": order.code}),
+        {"payment_intent": payment.intent_id},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "waiting for the payment service" in page.content.decode()
     order.refresh_from_db()
@@ -116,7 +134,9 @@ def test_declined_card_keeps_order_pending_with_clear_message(stripe_on, client)
     assert order.state == OrderState.PENDING
     assert payment.state == PaymentState.FAILED and "declined" in payment.last_error
     client.force_login(order.user)
-    page = client.get(reverse("ticketing:order-detail", kwargs={"code": order.code}))
+    page = client.get(
+        reverse("ticketing:order-detail", kwargs={"code": order.code}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "Your card was declined." in page.content.decode()
 
 
