@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,8 +26,10 @@ MOD11_2_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 MOD11_2_CHECK_CHARS = "10X98765432"
 DEMO_PREFIX = "DEMO"
 
-_EIGHTEEN = re.compile(r"^\d{17}[\dX]$")
-_FIFTEEN_DIGITS = re.compile(r"^\d{15}$")
+# [0-9], not \d: \d matches every Unicode digit and int() accepts them, so a number written in another
+# script would pass and hash differently from the same number in ASCII.
+_EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
+_FIFTEEN_DIGITS = re.compile(r"^[0-9]{15}$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
 _DEMO = re.compile(r"^DEMO[A-Z0-9]{1,16}$")
 _SEPARATORS = re.compile(r"[\s\-]+")
@@ -53,8 +56,10 @@ def province_table() -> dict:
 
 
 def normalise_document_number(number: str) -> str:
-    """Upper-case and strip spaces and hyphens: the form that is hashed, encrypted and masked."""
-    return _SEPARATORS.sub("", number or "").upper()
+    """NFKC (full-width digits and letters from Chinese input methods become ASCII), upper-case, and
+    strip spaces and hyphens: the one form that is hashed, encrypted and masked, so the same number
+    typed two ways is the same athlete."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
 
 
 def mod11_2_check_char(body: str) -> str:

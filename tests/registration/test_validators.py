@@ -60,6 +60,37 @@ def test_wrong_check_character_is_refused_in_both_languages():
     assert chinese == "身份证号码最后一位与前面的数字不符，请检查是否输错。"
 
 
+FULL_WIDTH = str.maketrans("0123456789X-", "０１２３４５６７８９Ｘ－")
+
+
+@pytest.mark.parametrize("part", ["all", "middle"])
+def test_full_width_digits_are_stored_as_the_same_ascii_number(part):
+    # A Chinese input method in full-width mode types ３１０１０１…; it must hash like the ASCII number,
+    # or the same child could sit twice on one roster.
+    from registration.crypto import document_hash
+
+    number = resident_id(dt.date(2014, 3, 2))
+    typed = (
+        number.translate(FULL_WIDTH)
+        if part == "all"
+        else number[:6] + number[6:17].translate(FULL_WIDTH) + number[17]
+    )
+    stored = validate_document(document_type=DocumentType.RESIDENT_ID, number=typed, today=TODAY)
+    assert stored == number
+    assert document_hash(stored) == document_hash(number)
+
+
+def test_digits_of_other_scripts_are_refused_in_both_languages():
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    number = resident_id(dt.date(2014, 3, 2))
+    english, chinese = messages_in_both(
+        document_type=DocumentType.RESIDENT_ID,
+        number=number[:6] + number[6:14].translate(arabic_indic) + number[14:],
+    )
+    assert english == "An ID number has 18 characters: 17 digits, then a digit or X."
+    assert chinese == "证件号码应为18位：17位数字加1位数字或X。"
+
+
 def test_fifteen_digit_numbers_are_refused():
     english, chinese = messages_in_both(document_type=DocumentType.RESIDENT_ID, number="310101140302001")
     assert "15-digit" in english
