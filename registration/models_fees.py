@@ -82,9 +82,13 @@ class FeeCharge(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "athlete", "part"],
-                condition=Q(state__in=["pending", "paid"]),
-                name="fee_charge_one_live_per_part",
-                nulls_distinct=False,
+                condition=Q(state__in=["pending", "paid"], athlete__isnull=False),
+                name="fee_charge_one_live_per_athlete_part",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "part"],
+                condition=Q(state__in=["pending", "paid"], athlete__isnull=True),
+                name="fee_charge_one_live_per_team_part",
             ),
         ]
         ordering = ["team", "athlete", "part", "pk"]
