@@ -26,7 +26,9 @@ def main(target: str) -> None:
     for domain in ("django", "djangojs"):
         command = [sys.executable, "manage.py", "makemessages", "--no-obsolete", "-d", domain]
         command += [f"--locale={language}" for language in LANGUAGES]
-        command += [f"--ignore={name}/*" for name in ignored] + [f"--ignore={name}" for name in ignored]
+        # makemessages ignores a folder name at any depth, so config/templates/<app>/ overrides are
+        # skipped too: keep their text in config/templates/compose/.
+        command += [f"--ignore={name}" for name in ignored]
         subprocess.run(command, cwd=ROOT, env=env, check=True)  # noqa: S603 - fixed command
     compile_catalogues(target)
 

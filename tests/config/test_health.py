@@ -16,7 +16,11 @@ def test_healthz_reports_every_check_ok(client, settings):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "migrations": "ok", "cache": "ok" if settings.REDIS_URL else "not configured"},
+        "checks": {
+            "database": "ok",
+            "migrations": "ok",
+            "cache": "ok" if settings.REDIS_URL else "not configured",
+        },
     }
 
 
