@@ -21,3 +21,97 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# --- paperwork, workflow, fees, accreditation (r2): read-mostly; writes go through the services ---
+
+from registration.models import (  # noqa: E402
+    Badge,
+    BadgeSheetJob,
+    Consent,
+    ConsentRulesText,
+    EntryTransition,
+    EventFee,
+    EventRegistrationSettings,
+    FeeCharge,
+    SubstitutionRequest,
+    WaitlistPlace,
+)
+
+
+@admin.register(ConsentRulesText)
+class ConsentRulesTextAdmin(admin.ModelAdmin):
+    list_display = ["version", "title_zh", "published_at"]
+    search_fields = ["version", "title_zh", "title_en"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["athlete_id", "purpose", "given_by", "granted", "method", "given_at", "withdrawn_at"]
+    list_filter = ["purpose", "given_by", "granted", "method"]
+    raw_id_fields = ["athlete", "guardian", "recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # consent history is a record: change it through withdrawal, never by editing
+
+
+@admin.register(EventRegistrationSettings)
+class EventRegistrationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["event", "roster_deadline", "capacity", "offer_hours", "locked_at"]
+    raw_id_fields = ["event"]
+
+
+@admin.register(EventFee)
+class EventFeeAdmin(admin.ModelAdmin):
+    list_display = ["event", "basis", "amount_fen", "deposit_fen", "payment_required_before_approval"]
+    raw_id_fields = ["event"]
+
+
+@admin.register(EntryTransition)
+class EntryTransitionAdmin(admin.ModelAdmin):
+    list_display = ["entry_id", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["to_status"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the ledger is append-only
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SubstitutionRequest)
+class SubstitutionRequestAdmin(admin.ModelAdmin):
+    list_display = ["entry_id", "replacement", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["entry", "replacement", "requested_by", "decided_by", "new_entry"]
+
+
+@admin.register(WaitlistPlace)
+class WaitlistPlaceAdmin(admin.ModelAdmin):
+    list_display = ["entry_id", "event", "state", "queued_at", "offer_expires_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["entry", "event"]
+
+
+@admin.register(FeeCharge)
+class FeeChargeAdmin(admin.ModelAdmin):
+    list_display = ["team", "athlete_id", "part", "amount_fen", "state", "order", "paid_at"]
+    list_filter = ["state", "part"]
+    raw_id_fields = ["team", "athlete", "order"]
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    list_display = ["holder_label", "role", "event", "delegation", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["holder_label"]
+    raw_id_fields = ["credential", "delegation", "event", "entry", "membership"]
+
+
+@admin.register(BadgeSheetJob)
+class BadgeSheetJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "delegation", "state", "done", "total", "created_at", "finished_at"]
+    list_filter = ["state"]

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from registration.enums import EntryStatus
 from registration.models import DocumentReveal, EntryTransition
-from tests.factories import ProgrammeMembershipFactory, verified, with_totp
+from tests.factories import ProgrammeMembershipFactory, UserFactory, verified, with_totp
 from tests.factories.registration import (
     DelegationFactory,
     EntryFactory,
@@ -167,3 +167,16 @@ def test_delegation_overview_query_count_does_not_grow(setup, django_assert_num_
 
 QUEUE_QUERIES = 12
 OVERVIEW_QUERIES = 8
+
+
+def test_admin_lists_registration_workflow_models(client):
+    admin = with_totp(verified(UserFactory(is_staff=True, is_superuser=True)))
+    entry = EntryFactory()
+    from registration import workflow
+
+    workflow.entry_submit(entry=entry, user=None)
+    client.force_login(admin)
+    for model in ("consentrulestext", "consent", "entrytransition", "feecharge", "badge", "waitlistplace"):
+        response = client.get(f"/admin/registration/{model}/")
+        assert response.status_code == 200, model
+    assert "submitted" in client.get("/admin/registration/entrytransition/").content.decode()

@@ -152,3 +152,54 @@ def test_no_document_number_in_urls_logs_or_emails(client, world, caplog, django
     for message in mail.outbox:
         assert NUMBER not in message.body and NUMBER[-4:] not in message.body
         assert "2014-03-02" not in message.body
+
+
+def test_badge_sheet_pages_need_login_and_the_requester(client, world):
+    from registration.models import BadgeSheetJob
+
+    manager = world["users"]["manager"]
+    team = world["entry"].team
+    job = BadgeSheetJob.objects.create(
+        programme=team.delegation.programme, requested_by=manager, delegation=team.delegation
+    )
+    urls = [
+        reverse("registration:badge-sheet", args=[job.pk]),
+        reverse("registration:badge-sheet-status", args=[job.pk]),
+        reverse("registration:badge-sheet-download", args=[job.pk]),
+    ]
+    for url in urls:
+        assert "/accounts/login/" in client.get(url)["Location"]
+    for role in ("coach", "other_manager", "gate", "merchant", "organiser"):
+        client.force_login(world["users"][role])
+        for url in urls:
+            assert client.get(url).status_code == 404, (role, url)
+    client.force_login(manager)
+    assert client.get(urls[1]).json()["state"] == "pending"
+
+
+def test_team_checklist_and_badge_list_query_counts_do_not_grow(client, world, django_assert_num_queries):
+    from registration import accreditation
+
+    manager = world["users"]["manager"]
+    team = world["entry"].team
+    client.force_login(manager)
+    checklist = reverse("registration:team-workflow", args=[team.pk])
+    badges = reverse("registration:badge-list", args=[team.delegation.pk])
+    client.get(checklist)
+    client.get(badges)
+    with django_assert_num_queries(CHECKLIST_QUERIES):
+        client.get(checklist)
+    with django_assert_num_queries(BADGE_QUERIES):
+        client.get(badges)
+    for _ in range(5):
+        entry = EntryFactory(team=team, status=EntryStatus.APPROVED)
+        complete_paperwork(entry.athlete)
+    accreditation.badges_issue(delegation=team.delegation)
+    with django_assert_num_queries(CHECKLIST_QUERIES):
+        client.get(checklist)
+    with django_assert_num_queries(BADGE_QUERIES):
+        client.get(badges)
+
+
+CHECKLIST_QUERIES = 12
+BADGE_QUERIES = 8
