@@ -19,7 +19,7 @@ from registration.enums import (
 )
 from registration.selectors import events_open_for_registration, programmes_open_for_registration
 from registration.services import AthleteData, GuardianData
-from registration.validators import validate_document
+from registration.validators import GB11643_TYPES, validate_document
 
 ADULT_AGE = 18
 
@@ -98,7 +98,14 @@ class AthleteForm(forms.Form):
         number = cleaned.get("document_number", "")
         if birth_date and birth_date > timezone.localdate():
             self.add_error("birth_date", _("The birth date cannot be in the future."))
-        if number or not self.editing:
+        if self.editing and not number and self._identity_changed():
+            # The stored number is only checked when it is entered: without this, an edit could give
+            # the athlete a birth date or sex the ID number contradicts (and so a younger age group).
+            self.add_error(
+                "document_number",
+                _("Re-enter the document number to change the birth date, sex or document type."),
+            )
+        elif number or not self.editing:
             try:
                 cleaned["document_number"] = validate_document(
                     document_type=cleaned.get("document_type", ""),
@@ -119,6 +126,14 @@ class AthleteForm(forms.Form):
                     f"{prefix}_name", _("Give the second guardian's name, relationship and phone.")
                 )
         return cleaned
+
+    def _identity_changed(self) -> bool:
+        """Did the edit touch what the stored number vouches for? Birth date and sex only matter for
+        numbers that encode them; a new document type always needs its number."""
+        watched = {"document_type"}
+        if self.initial.get("document_type") in GB11643_TYPES:
+            watched |= {"birth_date", "sex"}
+        return bool(watched & set(self.changed_data))
 
     def athlete_data(self) -> AthleteData:
         data = self.cleaned_data

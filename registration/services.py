@@ -22,6 +22,7 @@ from registration.crypto import decrypt_document, document_hash, encrypt_documen
 from registration.eligibility import evaluate_entry
 from registration.enums import DocumentType, EntryStatus, MembershipRole
 from registration.errors import (
+    AthleteError,
     DelegationError,
     DuplicateDocumentError,
     EntryError,
@@ -39,6 +40,7 @@ from registration.models import (
     Team,
 )
 from registration.rules import is_delegation_programme_organiser
+from registration.validators import GB11643_TYPES
 
 INVITATION_VALID_DAYS = 14
 
@@ -246,9 +248,22 @@ def athlete_create(*, delegation: Delegation, data: AthleteData, user=None, phot
 
 
 def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlete:
-    """Change an athlete; a new document number (non-empty) replaces the stored one."""
+    """Change an athlete; a new document number (non-empty) replaces the stored one.
+
+    Without a new number, the document type cannot change, nor (for numbers that encode them) the
+    birth date or sex: the stored number would no longer vouch for them (AthleteError)."""
     with transaction.atomic():
         athlete = Athlete.objects.select_for_update().get(pk=athlete.pk)
+        if not data.document_number and (
+            data.document_type != athlete.document_type
+            or (
+                athlete.document_type in GB11643_TYPES
+                and (data.birth_date != athlete.birth_date or data.sex != athlete.sex)
+            )
+        ):
+            raise AthleteError(
+                _("Re-enter the document number to change the birth date, sex or document type.")
+            )
         if data.document_number:
             fields = document_fields(data.document_number)
             clash = Athlete.objects.filter(
