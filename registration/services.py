@@ -117,6 +117,13 @@ def membership_invite(
         language = existing_user.preferred_language
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        # An expired invitation can no longer be accepted; it must not block a fresh one.
+        DelegationMembership.objects.filter(
+            delegation=delegation,
+            invited_email__iexact=email,
+            accepted_at__isnull=True,
+            created_at__lt=invitation_expiry_cutoff(),
+        ).delete()
         already = DelegationMembership.objects.filter(delegation=delegation).filter(
             user__email__iexact=email
         ) | DelegationMembership.objects.filter(
@@ -140,8 +147,27 @@ def membership_invite(
     return membership
 
 
-def invitation_get(*, token: str) -> DelegationMembership:
-    """The open invitation for this token, or InvitationError (unknown, used or expired)."""
+def invitation_expiry_cutoff() -> dt.datetime:
+    """Invitations created before this moment have expired."""
+    return timezone.now() - dt.timedelta(days=INVITATION_VALID_DAYS)
+
+
+def _check_recipient(membership: DelegationMembership, user) -> None:
+    """The link is bound to the address it was sent to: whoever holds it must have logged in with
+    that address, verified (a forwarded or leaked link is useless to another account)."""
+    from allauth.account.models import EmailAddress
+
+    if (user.email or "").lower() != membership.invited_email.lower():
+        raise InvitationError(
+            _("This invitation was sent to another email address; log in with that address to accept it.")
+        )
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        raise InvitationError(_("Verify your email address before accepting the invitation."))
+
+
+def invitation_get(*, token: str, user=None) -> DelegationMembership:
+    """The open invitation for this token, or InvitationError (unknown, used or expired, or, when
+    `user` is given, addressed to someone else)."""
     membership = (
         DelegationMembership.objects.select_related("delegation")
         .filter(invitation_token_hash=_token_hash(token), accepted_at__isnull=True)
@@ -149,15 +175,18 @@ def invitation_get(*, token: str) -> DelegationMembership:
     )
     if membership is None:
         raise InvitationError(_("This invitation link is not valid or has already been used."))
-    if membership.created_at < timezone.now() - dt.timedelta(days=INVITATION_VALID_DAYS):
+    if membership.created_at < invitation_expiry_cutoff():
         raise InvitationError(_("This invitation has expired; ask the team manager for a new one."))
+    if user is not None:
+        _check_recipient(membership, user)
     return membership
 
 
 def membership_accept(*, token: str, user) -> DelegationMembership:
-    """Bind the logged-in user to the invitation; the token cannot be used again."""
+    """Bind the logged-in user to the invitation; the token cannot be used again. Only the account
+    with the invited (verified) email address may accept."""
     with transaction.atomic():
-        membership = invitation_get(token=token)
+        membership = invitation_get(token=token, user=user)
         membership = DelegationMembership.objects.select_for_update().get(pk=membership.pk)
         if membership.accepted_at is not None:
             raise InvitationError(_("This invitation link is not valid or has already been used."))
@@ -287,11 +316,25 @@ def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlet
         if photo:
             athlete.photo = photo
         athlete.save()
-        athlete.guardians.all().delete()
-        Guardian.objects.bulk_create(
-            [Guardian(athlete=athlete, **vars(guardian)) for guardian in data.guardians]
-        )
+        _guardians_sync(athlete, data.guardians)
     return athlete
+
+
+def _guardians_sync(athlete: Athlete, guardians: list[GuardianData]) -> None:
+    """Update the guardians in place (by pk order), add extras, delete only the surplus: a guardian's
+    consent links and consents point at the row, so an unrelated edit must not replace it."""
+    existing = list(athlete.guardians.order_by("pk"))
+    for row, new in zip(existing, guardians, strict=False):
+        if any(getattr(row, name) != value for name, value in vars(new).items()):
+            for name, value in vars(new).items():
+                setattr(row, name, value)
+            row.save(update_fields=list(vars(new)))
+    Guardian.objects.bulk_create(
+        [Guardian(athlete=athlete, **vars(new)) for new in guardians[len(existing) :]]
+    )
+    surplus = [row.pk for row in existing[len(guardians) :]]
+    if surplus:
+        Guardian.objects.filter(pk__in=surplus).delete()
 
 
 def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str:

@@ -93,7 +93,7 @@ def membership_invite(request, pk):
 @never_cache
 def invitation_accept(request, token):
     try:
-        membership = services.invitation_get(token=token)
+        membership = services.invitation_get(token=token, user=request.user)
     except RegistrationError as error:
         return render(request, "registration/invitation_accept.html", {"error": str(error)}, status=404)
     if request.method == "POST":

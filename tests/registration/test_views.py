@@ -14,7 +14,7 @@ from django.urls import reverse
 from registration.crypto import decrypt_document
 from registration.enums import AthleteSex, MembershipRole
 from registration.models import Athlete, DelegationMembership, DocumentReveal, Entry
-from tests.factories import ProgrammeMembershipFactory, UserFactory, with_totp
+from tests.factories import ProgrammeMembershipFactory, UserFactory, verified, with_totp
 from tests.factories.registration import (
     AthleteFactory,
     DelegationFactory,
@@ -245,7 +245,7 @@ def test_invitation_email_in_recipients_language_and_one_time_accept(
     client, world, django_capture_on_commit_callbacks
 ):
     client.force_login(world["manager"])
-    invitee = UserFactory(email="coach@example.com", preferred_language="en")
+    invitee = verified(UserFactory(email="coach@example.com", preferred_language="en"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("registration:membership-invite", args=[world["own"].pk]),
@@ -267,6 +267,30 @@ def test_invitation_email_in_recipients_language_and_one_time_accept(
     assert client.post(accept).status_code == 404  # one-time
     body = client.get(reverse("registration:athlete-list", args=[world["own"].pk])).content.decode()
     assert "SU Athlete" in body and world["athlete"].document_masked not in body  # coach view
+
+
+def test_someone_else_holding_the_link_is_told_and_does_not_join(
+    client, world, django_capture_on_commit_callbacks
+):
+    client.force_login(world["manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("registration:membership-invite", args=[world["own"].pk]),
+            {"email": "coach@example.com", "role": "manager", "language": "en"},
+        )
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/delegations/invitations/" in line)
+    stranger = verified(UserFactory(email="someone.else@example.net"))
+    client.force_login(stranger)
+    accept = link[link.index("/delegations/") :].strip()
+    page = client.get(accept, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "此邀请发送到了另一个邮箱地址，请使用该地址登录后再接受邀请。" in page
+    assert "Accept the invitation" not in page and "接受邀请</button>" not in page
+    refused = client.post(accept, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "This invitation was sent to another email address; log in with that address to accept it." in refused
+    )
+    assert not DelegationMembership.objects.filter(user=stranger).exists()
+    assert client.get(reverse("registration:delegation-detail", args=[world["own"].pk])).status_code == 404
 
 
 def test_unknown_invitee_gets_the_chosen_language(client, world, django_capture_on_commit_callbacks):
