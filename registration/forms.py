@@ -206,6 +206,18 @@ class RevealForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV or Excel file"), help_text=_("Use the template; at most 2000 rows."))
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        """`too_large`: the upload handler stopped reading past the size limit (no file arrived)."""
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+
+    def clean(self):
+        if self.too_large:
+            raise ValidationError({"file": _("The file is larger than 5 MB.")})
+        return super().clean()
+
 
 class ImportConfirmForm(forms.Form):
     import_valid_only = forms.BooleanField(

@@ -12,12 +12,16 @@ import datetime as dt
 import io
 import json
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 
 from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
 from registration.enums import AthleteSex, DocumentType, GuardianRelationship
@@ -28,6 +32,14 @@ from registration.services import AthleteData, GuardianData, document_fields
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
 STAGE_SECONDS = 30 * 60
+# Excel keeps formatted-but-empty rows (the template formats 2001); past this many rows of any kind
+# the file is refused without reading further, so a sheet of a million rows costs milliseconds.
+MAX_SCANNED_ROWS = 10 * MAX_ROWS
+# A 2000-row sheet unpacks to 1-3 MB of XML. openpyxl scans a whole sheet without a <dimension> on
+# opening, so a sheet of a million rows (5 MB zipped, 55 MB unpacked) is refused from the zip
+# directory before anything is parsed.
+MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
+EXTRA_COLUMNS = 20  # columns read beyond the template's, for files with columns in another order
 
 # (form field, Chinese header, English header, required column)
 COLUMNS: list[tuple[str, str, str, bool]] = [
@@ -218,8 +230,50 @@ def _cell_text(value) -> tuple[str, bool]:
     return str(value).strip(), False
 
 
+class BoundedMemoryUploadHandler(FileUploadHandler):
+    """Keep uploaded files in memory, never on disk, and stop reading past `limit` bytes in all.
+
+    Django spools uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to a temporary file: a roster
+    of children's ID numbers would sit in /tmp in clear. This handler replaces the default ones for
+    the import view; `exceeded` tells the view why the file is missing.
+    """
+
+    def __init__(self, request=None, limit: int = MAX_BYTES):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            self.buffer = io.BytesIO()
+            raise StopUpload(connection_reset=False)  # the parser discards the rest of the body
+        self.buffer.write(raw_data)
+
+    def file_complete(self, file_size):
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+
+@sensitive_variables()
 def read_rows(uploaded) -> list[tuple[int, dict[str, str], set[str]]]:
-    """(row number, {field: text}, fields Excel stored as numbers) for each non-empty row."""
+    """(row number, {field: text}, fields Excel stored as numbers) for each non-empty row.
+
+    Reads lazily and stops at the first row past MAX_ROWS non-empty (or MAX_SCANNED_ROWS in all)."""
     name = (getattr(uploaded, "name", "") or "").lower()
     if getattr(uploaded, "size", 0) and uploaded.size > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 5 MB."))
@@ -230,14 +284,27 @@ def read_rows(uploaded) -> list[tuple[int, dict[str, str], set[str]]]:
         table = _csv_table(content)
     else:
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    if not table:
+    try:
+        return _rows_of(table)
+    finally:
+        table.close()
+
+
+def _rows_of(table) -> list[tuple[int, dict[str, str], set[str]]]:
+    too_many = ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+    header = next(table, None)
+    if header is None:
         raise ImportFileError(_("The file is empty."))
-    index = _header_index([_cell_text(cell)[0] for cell in table[0]])
+    index = _header_index([_cell_text(cell)[0] for cell in header])
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table, start=2):
+        if number > MAX_SCANNED_ROWS + 1:
+            raise too_many
         texts = [_cell_text(cell) for cell in cells]
         if not any(text for text, _numeric in texts):
             continue
+        if len(rows) == MAX_ROWS:
+            raise too_many
         values, numeric = {}, set()
         for key, position in index.items():
             text, is_number = texts[position] if position < len(texts) else ("", False)
@@ -245,12 +312,11 @@ def read_rows(uploaded) -> list[tuple[int, dict[str, str], set[str]]]:
             if is_number:
                 numeric.add(key)
         rows.append((number, values, numeric))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
     return rows
 
 
-def _csv_table(content: bytes) -> list[list[str]]:
+@sensitive_variables()
+def _csv_table(content: bytes) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -263,20 +329,50 @@ def _csv_table(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    return _csv_rows(csv.reader(io.StringIO(text), dialect))
 
 
-def _xlsx_table(content: bytes) -> list[list]:
+# The row generators hold no plain text in their locals: a finished generator's frame has no f_back,
+# so sensitive_variables on a caller would not cleanse it in an error report.
+def _csv_rows(reader) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as error:  # a field over csv.field_size_limit(), a stray NUL...
+        raise ImportFileError(
+            _(
+                "Line %(line)s of the CSV file cannot be read (a very long field or a broken quote); save it again from Excel."
+            )
+            % {"line": reader.line_num}
+        ) from error
+
+
+@sensitive_variables()
+def _xlsx_table(content: bytes) -> Iterator[tuple]:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(_("The Excel file cannot be read; save it again as .xlsx.")) from error
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("The Excel file holds too much data; keep only the athletes sheet with at most %(max)s rows.")
+            % {"max": MAX_ROWS}
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(_("The Excel file cannot be read; save it again as .xlsx.")) from error
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
+    return _xlsx_rows(workbook)
+
+
+def _xlsx_rows(workbook) -> Iterator[tuple]:
+    try:
+        yield from workbook.worksheets[0].iter_rows(max_col=len(COLUMNS) + EXTRA_COLUMNS, values_only=True)
+    finally:
+        workbook.close()
 
 
 # --- validating --------------------------------------------------------------------------------
@@ -286,6 +382,7 @@ def _map_choice(value: str, table: dict[str, str]) -> str:
     return table.get(value.strip().lower(), value.strip())
 
 
+@sensitive_variables()
 def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
     """Validate every row with the athlete form's rules, plus duplicates in the file and roster."""
     from registration.forms import AthleteForm
@@ -381,6 +478,7 @@ class ImportResult:
     skipped: int
 
 
+@sensitive_variables()
 def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=None) -> ImportResult:
     """Create the staged athletes in one transaction.
 

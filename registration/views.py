@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -286,15 +287,24 @@ def import_template(request, pk, fmt):
     return response
 
 
+@csrf_exempt  # only so the upload handlers can be swapped before anything reads the body
 @login_required
 @never_cache
 def athlete_import(request, pk):
-    """Upload -> preview (nothing saved) -> confirm. The staged rows are encrypted in the cache."""
+    """Upload -> preview (nothing saved) -> confirm. The staged rows are encrypted in the cache.
+    The upload stays in memory (never a temporary file) and reading stops past the size limit."""
+    request.upload_handlers = [imports.BoundedMemoryUploadHandler(request)]
+    return _athlete_import(request, pk)
+
+
+@csrf_protect
+def _athlete_import(request, pk):
     delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
     upload_form = ImportUploadForm()
     preview = None
-    if request.method == "POST" and "file" in request.FILES:
-        upload_form = ImportUploadForm(request.POST, request.FILES)
+    too_large = request.method == "POST" and not request.FILES and request.upload_handlers[0].exceeded
+    if request.method == "POST" and ("file" in request.FILES or too_large):
+        upload_form = ImportUploadForm(request.POST, request.FILES, too_large=too_large)
         if upload_form.is_valid():
             try:
                 rows = imports.read_rows(upload_form.cleaned_data["file"])

@@ -15,6 +15,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from registration.enums import AthleteSex, MembershipRole
+from registration.errors import ImportFileError
 from registration.imports import COLUMNS, header_text, read_rows, validate_rows
 from registration.models import Athlete
 from tests.factories.registration import AthleteFactory, MembershipFactory, resident_id
@@ -162,3 +163,164 @@ def test_450_rows_validate(manager_client):
     print(f"\n450 rows validated in {elapsed:.2f}s")
     assert len(preview.valid_rows) == 450
     assert preview.is_valid
+
+
+# --- uploads stay in memory, big files are refused early ---------------------------------------
+
+
+@pytest.fixture
+def temp_files(settings, tmp_path, monkeypatch):
+    """Every temporary upload file Django creates during the test (it would hold the roster in clear)."""
+    from django.core.files import uploadedfile, uploadhandler
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    created = []
+
+    class Recording(uploadedfile.TemporaryUploadedFile):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            created.append(self.temporary_file_path())
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", Recording)
+    return created, tmp_path
+
+
+def padded_csv(rows, pad: int) -> SimpleUploadedFile:
+    """The rows with an extra "Notes" column (ignored by the import) padding each row by `pad` bytes."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*HEADERS, "备注 / Notes"])
+    writer.writerows([[*r, "x" * pad] for r in rows])
+    return SimpleUploadedFile("athletes.csv", out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+
+
+def test_an_upload_above_django_memory_limit_never_touches_the_disk(manager_client, temp_files):
+    client, delegation = manager_client
+    created, tmp_path = temp_files
+    upload = padded_csv(
+        [row(n, birth=dt.date(2010 + n % 6, 1 + n % 12, 1 + n % 28)) for n in range(2000)], pad=1400
+    )
+    assert 2_621_440 < upload.size < 5 * 1024 * 1024  # above FILE_UPLOAD_MAX_MEMORY_SIZE
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    body = client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2000 rows are ready; 0 rows have errors" in body
+    assert created == [] and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("en", "The file is larger than 5 MB."), ("zh-hans", "文件超过 5 MB。")]
+)
+def test_an_upload_over_5_mb_is_refused_unread(manager_client, temp_files, monkeypatch, language, message):
+    client, delegation = manager_client
+    created, tmp_path = temp_files
+    from registration import imports
+
+    read = []
+    monkeypatch.setattr(imports, "read_rows", lambda uploaded: read.append(uploaded) or [])
+    upload = padded_csv([row(n) for n in range(1, 1001)], pad=5500)
+    assert upload.size > 5 * 1024 * 1024
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    body = client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert message in body
+    assert read == [] and created == [] and list(tmp_path.iterdir()) == []
+    assert "registration_import" not in client.session
+    assert Athlete.objects.count() == 0
+
+
+def test_the_import_page_still_checks_the_csrf_token(manager_client):
+    from django.test import Client
+
+    _client, delegation = manager_client
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(delegation.memberships.get().user)
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    assert strict.post(url, {"file": csv_file([row(1)])}).status_code == 403
+
+
+def xlsx_of(n_rows: int) -> SimpleUploadedFile:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADERS)
+    for _n in range(n_rows):
+        sheet.append(["张"])
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile("big.xlsx", out.getvalue())
+
+
+def xlsx_bomb(n_rows: int) -> SimpleUploadedFile:
+    """A real .xlsx whose sheet has `n_rows` rows of one digit (the sheet XML written directly, as
+    openpyxl would take minutes): tiny zipped, tens of megabytes unpacked."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(xlsx_of(1))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode()
+                first = re.search(r'<row r="2".*?</row>', text)
+                rows = "".join(
+                    f'<row r="{i}"><c r="A{i}" t="n"><v>1</v></c></row>' for i in range(2, n_rows + 2)
+                )
+                data = (text[: first.start()] + rows + text[first.end() :]).encode()
+            target.writestr(info.filename, data)
+    return SimpleUploadedFile("big.xlsx", out.getvalue())
+
+
+def test_a_sheet_of_a_million_rows_is_refused_at_once():
+    # Before: every row was read before the row count was checked (a 5 MB sheet of a million rows
+    # took a minute and a gigabyte). 400,000 rows here (about 2 MB zipped, 22 MB unpacked).
+    upload = xlsx_bomb(400_000)
+    assert upload.size < 5 * 1024 * 1024
+    started = time.perf_counter()
+    for language, message in [
+        ("en", "The Excel file holds too much data; keep only the athletes sheet with at most 2000 rows."),
+        ("zh-hans", "Excel 文件中的数据过多；请只保留运动员工作表，且不超过 2000 行。"),
+    ]:
+        upload.seek(0)
+        with translation.override(language), pytest.raises(ImportFileError) as refused:
+            read_rows(upload)
+        assert str(refused.value) == message
+    assert time.perf_counter() - started < 2
+
+
+def test_more_than_2000_rows_are_refused_without_reading_the_rest():
+    with translation.override("en"), pytest.raises(ImportFileError) as refused:
+        read_rows(xlsx_bomb(100_000))
+    assert str(refused.value) == "The file has more than 2000 rows; split it."
+
+
+def test_a_sheet_of_empty_formatted_rows_is_refused_too():
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADERS)
+    for _n in range(25_000):
+        sheet.append([None, None, ""])
+    out = io.BytesIO()
+    workbook.save(out)
+    with translation.override("zh-hans"), pytest.raises(ImportFileError) as refused:
+        read_rows(SimpleUploadedFile("empty.xlsx", out.getvalue()))
+    assert str(refused.value) == "文件超过 2000 行，请拆分后上传。"
+
+
+def test_an_unreadable_csv_line_is_named_not_a_server_error(manager_client):
+    client, delegation = manager_client
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADERS, row(1)])
+    content = out.getvalue().encode("utf-8-sig") + b'"' + b"a" * 200_000 + b'"\r\n'
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    for language, message in [
+        (
+            "en",
+            "Line 3 of the CSV file cannot be read (a very long field or a broken quote); save it again from Excel.",
+        ),
+        ("zh-hans", "CSV 文件第 3 行无法读取（字段过长或引号不完整），请用 Excel 重新保存。"),
+    ]:
+        upload = SimpleUploadedFile("a.csv", content, content_type="text/csv")
+        response = client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert Athlete.objects.count() == 0
