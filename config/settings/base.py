@@ -230,11 +230,19 @@ CORRIDOR_DEMO_ORGANISER_EMAIL = "organiser@corridor.example"
 
 # Registration retention (PIPL: shortest retention that serves the purpose), in days after the athlete's last event.
 REGISTRATION_CLAIM_WINDOW_DAYS = int(required("REGISTRATION_CLAIM_WINDOW_DAYS", when=False, default="180"))
-REGISTRATION_PHOTO_RETENTION_DAYS = int(required("REGISTRATION_PHOTO_RETENTION_DAYS", when=False, default="30"))
+REGISTRATION_PHOTO_RETENTION_DAYS = int(
+    required("REGISTRATION_PHOTO_RETENTION_DAYS", when=False, default="30")
+)
 # Registration's periodic jobs: lock rosters at their deadline, expire waitlist offers, apply retention.
-CELERY_BEAT_SCHEDULE["registration-rosters-lock-due"] = {"task": "registration.tasks.rosters_lock_due", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["registration-rosters-lock-due"] = {
+    "task": "registration.tasks.rosters_lock_due",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["registration-waitlist-expire-due"] = {
     "task": "registration.tasks.waitlist_expire_due",
     "schedule": 300.0,
 }
-CELERY_BEAT_SCHEDULE["registration-retention-run"] = {"task": "registration.tasks.retention_run", "schedule": 86400.0}
+CELERY_BEAT_SCHEDULE["registration-retention-run"] = {
+    "task": "registration.tasks.retention_run",
+    "schedule": 86400.0,
+}
