@@ -40,8 +40,7 @@ test: lint
 bench: $(STAMP)
 	$(PY) -m bench
 
-# Regenerate .po files after changing user-facing strings (needs GNU gettext), then fill in zh_Hans.
+# Regenerate every app's catalogue after changing user-facing strings (needs GNU gettext),
+# then fill in the Chinese and run it again to compile.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
-	$(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles
-	$(PY) -m config.compilemessages
+	for target in config events ticketing registration tourism; do $(PY) -m config.messages $$target; done
