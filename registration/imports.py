@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
 from registration.enums import AthleteSex, DocumentType, GuardianRelationship
-from registration.errors import ImportFileError
+from registration.errors import DuplicateDocumentError, ImportFileError
 from registration.models import Athlete, Delegation, Guardian
-from registration.services import AthleteData, GuardianData, document_fields
+from registration.services import AthleteData, GuardianData, document_fields, roster_lock
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
@@ -483,21 +483,21 @@ def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=No
     """Create the staged athletes in one transaction.
 
     Refuses when the file had bad rows unless `valid_only`; re-checks the roster for documents
-    added since the preview (they are skipped and counted).
+    added since the preview (they are skipped and counted). Locks the delegation row (as every roster
+    write does), then reads the staged rows and deletes them before committing: a second confirm
+    (double click, two tabs) waits for the lock and then finds the preview gone.
     """
-    payload = _load_stage(delegation, key)
-    if payload is None:
-        raise ImportFileError(_("The preview has expired; upload the file again."))
-    if payload["invalid"] and not valid_only:
-        raise ImportFileError(
-            _("The file has rows with errors. Fix them, or tick “import only the valid rows”.")
-        )
     with transaction.atomic():
-        on_roster = set(
-            Athlete.objects.select_for_update()
-            .filter(delegation=delegation)
-            .values_list("document_hash", flat=True)
-        )
+        roster_lock(delegation.pk)
+        payload = _load_stage(delegation, key)
+        if payload is None:
+            raise ImportFileError(_("The preview has expired; upload the file again."))
+        if payload["invalid"] and not valid_only:
+            raise ImportFileError(
+                _("The file has rows with errors. Fix them, or tick “import only the valid rows”.")
+            )
+        cache.delete(_cache_key(delegation.pk, key))
+        on_roster = set(Athlete.objects.filter(delegation=delegation).values_list("document_hash", flat=True))
         athletes, guardians_by_athlete, skipped = [], [], 0
         for row in payload["rows"]:
             fields = document_fields(row["document_number"])
@@ -521,7 +521,13 @@ def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=No
                 )
             )
             guardians_by_athlete.append([GuardianData(**guardian) for guardian in row["guardians"]])
-        Athlete.objects.bulk_create(athletes)
+        try:
+            with transaction.atomic():
+                Athlete.objects.bulk_create(athletes)
+        except IntegrityError:  # a roster write that did not take the lock
+            raise DuplicateDocumentError(
+                _("An athlete with this document is already on the roster.")
+            ) from None
         if any(athlete.pk is None for athlete in athletes):  # backends without RETURNING
             hashes = [athlete.document_hash for athlete in athletes]
             ids = dict(
@@ -538,5 +544,4 @@ def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=No
                 for guardian in guardians
             ]
         )
-    cache.delete(_cache_key(delegation.pk, key))
     return ImportResult(created=len(athletes), skipped=skipped + payload["invalid"])

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from events.enums import EventStatus
 from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
@@ -248,10 +249,20 @@ def document_fields(number: str) -> dict:
     }
 
 
+def roster_lock(delegation_id: int) -> None:
+    """Every write that adds a document to a roster (create, new number, import) locks the delegation
+    row first, so the duplicate check and the insert cannot interleave."""
+    Delegation.objects.select_for_update().filter(pk=delegation_id).values_list("pk", flat=True).get()
+
+
+@sensitive_variables()
 def athlete_create(*, delegation: Delegation, data: AthleteData, user=None, photo=None) -> Athlete:
-    """Add an athlete to the roster. The same document twice on one roster is refused."""
+    """Add an athlete to the roster. The same document twice on one roster is refused.
+
+    Locks the delegation row; the unique constraint backs the check up (DuplicateDocumentError)."""
     fields = document_fields(data.document_number)
     with transaction.atomic():
+        roster_lock(delegation.pk)
         if Athlete.objects.filter(delegation=delegation, document_hash=fields["document_hash"]).exists():
             raise DuplicateDocumentError(_("An athlete with this document is already on the roster."))
         athlete = Athlete(
@@ -269,19 +280,28 @@ def athlete_create(*, delegation: Delegation, data: AthleteData, user=None, phot
         )
         if photo:
             athlete.photo = photo
-        athlete.save()
+        try:
+            with transaction.atomic():
+                athlete.save()
+        except IntegrityError:
+            raise DuplicateDocumentError(
+                _("An athlete with this document is already on the roster.")
+            ) from None
         Guardian.objects.bulk_create(
             [Guardian(athlete=athlete, **vars(guardian)) for guardian in data.guardians]
         )
     return athlete
 
 
+@sensitive_variables()
 def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlete:
     """Change an athlete; a new document number (non-empty) replaces the stored one.
 
     Without a new number, the document type cannot change, nor (for numbers that encode them) the
     birth date or sex: the stored number would no longer vouch for them (AthleteError)."""
     with transaction.atomic():
+        if data.document_number:
+            roster_lock(athlete.delegation_id)
         athlete = Athlete.objects.select_for_update().get(pk=athlete.pk)
         if not data.document_number and (
             data.document_type != athlete.document_type
@@ -337,6 +357,7 @@ def _guardians_sync(athlete: Athlete, guardians: list[GuardianData]) -> None:
         Guardian.objects.filter(pk__in=surplus).delete()
 
 
+@sensitive_variables()
 def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str:
     """Return the full document number for an organiser of the athlete's programme, and log it.
 
@@ -369,11 +390,13 @@ def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str
 def entry_create(*, team: Team, athlete: Athlete, user=None) -> Entry:
     """Enter an athlete in the team's event as a draft, if the eligibility engine allows it.
 
-    Locks the team row first (roster maximum is scarce), then evaluates every rule and raises
-    EntryRefused with all refusals. The database constraint backs up "one team per event".
+    Locks the team row first (roster maximum is scarce), then the athlete row (the events-per-athlete
+    limit counts entries across teams, which lock different team rows), then evaluates every rule and
+    raises EntryRefused with all refusals. The database constraint backs up "one team per event".
     """
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("event", "delegation").get(pk=team.pk)
+        athlete = Athlete.objects.select_for_update().get(pk=athlete.pk)
         refusals = evaluate_entry(athlete=athlete, team=team)
         if refusals:
             raise EntryRefused(refusals)

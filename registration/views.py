@@ -327,7 +327,7 @@ def _athlete_import(request, pk):
                     valid_only=confirm.cleaned_data["import_valid_only"],
                     user=request.user,
                 )
-            except ImportFileError as error:
+            except RegistrationError as error:
                 messages.error(request, str(error))
                 return redirect("registration:athlete-import", pk=delegation.pk)
             request.session.pop(IMPORT_SESSION_KEY, None)

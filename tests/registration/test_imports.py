@@ -324,3 +324,32 @@ def test_an_unreadable_csv_line_is_named_not_a_server_error(manager_client):
         assert response.status_code == 200
         assert message in response.content.decode()
     assert Athlete.objects.count() == 0
+
+
+def test_confirming_twice_imports_once_and_says_the_preview_is_gone(manager_client):
+    client, delegation = manager_client
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    client.post(url, {"file": csv_file([row(n) for n in range(1, 4)])})
+    staged = client.session["registration_import"]
+    first = client.post(url, {"confirm": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3 athletes imported; 0 rows left out." in first
+    # A double click: the second request was read with the session from before the first finished.
+    session = client.session
+    session["registration_import"] = staged
+    session.save()
+    again = client.post(url, {"confirm": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "预览已过期，请重新上传文件。" in again
+    assert Athlete.objects.filter(delegation=delegation).count() == 3
+
+
+def test_import_commit_reads_the_stage_once_and_removes_it(manager_client):
+    from registration import imports
+
+    _client, delegation = manager_client
+    preview = validate_rows(delegation=delegation, rows=read_rows(csv_file([row(1), row(2)])))
+    key = imports.import_stage(delegation=delegation, preview=preview)
+    assert imports.import_commit(delegation=delegation, key=key, valid_only=False).created == 2
+    with translation.override("en"), pytest.raises(ImportFileError) as refused:
+        imports.import_commit(delegation=delegation, key=key, valid_only=False)
+    assert str(refused.value) == "The preview has expired; upload the file again."
+    assert Athlete.objects.filter(delegation=delegation).count() == 2

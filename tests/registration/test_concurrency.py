@@ -1,0 +1,121 @@
+"""Races on PostgreSQL with real threads: a double-confirmed import, the same athlete added twice at
+once, and one athlete entered in two events at once against a one-event limit.
+
+Each test widens the race window with a barrier placed after the point the old code checked
+without a lock: without the locks, both threads pass the check (the barrier releases them
+together); with the locks, the second thread waits on the lock, the barrier times out for the
+first, and the second then sees the first one's work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import close_old_connections, connection
+
+from registration import imports, services
+from registration.enums import AthleteSex, EntryStatus
+from registration.errors import DuplicateDocumentError, EntryRefused, ImportFileError
+from registration.imports import read_rows, validate_rows
+from registration.models import Athlete, Entry, Guardian
+from registration.services import AthleteData
+from tests.factories.registration import (
+    AthleteFactory,
+    DelegationFactory,
+    EventEligibilityFactory,
+    TeamFactory,
+    resident_id,
+)
+from tests.registration.test_imports import csv_file, row
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WAIT = 1.5  # seconds the barrier waits for the second thread (which, with the lock, never comes)
+
+
+def race(target, arguments) -> tuple[list, list[BaseException]]:
+    """Run target(*args) in one thread per argument tuple; return (results, errors)."""
+    results, errors = [], []
+
+    def run(args):
+        try:
+            results.append(target(*args))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(args,)) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    close_old_connections()
+    return results, errors
+
+
+def hold_after(monkeypatch, module, name: str, parties: int = 2) -> None:
+    """Make module.name wait (up to WAIT) for the other thread right after it returns."""
+    barrier = threading.Barrier(parties)
+    real = getattr(module, name)
+
+    def held(*args, **kwargs):
+        result = real(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=WAIT)
+        return result
+
+    monkeypatch.setattr(module, name, held)
+
+
+def test_a_double_confirmed_import_creates_each_athlete_once(monkeypatch):
+    delegation = DelegationFactory()
+    preview = validate_rows(delegation=delegation, rows=read_rows(csv_file([row(n) for n in range(1, 6)])))
+    key = imports.import_stage(delegation=delegation, preview=preview)
+    hold_after(monkeypatch, imports, "_load_stage")
+
+    results, errors = race(
+        lambda: imports.import_commit(delegation=delegation, key=key, valid_only=False), [(), ()]
+    )
+    assert [result.created for result in results] == [5]
+    assert [type(error) for error in errors] == [ImportFileError]  # "the preview has expired"
+    assert Athlete.objects.filter(delegation=delegation).count() == 5
+    assert cache.get(imports._cache_key(delegation.pk, key)) is None
+
+
+def test_the_same_athlete_added_twice_at_once_is_one_athlete_and_a_named_refusal(monkeypatch):
+    delegation = DelegationFactory()
+    number = resident_id(dt.date(2014, 3, 2))
+    data = AthleteData(
+        "李", "明", "LI Ming", AthleteSex.MALE, dt.date(2014, 3, 2), "resident_id", number, "A", "1"
+    )
+    # Hold the first thread after its insert, uncommitted: without the lock the second thread's check
+    # cannot see that row, its insert waits on the unique index and then fails (IntegrityError, a 500).
+    hold_after(monkeypatch, Guardian.objects, "bulk_create")
+
+    results, errors = race(lambda: services.athlete_create(delegation=delegation, data=data), [(), ()])
+    assert len(results) == 1
+    assert [type(error) for error in errors] == [DuplicateDocumentError]
+    assert Athlete.objects.filter(delegation=delegation).count() == 1
+
+
+def test_events_per_athlete_holds_when_two_teams_enter_the_same_athlete_at_once(monkeypatch):
+    # The team lock's join (select_related) also happens to lock the delegation row on PostgreSQL,
+    # which already serialised this; the explicit athlete lock keeps it true if that query changes.
+    delegation = DelegationFactory()
+    athlete = AthleteFactory(delegation=delegation, birth_date=dt.date(2014, 3, 2))
+    teams = [TeamFactory(delegation=delegation) for _ in range(2)]
+    for team in teams:
+        EventEligibilityFactory(event=team.event, max_events_per_athlete=1)
+    hold_after(monkeypatch, services, "evaluate_entry")  # after the count of the athlete's entries
+
+    results, errors = race(
+        lambda team: services.entry_create(team=team, athlete=athlete), [(t,) for t in teams]
+    )
+    assert len(results) == 1
+    assert [type(error) for error in errors] == [EntryRefused]
+    assert Entry.objects.filter(athlete=athlete).exclude(status=EntryStatus.WITHDRAWN).count() == 1
