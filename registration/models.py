@@ -194,6 +194,13 @@ class Team(models.Model):
         return reverse("registration:team-detail", kwargs={"pk": self.pk})
 
 
+def athlete_photo_path(instance, filename: str) -> str:
+    """A random name: the uploaded file name is often the child's name or ID number."""
+    import uuid
+
+    return f"athletes/photos/{uuid.uuid4().hex}.jpg"
+
+
 class Athlete(models.Model):
     """A child or young person on a delegation's roster.
 
@@ -218,7 +225,7 @@ class Athlete(models.Model):
     document_last4 = models.CharField(max_length=4, editable=False)
     # Precomputed `310101********002X` so lists never decrypt anything.
     document_masked = models.CharField(_("document (masked)"), max_length=24, editable=False, default="")
-    photo = models.ImageField(_("photo"), upload_to="athletes/photos/%Y/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=athlete_photo_path, blank=True)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=80)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=30)
     created_by = models.ForeignKey(

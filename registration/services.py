@@ -239,6 +239,22 @@ class AthleteData:
     guardians: list[GuardianData] = field(default_factory=list)
 
 
+def photo_clean(photo):
+    """The photo re-encoded as a JPEG with no metadata (EXIF carries GPS positions, device names and
+    the original file name's date); orientation is applied first so the picture stays upright."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    photo.seek(0)
+    with Image.open(photo) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=88)
+    return ContentFile(out.getvalue(), name="photo.jpg")
+
+
 def document_fields(number: str) -> dict:
     """The stored representation of a normalised number: token, keyed hash, last four, mask."""
     return {
@@ -279,7 +295,7 @@ def athlete_create(*, delegation: Delegation, data: AthleteData, user=None, phot
             **fields,
         )
         if photo:
-            athlete.photo = photo
+            athlete.photo = photo_clean(photo)
         try:
             with transaction.atomic():
                 athlete.save()
@@ -334,7 +350,7 @@ def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlet
         ):
             setattr(athlete, name, getattr(data, name))
         if photo:
-            athlete.photo = photo
+            athlete.photo = photo_clean(photo)
         athlete.save()
         _guardians_sync(athlete, data.guardians)
     return athlete

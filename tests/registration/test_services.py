@@ -14,7 +14,14 @@ from registration.errors import AthleteError, InvitationError
 from registration.models import Athlete, ConsentGiver, ConsentLink, DelegationMembership, Guardian
 from registration.services import AthleteData, GuardianData
 from tests.factories import UserFactory, verified
-from tests.factories.registration import AthleteFactory, ConsentFactory, GuardianFactory, MembershipFactory
+from tests.factories.registration import (
+    AthleteFactory,
+    ConsentFactory,
+    DelegationFactory,
+    GuardianFactory,
+    MembershipFactory,
+    resident_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +175,36 @@ def test_an_open_invitation_still_blocks_a_second_one(manager_membership):
     with translation.override("en"), pytest.raises(InvitationError) as refused:
         invite(manager_membership)
     assert str(refused.value) == "This person is already a member or has an open invitation."
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+def test_a_photo_is_stored_under_a_random_name_without_its_metadata(settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    number = resident_id(dt.date(2014, 3, 2))
+    exif = Image.Exif()
+    exif[0x010F] = "Phone maker"  # Make
+    exif[0x9003] = "2026:11:28 10:00:00"  # DateTimeOriginal
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "JPEG", exif=exif)
+    upload = SimpleUploadedFile(f"{number}.jpg", buffer.getvalue(), content_type="image/jpeg")
+    data = AthleteData(
+        "李", "明", "LI Ming", AthleteSex.MALE, dt.date(2014, 3, 2), "resident_id", number, "A", "1"
+    )
+
+    athlete = services.athlete_create(delegation=DelegationFactory(), data=data, photo=upload)
+
+    name = Athlete.objects.get(pk=athlete.pk).photo.name
+    assert number not in name and "LI" not in name
+    assert name.startswith("athletes/photos/") and name.endswith(".jpg")
+    stored = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert [path.name for path in stored] == [name.rsplit("/", 1)[1]]
+    with Image.open(stored[0]) as image:
+        assert image.size == (40, 30)
+        assert dict(image.getexif()) == {}
