@@ -188,8 +188,11 @@ def athlete_list(request, pk):
     return render(request, "registration/athlete_list.html", context)
 
 
-@sensitive_post_parameters("document_number")
+# Every field of a child's record (birth date, guardians' phones) stays out of error reports, and a
+# re-rendered form (which echoes the document number back) is never cached.
+@sensitive_post_parameters()
 @login_required
+@never_cache
 def athlete_create(request, pk):
     delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
     form = AthleteForm(request.POST or None, request.FILES or None)
@@ -223,8 +226,9 @@ def athlete_detail(request, pk):
     return render(request, "registration/athlete_detail.html", context)
 
 
-@sensitive_post_parameters("document_number")
+@sensitive_post_parameters()
 @login_required
+@never_cache
 def athlete_edit(request, pk):
     athlete = selectors.athlete_get_for_user(request.user, pk, perm=MANAGE)
     form = AthleteForm(
@@ -244,6 +248,7 @@ def athlete_edit(request, pk):
     return render(request, "registration/athlete_form.html", context)
 
 
+@sensitive_post_parameters()
 @login_required
 @never_cache
 def document_reveal(request, pk):

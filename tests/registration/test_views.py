@@ -356,3 +356,70 @@ def test_delegation_list_query_count_is_pinned(client, world, rows, django_asser
     with django_assert_num_queries(6):  # session, user, base nav perms (3), delegations with counts
         response = client.get(reverse("registration:delegation-list"))
     assert response.content.decode().count('<li class="card">') == rows
+
+
+def athlete_post(number: str) -> dict:
+    return {
+        "name_latin": "WANG Xiaoyu",
+        "sex": "female",
+        "birth_date": "2014-06-02",  # disagrees with the number: the form is re-rendered
+        "document_type": "resident_id",
+        "document_number": number,
+        "emergency_contact_name": "王强",
+        "emergency_contact_phone": "13712345678",
+        "guardian_name": "王强",
+        "guardian_relationship": "father",
+        "guardian_phone": "13712345678",
+    }
+
+
+@pytest.mark.parametrize("page", ["registration:athlete-create", "registration:athlete-edit"])
+def test_athlete_forms_are_never_cached_and_every_field_is_hidden_from_error_reports(client, world, page):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(world["manager"])
+    target = world["own"].pk if page.endswith("create") else world["athlete"].pk
+    number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE, sequence=71)
+    response = client.post(reverse(page, args=[target]), athlete_post(number))
+    assert number in response.content.decode()  # echoed back for correction...
+    assert (
+        "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    )  # ...never cached
+    hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert {hidden[name] for name in ("document_number", "guardian_phone", "birth_date", "name_latin")} == {
+        SafeExceptionReporterFilter.cleansed_substitute
+    }
+
+
+def test_an_error_inside_the_services_or_the_import_reader_reports_no_personal_data(
+    settings, world, monkeypatch
+):
+    from django.views.debug import ExceptionReporter
+
+    from registration import imports, services
+    from tests.registration.test_imports import csv_file, row
+
+    settings.DEBUG = False  # error reports are filtered in production only
+    number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE, sequence=72)
+    form_data = {**athlete_post(number), "birth_date": "2014-06-01"}
+    from registration.forms import AthleteForm
+
+    form = AthleteForm(form_data)
+    assert form.is_valid(), form.errors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("storage down")
+
+    monkeypatch.setattr(services, "encrypt_document", broken)
+    with pytest.raises(RuntimeError) as raised:
+        services.athlete_create(delegation=world["own"], data=form.athlete_data())
+    report = ExceptionReporter(None, RuntimeError, raised.value, raised.tb).get_traceback_text()
+    assert "athlete_create" in report and number not in report and "13712345678" not in report
+
+    monkeypatch.setattr(
+        imports, "_cell_text", lambda cell: broken() if cell == "13800000000" else (cell, False)
+    )
+    with pytest.raises(RuntimeError) as raised:
+        imports.read_rows(csv_file([row(1, number=number, birth=dt.date(2014, 6, 1))]))
+    report = ExceptionReporter(None, RuntimeError, raised.value, raised.tb).get_traceback_text()
+    assert "_rows_of" in report and number not in report
