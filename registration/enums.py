@@ -64,6 +64,11 @@ class SexAllowed(models.TextChoices):
     ANY = "any", _("Anyone")
 
 
+class AthleteAccessKind(models.TextChoices):
+    DETAIL = "detail", _("Athlete page")
+    EXPORT = "export", _("Export")
+
+
 class RevealPurpose(models.TextChoices):
     VERIFICATION = "verification", _("Verify the document")
     INSURANCE = "insurance", _("Accident insurance roster")

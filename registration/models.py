@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from events.i18n import BilingualMixin
 from registration.enums import (
     AgeRuleKind,
+    AthleteAccessKind,
     AthleteSex,
     DelegationKind,
     DocumentType,
@@ -420,6 +421,32 @@ class DocumentReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revealed_by} · {self.athlete_label} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AthleteAccess(models.Model):
+    """An organiser (or anyone outside the athlete's delegation) read a child's record: who, whose,
+    when and how (DOMAIN §4: least-privilege access with logged reads). Members of the delegation
+    are not logged: the roster is theirs."""
+
+    accessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("read by")
+    )
+    # SET_NULL so the log outlives the athlete's record under retention; the label keeps it readable.
+    athlete = models.ForeignKey(
+        Athlete, on_delete=models.SET_NULL, null=True, related_name="accesses", verbose_name=_("athlete")
+    )
+    athlete_label = models.CharField(max_length=200)
+    delegation = models.ForeignKey(Delegation, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(_("what"), max_length=10, choices=AthleteAccessKind)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("athlete record read")
+        verbose_name_plural = _("athlete record reads")
+
+    def __str__(self) -> str:
+        return f"{self.accessed_by} · {self.athlete_label} · {self.get_kind_display()}"
 
 
 from registration.models_accreditation import *  # noqa: E402,F403

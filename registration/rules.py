@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import rules
 
+from events.enums import ProgrammeRole
 from registration.enums import MembershipRole
 from registration.models import Athlete, Delegation, DelegationMembership, Entry, Team
 
@@ -64,7 +65,9 @@ def is_delegation_programme_organiser(user, obj) -> bool:
     delegation = delegation_of(obj)
     if delegation is None:
         return False
-    return user.programme_roles.filter(programme_id=delegation.programme_id).exists()
+    return user.programme_roles.filter(
+        programme_id=delegation.programme_id, role=ProgrammeRole.ORGANISER
+    ).exists()
 
 
 rules.add_perm("registration.create_delegation", rules.is_authenticated)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from events.enums import EventStatus
+from events.enums import EventStatus, ProgrammeRole
 from events.models import Event, Programme, ProgrammeMembership
 from registration.enums import EntryStatus
 from registration.models import Athlete, Delegation, DelegationMembership, DocumentReveal, Entry, Team
@@ -20,7 +20,9 @@ def delegations_for_user(user) -> QuerySet[Delegation]:
     member = DelegationMembership.objects.filter(
         delegation=OuterRef("pk"), user=user, accepted_at__isnull=False
     )
-    organiser = ProgrammeMembership.objects.filter(programme=OuterRef("programme_id"), user=user)
+    organiser = ProgrammeMembership.objects.filter(
+        programme=OuterRef("programme_id"), user=user, role=ProgrammeRole.ORGANISER
+    )
     return qs.filter(Q(Exists(member)) | Q(Exists(organiser)))
 
 

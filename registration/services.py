@@ -33,6 +33,7 @@ from registration.errors import (
 )
 from registration.models import (
     Athlete,
+    AthleteAccess,
     Delegation,
     DelegationMembership,
     DocumentReveal,
@@ -40,7 +41,7 @@ from registration.models import (
     Guardian,
     Team,
 )
-from registration.rules import is_delegation_programme_organiser
+from registration.rules import is_delegation_member, is_delegation_programme_organiser
 from registration.validators import GB11643_TYPES
 
 INVITATION_VALID_DAYS = 14
@@ -398,6 +399,20 @@ def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str
         )
         token = Athlete.objects.values_list("document_number_encrypted", flat=True).get(pk=athlete.pk)
         return decrypt_document(token)
+
+
+def athlete_access_log(*, athlete: Athlete, user, kind: str) -> AthleteAccess | None:
+    """Record that someone outside the athlete's delegation (an organiser, a superuser) read the
+    record; members of the delegation are not logged. Returns the row written, if any."""
+    if is_delegation_member.test(user, athlete):
+        return None
+    return AthleteAccess.objects.create(
+        accessed_by=user,
+        athlete=athlete,
+        athlete_label=athlete.display_name,
+        delegation_id=athlete.delegation_id,
+        kind=kind,
+    )
 
 
 # --- entries -----------------------------------------------------------------------------------

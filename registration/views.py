@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from registration import imports, selectors, services
 from registration.eligibility import roster_checklist
+from registration.enums import AthleteAccessKind
 from registration.errors import EntryRefused, ImportFileError, RegistrationError
 from registration.forms import (
     AthleteForm,
@@ -215,6 +216,7 @@ def athlete_create(request, pk):
 @login_required
 def athlete_detail(request, pk):
     athlete = selectors.athlete_get_for_user(request.user, pk)
+    services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.DETAIL)
     context = {
         "athlete": athlete,
         "guardians": athlete.guardians.all(),

@@ -64,3 +64,23 @@ def test_anyone_else_reaches_nothing():
     stranger = UserFactory()
     assert not stranger.has_perm("registration.view_delegation", delegation)
     assert list(delegations_for_user(stranger)) == []
+
+
+def test_a_programme_role_other_than_organiser_reaches_nothing():
+    # Only organisers exist today; any role added later (volunteer, media...) must not inherit reach.
+    from events.models import ProgrammeMembership
+
+    delegation = DelegationFactory()
+    athlete = AthleteFactory(delegation=delegation)
+    volunteer = UserFactory()
+    ProgrammeMembership.objects.create(user=volunteer, programme=delegation.programme, role="volunteer")
+    assert list(delegations_for_user(volunteer)) == []
+    for perm in (
+        "registration.view_delegation",
+        "registration.view_documents",
+        "registration.reveal_document",
+    ):
+        assert not volunteer.has_perm(perm, athlete)
+    organiser = ProgrammeMembershipFactory(programme=delegation.programme).user
+    assert list(delegations_for_user(organiser)) == [delegation]
+    assert organiser.has_perm("registration.reveal_document", athlete)

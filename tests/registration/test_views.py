@@ -423,3 +423,31 @@ def test_an_error_inside_the_services_or_the_import_reader_reports_no_personal_d
         imports.read_rows(csv_file([row(1, number=number, birth=dt.date(2014, 6, 1))]))
     report = ExceptionReporter(None, RuntimeError, raised.value, raised.tb).get_traceback_text()
     assert "_rows_of" in report and number not in report
+
+
+def test_an_organiser_reading_an_athlete_page_is_logged_and_members_are_not(client, world):
+    from registration.models import AthleteAccess
+
+    url = reverse("registration:athlete-detail", args=[world["athlete"].pk])
+    client.force_login(world["manager"])
+    manager_page = client.get(url).content.decode()
+    client.force_login(world["coach"])
+    client.get(url)
+    assert AthleteAccess.objects.count() == 0  # the delegation's own staff: their roster
+    client.force_login(world["organiser"])
+    organiser_page = client.get(url).content.decode()
+    assert "SU Athlete" in organiser_page
+    access = AthleteAccess.objects.get()
+    assert (access.accessed_by, access.athlete, access.delegation, access.kind) == (
+        world["organiser"],
+        world["athlete"],
+        world["own"],
+        "detail",
+    )
+    assert access.athlete_label == world["athlete"].display_name
+    client.get(url)
+    assert AthleteAccess.objects.count() == 2  # every read, not only the first
+    client.force_login(world["manager"])
+    after = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "read by" not in after.lower() and str(world["organiser"]) not in after  # nothing new for managers
+    assert "SU Athlete" in manager_page
