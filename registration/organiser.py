@@ -99,6 +99,7 @@ def insurance_rows(programme: Programme, *, event=None, reveal_by=None, reason: 
     then each athlete's number is revealed through `document_reveal` (one DocumentReveal row each;
     demo documents stay masked)."""
     from registration.enums import RevealPurpose
+    from registration.imports import spreadsheet_cell
     from registration.services import document_reveal
 
     queryset = (
@@ -122,13 +123,16 @@ def insurance_rows(programme: Programme, *, event=None, reveal_by=None, reason: 
                 document = athlete.document_masked
         rows.append(
             [
-                athlete.name_zh,
-                athlete.name_latin,
-                athlete.get_sex_display(),
-                athlete.birth_date.isoformat(),
-                document,
-                entry.event.name,
-                entry.team.delegation.name,
+                spreadsheet_cell(cell)
+                for cell in (
+                    athlete.name_zh,
+                    athlete.name_latin,
+                    athlete.get_sex_display(),
+                    athlete.birth_date.isoformat(),
+                    document,
+                    entry.event.name,
+                    entry.team.delegation.name,
+                )
             ]
         )
     return rows

