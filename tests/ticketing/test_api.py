@@ -29,7 +29,9 @@ DURING = dt.datetime(2027, 5, 1, 9, 30, tzinfo=SHANGHAI)
 
 
 def post(client, path, body, token, **extra):
+    """Scanner apps say which language they want; these tests read the English answers."""
     data = body if isinstance(body, (str, bytes)) else json.dumps(body, default=str)
+    extra.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
     return client.post(
         f"/api/gate/{path}",
         data=data,
