@@ -440,19 +440,6 @@ def entry_create(*, team: Team, athlete: Athlete, user=None) -> Entry:
             raise EntryError(_("This athlete is already entered in this event for a team.")) from None
 
 
-def entry_withdraw(*, entry: Entry) -> Entry:
-    """Withdraw an entry; its place on the roster and in the event is freed."""
-    with transaction.atomic():
-        entry = Entry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status == EntryStatus.WITHDRAWN:
-            raise EntryError(_("This entry is already withdrawn."))
-        if entry.status == EntryStatus.LOCKED:
-            raise EntryError(_("The roster is locked; ask the organiser for a substitution."))
-        entry.status = EntryStatus.WITHDRAWN
-        entry.save(update_fields=["status", "updated_at"])
-    return entry
-
-
 # --- key rotation ------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ urlpatterns = [
     path("delegations/athletes/<int:pk>/edit/", views.athlete_edit, name="athlete-edit"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("teams/<int:pk>/entries/new/", views.entry_create, name="entry-create"),
-    path("teams/entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry-withdraw"),
+    path("teams/entries/<int:pk>/withdraw/", views_workflow.entry_withdraw, name="entry-withdraw"),
     path(
         "organiser/registration/athletes/<int:pk>/reveal/",
         views.document_reveal,
@@ -41,7 +41,6 @@ urlpatterns = [
         views_workflow.waitlist_answer,
         name="waitlist-answer",
     ),
-    path("teams/entries/<int:pk>/leave/", views_workflow.entry_withdraw, name="entry-leave"),
     path(
         "delegations/athletes/<int:pk>/paperwork/", views_workflow.athlete_paperwork, name="athlete-paperwork"
     ),

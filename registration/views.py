@@ -165,19 +165,6 @@ def entry_create(request, pk):
 
 
 @login_required
-@require_POST
-def entry_withdraw(request, pk):
-    entry = selectors.entry_get_for_user(request.user, pk)
-    try:
-        services.entry_withdraw(entry=entry)
-    except RegistrationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Entry withdrawn."))
-    return redirect(entry.team)
-
-
-@login_required
 def athlete_list(request, pk):
     delegation = selectors.delegation_get_for_user(request.user, pk)
     context = {

@@ -12,7 +12,8 @@ from registration.eligibility import Rule, evaluate_entry, roster_checklist
 from registration.enums import AgeRuleKind, AthleteSex, EntryStatus, SexAllowed
 from registration.errors import EntryRefused
 from registration.models import Entry
-from registration.services import entry_create, entry_withdraw
+from registration.services import entry_create
+from registration.workflow import entry_withdraw
 from tests.factories.registration import (
     AthleteFactory,
     EntryFactory,
@@ -161,7 +162,7 @@ def test_one_team_per_event_per_athlete_and_withdrawal_frees_it(u12_team):
         entry_create(team=second_team, athlete=athlete)
     assert refused.value.refusals[0].rule == Rule.ONE_TEAM_PER_EVENT
     assert u12_team.name in refused.value.refusals[0].message_en
-    entry_withdraw(entry=entry)
+    entry_withdraw(entry=entry, user=None)
     moved = entry_create(team=second_team, athlete=athlete)
     assert Entry.objects.filter(athlete=athlete).count() == 2
     assert moved.team == second_team

@@ -72,7 +72,7 @@ def _world():
         ("post", reverse("registration:consent-withdraw", args=[athlete.pk, consent.pk])),
         ("post", reverse("registration:consent-link-send", args=[athlete.pk, guardian.pk])),
         ("post", reverse("registration:waitlist-answer", args=[entry.pk, "accept"])),
-        ("post", reverse("registration:entry-leave", args=[entry.pk])),
+        ("post", reverse("registration:entry-withdraw", args=[entry.pk])),
         ("post", reverse("registration:badge-sheet-create", args=[team.delegation.pk])),
     ]
     organiser_urls = [

@@ -451,3 +451,21 @@ def test_an_organiser_reading_an_athlete_page_is_logged_and_members_are_not(clie
     after = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "read by" not in after.lower() and str(world["organiser"]) not in after  # nothing new for managers
     assert "SU Athlete" in manager_page
+
+
+def test_manager_pages_link_to_checklist_paperwork_and_badges(client):
+    from tests.factories.registration import AthleteFactory, MembershipFactory, TeamFactory
+
+    team = TeamFactory()
+    athlete = AthleteFactory(delegation=team.delegation)
+    manager = MembershipFactory(delegation=team.delegation).user
+    client.force_login(manager)
+    assert f"/teams/{team.pk}/checklist/" in client.get(f"/teams/{team.pk}/").content.decode()
+    assert (
+        f"/delegations/{team.delegation.pk}/badges/"
+        in client.get(f"/delegations/{team.delegation.pk}/").content.decode()
+    )
+    assert (
+        f"/delegations/athletes/{athlete.pk}/paperwork/"
+        in client.get(f"/delegations/athletes/{athlete.pk}/").content.decode()
+    )
