@@ -94,10 +94,12 @@ def delegation_overview(programme: Programme) -> list[dict]:
     return list(cities.values())
 
 
-def insurance_rows(programme: Programme, *, event=None, reveal_by=None, reason: str = "") -> list[list[str]]:
+def insurance_rows(
+    programme: Programme, *, event=None, reveal_by=None, reason: str = "", read_by=None
+) -> list[list[str]]:
     """The minimum fields for the accident insurer. Masked documents unless `reveal_by` is given:
     then each athlete's number is revealed through `document_reveal` (one DocumentReveal row each;
-    demo documents stay masked)."""
+    demo documents stay masked). With `read_by`, every exported athlete gets an AthleteAccess row."""
     from registration.enums import RevealPurpose
     from registration.imports import spreadsheet_cell
     from registration.services import document_reveal
@@ -134,5 +136,12 @@ def insurance_rows(programme: Programme, *, event=None, reveal_by=None, reason: 
                     entry.team.delegation.name,
                 )
             ]
+        )
+    if read_by is not None:
+        from registration.enums import AthleteAccessKind
+        from registration.services import athletes_access_log
+
+        athletes_access_log(
+            athletes=[entry.athlete for entry in queryset], user=read_by, kind=AthleteAccessKind.EXPORT
         )
     return rows

@@ -415,6 +415,25 @@ def athlete_access_log(*, athlete: Athlete, user, kind: str) -> AthleteAccess | 
     )
 
 
+def athletes_access_log(*, athletes, user, kind: str) -> int:
+    """Record one read per athlete for a bulk read (an export). Exports are organiser-only, so every
+    athlete is outside the reader's delegation unless the reader also manages it."""
+    member_of = set(user.delegation_memberships.values_list("delegation_id", flat=True))
+    rows = [
+        AthleteAccess(
+            accessed_by=user,
+            athlete=athlete,
+            athlete_label=athlete.display_name,
+            delegation_id=athlete.delegation_id,
+            kind=kind,
+        )
+        for athlete in {athlete.pk: athlete for athlete in athletes}.values()
+        if athlete.delegation_id not in member_of
+    ]
+    AthleteAccess.objects.bulk_create(rows)
+    return len(rows)
+
+
 # --- entries -----------------------------------------------------------------------------------
 
 

@@ -185,6 +185,7 @@ def insurance_export(request, pk):
             event=form.cleaned_data["event"],
             reveal_by=request.user if form.cleaned_data["reveal"] else None,
             reason=form.cleaned_data["reason"],
+            read_by=request.user,
         )
         buffer = io.StringIO()
         writer = csv.writer(buffer)

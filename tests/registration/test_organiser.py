@@ -139,6 +139,16 @@ def test_insurance_roster_masked_by_default_and_reveal_logs_each_athlete(setup):
     )
 
 
+def test_insurance_export_logs_a_read_of_every_exported_athlete(setup):
+    from registration.models import AthleteAccess
+
+    client, team, programme, organiser = setup
+    entries = [EntryFactory(team=team, status=EntryStatus.APPROVED) for _ in range(3)]
+    client.post(reverse("registration:insurance-export", args=[programme.pk]), {})
+    logged = AthleteAccess.objects.filter(kind="export", accessed_by=organiser)
+    assert sorted(logged.values_list("athlete_id", flat=True)) == sorted(e.athlete_id for e in entries)
+
+
 def test_review_queue_query_count_does_not_grow(setup, django_assert_num_queries):
     client, team, programme, _ = setup
     url = reverse("registration:review-queue", args=[programme.pk])
