@@ -12,6 +12,7 @@ import time
 import pytest
 from django.db import close_old_connections, connection
 from django.db.models import Sum
+from django.utils import translation
 
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import TicketState
@@ -34,6 +35,7 @@ def _round(ticket_type, users) -> tuple[int, int, list[str], list[BaseException]
     errors: list[BaseException] = []
 
     def buy(user):
+        translation.activate("en")  # a buyer's request carries a language; a bare thread would get Chinese
         try:
             barrier.wait(timeout=10)
             cart_add(user=user, ticket_type=ticket_type, quantity=1)
