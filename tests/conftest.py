@@ -40,6 +40,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def english():
+    """Messages asserted in English (the site's default language is Chinese; its catalogue has its own tests)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -16,16 +16,7 @@ from tests.factories import UserFactory
 from tests.factories.registration import EntryFactory, EventFeeFactory, TeamFactory, complete_paperwork
 from ticketing.services.orders import order_mark_paid
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English; pages are requested with Accept-Language: en."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -95,3 +95,11 @@ def signed_event(event_type: str, obj: dict, *, event_id: str | None = None, sec
     timestamp = int(time.time())
     signature = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
     return body, f"t={timestamp},v1={signature}"
+
+
+@pytest.fixture
+def session():
+    """A session a month ahead, on sale."""
+    from tests.factories.ticketing import future_session
+
+    return future_session()

@@ -16,17 +16,7 @@ from ticketing.errors import BallotError, SaleClosedError
 from ticketing.services.ballots import ballot_apply, ballot_draw, draw_key, draw_order
 from ticketing.services.orders import cart_add, order_mark_paid, sales_expire_due
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English; the Chinese catalogue has its own checks."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -34,22 +34,7 @@ from ticketing.services.orders import (
     session_cancel,
 )
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English; the Chinese catalogue has its own checks."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def session():
-    return future_session()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

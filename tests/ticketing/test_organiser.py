@@ -8,27 +8,12 @@ from django.urls import reverse
 
 from tests.factories.accounts import totp_code, with_totp  # noqa: F401
 from tests.factories.events import ProgrammeMembershipFactory
-from tests.factories.ticketing import TicketTypeFactory, buyer, future_session
+from tests.factories.ticketing import TicketTypeFactory, buyer
 from ticketing.enums import CredentialState, OrderState
 from ticketing.services.orders import cart_add, order_place
 from ticketing.services.payments import payment_confirm_demo, payment_start
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English; the Chinese catalogue has its own checks."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def session():
-    return future_session()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -10,22 +10,7 @@ from ticketing.enums import OrderState, TicketKind
 from ticketing.models import Order
 from ticketing.services.orders import cart_add, order_place
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English; the Chinese catalogue has its own checks."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def session():
-    return future_session()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_event_tickets_lists_types_prices_and_sold_out(client, session):

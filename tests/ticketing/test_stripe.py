@@ -23,15 +23,7 @@ from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.services.orders import cart_add, order_place, order_refund
 from ticketing.services.payments import payment_start
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English; the Chinese catalogue has its own checks."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
+pytestmark = pytest.mark.usefixtures("english")
 
 WEBHOOK = "/checkout/stripe/webhook/"
 
