@@ -2,21 +2,25 @@
 and badge sheets: A6 badges, four to an A4 page, rendered by a Celery task with progress counts.
 
 A badge shows the holder's name, role, delegation and zones: never a document number or birth date.
+An athlete's badge shows the athlete's photo only while the photo consent the athlete's age band
+needs is current (DOMAIN.md §4); otherwise, and for coaches and chaperones, a "no photo" box.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.enums import VenueResourceKind
 from events.models import VenueResource
+from registration.consent import age_band, has_consent
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import BadgeError
 from registration.models import (
@@ -24,6 +28,9 @@ from registration.models import (
     BadgeRole,
     BadgeSheetJob,
     BadgeSheetState,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
     Delegation,
     DelegationMembership,
     Entry,
@@ -35,6 +42,8 @@ BADGE_STATUSES = (EntryStatus.APPROVED, EntryStatus.LOCKED)
 PROGRESS_EVERY = 25
 STAFF_ROLES = {MembershipRole.COACH: BadgeRole.COACH, MembershipRole.CHAPERONE: BadgeRole.CHAPERONE}
 
+logger = logging.getLogger(__name__)
+
 
 # --- selectors ---------------------------------------------------------------------------------
 
@@ -45,6 +54,53 @@ def badges_for_delegation(delegation: Delegation) -> QuerySet[Badge]:
         .select_related("event", "credential", "delegation")
         .order_by("event__start_date", "event__pk", "role", "holder_label", "pk")
     )
+
+
+def badges_for_sheet(delegation: Delegation) -> QuerySet[Badge]:
+    """The live badges with what a printed badge reads: the athlete and the athlete's current
+    consents (for the photo), in a fixed number of queries however many badges there are."""
+    return (
+        badges_for_delegation(delegation)
+        .select_related("entry__athlete")
+        .prefetch_related(
+            Prefetch(
+                "entry__athlete__consents",
+                queryset=Consent.objects.filter(withdrawn_at__isnull=True),
+                to_attr="current_consents",
+            )
+        )
+    )
+
+
+def photo_consent_current(athlete, event) -> bool:
+    """Whether the athlete's photo may be printed for `event`: a current, granted photo consent from
+    whoever must give it at the athlete's age on the event's first day (as for registration: the
+    guardian under 14; the athlete and the guardian's declaration at 14–17; the athlete as an adult).
+    A refusal or a withdrawal by either one means no photo."""
+    band = age_band(athlete, event)
+    givers = {
+        "child": (ConsentGiver.GUARDIAN,),
+        "teen": (ConsentGiver.ATHLETE, ConsentGiver.GUARDIAN),
+        "adult": (ConsentGiver.ATHLETE,),
+    }[band]
+    return all(has_consent(athlete, ConsentPurpose.PHOTOS, giver) for giver in givers)
+
+
+def badge_photo(badge: Badge) -> bytes | None:
+    """The photo bytes to print on the badge, or None (placeholder): athletes only, with a photo
+    on file and a current photo consent. A missing or unreadable file is no photo, not a failure."""
+    entry = badge.entry if badge.role == BadgeRole.ATHLETE else None
+    athlete = entry.athlete if entry is not None else None
+    if athlete is None or not athlete.photo or athlete.anonymised_at is not None:
+        return None
+    if not photo_consent_current(athlete, badge.event):
+        return None
+    try:
+        with athlete.photo.open("rb") as file:
+            return file.read()
+    except OSError:
+        logger.warning("The photo file of athlete %s could not be read for a badge.", athlete.pk)
+        return None
 
 
 def badge_sheet_job_get(*, user, pk) -> BadgeSheetJob:
@@ -200,7 +256,7 @@ def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
     return job
 
 
-def badge_card(badge: Badge, *, delegation_name: str):
+def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None):
     from ticketing.services.pdf import CredentialCard
     from ticketing.services.signing import credential_code
 
@@ -222,6 +278,7 @@ def badge_card(badge: Badge, *, delegation_name: str):
         accent={BadgeRole.ATHLETE: "#1f4e8c", BadgeRole.COACH: "#8c1f3a", BadgeRole.CHAPERONE: "#2f7a3a"}[
             badge.role
         ],
+        photo=photo,
     )
 
 
@@ -233,11 +290,11 @@ def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
     job = BadgeSheetJob.objects.select_related("delegation").get(pk=job_id)
     BadgeSheetJob.objects.filter(pk=job.pk).update(state=BadgeSheetState.RUNNING, done=0)
     try:
-        badges = list(badges_for_delegation(job.delegation))
+        badges = list(badges_for_sheet(job.delegation))
         name = job.delegation.name
         cards = []
         for index, badge in enumerate(badges, start=1):
-            cards.append(badge_card(badge, delegation_name=name))
+            cards.append(badge_card(badge, delegation_name=name, photo=badge_photo(badge)))
             if index % PROGRESS_EVERY == 0:
                 BadgeSheetJob.objects.filter(pk=job.pk).update(done=index * 9 // 10)
         pdf = render_credential_cards(cards, "a6-on-a4", title=_("Accreditation badges"))

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 import zxingcpp
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -136,3 +137,151 @@ def test_progress_page_shows_progress_bar(client, team):
     html = client.get(reverse("registration:badge-sheet", args=[job.pk])).content.decode()
 
     assert 'value="20"' in html and "90" in html and "450" in html
+
+
+# --- photos on badges ---------------------------------------------------------------------------
+
+
+def jpeg(size: tuple[int, int] = (240, 320)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#4f81bd").save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def with_photo(athlete, content: bytes | None = None):
+    from django.core.files.base import ContentFile
+
+    athlete.photo.save("photo.jpg", ContentFile(content or jpeg()), save=True)
+    return athlete
+
+
+def photo_consent(athlete, *, given_by="guardian", granted=True):
+    from registration.models import ConsentPurpose
+    from tests.factories.registration import ConsentFactory
+
+    return ConsentFactory(athlete=athlete, purpose=ConsentPurpose.PHOTOS, given_by=given_by, granted=granted)
+
+
+def render_sheet(delegation):
+    """Issue the badges and render the sheet the way the task does; the PDF and its pages."""
+    manager = MembershipFactory(delegation=delegation)
+    accreditation.badges_issue(delegation=delegation)
+    job = BadgeSheetJob.objects.create(
+        programme=delegation.programme, requested_by=manager.user, delegation=delegation
+    )
+    with translation.override("en"):
+        job = accreditation.badge_sheet_render(job_id=job.pk)
+    job.refresh_from_db()
+    with job.file.open("rb") as file:
+        return PdfReader(io.BytesIO(file.read()))
+
+
+def scanned(page) -> list[str]:
+    return [
+        result.text
+        for image in page.images
+        for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.data)))
+    ]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_athlete_badge_prints_the_photo_when_the_photo_consent_is_current(team, media):
+    athlete = with_photo(AthleteFactory(delegation=team.delegation))
+    photo_consent(athlete)
+    EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+
+    page = render_sheet(team.delegation).pages[0]
+
+    assert len(page.images) == 2  # the photo and the QR
+    assert (240, 320) in [Image.open(io.BytesIO(image.data)).size for image in page.images]
+    assert "No photo" not in page.extract_text()
+    assert scanned(page) == [credential_code(Badge.objects.get().credential)]
+
+
+@pytest.mark.parametrize(
+    "consent",
+    ["none", "refused", "withdrawn", "teen-without-own-consent"],
+)
+def test_no_photo_on_the_badge_without_a_current_photo_consent(team, media, consent):
+    from django.utils import timezone
+
+    birth = dt.date(2012, 1, 5) if consent == "teen-without-own-consent" else dt.date(2014, 3, 2)
+    athlete = with_photo(AthleteFactory(delegation=team.delegation, birth_date=birth))
+    if consent == "refused":
+        photo_consent(athlete, granted=False)
+    elif consent == "withdrawn":
+        given = photo_consent(athlete)
+        given.withdrawn_at = timezone.now()
+        given.save()
+    elif consent == "teen-without-own-consent":
+        photo_consent(athlete)  # the guardian's declaration alone: a 15-year-old consents too
+    EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+
+    page = render_sheet(team.delegation).pages[0]
+
+    assert len(page.images) == 1
+    assert "No photo" in page.extract_text()
+    assert scanned(page) == [credential_code(Badge.objects.get().credential)]
+
+
+def test_teen_badge_prints_the_photo_with_both_consents(team, media):
+    athlete = with_photo(AthleteFactory(delegation=team.delegation, birth_date=dt.date(2012, 1, 5)))
+    photo_consent(athlete, given_by="guardian")
+    photo_consent(athlete, given_by="athlete")
+    EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+
+    assert len(render_sheet(team.delegation).pages[0].images) == 2
+
+
+def test_athlete_without_a_photo_and_staff_get_the_placeholder(team, media):
+    athlete = AthleteFactory(delegation=team.delegation)
+    photo_consent(athlete)
+    EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+    MembershipFactory(delegation=team.delegation, role=MembershipRole.COACH)
+
+    page = render_sheet(team.delegation).pages[0]
+
+    assert len(page.images) == 2  # two QR codes, no photo
+    assert page.extract_text().count("No photo") == 2
+    assert sorted(scanned(page)) == sorted(credential_code(b.credential) for b in Badge.objects.all())
+
+
+@pytest.mark.parametrize("content", [b"\xff\xd8\xff\xe0 not really a jpeg", jpeg()[:400]])
+def test_a_corrupt_or_missing_photo_file_does_not_stop_the_sheet(team, media, content):
+    broken = with_photo(AthleteFactory(delegation=team.delegation), content)
+    gone = with_photo(AthleteFactory(delegation=team.delegation))
+    for athlete in (broken, gone):
+        photo_consent(athlete)
+        EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+    (media / gone.photo.name).unlink()
+
+    reader = render_sheet(team.delegation)
+
+    assert BadgeSheetJob.objects.get().state == "done"
+    page = reader.pages[0]
+    assert len(page.images) == 2 and page.extract_text().count("No photo") == 2
+    assert sorted(scanned(page)) == sorted(credential_code(b.credential) for b in Badge.objects.all())
+
+
+@pytest.mark.parametrize("athletes", [1, 6])
+def test_badge_cards_with_photos_take_the_same_queries_for_one_or_many(
+    team, media, athletes, django_assert_num_queries
+):
+    for _index in range(athletes):
+        athlete = with_photo(AthleteFactory(delegation=team.delegation))
+        photo_consent(athlete)
+        EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+    MembershipFactory(delegation=team.delegation, role=MembershipRole.COACH)
+    accreditation.badges_issue(delegation=team.delegation)
+
+    # badges (event, credential, delegation, entry, athlete joined) + the athletes' current consents
+    with django_assert_num_queries(2):
+        badges = list(accreditation.badges_for_sheet(team.delegation))
+        photos = [accreditation.badge_photo(badge) for badge in badges]
+
+    assert sum(photo is not None for photo in photos) == athletes

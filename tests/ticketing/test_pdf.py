@@ -131,3 +131,86 @@ def test_demo_gate_seeds_the_same_token_twice_and_stores_only_its_hash():
     assert GateStaffAssignment.objects.get().venue.slug == "putuo-sports-centre"
     assert not GateDevice.objects.filter(token_hash=token).exists()
     assert gate_device_authenticate(token).event.slug == "fencing-u12-men-foil"
+
+
+# --- badge photos -------------------------------------------------------------------------------
+
+
+def photo_jpeg(size: tuple[int, int] = (300, 400), colour: str = "#c0504d") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def badge_card(photo: bytes | None = None) -> CredentialCard:
+    return CredentialCard(
+        code=credential_code(BadgeCredentialFactory()),
+        title="沪宁沿线青少年击剑邀请赛",
+        subtitle="运动员 Athlete",
+        kind_label="证件 Accreditation",
+        holder="欧阳娜娜 OUYANG Nana",
+        photo=photo,
+    )
+
+
+def image_sizes(page) -> list[tuple[int, int]]:
+    return sorted(Image.open(io.BytesIO(image.data)).size for image in page.images)
+
+
+@pytest.mark.parametrize("layout", ["a6-on-a4", "a6"])
+def test_badge_with_a_photo_prints_the_photo_beside_a_qr_that_still_scans(layout):
+    from django.utils import translation
+
+    card = badge_card(photo_jpeg())
+
+    with translation.override("en"):
+        reader = PdfReader(io.BytesIO(render_credential_cards([card], layout)))
+
+    page = reader.pages[0]
+    assert len(page.images) == 2  # the photo and the QR
+    assert (300, 400) in image_sizes(page)  # embedded as it came, not re-scaled
+    assert qr_codes_on(page) == [card.code]
+    assert "No photo" not in page.extract_text()
+
+
+@pytest.mark.parametrize(("language", "placeholder"), [("en", "No photo"), ("zh-hans", "无照片")])
+def test_badge_without_a_photo_shows_the_placeholder_and_only_the_qr(language, placeholder):
+    from django.utils import translation
+
+    card = badge_card()
+
+    with translation.override(language):
+        reader = PdfReader(io.BytesIO(render_credential_cards([card], "a6-on-a4")))
+
+    page = reader.pages[0]
+    assert len(page.images) == 1
+    assert qr_codes_on(page) == [card.code]
+    assert placeholder in page.extract_text().replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [b"not an image at all", photo_jpeg()[:300], b"\xff\xd8\xff\xe0" + b"\x00" * 64, b"GIF89a"],
+    ids=["garbage", "truncated-jpeg", "jpeg-header-only", "gif-header-only"],
+)
+def test_a_corrupt_photo_falls_back_to_the_placeholder_without_crashing(photo):
+    from django.utils import translation
+
+    cards = [badge_card(photo), badge_card(photo_jpeg())]
+
+    with translation.override("en"):
+        reader = PdfReader(io.BytesIO(render_credential_cards(cards, "a6-on-a4")))
+
+    page = reader.pages[0]
+    assert "No photo" in page.extract_text()
+    assert len(page.images) == 3  # two QR codes and the second card's photo
+    assert sorted(qr_codes_on(page)) == sorted(card.code for card in cards)
+
+
+def test_tickets_never_print_a_photo():
+    card = badge_card(photo_jpeg())
+
+    reader = PdfReader(io.BytesIO(render_credential_cards([card], "ticket-a4")))
+
+    assert len(reader.pages[0].images) == 1
+    assert qr_codes_on(reader.pages[0]) == [card.code]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,10 @@ from ticketing.services.signing import credential_code
 
 FONT = "STSong-Light"
 LAYOUTS = ("ticket-a4", "a6-on-a4", "a6")
+MM = 72 / 25.4
+PHOTO_W, PHOTO_H = 30 * MM, 40 * MM  # the photo box on a badge: a 3:4 portrait
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,9 @@ class CredentialCard:
     lines: tuple[str, ...] = field(default_factory=tuple)  # when, venue, gate, type...
     footer: str = ""
     accent: str = "#1f4e8c"
+    # The holder's photo as image bytes (JPEG or anything Pillow reads), drawn on badge layouts only.
+    # The issuing app decides whether it may be shown (consent); None or undecodable: a placeholder.
+    photo: bytes | None = None
 
 
 @functools.cache
@@ -94,9 +102,48 @@ def _wrap(text: str, *, width: float, size: float) -> list[str]:
     return lines
 
 
+def _photo_reader(photo: bytes | None):
+    """An ImageReader for the photo, already decoded (reportlab decodes it anyway to name the image,
+    and keeps the pixels), or None when there is no photo or it cannot be read."""
+    from reportlab.lib.utils import ImageReader
+
+    if not photo:
+        return None
+    try:
+        reader = ImageReader(io.BytesIO(photo))
+        reader.getRGBData()  # a truncated or corrupt file fails here, before anything is drawn
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, DecompressionBombError...)
+        logger.warning("A badge photo could not be decoded; the placeholder is drawn instead.")
+        return None
+    return reader
+
+
+def _draw_photo(canvas, photo: bytes | None, *, x: float, y: float, w: float, h: float, scale: float) -> None:
+    """The photo fitted into the box (aspect kept, centred), or a placeholder box saying so."""
+    from reportlab.lib.colors import HexColor
+
+    reader = _photo_reader(photo)
+    if reader is not None:
+        try:
+            canvas.drawImage(reader, x, y, w, h, preserveAspectRatio=True, anchor="c")
+            return
+        except Exception:
+            logger.warning("A badge photo could not be drawn; the placeholder is drawn instead.")
+    canvas.saveState()
+    canvas.setFillColor(HexColor("#eef2f7"))
+    canvas.setStrokeColor(HexColor("#c9d3e0"))
+    canvas.setLineWidth(0.8)
+    canvas.rect(x, y, w, h, stroke=1, fill=1)
+    canvas.setFillColor(HexColor("#6b7a90"))
+    canvas.setFont(FONT, 9 * scale)
+    canvas.drawCentredString(x + w / 2, y + h / 2 - 3 * scale, _("No photo"))
+    canvas.restoreState()
+
+
 def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h: float) -> None:
-    """One card in the box (x, y, w, h). A tall card stacks text above and below the QR (badges);
-    a wide one puts the QR on the left and the text beside it (A4 tickets)."""
+    """One card in the box (x, y, w, h). A tall card (badges: "a6-on-a4", "a6") stacks text above and
+    below a row of the photo box and the QR; a wide one puts the QR on the left and the text beside
+    it (A4 tickets, no photo)."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.utils import ImageReader
 
@@ -137,9 +184,15 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
     if card.subtitle:
         write(card.subtitle, 11, 2)
     if not wide:
-        qr_size = min(text_w, h * 0.5) * 0.78
-        qr_x, qr_y = x + (w - qr_size) / 2, cursor - qr_size - 2 * scale
-        cursor = qr_y - 14 * scale
+        photo_w = min(PHOTO_W, text_w * 0.4)
+        photo_h = photo_w * PHOTO_H / PHOTO_W
+        qr_size = min(text_w - photo_w - pad, h * 0.5 * 0.78)
+        row_top = cursor - 2 * scale
+        left = x + (w - (photo_w + pad + qr_size)) / 2
+        _draw_photo(canvas, card.photo, x=left, y=row_top - photo_h, w=photo_w, h=photo_h, scale=scale)
+        canvas.setFillColor(HexColor("#111111"))
+        qr_x, qr_y = left + photo_w + pad, row_top - qr_size
+        cursor = row_top - max(qr_size, photo_h) - 14 * scale
     canvas.drawImage(ImageReader(_qr_image(card.code, box_size=4)), qr_x, qr_y, qr_size, qr_size)
     if card.holder:
         write(card.holder, 12, 2)
