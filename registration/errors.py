@@ -84,3 +84,7 @@ class FeeError(RegistrationError):
 
 class BadgeError(RegistrationError):
     pass
+
+
+class AttestationError(RegistrationError):
+    """A document attestation was refused (not an organiser of the programme, no document, bad method)."""

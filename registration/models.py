@@ -450,6 +450,7 @@ class AthleteAccess(models.Model):
 
 
 from registration.models_accreditation import *  # noqa: E402,F403
+from registration.models_attestation import *  # noqa: E402,F403
 from registration.models_fees import *  # noqa: E402,F403
 from registration.models_paperwork import *  # noqa: E402,F403
 from registration.models_workflow import *  # noqa: E402,F403

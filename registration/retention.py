@@ -3,6 +3,13 @@ REGISTRATION_PHOTO_RETENTION_DAYS unless photo consent is current; health data g
 plus the claim window (REGISTRATION_CLAIM_WINDOW_DAYS); athletes past `retain_until` are anonymised
 (names replaced, document fields and keyed hash cleared, guardians and paperwork deleted).
 A dry run counts what would change and changes nothing.
+
+Document attestations of an anonymised athlete are kept, but stripped to the organiser's check: the
+document type, the method, who attested and when. Their last four characters and note are erased
+(the note is free text that may name the child; the last four, with the kept birth year, would let
+someone match the anonymised row to a person, and the athlete's own last four are cleared too).
+They are not deleted because they record an organiser's act rather than the child's data: that a
+document was checked, by whom and when, is what a later dispute about eligibility asks for.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from registration.models import (
     Consent,
     ConsentLink,
     ConsentPurpose,
+    DocumentAttestation,
     Guardian,
     HealthRecord,
     InsuranceProof,
@@ -93,6 +101,7 @@ def _anonymise(athlete: Athlete, now: dt.datetime) -> None:
     athlete.save()
     Guardian.objects.filter(athlete=athlete).delete()
     ConsentLink.objects.filter(athlete=athlete).delete()
+    DocumentAttestation.objects.filter(athlete=athlete).update(last4="", note="")
     for model in (HealthRecord, InsuranceProof, SafetyDeclaration):
         model.objects.filter(athlete=athlete).delete()
 

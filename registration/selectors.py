@@ -7,7 +7,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from events.enums import EventStatus, ProgrammeRole
 from events.models import Event, Programme, ProgrammeMembership
 from registration.enums import EntryStatus
-from registration.models import Athlete, Delegation, DelegationMembership, DocumentReveal, Entry, Team
+from registration.models import (
+    Athlete,
+    Delegation,
+    DelegationMembership,
+    DocumentAttestation,
+    DocumentReveal,
+    Entry,
+    Team,
+)
 
 
 def delegations_for_user(user) -> QuerySet[Delegation]:
@@ -126,3 +134,29 @@ def athletes_sharing_document(athlete: Athlete) -> QuerySet[Athlete]:
 
 def reveals_for_programme(programme: Programme) -> QuerySet[DocumentReveal]:
     return DocumentReveal.objects.filter(delegation__programme=programme).select_related("revealed_by")
+
+
+def attestation_current(athlete: Athlete) -> DocumentAttestation | None:
+    """The athlete's current document attestation (with who attested), or None if not verified."""
+    return (
+        DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=True)
+        .select_related("attested_by")
+        .first()
+    )
+
+
+def attestation_last_superseded(athlete: Athlete) -> DocumentAttestation | None:
+    """The most recently superseded attestation, to say "the document changed since it was verified"."""
+    return (
+        DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=False)
+        .order_by("-superseded_at", "-pk")
+        .first()
+    )
+
+
+def document_verified(athlete_ref: str = "pk") -> Exists:
+    """An expression for querysets: the athlete (at `athlete_ref`) has a current attestation.
+    Annotate or filter with it so lists learn the status without a query per row."""
+    return Exists(
+        DocumentAttestation.objects.filter(athlete_id=OuterRef(athlete_ref), superseded_at__isnull=True)
+    )

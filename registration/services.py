@@ -2,7 +2,8 @@
 
 Every service is keyword-only, runs in one transaction and raises RegistrationError subclasses.
 Document numbers enter only through `athlete_create`/`athlete_update` (already validated by
-registration.validators) and leave only through `document_reveal`.
+registration.validators) and leave only through `document_reveal`. `document_attest` records an
+organiser's check of a document (type and last four only); a changed document supersedes it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from registration.eligibility import evaluate_entry
 from registration.enums import DocumentType, EntryStatus, MembershipRole
 from registration.errors import (
     AthleteError,
+    AttestationError,
     DelegationError,
     DuplicateDocumentError,
     EntryError,
@@ -34,8 +36,10 @@ from registration.errors import (
 from registration.models import (
     Athlete,
     AthleteAccess,
+    AttestationMethod,
     Delegation,
     DelegationMembership,
+    DocumentAttestation,
     DocumentReveal,
     Entry,
     Guardian,
@@ -240,9 +244,13 @@ class AthleteData:
     guardians: list[GuardianData] = field(default_factory=list)
 
 
+PHOTO_MAX_PIXELS = (600, 800)  # a badge prints it at 30 x 40 mm: 600 x 800 is over 500 dpi
+
+
 def photo_clean(photo):
     """The photo re-encoded as a JPEG with no metadata (EXIF carries GPS positions, device names and
-    the original file name's date); orientation is applied first so the picture stays upright."""
+    the original file name's date); orientation is applied first so the picture stays upright. It is
+    shrunk to PHOTO_MAX_PIXELS: a 12-megapixel phone photo made each badge cost half a second and 8 MB."""
     import io
 
     from django.core.files.base import ContentFile
@@ -251,6 +259,7 @@ def photo_clean(photo):
     photo.seek(0)
     with Image.open(photo) as image:
         image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail(PHOTO_MAX_PIXELS)
         out = io.BytesIO()
         image.save(out, format="JPEG", quality=88)
     return ContentFile(out.getvalue(), name="photo.jpg")
@@ -337,6 +346,12 @@ def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlet
             ).exclude(pk=athlete.pk)
             if clash.exists():
                 raise DuplicateDocumentError(_("An athlete with this document is already on the roster."))
+            if (
+                fields["document_hash"] != athlete.document_hash
+                or data.document_type != athlete.document_type
+            ):
+                # An organiser vouched for the old document, not this one.
+                attestations_supersede(athlete=athlete)
             for name, value in fields.items():
                 setattr(athlete, name, value)
             athlete.document_type = data.document_type
@@ -399,6 +414,46 @@ def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str
         )
         token = Athlete.objects.values_list("document_number_encrypted", flat=True).get(pk=athlete.pk)
         return decrypt_document(token)
+
+
+def document_attest(*, athlete: Athlete, user, method: str, note: str = "") -> DocumentAttestation:
+    """Record that an organiser of the athlete's programme checked the document (DOMAIN §4: verify,
+    then discard). Keeps the type and last four characters as they are now, the method, who and when;
+    never an image. Supersedes the athlete's current attestation. Same rule as `document_reveal`
+    (no superuser shortcut); anyone else gets AttestationError."""
+    if not is_delegation_programme_organiser.test(user, athlete):
+        raise AttestationError(_("Only the programme's organisers may verify a document."))
+    if method not in AttestationMethod.values:
+        raise AttestationError(_("Choose how the document was checked."))
+    note = note.strip()
+    if len(note) > DocumentAttestation._meta.get_field("note").max_length:
+        raise AttestationError(_("The note is too long."))
+    with transaction.atomic():
+        # Lock the athlete so the copied type and last four match the document at this moment.
+        current = (
+            Athlete.objects.select_for_update()
+            .values("document_type", "document_last4", "anonymised_at")
+            .get(pk=athlete.pk)
+        )
+        if current["anonymised_at"] is not None or not current["document_last4"]:
+            raise AttestationError(_("This athlete has no document on record to verify."))
+        attestations_supersede(athlete=athlete)
+        return DocumentAttestation.objects.create(
+            athlete=athlete,
+            document_type=current["document_type"],
+            last4=current["document_last4"],
+            method=method,
+            attested_by=user,
+            note=note,
+        )
+
+
+def attestations_supersede(*, athlete: Athlete) -> int:
+    """Mark the athlete's current attestation as superseded (a new check, or the document changed).
+    Runs inside the caller's transaction."""
+    return DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=True).update(
+        superseded_at=timezone.now()
+    )
 
 
 def athlete_access_log(*, athlete: Athlete, user, kind: str) -> AthleteAccess | None:
