@@ -107,6 +107,7 @@ class QueueFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Any")), *EntryStatus.choices], required=False
     )
     missing = forms.BooleanField(label=_("Only entries with missing items"), required=False)
+    unverified = forms.BooleanField(label=_("Only athletes whose document is not verified"), required=False)
 
     def __init__(self, *args, events, cities, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from registration.consent import paperwork_missing, with_paperwork
 from registration.enums import EntryStatus
 from registration.errors import RevealError
 from registration.models import Athlete, Delegation, Entry
+from registration.selectors import document_verified
 
 QUEUE_LIMIT = 500
 INSURANCE_HEADER = ["name_zh", "name_latin", "sex", "birth_date", "document", "event", "delegation"]
@@ -47,9 +48,18 @@ def rows_for_entries(entries) -> list[dict]:
     return [{"entry": e, "missing": paperwork_missing(e.athlete, e.event)} for e in entries]
 
 
-def review_rows(programme: Programme, *, event=None, city=None, status="", missing=False) -> list[dict]:
-    """The queue: entries (submitted first), each with the items it still lacks."""
-    queryset = queue_entries(programme).select_related("event", "team__delegation__city")
+def review_rows(
+    programme: Programme, *, event=None, city=None, status="", missing=False, unverified=False
+) -> list[dict]:
+    """The queue: entries (submitted first), each with the items it still lacks and whether the
+    athlete's document is verified (`entry.document_verified`, in the same query)."""
+    queryset = (
+        queue_entries(programme)
+        .select_related("event", "team__delegation__city")
+        .annotate(document_verified=document_verified("athlete_id"))
+    )
+    if unverified:
+        queryset = queryset.filter(document_verified=False)
     if event:
         queryset = queryset.filter(event=event)
     if city:

@@ -104,6 +104,11 @@ urlpatterns = [
         name="entry-approve",
     ),
     path(
+        "organiser/registration/entries/<int:pk>/attest/",
+        views_organiser.entry_attest,
+        name="entry-attest",
+    ),
+    path(
         "organiser/registration/entries/<int:pk>/request-changes/",
         views_organiser.entry_request_changes,
         name="entry-request-changes",

@@ -211,6 +211,7 @@ def athlete_detail(request, pk):
         "show_documents": _can(request.user, "registration.view_documents", athlete),
         "can_manage": _can(request.user, MANAGE, athlete),
         "can_reveal": _can(request.user, "registration.reveal_document", athlete),
+        "attestation": selectors.attestation_current(athlete),
     }
     return render(request, "registration/athlete_detail.html", context)
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from events.models import City, Event, Programme
 from events.permissions import get_for_user_or_404, require_perm_or_404
-from registration import organiser, workflow
+from registration import organiser, selectors, services, workflow
 from registration.errors import EntryNotReady, RegistrationError
+from registration.forms_attestation import AttestationForm
 from registration.forms_workflow import (
     BulkApproveForm,
     DecisionForm,
@@ -95,8 +96,34 @@ def entry_review(request, pk):
         "blockers": workflow.entry_blockers(entry),
         "transitions": workflow.transitions_for_entry(entry),
         "reason_form": ReasonForm(),
+        "attestation": selectors.attestation_current(entry.athlete),
+        "superseded": selectors.attestation_last_superseded(entry.athlete),
+        "attestation_form": AttestationForm(),
     }
     return render(request, "registration/entry_review.html", context)
+
+
+@login_required
+@require_POST
+def entry_attest(request, pk):
+    """Record that the organiser checked the athlete's document (type and last four kept, no image)."""
+    entry = _entry(request, pk)
+    form = AttestationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how you checked the document and confirm that you saw it."))
+        return redirect("registration:entry-review", pk=entry.pk)
+    try:
+        services.document_attest(
+            athlete=entry.athlete,
+            user=request.user,
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+        )
+    except RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Document verified."))
+    return redirect("registration:entry-review", pk=entry.pk)
 
 
 @login_required
