@@ -208,3 +208,29 @@ def test_a_photo_is_stored_under_a_random_name_without_its_metadata(settings, tm
     with Image.open(stored[0]) as image:
         assert image.size == (40, 30)
         assert dict(image.getexif()) == {}
+
+
+def test_a_large_photo_is_shrunk_to_badge_size(settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 4000), "blue").save(buffer, "JPEG")  # a 12-megapixel phone portrait
+    upload = SimpleUploadedFile("phone.jpg", buffer.getvalue(), content_type="image/jpeg")
+    data = AthleteData(
+        "王",
+        "芳",
+        "WANG Fang",
+        AthleteSex.FEMALE,
+        dt.date(2014, 3, 2),
+        "resident_id",
+        resident_id(dt.date(2014, 3, 2), AthleteSex.FEMALE),
+        "A",
+        "1",
+    )
+    athlete = services.athlete_create(delegation=DelegationFactory(), data=data, photo=upload)
+    with Image.open(Athlete.objects.get(pk=athlete.pk).photo.path) as image:
+        assert image.size == (600, 800)
