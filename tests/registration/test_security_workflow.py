@@ -86,6 +86,7 @@ def _world():
         ("post", reverse("registration:entry-approve", args=[entry.pk])),
         ("post", reverse("registration:entry-request-changes", args=[entry.pk])),
         ("post", reverse("registration:review-bulk-approve", args=[programme])),
+        ("post", reverse("registration:entry-attest", args=[entry.pk])),
     ]
     return {"users": users, "manager_urls": manager_urls, "organiser_urls": organiser_urls, "entry": entry}
 
