@@ -75,19 +75,6 @@ COLUMN_LABELS = {
 }
 
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and WPS (=HYPERLINK(...) in a
-# child's imported name would run in an organiser's spreadsheet). Full-width forms count too.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def spreadsheet_cell(value):
-    """A value safe to put in an exported CSV/xlsx cell: text that would start a formula gets a
-    leading apostrophe (shown as text, never evaluated). Use for every exported cell."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def header_text(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 

@@ -110,8 +110,8 @@ def insurance_rows(
     """The minimum fields for the accident insurer. Masked documents unless `reveal_by` is given:
     then each athlete's number is revealed through `document_reveal` (one DocumentReveal row each;
     demo documents stay masked). With `read_by`, every exported athlete gets an AthleteAccess row."""
+    from events.exports import spreadsheet_cell
     from registration.enums import RevealPurpose
-    from registration.imports import spreadsheet_cell
     from registration.services import document_reveal
 
     queryset = (

@@ -376,7 +376,7 @@ def test_import_commit_reads_the_stage_once_and_removes_it(manager_client):
     ],
 )
 def test_export_cells_that_would_start_a_formula_are_text(value, exported):
-    from registration.imports import spreadsheet_cell
+    from events.exports import spreadsheet_cell
 
     assert spreadsheet_cell(value) == exported
 
