@@ -122,6 +122,7 @@ def test_missing_columns_and_wrong_file_type_are_named(manager_client):
     )
 
 
+@pytest.mark.usefixtures("english")
 def test_xlsx_import_and_numeric_id_cells_get_a_hint(manager_client):
     _client, delegation = manager_client
     workbook = Workbook()
