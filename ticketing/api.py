@@ -94,6 +94,12 @@ class OfflineScanIn(ScanIn):
     def _aware(cls, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:
             raise ValueError("scanned_at needs a timezone offset, e.g. 2027-04-10T09:30:00+08:00")
+        try:
+            in_utc = value.astimezone(dt.UTC)
+        except OverflowError as exc:
+            raise ValueError("scanned_at is out of range") from exc
+        if not 2000 <= in_utc.year <= 2100:
+            raise ValueError("scanned_at must be between the years 2000 and 2100")
         return value
 
 

@@ -91,3 +91,4 @@ class ScanReason(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     ALREADY_USED = "already_used", _("Already used")
     NOT_INSIDE = "not_inside", _("Not checked in")
+    STALE_UPLOAD = "stale_upload", _("Uploaded too long after the scan to be trusted")

@@ -217,6 +217,9 @@ if not CREDENTIAL_SIGNING_KEYS:
 
 # Gate check-in: how long a gate may annul its own scan (a wrong person or direction), in seconds.
 GATE_ANNUL_WINDOW_SECONDS = int(required("GATE_ANNUL_WINDOW_SECONDS", when=False, default="120"))
+# Offline scans uploaded later than this are stored refused and flagged: a back-dated upload could
+# otherwise admit a ticket from before its refund, or overturn genuine entries (first scan wins).
+GATE_OFFLINE_MAX_AGE_HOURS = int(required("GATE_OFFLINE_MAX_AGE_HOURS", when=False, default="12"))
 
 # Children's document numbers: Fernet keys (newest first, rotation) and an HMAC key for look-ups.
 FIELD_ENCRYPTION_KEYS = csv("FIELD_ENCRYPTION_KEYS")

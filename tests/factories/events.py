@@ -38,6 +38,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 class VenueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Venue
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"venue-{n}")
     city = factory.SubFactory(CityFactory)
@@ -50,10 +51,27 @@ class VenueFactory(factory.django.DjangoModelFactory):
     latitude = Decimal("31.245260")
     longitude = Decimal("121.403180")
 
+    @factory.post_generation
+    def gates(self, create, extracted, **kwargs):
+        """Two gates, gate-a and gate-b, as every real venue has: scans are checked against them."""
+        if not create:
+            return
+        for code in extracted if extracted is not None else ("gate-a", "gate-b"):
+            VenueResource.objects.get_or_create(
+                venue=self,
+                code=code,
+                defaults={
+                    "kind": VenueResourceKind.GATE,
+                    "name_zh": f"入口{code[-1].upper()}",
+                    "name_en": f"Gate {code[-1].upper()}",
+                },
+            )
+
 
 class VenueResourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = VenueResource
+        django_get_or_create = ["venue", "code"]
 
     venue = factory.SubFactory(VenueFactory)
     kind = VenueResourceKind.GATE

@@ -29,8 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def team():
-    team = TeamFactory()
-    VenueResourceFactory(venue=team.event.venue, kind=VenueResourceKind.GATE, code="gate-a")
+    team = TeamFactory(event__venue__gates=["gate-a"])
     VenueResourceFactory(venue=team.event.venue, kind=VenueResourceKind.PISTE, code="piste-1")
     return team
 

@@ -60,7 +60,7 @@ def test_scan_admits_then_refuses_with_reason(client, setup):
     assert first.json()["result"] == "admitted"
     assert second.json()["result"] == "refused"
     assert second.json()["reason"] == "already_used"
-    assert second.json()["earlier_gate"] == "gate-a"
+    assert second.json()["earlier_gate"] == "Gate A"  # the gate's name, as staff know it
     assert second.json()["earlier_at"].startswith("2027-05-01T01:30")
 
 
@@ -260,3 +260,18 @@ def test_any_scanned_text_is_answered(client, setup, code):
 
     assert response.status_code == 200
     assert response.json()["reason"] in {"forged", "unknown"}
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1970-01-01T00:00:00Z"]
+)
+def test_upload_with_an_impossible_time_is_a_422_not_a_crash(client, when):
+    from tests.factories.checkin import CredentialFactory
+
+    credential = CredentialFactory()
+    _device, token = device_with_token(credential.event)
+    scans = [{"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-9", "scanned_at": when}]
+    client.raise_request_exception = False
+    response = post(client, "upload", {"scans": scans}, token)
+    assert response.status_code == 422
+    assert "scanned_at" in json.dumps(response.json())

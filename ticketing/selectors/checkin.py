@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from events.enums import VenueResourceKind
+from events.exports import spreadsheet_cell
 from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanResult
 from ticketing.models import CheckInState, Credential, Scan
@@ -160,20 +161,23 @@ def scan_export_rows(*, event: Event) -> Iterator[list]:
     for scan in scans:
         credential = scan.credential
         yield [
-            _iso(scan.scanned_at),
-            _iso(scan.received_at),
-            scan.direction,
-            scan.result,
-            scan.reason,
-            scan.gate_code,
-            str(credential.public_id) if credential else "",
-            credential.kind if credential else "",
-            credential.holder_label if credential else "",
-            scan.device.name if scan.device else "",
-            scan.user.email if scan.user else "",
-            "yes" if scan.offline else "",
-            "yes" if scan.conflict else "",
-            _iso(scan.annulled_at),
+            spreadsheet_cell(cell)
+            for cell in (
+                _iso(scan.scanned_at),
+                _iso(scan.received_at),
+                scan.direction,
+                scan.result,
+                scan.reason,
+                scan.gate_code,
+                str(credential.public_id) if credential else "",
+                credential.kind if credential else "",
+                credential.holder_label if credential else "",
+                scan.device.name if scan.device else "",
+                scan.user.email if scan.user else "",
+                "yes" if scan.offline else "",
+                "yes" if scan.conflict else "",
+                _iso(scan.annulled_at),
+            )
         ]
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -220,7 +221,23 @@ def _check_context(*, event, device, gate_code, direction) -> Event:
         raise CheckInError(_("Direction must be entry or exit."))
     if not gate_code:
         raise CheckInError(_("Choose a gate."))
+    if gate_code not in event_gate_codes(event):
+        raise CheckInError(_("That gate does not belong to this event's venues."))
     return event
+
+
+def event_gate_codes(event: Event) -> frozenset[str]:
+    """Gate codes of the event's venues, cached for a minute: every scan checks its gate against them."""
+    key = f"ticketing:event-gates:{event.pk}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = frozenset(
+            VenueResource.objects.filter(kind=VenueResourceKind.GATE)
+            .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+            .values_list("code", flat=True)
+        )
+        cache.set(key, codes, timeout=60)
+    return codes
 
 
 def _store(**fields) -> Scan:
@@ -246,6 +263,12 @@ def credential_scan(
     """
     event = _check_context(event=event, device=device, gate_code=gate_code, direction=direction)
     if existing := _existing(nonce):
+        scan = existing.scan
+        if (device is not None and scan.device_id != device.pk) or (
+            device is None and scan.user_id != getattr(user, "pk", None)
+        ):
+            # Someone else's scan reference: answering with it would show another gate's ticket.
+            raise CheckInError(_("This scan reference is already used."))
         return existing
     common = {
         "event": event,
@@ -285,7 +308,8 @@ def _store_refusal(common: dict, credential: Credential | None, reason: str) -> 
         )
     except IntegrityError:
         return _existing(common["nonce"])
-    return ScanOutcome(scan=scan, credential=credential)
+    # A ticket of another event says nothing about its holder at this gate.
+    return ScanOutcome(scan=scan, credential=None if reason == ScanReason.WRONG_EVENT else credential)
 
 
 def _scan_presence(common: dict, credential: Credential, *, direction: str, now: dt.datetime) -> ScanOutcome:
@@ -330,11 +354,14 @@ def _replay(credential: Credential, *, rewrite: bool, fresh: Scan | None = None)
     With `rewrite`, stored verdicts that change are corrected and flagged as conflicts for organisers;
     `fresh` (the scan just uploaded) is flagged only when it loses while its device had admitted it.
     """
-    scans = list(
-        credential.scans.filter(annulled_at__isnull=True)
-        .filter(Q(result=ScanResult.ADMITTED) | Q(reason__in=_PRESENCE_REASONS))
-        .order_by("scanned_at", "pk")
-    )
+    live = credential.scans.filter(annulled_at__isnull=True)
+    if rewrite:
+        # An offline upload may overturn earlier presence refusals: they are judged again.
+        live = live.filter(Q(result=ScanResult.ADMITTED) | Q(reason__in=_PRESENCE_REASONS))
+    else:
+        # Annulment: a refused double scan did not let anyone in, so it never becomes the entry.
+        live = live.filter(result=ScanResult.ADMITTED)
+    scans = list(live.order_by("scanned_at", "pk"))
     inside, entries, last_entry = False, 0, None
     demoted, promoted = [], []
     for scan in scans:
@@ -379,13 +406,20 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
         raise CheckInError(_("Upload at most %(count)d scans at a time.") % {"count": MAX_UPLOAD_SCANS})
     summary = UploadSummary()
     now = timezone.now()
+    oldest = now - dt.timedelta(hours=settings.GATE_OFFLINE_MAX_AGE_HOURS)
     ordered = sorted(enumerate(scans), key=lambda pair: (pair[1].scanned_at, pair[0]))
     for _index, item in ordered:
         if Scan.objects.filter(nonce=item.nonce).exists():
             summary.duplicates += 1
             continue
         event = _check_context(event=None, device=device, gate_code=item.gate_code, direction=item.direction)
-        outcome = _upload_one(device=device, event=event, item=item, at=min(item.scanned_at, now))
+        outcome = _upload_one(
+            device=device,
+            event=event,
+            item=item,
+            at=min(item.scanned_at, now),
+            stale=item.scanned_at < oldest,
+        )
         if outcome.duplicate:
             summary.duplicates += 1
             continue
@@ -397,7 +431,9 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
     return summary
 
 
-def _upload_one(*, device: GateDevice, event: Event, item: OfflineScan, at: dt.datetime) -> ScanOutcome:
+def _upload_one(
+    *, device: GateDevice, event: Event, item: OfflineScan, at: dt.datetime, stale: bool = False
+) -> ScanOutcome:
     common = {
         "event": event,
         "code_hash": code_hash(item.code),
@@ -417,6 +453,9 @@ def _upload_one(*, device: GateDevice, event: Event, item: OfflineScan, at: dt.d
         credential = _lock(decoded.public_id)
         if credential is None:
             return _store_refusal(common, None, ScanReason.UNKNOWN)
+        if stale:
+            # Too old to trust: never admitted, and flagged so organisers see what the device claimed.
+            return _store_refusal({**common, "conflict": True}, credential, ScanReason.STALE_UPLOAD)
         reason = _signed_mismatch(decoded, credential) or _static_refusal(
             credential, event=event, session=None, gate_code=item.gate_code, at=at
         )
@@ -435,6 +474,14 @@ def _upload_one(*, device: GateDevice, event: Event, item: OfflineScan, at: dt.d
             return _existing(item.nonce)
         overturned = _replay(credential, rewrite=True, fresh=scan)
         scan.refresh_from_db()
+        if (
+            scan.result == ScanResult.ADMITTED
+            and credential.state != CredentialState.ACTIVE
+            and not scan.conflict
+        ):
+            # Admitted only because the scan predates a refund or revocation: organisers should know.
+            scan.conflict = True
+            scan.save(update_fields=["conflict"])
         outcome = _outcome(scan)
         outcome.overturned = overturned
         return outcome

@@ -70,7 +70,10 @@ def _manage_event(request, slug: str) -> Event:
 def _json_body(request) -> dict:
     if len(request.body) > MAX_JSON_BYTES:
         raise ValueError
-    data = json.loads(request.body or b"{}")
+    try:
+        data = json.loads(request.body or b"{}")
+    except RecursionError as exc:  # "[[[[..." a few thousand deep: bad input, not a crash
+        raise ValueError from exc
     if not isinstance(data, dict):
         raise ValueError
     return data
