@@ -445,7 +445,7 @@ def test_organiser_gate_flow_counts_entries_per_gate_and_fill(organiser_client):
 
 def test_organiser_conflicts_and_csv_export(organiser_client):
     client, credential = organiser_client
-    device, _token = device_with_token(credential.event, name="=HYPERLINK(\"x\") Scanner 7")
+    device, _token = device_with_token(credential.event, name='=HYPERLINK("x") Scanner 7')
     code = credential_code(credential)
     with time_machine.travel(DURING + dt.timedelta(hours=1)):
         scans_upload(
