@@ -37,6 +37,20 @@ def intent_retrieve(intent_id: str) -> dict:
     return intent.to_dict()
 
 
+def intent_cancel(intent_id: str) -> bool:
+    """Cancel an intent the buyer left (switched to another method), so it can no longer take money.
+
+    Returns False when Stripe refuses (the intent is already final: succeeded, processing or
+    cancelled) or cannot be reached: a success that still arrives is refunded by the webhook.
+    """
+    stripe = stripe_api()
+    try:
+        stripe.PaymentIntent.cancel(intent_id, idempotency_key=f"corridor-cancel-{intent_id}")
+    except stripe.StripeError:
+        return False
+    return True
+
+
 class StripeProvider(Provider):
     identifier = "stripe"
     label = _("Card, Alipay or WeChat Pay")

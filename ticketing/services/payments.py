@@ -5,6 +5,13 @@ once (WebhookEvent's unique event id: a duplicate delivery changes nothing), and
 its content: the PaymentIntent is re-fetched from the API and the order converges to what Stripe
 reports (paid, refunded by how much), whatever order the events arrive in. Amount and currency
 must match the order before it is marked paid. The browser's return URL only displays the state.
+
+Rules that keep the money right:
+- a succeeded payment never goes back (Stripe never leaves "succeeded"), whatever stale intent arrives;
+- money that arrives for an order that is closed, already paid by another payment, for a
+  cancelled session, or with the wrong amount or currency is refunded automatically;
+- locking order everywhere: the ORDER row first, then the payment row (as order_expire,
+  order_cancel and order_refund do), so two transitions of one order cannot deadlock.
 """
 
 from __future__ import annotations
@@ -13,15 +20,19 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ticketing.enums import OrderState, PaymentState
-from ticketing.errors import OrderStateError, PaymentError, WebhookError
+from ticketing.errors import OrderStateError, PaymentError, SaleClosedError, WebhookError
 from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.payments import NextStep, get_provider
-from ticketing.payments.stripe import intent_retrieve, stripe_api
+from ticketing.payments.stripe import intent_cancel, intent_retrieve, stripe_api
 from ticketing.services.orders import (
     MANUAL_PAYMENT_DAYS,
+    manual_allowed_for_order,
+    manual_refused,
+    order_cancel,
     order_mark_paid,
     order_record_external_refund,
 )
@@ -35,15 +46,28 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
     """Start paying a pending order with `provider`, or resume the attempt already started with it.
 
     Locks the order row while choosing; the provider is called after the commit (no lock held
-    over the network). Raises OrderStateError, ProviderUnavailableError, PaymentError.
+    over the network). Switching away from Stripe cancels the intents left behind (after the
+    commit), so they cannot take money any more. The manual provider is only for group tickets
+    and fee orders. Raises OrderStateError, ProviderUnavailableError, PaymentError.
     """
     chosen = get_provider(provider)
     if not chosen.selectable:
         raise PaymentError(_("Choose a payment method."))
+    abandoned: list[str] = []
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != OrderState.PENDING:
             raise OrderStateError(_("This order is not awaiting payment."))
+        if chosen.identifier == "manual" and not manual_allowed_for_order(order):
+            raise manual_refused()
+        if chosen.identifier != "stripe":
+            abandoned = list(
+                order.payments.filter(
+                    provider="stripe",
+                    intent_id__isnull=False,
+                    state__in=[PaymentState.CREATED, PaymentState.FAILED],
+                ).values_list("intent_id", flat=True)
+            )
         payment = order.payments.filter(provider=chosen.identifier, state__in=RESUMABLE).first()
         resuming = payment is not None and bool(payment.intent_id)
         if payment is None:
@@ -59,6 +83,11 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
                     order.expires_at, order.created_at + dt.timedelta(days=MANUAL_PAYMENT_DAYS)
                 )
             order.save(update_fields=["provider", "expires_at"])
+    for intent_id in abandoned:
+        if intent_cancel(intent_id):
+            Payment.objects.filter(
+                intent_id=intent_id, state__in=[PaymentState.CREATED, PaymentState.FAILED]
+            ).update(state=PaymentState.CANCELLED)
     if resuming and chosen.identifier == "stripe":
         intent = intent_retrieve(payment.intent_id)
         return payment, NextStep(
@@ -72,28 +101,77 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
     return payment, step
 
 
-def payment_confirm_demo(*, order: Order) -> Order:
-    """The demo provider's "pay" button. Refused unless settings.PAYMENT_DEMO_ENABLED."""
-    get_provider("demo")
-    with transaction.atomic():
+def payment_next_step(*, order: Order) -> NextStep | None:
+    """What the pay page shows for the order's chosen method, without starting anything (GET is safe).
+
+    None when a payment must first be started (payment_start, on the buyer's POST). Reads only;
+    for Stripe it fetches the client secret of the intent already started.
+    """
+    if not order.is_pending or not order.provider:
+        return None
+    if order.provider == "manual":
+        return NextStep(kind="instructions")
+    if order.provider == "demo":
+        return NextStep(kind="demo") if get_provider("demo", require_available=False).is_available() else None
+    if order.provider == "stripe":
         payment = (
-            Payment.objects.select_for_update()
-            .filter(order=order, provider="demo", state__in=RESUMABLE)
+            order.payments.filter(provider="stripe", state__in=RESUMABLE, intent_id__isnull=False)
+            .order_by("-pk")
             .first()
         )
-        if payment is None:
-            raise PaymentError(_("Choose the demo payment first."))
-        payment.state = PaymentState.SUCCEEDED
-        payment.save(update_fields=["state", "updated_at"])
-        return order_mark_paid(order=order, provider="demo")
+        if payment is None or not get_provider("stripe", require_available=False).is_available():
+            return None
+        intent = intent_retrieve(payment.intent_id)
+        return NextStep(
+            kind="stripe",
+            client_secret=intent["client_secret"],
+            publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
+        )
+    return None
 
 
-def payment_record_manual(*, order: Order, by=None) -> Order:
-    """An organiser confirms a bank transfer or invoice: the order is paid with a manual payment."""
+def _refuse_while_stripe_processing(order: Order) -> None:
+    if order.payments.filter(provider="stripe", state=PaymentState.PROCESSING).exists():
+        raise PaymentError(
+            _(
+                "A card, Alipay or WeChat Pay payment for this order is still processing: "
+                "wait for its result before recording another payment."
+            )
+        )
+
+
+def payment_confirm_demo(*, order: Order) -> Order:
+    """The demo provider's "pay" button: starts (if needed) and completes a demo payment.
+
+    Refused unless settings.PAYMENT_DEMO_ENABLED. Locks the order row, then the payment row.
+    """
+    get_provider("demo")
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != OrderState.PENDING:
             raise OrderStateError(_("This order is not awaiting payment."))
+        _refuse_while_stripe_processing(order)
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(order=order, provider="demo", state__in=RESUMABLE)
+            .first()
+        ) or Payment(order=order, provider="demo", amount_fen=order.total_fen, currency=order.currency)
+        payment.state = PaymentState.SUCCEEDED
+        payment.save()
+        return order_mark_paid(order=order, provider="demo")
+
+
+def payment_record_manual(*, order: Order, by=None) -> Order:
+    """An organiser confirms a bank transfer or invoice: the order is paid with a manual payment.
+
+    Refused while a Stripe payment of the order is processing (it may still take the money).
+    Locks the order row.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.state != OrderState.PENDING:
+            raise OrderStateError(_("This order is not awaiting payment."))
+        _refuse_while_stripe_processing(order)
         payment = order.payments.filter(provider="manual", state__in=RESUMABLE).first() or Payment(
             order=order, provider="manual", amount_fen=order.total_fen, currency=order.currency
         )
@@ -147,42 +225,27 @@ def _charge_refunded(intent: dict) -> int:
 
 
 def payment_apply_stripe_intent(*, intent: dict) -> Payment:
-    """Make our payment and order agree with a PaymentIntent freshly fetched from Stripe. Idempotent.
+    """Make our payment and order agree with a PaymentIntent fetched from Stripe. Idempotent.
 
-    Locks the payment row (and the order row inside the order transitions).
+    Locks the ORDER row first, then the payment row (the order transitions lock the order the same
+    way), and decides only after both locks:
+    - a payment already succeeded stays succeeded (a stale intent fetched earlier changes nothing);
+    - a success with the wrong amount or currency, or on an order closed, already paid by another
+      payment, or for a cancelled session, is refunded automatically;
+    - otherwise a success pays the order and refunds seen at Stripe are recorded.
     """
+    order_id = Payment.objects.filter(intent_id=intent["id"]).values_list("order_id", flat=True).get()
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("order").get(intent_id=intent["id"])
-        order = payment.order
+        order = Order.objects.select_for_update().get(pk=order_id)
+        payment = Payment.objects.select_for_update().get(intent_id=intent["id"])
         status = intent.get("status")
+        if payment.state == PaymentState.SUCCEEDED and status != "succeeded":
+            logger.info(
+                "stale stripe intent %s (%s) ignored: payment already succeeded", intent["id"], status
+            )
+            return payment
         if status == "succeeded":
-            if (
-                int(intent["amount"]) != payment.amount_fen
-                or str(intent["currency"]).upper() != payment.currency
-                or payment.amount_fen != order.total_fen
-            ):
-                logger.warning("stripe intent %s does not match order %s", intent["id"], order.code)
-                payment.state = PaymentState.FAILED
-                payment.last_error = _(
-                    "The amount or currency paid does not match the order; it was not accepted."
-                )
-                payment.save(update_fields=["state", "last_error", "updated_at"])
-                return payment
-            if payment.state != PaymentState.SUCCEEDED:
-                payment.state = PaymentState.SUCCEEDED
-                payment.last_error = ""
-                payment.save(update_fields=["state", "last_error", "updated_at"])
-            if order.state == OrderState.PENDING:
-                order = order_mark_paid(order=order, provider="stripe")
-            elif order.state in (OrderState.CANCELLED, OrderState.EXPIRED):
-                _refund_late_payment(payment, intent)
-                return payment
-            refunded = _charge_refunded(intent)
-            if refunded > payment.refunded_fen:
-                delta = refunded - payment.refunded_fen
-                payment.refunded_fen = refunded
-                payment.save(update_fields=["refunded_fen", "updated_at"])
-                order_record_external_refund(order=order, refunded_fen=order.refunded_fen + delta)
+            _apply_success(order, payment, intent)
         elif status == "processing":
             Payment.objects.filter(pk=payment.pk, state=PaymentState.CREATED).update(
                 state=PaymentState.PROCESSING
@@ -199,16 +262,87 @@ def payment_apply_stripe_intent(*, intent: dict) -> Payment:
     return payment
 
 
-def _refund_late_payment(payment: Payment, intent: dict) -> None:
-    """Money arrived for an order that had already expired or been cancelled: give it back."""
-    outstanding = payment.amount_fen - max(payment.refunded_fen, _charge_refunded(intent))
+def _apply_success(order: Order, payment: Payment, intent: dict) -> None:
+    if (
+        int(intent["amount"]) != payment.amount_fen
+        or str(intent["currency"]).upper() != payment.currency
+        or payment.amount_fen != order.total_fen
+    ):
+        logger.warning("stripe intent %s does not match order id %s: refunding", intent["id"], order.pk)
+        _refund_late_payment(
+            payment,
+            intent,
+            reason=_(
+                "The amount or currency paid does not match the order; it was not accepted and is refunded."
+            ),
+            unaccepted=True,
+            wrong_amount=True,
+        )
+        return
+    paid_otherwise = (
+        order.payments.exclude(pk=payment.pk)
+        .filter(state=PaymentState.SUCCEEDED, refunded_fen__lt=F("amount_fen"))
+        .exists()
+    )
+    if paid_otherwise and order.state != OrderState.PENDING and payment.state != PaymentState.SUCCEEDED:
+        logger.warning("stripe intent %s paid order id %s a second time: refunding", intent["id"], order.pk)
+        _refund_late_payment(
+            payment,
+            intent,
+            reason=_("The order was already paid another way; this payment is refunded."),
+            unaccepted=True,
+        )
+        return
+    if order.state in (OrderState.CANCELLED, OrderState.EXPIRED):
+        _refund_late_payment(payment, intent)
+        return
+    if payment.state != PaymentState.SUCCEEDED:
+        payment.state = PaymentState.SUCCEEDED
+        payment.last_error = ""
+        payment.save(update_fields=["state", "last_error", "updated_at"])
+    if order.state == OrderState.PENDING:
+        try:
+            order_mark_paid(order=order, provider="stripe")
+        except SaleClosedError:
+            # The session was cancelled before the money arrived: no valid tickets, money back.
+            order_cancel(order=order, reason=_("The session was cancelled."))
+            _refund_late_payment(payment, intent)
+            return
+    order.refresh_from_db()
+    refunded = _charge_refunded(intent)
+    if refunded > payment.refunded_fen:
+        delta = refunded - payment.refunded_fen
+        payment.refunded_fen = refunded
+        payment.save(update_fields=["refunded_fen", "updated_at"])
+        order_record_external_refund(order=order, refunded_fen=order.refunded_fen + delta)
+
+
+def _refund_late_payment(
+    payment: Payment, intent: dict, *, reason: str = "", unaccepted: bool = False, wrong_amount: bool = False
+) -> None:
+    """Money the order must not keep (closed order, duplicate, wrong amount): give all of it back.
+
+    Refunds what the intent took and Stripe has not refunded yet, so it is idempotent. A refund
+    that fails is kept in last_error and retried by the next delivery of the intent's events.
+    An `unaccepted` payment (wrong amount, duplicate) stays failed while its money is not back, so
+    it never counts as what paid the order. A wrong-amount payment always stays failed: its
+    refunded_fen is not recorded (it may differ from the amount we asked for), last_error says it.
+    """
+    taken = int(intent.get("amount") or 0)
+    outstanding = taken - max(_charge_refunded(intent), 0 if wrong_amount else payment.refunded_fen)
+    refunded = outstanding <= 0
     if outstanding > 0:
         try:
             get_provider("stripe", require_available=False).refund(payment, outstanding)
         except PaymentError as exc:
             payment.last_error = str(exc)[:300]
         else:
-            payment.refunded_fen = payment.amount_fen
-            payment.last_error = _("Paid after the order had closed; refunded automatically.")
-    payment.state = PaymentState.SUCCEEDED
+            refunded = True
+    if refunded:
+        payment.last_error = (reason or _("Paid after the order had closed; refunded automatically."))[:300]
+    if refunded and not wrong_amount:
+        payment.refunded_fen = payment.amount_fen
+        payment.state = PaymentState.SUCCEEDED
+    else:
+        payment.state = PaymentState.FAILED if unaccepted else PaymentState.SUCCEEDED
     payment.save(update_fields=["state", "refunded_fen", "last_error", "updated_at"])

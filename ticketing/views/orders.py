@@ -41,19 +41,22 @@ def order_detail(request, code: str):
 
 @login_required
 def order_pay(request, code: str):
+    """GET shows the chosen method's next step without starting anything; POST starts (or switches)."""
     order = _own_order(request, code)
     if not order.is_pending:
         return redirect("ticketing:order-detail", code=order.code)
-    form = PayForm(request.POST or None, initial={"provider": order.provider or None})
-    provider = (
-        form.cleaned_data["provider"] if request.method == "POST" and form.is_valid() else order.provider
-    )
+    form = PayForm(request.POST or None, order=order, initial={"provider": order.provider or None})
     step = payment = None
-    if provider in dict(form.fields["provider"].choices):
-        try:
-            payment, step = payment_services.payment_start(order=order, provider=provider)
-        except TicketingError as exc:
-            messages.error(request, str(exc))
+    try:
+        if request.method == "POST" and form.is_valid():
+            payment, step = payment_services.payment_start(
+                order=order, provider=form.cleaned_data["provider"]
+            )
+            order.refresh_from_db()
+        elif request.method != "POST":
+            step = payment_services.payment_next_step(order=order)
+    except TicketingError as exc:
+        messages.error(request, str(exc))
     context = {"order": order, "form": form, "step": step, "payment": payment, "stripe_js": _stripe_js_url()}
     return render(request, "ticketing/order_pay.html", context)
 
