@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketing.enums import OrderState
 from ticketing.payments import available_providers
-from ticketing.services.orders import Holder
+from ticketing.services.orders import Holder, manual_allowed_for_order, manual_allowed_for_types
 
 
 class AddToCartForm(forms.Form):
@@ -16,9 +16,15 @@ class AddToCartForm(forms.Form):
 
 
 class ProviderChoiceField(forms.ChoiceField):
-    def __init__(self, **kwargs):
+    """The available providers; bank transfer only when the order may use it (group tickets, fees)."""
+
+    def __init__(self, *, manual_allowed: bool = False, **kwargs):
         super().__init__(label=_("Payment method"), widget=forms.RadioSelect, **kwargs)
-        self.choices = [(p.identifier, p.label) for p in available_providers()]
+        self.choices = [
+            (p.identifier, p.label)
+            for p in available_providers()
+            if manual_allowed or p.identifier != "manual"
+        ]
 
 
 class CheckoutForm(forms.Form):
@@ -28,7 +34,9 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = lines
         if needs_payment:
-            self.fields["provider"] = ProviderChoiceField()
+            self.fields["provider"] = ProviderChoiceField(
+                manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
+            )
             if len(self.fields["provider"].choices) == 1:
                 self.fields["provider"].initial = self.fields["provider"].choices[0][0]
         self.holder_rows = []
@@ -62,7 +70,9 @@ class CheckoutForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    provider = ProviderChoiceField()
+    def __init__(self, *args, order, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = ProviderChoiceField(manual_allowed=manual_allowed_for_order(order))
 
 
 class BallotApplyForm(forms.Form):

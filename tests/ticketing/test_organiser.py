@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.factories.accounts import totp_code, with_totp  # noqa: F401
 from tests.factories.events import ProgrammeMembershipFactory
 from tests.factories.ticketing import TicketTypeFactory, buyer
-from ticketing.enums import CredentialState, OrderState
+from ticketing.enums import CredentialState, OrderState, TicketKind
 from ticketing.services.orders import cart_add, order_place
 from ticketing.services.payments import payment_confirm_demo, payment_start
 
@@ -68,7 +68,7 @@ def test_orders_list_query_count_is_flat(client, organiser, session, django_asse
 
 
 def test_orders_search_and_csv_without_document_data(client, organiser, session):
-    named = TicketTypeFactory(session=session, real_name=True)
+    named = TicketTypeFactory(session=session, real_name=True, kind=TicketKind.GROUP)
     user = buyer(email="parent@example.com")
     line = cart_add(user=user, ticket_type=named, quantity=1)
     from ticketing.services.orders import Holder
@@ -87,7 +87,7 @@ def test_orders_search_and_csv_without_document_data(client, organiser, session)
 
 def test_mark_manual_order_paid(client, organiser, session):
     user = buyer()
-    cart_add(user=user, ticket_type=TicketTypeFactory(session=session), quantity=2)
+    cart_add(user=user, ticket_type=TicketTypeFactory(session=session, kind=TicketKind.GROUP), quantity=2)
     order = order_place(user=user, provider="manual")
     client.post(reverse("ticketing:organiser-order-mark-paid", kwargs={"code": order.code}))
     order.refresh_from_db()

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticketing.enums import BallotApplicationState
-from ticketing.errors import BallotError, SoldOutError
+from ticketing.errors import BallotError, SaleClosedError, SoldOutError
 from ticketing.models import Ballot, BallotApplication
 from ticketing.services import availability
-from ticketing.services.orders import order_reserve
+from ticketing.services.orders import check_session_open, order_reserve
 
 
 def draw_key(seed: str, application_id: int) -> str:
@@ -34,8 +34,13 @@ def draw_order(seed: str, application_ids: list[int]) -> list[int]:
 
 
 def ballot_apply(*, ballot: Ballot, user, quantity: int) -> BallotApplication:
-    """One application per account, inside the window, within the per-application limit."""
+    """One application per account, inside the window, within the per-application limit.
+
+    Refused (SaleClosedError) when the session is cancelled or its event is not published.
+    """
     now = timezone.now()
+    session = ballot.ticket_type.session
+    check_session_open(type(session).objects.select_related("event").get(pk=session.pk))
     if not (ballot.applications_open_at <= now < ballot.applications_close_at):
         raise BallotError(_("Applications for this ballot are closed."))
     if not 1 <= quantity <= ballot.max_per_application:
@@ -86,6 +91,10 @@ def ballot_offer_places(*, ballot: Ballot) -> int:
     deadline = timezone.now() + dt.timedelta(hours=ballot.pay_within_hours)
     if ticket_type.session.ends_at <= timezone.now():
         return 0
+    try:
+        check_session_open(ticket_type.session)
+    except SaleClosedError:
+        return 0  # cancelled session or unpublished event: nothing is offered
     for application in ballot.applications.filter(state=BallotApplicationState.WAITING).order_by("rank"):
         left = availability.remaining_for_types([ticket_type])[ticket_type.pk]
         if left <= 0:
@@ -107,6 +116,8 @@ def ballot_offer_places(*, ballot: Ballot) -> int:
                 locked.save(update_fields=["order", "state"])
         except SoldOutError:
             continue
+        except SaleClosedError:
+            break  # the session was cancelled meanwhile (order_reserve re-checks after its lock)
         offers += 1
         _notify_offer(locked)
     return offers

@@ -18,16 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import SessionStatus
+from events.enums import EventStatus, SessionStatus
 from events.models import Programme, Session
 from ticketing import hooks
 from ticketing.enums import (
@@ -37,17 +38,30 @@ from ticketing.enums import (
     OrderLineKind,
     OrderState,
     PaymentState,
+    TicketKind,
     TicketState,
 )
-from ticketing.errors import OrderLimitError, OrderStateError, PaymentError, SaleClosedError, SalesError
+from ticketing.errors import (
+    OrderLimitError,
+    OrderStateError,
+    PaymentError,
+    SaleClosedError,
+    SalesError,
+)
 from ticketing.models import Cart, CartLine, Order, OrderLine, PaymentRefund, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
+from ticketing.money import format_fen
 from ticketing.payments import get_provider
 from ticketing.services import availability
 from ticketing.services.credentials import credential_issue, credential_set_state
 
 MANUAL_PAYMENT_DAYS = 7
 MAX_LINES_PER_CART = 20
+# Alipay and WeChat Pay can stay "processing" for a while: an order whose payment is processing is
+# kept (not expired) up to this long after it was placed, so money on its way is not refunded.
+PROCESSING_GRACE = dt.timedelta(hours=24)
+
+logger = logging.getLogger(__name__)
 
 
 def hold_minutes() -> int:
@@ -83,9 +97,16 @@ def mask_name(name: str) -> str:
 # --- Cart ------------------------------------------------------------------------------------
 
 
-def _check_sellable(ticket_type: TicketType, *, now: dt.datetime) -> None:
-    if ticket_type.session.status == SessionStatus.CANCELLED:
+def check_session_open(session: Session) -> None:
+    """Places of a session are sold (cart, order, ballot) only while it is scheduled and its event published."""
+    if session.status != SessionStatus.SCHEDULED:
         raise SaleClosedError(_("This session has been cancelled."))
+    if session.event.status != EventStatus.PUBLISHED:
+        raise SaleClosedError(_("This event is not on sale."))
+
+
+def _check_sellable(ticket_type: TicketType, *, now: dt.datetime) -> None:
+    check_session_open(ticket_type.session)
     if hasattr(ticket_type, "ballot"):
         raise SaleClosedError(_("Tickets for this session are sold by ballot: apply on the ballot page."))
     if not ticket_type.is_on_sale(now):
@@ -254,12 +275,38 @@ def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: 
         raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
 
 
-def _choose_provider(total_fen: int, provider: str) -> str:
+def manual_allowed_for_types(ticket_types) -> bool:
+    """Bank transfer holds places for days: only group tickets may use it (and entry fees, see below)."""
+    ticket_types = list(ticket_types)
+    return bool(ticket_types) and all(t.kind == TicketKind.GROUP for t in ticket_types)
+
+
+def manual_allowed_for_order(order: Order) -> bool:
+    """True for fee orders and for orders whose every ticket line is a group ticket type."""
+    lines = list(order.lines.select_related("ticket_type"))
+    if not lines:
+        return False
+    if all(line.kind == OrderLineKind.FEE for line in lines):
+        return True
+    return all(line.kind == OrderLineKind.TICKET for line in lines) and manual_allowed_for_types(
+        line.ticket_type for line in lines
+    )
+
+
+def manual_refused() -> PaymentError:
+    return PaymentError(
+        _("Bank transfer or invoice is only for group tickets and entry fees: choose another payment method.")
+    )
+
+
+def _choose_provider(total_fen: int, provider: str, *, manual_allowed: bool) -> str:
     if total_fen == 0:
         return "free"
     chosen = get_provider(provider)
     if not chosen.selectable:
         raise PaymentError(_("Choose a payment method."))
+    if chosen.identifier == "manual" and not manual_allowed:
+        raise manual_refused()
     return chosen.identifier
 
 
@@ -304,12 +351,19 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         plan.holders[line.pk] = _validate_holders(line, (holders or {}).get(line.pk))
     _check_real_name_limits(user, plan)
     total = sum(line.amount_fen for line in lines)
-    provider = _choose_provider(total, provider)
+    provider = _choose_provider(
+        total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
+    )
     demand = Counter()
     for line in lines:
         demand[line.ticket_type_id] += line.quantity
     with transaction.atomic():
         availability.lock_and_check(dict(demand), exclude_cart_id=cart.pk)
+        # session_cancel may have committed since the checks above: look again, after the lock.
+        for session in Session.objects.filter(
+            pk__in={line.ticket_type.session_id for line in lines}
+        ).select_related("event"):
+            check_session_open(session)
         order = Order.objects.create(
             user=user,
             programme_id=programmes.pop(),
@@ -338,10 +392,14 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
 
 
 def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: dt.datetime) -> Order:
-    """A pending order for places outside the cart (ballot winners). Locks like `order_place`."""
+    """A pending order for places outside the cart (ballot winners). Locks like `order_place`.
+
+    Refused (SaleClosedError) for a cancelled session or an event that is not published.
+    """
     total = ticket_type.price_fen * quantity
     with transaction.atomic():
         availability.lock_and_check({ticket_type.pk: quantity})
+        check_session_open(Session.objects.select_related("event").get(pk=ticket_type.session_id))
         order = Order.objects.create(
             user=user,
             programme_id=ticket_type.session.event.programme_id,
@@ -389,7 +447,7 @@ def order_create_for_fees(*, user, programme: Programme, lines: list[FeeLine], p
         raise SalesError(_("A fee cannot be negative."))
     total = sum(line.amount_fen for line in lines)
     now = timezone.now()
-    provider = _choose_provider(total, provider)
+    provider = _choose_provider(total, provider, manual_allowed=True)
     with transaction.atomic():
         order = Order.objects.create(
             user=user,
@@ -436,6 +494,9 @@ def order_mark_paid(*, order: Order, provider: str | None = None) -> Order:
     """pending -> paid. Activates the tickets' credentials, runs order-paid hooks, queues the ticket email.
 
     Idempotent: an order already paid is returned unchanged. Locks the order row.
+    Refused (SaleClosedError, nothing changes) when a ticket of the order is for a cancelled
+    session: no valid credential is ever issued for it; a Stripe payment that arrives then is
+    refunded by the caller (payment_apply_stripe_intent), a manual one is refused to the organiser.
     """
     from ticketing import tasks
 
@@ -448,6 +509,8 @@ def order_mark_paid(*, order: Order, provider: str | None = None) -> Order:
                 _("This order can no longer be paid (it is %(state)s).")
                 % {"state": order.get_state_display()}
             )
+        if Ticket.objects.filter(order=order, session__status=SessionStatus.CANCELLED).exists():
+            raise SaleClosedError(_("This session has been cancelled: the order can no longer be paid."))
         order.state = OrderState.PAID
         order.paid_at = timezone.now()
         order.expires_at = None
@@ -492,29 +555,46 @@ def order_cancel(*, order: Order, reason: str = "") -> Order:
 
 
 def order_expire(*, order: Order) -> Order:
-    """pending -> expired once `expires_at` has passed; ballot places pass down. Locks the order row."""
+    """pending -> expired once `expires_at` has passed; ballot places pass down. Locks the order row.
+
+    An order whose payment is still processing (Alipay, WeChat Pay) is not expired: its deadline
+    moves to PROCESSING_GRACE after it was placed, and the order is returned still pending.
+    """
     from ticketing.models import BallotApplication
 
     with transaction.atomic():
         order = _lock(order)
-        if order.state != OrderState.PENDING or order.expires_at is None or order.expires_at > timezone.now():
+        now = timezone.now()
+        if order.state != OrderState.PENDING or order.expires_at is None or order.expires_at > now:
             raise OrderStateError(_("This order has not expired."))
+        grace_until = order.created_at + PROCESSING_GRACE
+        if grace_until > now and order.payments.filter(state=PaymentState.PROCESSING).exists():
+            order.expires_at = grace_until
+            order.save(update_fields=["expires_at"])
+            return order
         _close(order, OrderState.EXPIRED, _("Not paid in time"))
         BallotApplication.objects.filter(order=order).update(state=BallotApplicationState.LAPSED)
     return order
 
 
 def orders_expire_due() -> int:
-    """The periodic job: expire every pending order past its deadline. Returns how many."""
+    """The periodic job: expire every pending order past its deadline. Returns how many.
+
+    One order failing on the database (lock timeout, deadlock victim) is logged and skipped: the
+    next run retries it, and the other orders are still expired.
+    """
     count = 0
     for order in Order.objects.filter(state=OrderState.PENDING, expires_at__lte=timezone.now()).order_by(
         "pk"
     ):
         try:
-            order_expire(order=order)
-            count += 1
+            if order_expire(order=order).state == OrderState.EXPIRED:
+                count += 1
         except OrderStateError:
             continue  # paid meanwhile
+        except DatabaseError as exc:
+            logger.warning("order id %s not expired this run: %s", order.pk, type(exc).__name__)
+            continue
     return count
 
 
@@ -526,7 +606,15 @@ def _refund_amount(order: Order, tickets: list[Ticket] | None) -> tuple[int, lis
     chosen = [t for t in refundable if t.pk in wanted]
     if not chosen or len(chosen) != len(wanted):
         raise OrderStateError(_("Choose tickets of this order that are still valid."))
-    return sum(t.price_fen for t in chosen), chosen
+    amount = sum(t.price_fen for t in chosen)
+    left = order.total_fen - order.refunded_fen
+    if amount > left:
+        # An earlier refund outside Corridor (provider dashboard) already gave part of the money back.
+        raise OrderStateError(
+            _("These tickets cost %(amount)s but only %(left)s of the payment is left to refund.")
+            % {"amount": format_fen(amount, order.currency), "left": format_fen(left, order.currency)}
+        )
+    return amount, chosen
 
 
 def order_refund(
@@ -545,7 +633,13 @@ def order_refund(
             raise OrderStateError(_("Only a paid order can be refunded."))
         amount, refunded_tickets = _refund_amount(order, tickets)
         if amount > 0:
-            payment = order.payments.select_for_update().filter(state=PaymentState.SUCCEEDED).first()
+            # A duplicate payment already given back (refunded in full) cannot carry this refund.
+            payment = (
+                order.payments.select_for_update()
+                .filter(state=PaymentState.SUCCEEDED, refunded_fen__lte=F("amount_fen") - amount)
+                .order_by("pk")
+                .first()
+            )
             if payment is None:
                 raise PaymentError(_("No completed payment was found for this order."))
             reference = get_provider(payment.provider, require_available=False).refund(payment, amount)
@@ -624,6 +718,17 @@ def session_cancel(*, session: Session, by=None, reason: str = "") -> SessionCan
             locked.status = SessionStatus.CANCELLED
             locked.save(update_fields=["status"])
         CartLine.objects.filter(ticket_type__session=locked).delete()
+        # Nobody on a ballot's waiting list will be offered places of a cancelled session.
+        from ticketing.models import BallotApplication
+
+        BallotApplication.objects.filter(
+            ballot__ticket_type__session=locked,
+            state__in=[
+                BallotApplicationState.APPLIED,
+                BallotApplicationState.WAITING,
+                BallotApplicationState.OFFERED,  # their pending orders are cancelled just below
+            ],
+        ).update(state=BallotApplicationState.LAPSED)
     result = SessionCancelResult()
     orders = (
         Order.objects.filter(tickets__session=session, tickets__state__in=TICKET_HOLDING_STATES)
@@ -664,7 +769,10 @@ __all__ = [
     "SessionCancelResult",
     "cart_add",
     "cart_remove",
+    "check_session_open",
     "holds_release_expired",
+    "manual_allowed_for_order",
+    "manual_allowed_for_types",
     "order_cancel",
     "order_create_for_fees",
     "order_expire",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.exports import spreadsheet_cell
 from events.models import Event, Programme, Session
 from events.permissions import get_for_user_or_404, require_perm_or_404
 from ticketing.errors import TicketingError
@@ -68,16 +69,20 @@ def _orders_csv(programme, orders) -> HttpResponse:
         ["order", "created_at", "state", "provider", "buyer_email", "tickets", "total_yuan", "refunded_yuan"]
     )
     for order in orders:
+        # Every cell through the formula guard: an e-mail address can start with "=" or "@".
         writer.writerow(
             [
-                order.code,
-                timezone.localtime(order.created_at).isoformat(timespec="seconds"),
-                order.state,
-                order.provider,
-                order.user.email,
-                order.ticket_count,
-                f"{order.total_fen / 100:.2f}",
-                f"{order.refunded_fen / 100:.2f}",
+                spreadsheet_cell(cell)
+                for cell in (
+                    order.code,
+                    timezone.localtime(order.created_at).isoformat(timespec="seconds"),
+                    order.state,
+                    order.provider,
+                    order.user.email,
+                    order.ticket_count,
+                    f"{order.total_fen / 100:.2f}",
+                    f"{order.refunded_fen / 100:.2f}",
+                )
             ]
         )
     return response
