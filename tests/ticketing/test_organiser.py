@@ -124,3 +124,13 @@ def test_cancel_session_confirmation_then_refunds_and_emails(
     session.refresh_from_db()
     assert session.status == "cancelled" and order.state == OrderState.REFUNDED
     assert [m.to for m in mail.outbox] == [[order.user.email]]
+
+
+def test_orders_csv_cells_cannot_run_formulas(client, organiser, session):
+    user = buyer(email="=HYPERLINK(1)@example.com")
+    cart_add(user=user, ticket_type=TicketTypeFactory(session=session, kind=TicketKind.GROUP), quantity=1)
+    order = order_place(user=user, provider="manual")
+    url = reverse("ticketing:organiser-orders", kwargs={"slug": session.event.programme.slug})
+    csv_body = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)@example.com" in csv_body and order.code in csv_body
+    assert ",=HYPERLINK" not in csv_body
