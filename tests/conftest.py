@@ -40,6 +40,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a previous test client request with
+    Accept-Language: en leaves English active in this thread (LocaleMiddleware never deactivates)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def english():
     """Messages asserted in English (the site's default language is Chinese; its catalogue has its own tests)."""
