@@ -565,6 +565,7 @@ def test_an_offline_admission_from_before_a_refund_is_flagged_for_organisers():
 
 
 @time_machine.travel(DURING)
+@pytest.mark.usefixtures("english")
 def test_another_devices_nonce_is_refused_not_answered_with_its_scan():
     mine, theirs = CredentialFactory(holder_label="张*明"), CredentialFactory()
     device_a, _ = device_with_token(mine.event)
@@ -587,6 +588,7 @@ def test_a_ticket_of_another_event_reveals_nothing_about_its_holder():
 
 
 @time_machine.travel(DURING)
+@pytest.mark.usefixtures("english")
 def test_a_gate_that_is_not_at_the_events_venues_is_refused():
     credential = CredentialFactory()
     with pytest.raises(CheckInError, match="does not belong"):
