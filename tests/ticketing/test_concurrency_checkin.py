@@ -18,6 +18,7 @@ import pytest
 import time_machine
 from django.db import close_old_connections, connection
 
+from tests.factories import VenueResourceFactory
 from tests.factories.checkin import CredentialFactory
 from ticketing.models import Scan
 from ticketing.services import checkin
@@ -43,6 +44,8 @@ def slow_presence_read(monkeypatch):
 def _race(credential, gates: int) -> tuple[list[str], list[BaseException]]:
     code = credential_code(credential)
     barrier = threading.Barrier(gates)
+    for index in range(gates):  # every gate scanned at must be one of the venue's gates
+        VenueResourceFactory(venue=credential.session.venue, code=f"gate-{index}")
     results: list[str] = []
     errors: list[BaseException] = []
 
