@@ -268,8 +268,10 @@ from tests.factories.checkin import GateStaffAssignmentFactory  # noqa: E402
 from ticketing.services.checkin import gate_staff_assign  # noqa: E402
 
 
-def post_json(client, name, body):
-    return client.post(reverse(f"ticketing:{name}"), data=json.dumps(body), content_type="application/json")
+def post_json(client, name, body, **extra):
+    return client.post(
+        reverse(f"ticketing:{name}"), data=json.dumps(body), content_type="application/json", **extra
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -286,6 +288,38 @@ def gate_setup(client):
     gate_staff_assign(user=staff, venue=credential.event.venue)
     client.force_login(staff)
     return credential, staff
+
+
+@time_machine.travel(DURING)
+def test_venue_staff_scan_only_at_their_own_venues_gates(client, gate_setup):
+    from tests.factories import VenueFactory
+
+    credential, staff = gate_setup
+    other_venue = VenueFactory(gates=["east"])
+    SessionFactory(event=credential.event, venue=other_venue)  # the event also uses another venue
+
+    page = client.get(reverse("ticketing:gate"), {"event": credential.event.slug}).content.decode()
+    refused = post_json(
+        client,
+        "gate-scan",
+        {
+            "event": credential.event.slug,
+            "gate": "east",
+            "direction": "entry",
+            "code": credential_code(credential),
+            "nonce": "web-east-1",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert 'value="gate-a"' in page
+    assert 'value="east"' not in page
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "You are not assigned to that gate."
+    assert not Scan.objects.exists()
+
+    gate_staff_assign(user=staff, event=credential.event)  # assigned to the whole event now
+    page = client.get(reverse("ticketing:gate"), {"event": credential.event.slug}).content.decode()
+    assert 'value="east"' in page
 
 
 def test_gate_page_lists_assigned_events_and_gates(client, gate_setup):

@@ -30,6 +30,20 @@ def event_gates(event: Event) -> list[VenueResource]:
     )
 
 
+def gates_for_user(user, event: Event) -> list[VenueResource]:
+    """The gates this person may scan at for the event: every gate of its venues for superusers,
+    the programme's organisers and staff assigned to the event; only their own venue's gates for
+    staff assigned to a venue."""
+    gates = event_gates(event)
+    if user.is_superuser or user.programme_roles.filter(programme_id=event.programme_id).exists():
+        return gates
+    assignments = list(user.gate_assignments.values_list("event_id", "venue_id"))
+    if any(event_id == event.pk for event_id, _venue in assignments):
+        return gates
+    venues = {venue_id for _event, venue_id in assignments if venue_id}
+    return [gate for gate in gates if gate.venue_id in venues]
+
+
 def events_for_gate_user(user) -> QuerySet[Event]:
     """Events this person may scan for: organisers' events, and events at their assigned events/venues."""
     if not user.is_authenticated:

@@ -87,7 +87,7 @@ def gate(request):
     if not slug:
         return render(request, "ticketing/gate_choose.html", {"events": events})
     event = _scan_event(request, slug)
-    gates = selectors.event_gates(event)
+    gates = selectors.gates_for_user(request.user, event)
     form = GateChoiceForm(request.GET if "gate" in request.GET else None, gates=gates)
     if not form.is_valid():
         return render(request, "ticketing/gate_choose.html", {"events": events, "event": event, "form": form})
@@ -115,6 +115,8 @@ def gate_scan(request):
     except Http404:
         return JsonResponse({"detail": _("Not found.")}, status=404)
     data = form.cleaned_data
+    if data["gate"] not in {gate.code for gate in selectors.gates_for_user(request.user, event)}:
+        return JsonResponse({"detail": _("You are not assigned to that gate.")}, status=403)
     try:
         outcome = credential_scan(
             code=data["code"],
