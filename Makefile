@@ -4,15 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: run test lint fmt bench seed install messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# pip's own progress shows what is being fetched, so a first install is never two silent minutes.
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --quiet --upgrade pip
-	$(PY) -m pip install --quiet --quiet -e ".[dev]"
+	@echo "==> Installing Corridor and its dependencies into $(VENV) (first time: a few minutes)"
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --progress-bar on -e ".[dev]" | grep -v "^Requirement already satisfied" || true
+	@$(PY) -c "import django, allauth" || (echo "Install failed: see the pip output above." >&2; exit 1)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +24,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 seed: $(STAMP)
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
