@@ -1,0 +1,24 @@
+"""Competition formats: the draws and results of each sport, in pure Python.
+
+No model, database or other app is imported here (an import-linter contract checks it); callers pass
+typed dataclasses in and get dataclasses out, always the same answer for the same input. Refusals
+are `errors.DrawError` / `errors.ResultError`, carrying a `code`, the `reason` and the `fix` in the
+active language (`message_in("en")` / `message_in("zh-hans")` for either).
+
+Fencing, `events.competition.fencing`
+    pools.pool_sizes(count, *, max_size=7, pools=None) -> list[int]
+    pools.serpentine(fencers, sizes) -> list[list[Fencer]]
+    pools.separate(pools, levels=("club", "city")) -> list[list[Fencer]]
+    pools.pools_draw(fencers, *, max_size=7, pools=None, levels=..., strict=False) -> PoolDraw
+    bout_orders.bout_order_for(entries, teams=None) -> BoutOrder        (official tables, 4 to 9)
+    ranking.bout_check(bout, *, touches=5)                              (ResultError if impossible)
+    ranking.pool_ranking(fencers, bouts, *, withdrawn=(), excluded=(), touches=5) -> list[Standing]
+    ranking.pool_cut(ranking, *, qualify=None, percent=None) -> list[Standing]
+    tableau.placement(size) -> list[int]
+    tableau.tableau_draw(qualifiers, *, touches=15) -> Tableau
+    tableau.tableau_bouts(tableau) -> list[DEBout]
+    tableau.tableau_record(tableau, *, table, index, top_score, bottom_score, winner=None) -> Tableau
+    tableau.final_classification(tableau, not_qualified=()) -> list[tuple[int, str]]
+    team.relay_order() -> list[Relay]
+    team.team_match_check(result) -> "a" | "b"
+"""
