@@ -1,6 +1,6 @@
 """The stored bout-order tables against the official sheet's properties, and teammates fencing first."""
 
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
 
@@ -21,7 +21,7 @@ def test_every_pair_fences_exactly_once(size, name, table):
 
 @pytest.mark.parametrize(("size", "name", "table"), [t for t in ALL_TABLES if t[0] >= 5], ids=lambda v: str(v)[:20])
 def test_nobody_fences_two_bouts_in_a_row_from_pools_of_five(size, name, table):
-    for first, second in zip(table, table[1:], strict=False):
+    for first, second in pairwise(table):
         assert not set(first) & set(second), (first, second)
 
 
