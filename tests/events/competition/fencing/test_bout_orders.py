@@ -19,7 +19,9 @@ def test_every_pair_fences_exactly_once(size, name, table):
     assert set(pairs) == {frozenset(p) for p in combinations(range(1, size + 1), 2)}
 
 
-@pytest.mark.parametrize(("size", "name", "table"), [t for t in ALL_TABLES if t[0] >= 5], ids=lambda v: str(v)[:20])
+@pytest.mark.parametrize(
+    ("size", "name", "table"), [t for t in ALL_TABLES if t[0] >= 5], ids=lambda v: str(v)[:20]
+)
 def test_nobody_fences_two_bouts_in_a_row_from_pools_of_five(size, name, table):
     for first, second in pairwise(table):
         assert not set(first) & set(second), (first, second)

@@ -12,7 +12,16 @@ from events.competition.fencing.pools import Fencer, pool_sizes, pools_draw, ser
 
 @pytest.mark.parametrize(
     ("count", "sizes"),
-    [(4, [4]), (7, [7]), (8, [4, 4]), (13, [7, 6]), (14, [7, 7]), (20, [7, 7, 6]), (36, [6, 6, 6, 6, 6, 6]), (43, [7] * 1 + [6] * 6)],
+    [
+        (4, [4]),
+        (7, [7]),
+        (8, [4, 4]),
+        (13, [7, 6]),
+        (14, [7, 7]),
+        (20, [7, 7, 6]),
+        (36, [6, 6, 6, 6, 6, 6]),
+        (43, [7] * 1 + [6] * 6),
+    ],
 )
 def test_pool_sizes_as_many_sevens_as_possible_two_sizes_at_most(count, sizes):
     assert pool_sizes(count) == sizes
@@ -67,7 +76,12 @@ def test_separation_moves_a_clubmate_with_the_nearest_ranked_fencer_not_the_top_
 
 def test_separation_by_city_does_not_undo_club_separation():
     fencers = [
-        Fencer(str(i), i, club=("A" if i in (1, 6) else f"c{i}"), city=("Suzhou" if i in (2, 5, 8) else f"city{i}"))
+        Fencer(
+            str(i),
+            i,
+            club=("A" if i in (1, 6) else f"c{i}"),
+            city=("Suzhou" if i in (2, 5, 8) else f"city{i}"),
+        )
         for i in range(1, 13)
     ]
     draw = pools_draw(fencers, pools=3)
@@ -101,7 +115,11 @@ def test_leftover_teammates_are_reported_and_fence_each_other_first():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(min_value=8, max_value=60), st.integers(min_value=2, max_value=8), st.randoms(use_true_random=False))
+@given(
+    st.integers(min_value=8, max_value=60),
+    st.integers(min_value=2, max_value=8),
+    st.randoms(use_true_random=False),
+)
 def test_separation_keeps_top_seeds_and_everyone_once(count, clubs, rnd):
     fencers = [Fencer(f"f{i}", i, club=f"club{rnd.randrange(clubs)}") for i in range(1, count + 1)]
     sizes = pool_sizes(count)

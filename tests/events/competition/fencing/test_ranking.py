@@ -68,8 +68,16 @@ def test_indicator_decides_between_equal_victories_then_touches_then_a_tie():
         PoolBout("c", "a", 5, 4),
     ]
     # Three-way circle: same V/M, indicator and touches: all tied first.
-    ranking = pool_ranking(["a", "b", "c", "d"], [*bouts, PoolBout("a", "d", 5, 0), PoolBout("b", "d", 5, 0), PoolBout("c", "d", 5, 0)])
-    assert [(s.key, s.place, s.tied) for s in ranking] == [("a", 1, True), ("b", 1, True), ("c", 1, True), ("d", 4, False)]
+    ranking = pool_ranking(
+        ["a", "b", "c", "d"],
+        [*bouts, PoolBout("a", "d", 5, 0), PoolBout("b", "d", 5, 0), PoolBout("c", "d", 5, 0)],
+    )
+    assert [(s.key, s.place, s.tied) for s in ranking] == [
+        ("a", 1, True),
+        ("b", 1, True),
+        ("c", 1, True),
+        ("d", 4, False),
+    ]
 
 
 def test_bouts_of_a_withdrawn_fencer_are_annulled():

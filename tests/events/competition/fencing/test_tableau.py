@@ -60,7 +60,11 @@ def _play_out(tableau):
         b = open_bouts[0]
         top_wins = seed[b.top] < seed[b.bottom]
         tableau = tableau_record(
-            tableau, table=b.table, index=b.index, top_score=15 if top_wins else 10, bottom_score=10 if top_wins else 15
+            tableau,
+            table=b.table,
+            index=b.index,
+            top_score=15 if top_wins else 10,
+            bottom_score=10 if top_wins else 15,
         )
 
 
