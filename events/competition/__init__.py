@@ -21,4 +21,13 @@ Fencing, `events.competition.fencing`
     tableau.final_classification(tableau, not_qualified=()) -> list[tuple[int, str]]
     team.relay_order() -> list[Relay]
     team.team_match_check(result) -> "a" | "b"
+
+Round robins, brackets, standings
+    roundrobin.berger_table(n) -> list[list[tuple[int, int]]]          (FIDE Berger tables)
+    roundrobin.round_robin(entries, *, cycles=1) -> list[Pairing]      (byes for odd counts)
+    brackets.single_elimination(seeds, *, places=2) -> list[Match]     (4: third place, n: every place)
+    brackets.groups_draw(seeds, groups) -> dict[str, list[str]]
+    brackets.crossover(groups, *, places=2) -> list[Match]             (A1 v B2, B1 v A2 ...)
+    standings.game_check(game, rules)                                  (a basketball draw is refused)
+    standings.standings(teams, games, rules=FIBA) -> list[Row]         (FIBA, FIFA, UEFA, ITTF)
 """
