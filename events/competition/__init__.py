@@ -30,4 +30,16 @@ Round robins, brackets, standings
     brackets.crossover(groups, *, places=2) -> list[Match]             (A1 v B2, B1 v A2 ...)
     standings.game_check(game, rules)                                  (a basketball draw is refused)
     standings.standings(teams, games, rules=FIBA) -> list[Row]         (FIBA, FIFA, UEFA, ITTF)
+
+Dragon boat, `events.competition.dragonboat`
+    tables.TABLES                                                       (progressions by crews and lanes)
+    progression.progression_for(crews, lanes, tables=TABLES) -> Progression
+    progression.round_draw(progression, round_name, ranked) -> list[Race]
+    progression.progression_run(progression, seeds, finishes=()) -> list[Race]   (every race drawable now)
+    progression.qualifiers(round, races, finishes) -> dict[str, list[str]]
+    progression.time_check(time_ms, *, course_record_ms)               (faster than half the record refused)
+    progression.combined_ranking(times, *, runs) -> list[tuple[int, str, int | None]]
+    lanes.lanes_from_centre(lanes) -> list[int];  lanes.start_times(first, races, *, interval)
+    race_order.race_order_check(races, rosters) -> list[BackToBack]
+    race_order.race_order_adjust(races, rosters, *, rank=None) -> list[Race]
 """
