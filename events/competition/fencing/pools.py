@@ -114,15 +114,6 @@ def _attr(fencer: Fencer, level: str) -> str:
     return getattr(fencer, level)
 
 
-def _clashes(pools: list[list[Fencer]], level: str) -> int:
-    """Pairs of fencers sharing a club (or city) in the same pool; blank clubs never clash."""
-    total = 0
-    for pool in pools:
-        counts = Counter(_attr(f, level) for f in pool if _attr(f, level))
-        total += sum(n * (n - 1) // 2 for n in counts.values())
-    return total
-
-
 def separate(pools: list[list[Fencer]], levels: Sequence[str] = ("club", "city")) -> list[list[Fencer]]:
     """Swap fencers between pools to separate clubs, then cities, never moving a pool's top seed.
 
@@ -131,12 +122,42 @@ def separate(pools: list[list[Fencer]], levels: Sequence[str] = ("club", "city")
     level. Repeats until no swap helps. Deterministic.
     """
     pools = [list(p) for p in pools]
+    # counts[level][pool][value]: how many fencers of that club (city) the pool holds, kept in step
+    # with every swap so a swap's effect is computed from four counts instead of recounting pools.
+    counts = {
+        level: [Counter(_attr(f, level) for f in pool if _attr(f, level)) for pool in pools]
+        for level in levels
+    }
+
+    def delta(level: str, pi: int, x: Fencer, qi: int, y: Fencer) -> int:
+        a, b = _attr(x, level), _attr(y, level)
+        if a == b:
+            return 0
+        p, q = counts[level][pi], counts[level][qi]
+        change = 0
+        if a:
+            change += -(p[a] - 1) + q[a]
+        if b:
+            change += -(q[b] - 1) + p[b]
+        return change
+
+    def swap(pi: int, fi: int, qi: int, gi: int) -> None:
+        x, y = pools[pi][fi], pools[qi][gi]
+        for level in levels:
+            a, b = _attr(x, level), _attr(y, level)
+            if a:
+                counts[level][pi][a] -= 1
+                counts[level][qi][a] += 1
+            if b:
+                counts[level][qi][b] -= 1
+                counts[level][pi][b] += 1
+        pools[pi][fi], pools[qi][gi] = y, x
+
     done: list[str] = []
     for level in levels:
         improved = True
         while improved:
             improved = False
-            base = [_clashes(pools, lvl) for lvl in [*done, level]]
             candidates = sorted(
                 ((pi, fi) for pi, pool in enumerate(pools) for fi in range(1, len(pool))),
                 key=lambda c: -pools[c[0]][c[1]].seed,
@@ -144,24 +165,20 @@ def separate(pools: list[list[Fencer]], levels: Sequence[str] = ("club", "city")
             for pi, fi in candidates:
                 fencer = pools[pi][fi]
                 value = _attr(fencer, level)
-                if not value or sum(1 for f in pools[pi] if _attr(f, level) == value) < 2:
+                if not value or counts[level][pi][value] < 2:
                     continue
                 partners = sorted(
                     ((qi, gi) for qi, pool in enumerate(pools) if qi != pi for gi in range(1, len(pool))),
                     key=lambda c: (abs(pools[c[0]][c[1]].seed - fencer.seed), pools[c[0]][c[1]].seed),
                 )
                 for qi, gi in partners:
-                    pools[pi][fi], pools[qi][gi] = pools[qi][gi], pools[pi][fi]
-                    after = [_clashes(pools, lvl) for lvl in [*done, level]]
-                    if (
-                        all(a <= b for a, b in zip(after[:-1], base[:-1], strict=True))
-                        and after[-1] < base[-1]
+                    other = pools[qi][gi]
+                    if delta(level, pi, fencer, qi, other) < 0 and all(
+                        delta(lvl, pi, fencer, qi, other) <= 0 for lvl in done
                     ):
+                        swap(pi, fi, qi, gi)
                         improved = True
                         break
-                    pools[pi][fi], pools[qi][gi] = pools[qi][gi], pools[pi][fi]
-                if improved:
-                    break
         done.append(level)
     for pool in pools:
         pool[1:] = sorted(pool[1:], key=lambda f: (f.seed, f.key))
