@@ -4,7 +4,7 @@ Source: USA Fencing, "Pool Bout Orders" sheet (https://cdn1.sportngin.com/attach
 bout_order.pdf), which reproduces the FIE tables (FIE Organisation Rules, the order of bouts in
 pools). Positions are the fencers' numbers on the pool sheet, 1-based; the left-hand fencer of a bout
 is named first. tests/events/competition/fencing/test_bout_orders.py checks every table: each pair once,
-and for pools of 6 or more no fencer fences two bouts in a row.
+and for pools of 5 or more no fencer fences two bouts in a row.
 
 Teammates (same club, then same city) fence each other first: `bout_order_for` picks, among the standard
 table and the published variants, the one and the sheet positions that bring every teammate bout

@@ -63,3 +63,14 @@ def test_a_pool_without_an_official_table_is_refused(size):
         tables_for(size)
     assert error.value.code == "pool_size"
     assert "4 to 9" in error.value.message_in("en")
+
+
+@pytest.mark.parametrize("size", range(4, 10))
+def test_two_teammates_fence_each_other_in_the_first_bout_whatever_their_seeds(size):
+    for a, b in combinations(range(size), 2):
+        teams = [None] * size
+        teams[a] = teams[b] = "club"
+        entries = [f"e{i}" for i in range(size)]
+        order = bout_order_for(entries, teams)
+        assert set(order.bouts[0]) == {entries[a], entries[b]}
+        assert sorted(order.positions) == sorted(entries)
