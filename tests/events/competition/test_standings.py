@@ -1,8 +1,11 @@
 """Standings with FIBA, FIFA, UEFA and ITTF tie-breakers against the rules' worked examples."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events.competition.errors import ResultError
+from events.competition.roundrobin import round_robin
 from events.competition.standings import FIBA, FIFA, ITTF, UEFA, Game, game_check, standings
 
 
@@ -155,3 +158,27 @@ def test_teams_tied_on_everything_share_the_place():
     games = [Game("A", "B", 1, 1), Game("A", "C", 0, 0), Game("B", "C", 0, 0)]
     table = standings(list("ABC"), games, FIFA)
     assert {(r.team, r.place, r.tied) for r in table if r.team in "AB"} == {("A", 1, True), ("B", 1, True)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["fiba", "fifa", "uefa", "ittf"]),
+    st.integers(min_value=2, max_value=7),
+    st.randoms(use_true_random=False),
+)
+def test_any_round_robin_gives_a_consistent_table(rules, count, rnd):
+    teams = [f"T{i}" for i in range(count)]
+    games = []
+    for p in round_robin(teams):
+        if p.bye:
+            continue
+        a, b = rnd.randrange(4), rnd.randrange(4)
+        if a == b and rules in ("fiba", "ittf"):
+            b = a + 1
+        games.append(Game(p.home, p.away, a, b, home_points=rnd.randrange(40), away_points=rnd.randrange(40)))
+    table = standings(teams, games, rules)
+    assert sorted(r.team for r in table) == teams
+    assert [r.points for r in table] == sorted((r.points for r in table), reverse=True)
+    assert table[0].place == 1
+    for i, row in enumerate(table):
+        assert row.place == i + 1 or (row.tied and row.place == table[i - 1].place)
