@@ -88,9 +88,27 @@ def test_bouts_of_a_withdrawn_fencer_are_annulled():
 
 
 def test_v_over_m_compares_fencers_from_pools_of_different_sizes():
-    bouts = [PoolBout("x", "y", 5, 0), PoolBout("x", "z", 0, 5), PoolBout("y", "z", 5, 0)]
-    ranking = pool_ranking(["x", "y", "z", "w"], [*bouts, PoolBout("w", "v", 5, 0)][:-1])
-    assert ranking[-1].key == "w" and ranking[-1].bouts == 0
+    # x wins all 3 bouts of a pool of 4 by 5-4; y wins 3 of 4 in a pool of 5 by 5-0 (a far better
+    # indicator): V/M 1.0 beats 0.75 whatever the touches.
+    pool_of_four = [PoolBout("x", o, 5, 4) for o in ("a", "b", "c")] + [
+        PoolBout("a", "b", 5, 1),
+        PoolBout("a", "c", 5, 1),
+        PoolBout("b", "c", 5, 1),
+    ]
+    pool_of_five = [PoolBout("y", o, 5, 0) for o in ("d", "e", "f")] + [
+        PoolBout("g", "y", 5, 4),
+        PoolBout("d", "e", 5, 1),
+        PoolBout("d", "f", 5, 1),
+        PoolBout("d", "g", 5, 1),
+        PoolBout("e", "f", 5, 1),
+        PoolBout("e", "g", 5, 1),
+        PoolBout("f", "g", 5, 1),
+    ]
+    ranking = pool_ranking(list("xabcydefg"), pool_of_four + pool_of_five)
+    x, y = (next(s for s in ranking if s.key == k) for k in "xy")
+    assert (x.victories, x.bouts, x.indicator) == (3, 3, 3)
+    assert (y.victories, y.bouts, y.indicator) == (3, 4, 14)
+    assert x.place == 1 and y.place == 2
 
 
 def test_the_cut_keeps_everyone_tied_on_the_line():
