@@ -1,0 +1,1 @@
+"""Dragon-boat formats: progression tables and engine, lanes from the centre, cross-rostered paddlers."""

@@ -1,0 +1,1 @@
+"""Fencing formats (FIE rules): pools, bout orders, pool ranking and the cut, the tableau, team relays."""
