@@ -25,7 +25,7 @@ from tests.factories.registration import (
     complete_paperwork,
     resident_id,
 )
-from tests.registration.test_services import data_of
+from tests.factories.rosters import data_of
 
 pytestmark = pytest.mark.django_db
 NUMBER = resident_id(dt.date(2014, 3, 2), sequence=377)

@@ -397,7 +397,7 @@ def test_an_error_inside_the_services_or_the_import_reader_reports_no_personal_d
     from django.views.debug import ExceptionReporter
 
     from registration import imports, services
-    from tests.registration.test_imports import csv_file, row
+    from tests.factories.rosters import csv_file, row
 
     settings.DEBUG = False  # error reports are filtered in production only
     number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE, sequence=72)
