@@ -62,14 +62,14 @@ def test_orders_setup_gives_ticket_types_on_sale_now(frozen, settings):
 def test_imports_setup_gives_a_roster_file_that_is_all_valid(frozen):
     from registration.imports import read_rows, validate_rows
 
-    upload = imports._file(imports.ROWS)
+    upload = imports.roster_file(imports.ROWS)
 
     preview = validate_rows(delegation=DelegationFactory(), rows=read_rows(upload()))
     assert preview.is_valid and len(preview.valid_rows) == imports.ROWS
 
 
 def test_pdf_setup_gives_cards_with_signed_codes(frozen):
-    cards = pdf._cards(3)
+    cards = pdf.cards_for(3)
 
     assert len({card.code for card in cards}) == 3
     assert [credential_decode(card.code).session_id for card in cards] == [1, 2, 3]
