@@ -17,7 +17,8 @@ ROWS = 450
 REPEATS = 5
 
 
-def _file(rows: int):
+def roster_file(rows: int):
+    """A valid roster CSV of `rows` athletes born 2010-2015, as a factory of fresh uploads."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from registration.enums import AthleteSex
@@ -69,7 +70,7 @@ def main() -> list[dict]:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         delegation = DelegationFactory()
-        upload = _file(ROWS)
+        upload = roster_file(ROWS)
         preview = validate_rows(delegation=delegation, rows=read_rows(upload()))
         if not preview.is_valid or len(preview.valid_rows) != ROWS:
             raise RuntimeError(f"the bench file must be valid: {preview.errors[:3]}")

@@ -60,19 +60,27 @@ def _prepare_database() -> None:
         connection.execute(f"CREATE DATABASE {DB_NAME}")
 
 
-def _scenario(name: str, sessions: int, places: int) -> dict:
-    from django.db import connection
-
+def scenario_data(sessions: int, places: int) -> tuple[list, list]:
+    """`sessions` ticket types, each with its own session a month ahead and a quota of `places`, and
+    BUYERS verified buyers. Valid whatever the clock says: future_session puts the event's dates a day
+    either side of the session's local date."""
     from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
-    from ticketing.errors import SoldOutError, TicketingError
-    from ticketing.models import Ticket
-    from ticketing.services.orders import cart_add, order_place
 
     types = []
     for _ in range(sessions):
         session = future_session()
         types.append(TicketTypeFactory(session=session, quota=QuotaFactory(session=session, capacity=places)))
-    users = [buyer() for _ in range(BUYERS)]
+    return types, [buyer() for _ in range(BUYERS)]
+
+
+def _scenario(name: str, sessions: int, places: int) -> dict:
+    from django.db import connection
+
+    from ticketing.errors import SoldOutError, TicketingError
+    from ticketing.models import Ticket
+    from ticketing.services.orders import cart_add, order_place
+
+    types, users = scenario_data(sessions, places)
     counts = {"orders": 0, "sold_out": 0, "errors": 0}
     lock = threading.Lock()
     deadline = time.monotonic() + SECONDS

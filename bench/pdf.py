@@ -11,7 +11,8 @@ import time
 import uuid
 
 
-def _cards(count: int):
+def cards_for(count: int):
+    """`count` ticket cards with freshly signed codes and fixed Chinese text (no database)."""
     from ticketing.services.pdf import CredentialCard
     from ticketing.services.signing import encode_credential
 
@@ -63,7 +64,7 @@ def _rate(render, seconds: float) -> tuple[float, float]:
 def main(seconds: float = 8.0) -> list[dict]:
     from ticketing.services.pdf import render_credential_cards
 
-    cards = _cards(200)
+    cards = cards_for(200)
     position = {"i": 0}
 
     def one_ticket():

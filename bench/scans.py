@@ -2,8 +2,8 @@
 JSON endpoint behind the same gunicorn setup in the same run (the ratio is the figure).
 
 Each run drops and recreates the scratch database `corridor_bench` on 127.0.0.1:5432 (user postgres),
-migrates it and creates one event with a session on now, N ticket credentials (credential_issue) and a
-gate device (gate_device_create) in a subprocess with the servers' environment. Then two gunicorns
+migrates it and builds (`gate_world`, valid at any hour) one event with a session on now, N ticket
+credentials and a gate device in a subprocess with the servers' environment. Then two gunicorns
 (sync workers, WORKERS each, production-like settings: DEBUG off, persistent database connections)
 serve config.wsgi and bench.wsgi_bare on free loopback ports. A load generator in this process
 (CONNECTIONS threads, http.client) posts to each for WARMUP + SECONDS; every scan is the entry of a
@@ -322,13 +322,25 @@ def main() -> list[dict]:
 
 
 def _prepare(out_path: str, count: int) -> None:
-    import datetime as dt
-    from decimal import Decimal
-
     import django
 
     django.setup()
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    world = gate_world(count)
+    Path(out_path).write_text(json.dumps({"token": world["token"], "codes": world["codes"]}))
+
+
+def gate_world(count: int) -> dict:
+    """One event with a session on now at a venue with gate GATE, a gate device for it and `count`
+    ticket credentials valid now; returns the device's token, the credentials' codes, the event and
+    the session. Valid whatever the clock says: the session runs from half an hour ago to three hours
+    from now, which crosses midnight after 21:00 (and began yesterday before 00:30), so the event and
+    its programme span yesterday to tomorrow in local dates."""
+    import datetime as dt
+    from decimal import Decimal
+
     from django.db import transaction
     from django.utils import timezone
 
@@ -339,16 +351,12 @@ def _prepare(out_path: str, count: int) -> None:
     from ticketing.services.credentials import credential_issue
     from ticketing.services.signing import credential_code
 
-    call_command("migrate", verbosity=0, interactive=False)
     now = timezone.now()
-    today = timezone.localdate()
+    today = timezone.localdate(now)
+    yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
     city = City.objects.create(slug="bench-city", name_zh="基准城", name_en="Bench City")
     programme = Programme.objects.create(
-        slug="bench",
-        name_zh="基准",
-        name_en="Bench",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
+        slug="bench", name_zh="基准", name_en="Bench", start_date=yesterday, end_date=tomorrow
     )
     venue = Venue.objects.create(
         slug="bench-arena",
@@ -374,8 +382,8 @@ def _prepare(out_path: str, count: int) -> None:
         venue=venue,
         discipline=Discipline.FOOTBALL,
         status=EventStatus.PUBLISHED,
-        start_date=today,
-        end_date=today,
+        start_date=yesterday,
+        end_date=tomorrow,
     )
     session = Session.objects.create(
         event=event,
@@ -398,7 +406,7 @@ def _prepare(out_path: str, count: int) -> None:
                 valid_until=now + dt.timedelta(hours=4),
             )
             codes.append(credential_code(credential))
-    Path(out_path).write_text(json.dumps({"token": token, "codes": codes}))
+    return {"token": token, "codes": codes, "event": event, "session": session}
 
 
 if __name__ == "__main__":

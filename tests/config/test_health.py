@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from tests.config.test_settings import PRODUCTION, run_manage
+from tests.config.production import PRODUCTION, run_manage
 
 
 @pytest.mark.django_db

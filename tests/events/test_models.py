@@ -55,8 +55,9 @@ def test_session_late_in_the_evening_of_the_last_day_is_accepted():
     # 23:00 in Shanghai is 15:00 UTC on the same day: the trigger compares local dates.
     event = EventFactory()
     late = dt.datetime(2027, 5, 3, 22, tzinfo=SHANGHAI)
-    session = SessionFactory(event=event, starts_at=late, ends_at=late + dt.timedelta(minutes=90))
-    assert session.pk
+    SessionFactory(event=event, starts_at=late, ends_at=late + dt.timedelta(minutes=90))
+    stored = Session.objects.filter(event=event).values_list("starts_at", "ends_at")
+    assert list(stored) == [(late, late + dt.timedelta(minutes=90))]
 
 
 def test_session_crossing_midnight_after_the_last_day_is_refused():

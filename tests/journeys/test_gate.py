@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.factories import VenueResourceFactory
 from tests.factories.accounts import UserFactory, verified
 from tests.factories.ticketing import TicketTypeFactory, future_session
+from tests.journeys.actions import log_in, ready_for_next_scan, scan_with_wedge
 from ticketing.enums import OrderState, ScanReason, ScanResult
 from ticketing.models import Scan
 from ticketing.services.checkin import gate_staff_assign
@@ -37,27 +38,6 @@ def paid_ticket(settings):
     order = order_mark_paid(order=order_place(user=spectator, provider="demo"))
     assert order.state == OrderState.PAID
     return order.tickets.select_related("credential", "session__event").get()
-
-
-def log_in(page, live_server, email, password="correct horse battery staple"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def scan_with_wedge(page, code: str) -> None:
-    """What a keyboard-wedge scanner does: type into whatever has focus, then Enter."""
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-
-
-def ready_for_next_scan(page) -> bool:
-    return page.evaluate(
-        "document.activeElement && document.activeElement.id === 'gate-code'"
-        " && document.activeElement.value === ''"
-    )
 
 
 def settles_on(page, colour: str) -> None:

@@ -27,9 +27,9 @@ from tests.factories import (
 )
 from tests.factories.events import SHANGHAI
 from tests.factories.registration import complete_paperwork
+from tests.journeys.actions import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 HEADER = (
     "姓 / Family name (Chinese),名 / Given name (Chinese),拼音或外文姓名 / Name in Latin letters,性别 / Sex,"
     "出生日期 / Birth date (YYYY-MM-DD),证件类型 / Document type,证件号码 / Document number,"
@@ -48,15 +48,6 @@ def roster_csv(*, bad_row: bool) -> bytes:
             f"欧阳母,1380000{index:04d},欧阳母,mother,1380000{index:04d},"
         )
     return ("\n".join(lines) + "\n").encode("utf-8-sig")
-
-
-def log_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=login]")).locator("button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def submit(page, form_selector="main form"):

@@ -9,7 +9,6 @@ import io
 
 import pytest
 import time_machine
-import zxingcpp
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
@@ -21,6 +20,7 @@ from registration.enums import EntryStatus, MembershipRole
 from registration.models import Badge, BadgeRole, BadgeSheetJob
 from tests.factories import UserFactory, VenueResourceFactory
 from tests.factories.registration import AthleteFactory, EntryFactory, MembershipFactory, TeamFactory
+from tests.qr import qr_codes_on
 from ticketing.enums import CredentialState
 from ticketing.services.signing import credential_code
 
@@ -106,15 +106,7 @@ def test_badge_sheet_job_pdf_has_chinese_names_qr_codes_and_no_personal_numbers(
     for athlete in athletes:
         assert athlete.document_last4 not in text
         assert athlete.birth_date.isoformat() not in text
-    codes = []
-    for page in pdf.pages:
-        for image in page.images:
-            codes.extend(
-                r.text
-                for r in zxingcpp.read_barcodes(
-                    Image.open(io.BytesIO(image.data)), formats=zxingcpp.BarcodeFormat.QRCode
-                )
-            )
+    codes = [code for page in pdf.pages for code in qr_codes_on(page)]
     assert sorted(codes) == sorted(credential_code(b.credential) for b in Badge.objects.all())
 
 
@@ -180,16 +172,6 @@ def render_sheet(delegation):
         return PdfReader(io.BytesIO(file.read()))
 
 
-def scanned(page) -> list[str]:
-    return [
-        result.text
-        for image in page.images
-        for result in zxingcpp.read_barcodes(
-            Image.open(io.BytesIO(image.data)), formats=zxingcpp.BarcodeFormat.QRCode
-        )
-    ]
-
-
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -206,7 +188,7 @@ def test_athlete_badge_prints_the_photo_when_the_photo_consent_is_current(team, 
     assert len(page.images) == 2  # the photo and the QR
     assert (240, 320) in [Image.open(io.BytesIO(image.data)).size for image in page.images]
     assert "No photo" not in page.extract_text()
-    assert scanned(page) == [credential_code(Badge.objects.get().credential)]
+    assert qr_codes_on(page) == [credential_code(Badge.objects.get().credential)]
 
 
 @pytest.mark.parametrize(
@@ -232,7 +214,7 @@ def test_no_photo_on_the_badge_without_a_current_photo_consent(team, media, cons
 
     assert len(page.images) == 1
     assert "No photo" in page.extract_text()
-    assert scanned(page) == [credential_code(Badge.objects.get().credential)]
+    assert qr_codes_on(page) == [credential_code(Badge.objects.get().credential)]
 
 
 def test_teen_badge_prints_the_photo_with_both_consents(team, media):
@@ -254,7 +236,7 @@ def test_athlete_without_a_photo_and_staff_get_the_placeholder(team, media):
 
     assert len(page.images) == 2  # two QR codes, no photo
     assert page.extract_text().count("No photo") == 2
-    assert sorted(scanned(page)) == sorted(credential_code(b.credential) for b in Badge.objects.all())
+    assert sorted(qr_codes_on(page)) == sorted(credential_code(b.credential) for b in Badge.objects.all())
 
 
 @pytest.mark.parametrize("content", [b"\xff\xd8\xff\xe0 not really a jpeg", jpeg()[:400]])
@@ -271,7 +253,7 @@ def test_a_corrupt_or_missing_photo_file_does_not_stop_the_sheet(team, media, co
     assert BadgeSheetJob.objects.get().state == "done"
     page = reader.pages[0]
     assert len(page.images) == 2 and page.extract_text().count("No photo") == 2
-    assert sorted(scanned(page)) == sorted(credential_code(b.credential) for b in Badge.objects.all())
+    assert sorted(qr_codes_on(page)) == sorted(credential_code(b.credential) for b in Badge.objects.all())
 
 
 @pytest.mark.parametrize("athletes", [1, 6])

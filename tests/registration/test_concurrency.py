@@ -9,13 +9,10 @@ first, and the second then sees the first one's work.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import close_old_connections, connection
 
 from registration import imports, services
 from registration.enums import AthleteSex, EntryStatus
@@ -23,6 +20,7 @@ from registration.errors import DuplicateDocumentError, EntryRefused, ImportFile
 from registration.imports import read_rows, validate_rows
 from registration.models import Athlete, Entry, Guardian
 from registration.services import AthleteData
+from tests.concurrency import hold_after, race
 from tests.factories.registration import (
     AthleteFactory,
     DelegationFactory,
@@ -30,46 +28,9 @@ from tests.factories.registration import (
     TeamFactory,
     resident_id,
 )
-from tests.registration.test_imports import csv_file, row
+from tests.factories.rosters import csv_file, row
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-WAIT = 1.5  # seconds the barrier waits for the second thread (which, with the lock, never comes)
-
-
-def race(target, arguments) -> tuple[list, list[BaseException]]:
-    """Run target(*args) in one thread per argument tuple; return (results, errors)."""
-    results, errors = [], []
-
-    def run(args):
-        try:
-            results.append(target(*args))
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(args,)) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    return results, errors
-
-
-def hold_after(monkeypatch, module, name: str, parties: int = 2) -> None:
-    """Make module.name wait (up to WAIT) for the other thread right after it returns."""
-    barrier = threading.Barrier(parties)
-    real = getattr(module, name)
-
-    def held(*args, **kwargs):
-        result = real(*args, **kwargs)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=WAIT)
-        return result
-
-    monkeypatch.setattr(module, name, held)
 
 
 def test_a_double_confirmed_import_creates_each_athlete_once(monkeypatch):
@@ -79,7 +40,7 @@ def test_a_double_confirmed_import_creates_each_athlete_once(monkeypatch):
     hold_after(monkeypatch, imports, "_load_stage")
 
     results, errors = race(
-        lambda: imports.import_commit(delegation=delegation, key=key, valid_only=False), [(), ()]
+        [lambda: imports.import_commit(delegation=delegation, key=key, valid_only=False)] * 2
     )
     assert [result.created for result in results] == [5]
     assert [type(error) for error in errors] == [ImportFileError]  # "the preview has expired"
@@ -97,7 +58,7 @@ def test_the_same_athlete_added_twice_at_once_is_one_athlete_and_a_named_refusal
     # cannot see that row, its insert waits on the unique index and then fails (IntegrityError, a 500).
     hold_after(monkeypatch, Guardian.objects, "bulk_create")
 
-    results, errors = race(lambda: services.athlete_create(delegation=delegation, data=data), [(), ()])
+    results, errors = race([lambda: services.athlete_create(delegation=delegation, data=data)] * 2)
     assert len(results) == 1
     assert [type(error) for error in errors] == [DuplicateDocumentError]
     assert Athlete.objects.filter(delegation=delegation).count() == 1
@@ -114,7 +75,7 @@ def test_events_per_athlete_holds_when_two_teams_enter_the_same_athlete_at_once(
     hold_after(monkeypatch, services, "evaluate_entry")  # after the count of the athlete's entries
 
     results, errors = race(
-        lambda team: services.entry_create(team=team, athlete=athlete), [(t,) for t in teams]
+        [lambda team=team: services.entry_create(team=team, athlete=athlete) for team in teams]
     )
     assert len(results) == 1
     assert [type(error) for error in errors] == [EntryRefused]

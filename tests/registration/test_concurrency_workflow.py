@@ -3,14 +3,12 @@ capacity (the settings row is locked, then places are re-counted); the rest are 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from registration import workflow
 from registration.enums import EntryStatus
 from registration.models import Entry, WaitlistPlace
+from tests.concurrency import race
 from tests.factories.registration import EntryFactory, EventRegistrationSettingsFactory, TeamFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -22,24 +20,9 @@ def test_simultaneous_submissions_never_exceed_capacity():
     team = TeamFactory()
     EventRegistrationSettingsFactory(event=team.event, capacity=CAPACITY)
     entries = [EntryFactory(team=team) for _ in range(SUBMITTERS)]
-    barrier = threading.Barrier(SUBMITTERS)
-    errors: list[BaseException] = []
-
-    def submit(entry):
-        try:
-            barrier.wait(timeout=10)
-            workflow.entry_submit(entry=entry, user=None)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(entry,)) for entry in entries]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
+    _results, errors = race(
+        [lambda entry=entry: workflow.entry_submit(entry=entry, user=None) for entry in entries]
+    )
 
     assert errors == []
     assert Entry.objects.filter(status=EntryStatus.SUBMITTED).count() == CAPACITY

@@ -212,7 +212,7 @@ def test_guardian_link_flow_email_page_and_single_use(client, django_capture_on_
     html = page.content.decode()
     assert athlete.name_zh in html
     assert athlete.document_last4 not in html and athlete.document_masked not in html
-    assert "Rules for processing children" in html or "儿童个人信息处理规则" in html
+    assert "<summary>儿童个人信息处理规则 (版本 2027-1)</summary>" in html  # the site's default language
 
     client.post(reverse("registration:consent-link", args=[token]), {"registration": "on", "photos": "on"})
     current = Consent.objects.filter(athlete=athlete, withdrawn_at__isnull=True)
@@ -244,5 +244,6 @@ def test_published_rules_page_is_public(client):
 
     html = client.get(reverse("registration:consent-rules"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "We process children" in html or "我们仅为报名参赛处理儿童个人信息" in html
+    assert "<h2>Rules for processing children&#x27;s personal data</h2>" in html
+    assert "We process children&#x27;s personal data only to register them for the competition." in html
     assert "DRAFT TEXT" not in html

@@ -22,28 +22,9 @@ from tests.factories.registration import (
     MembershipFactory,
     resident_id,
 )
+from tests.factories.rosters import data_of
 
 pytestmark = pytest.mark.django_db
-
-
-def data_of(athlete, **changes) -> AthleteData:
-    values = {
-        "family_name_zh": athlete.family_name_zh,
-        "given_name_zh": athlete.given_name_zh,
-        "name_latin": athlete.name_latin,
-        "sex": athlete.sex,
-        "birth_date": athlete.birth_date,
-        "document_type": athlete.document_type,
-        "document_number": "",
-        "emergency_contact_name": athlete.emergency_contact_name,
-        "emergency_contact_phone": athlete.emergency_contact_phone,
-        "guardians": [
-            GuardianData(name=g.name, relationship=g.relationship, phone=g.phone, email=g.email)
-            for g in athlete.guardians.all()
-        ],
-    }
-    values.update(changes)
-    return AthleteData(**values)
 
 
 @pytest.mark.parametrize(

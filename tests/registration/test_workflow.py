@@ -67,7 +67,7 @@ def test_submit_approve_writes_ledger_and_emails_each_manager_in_their_language(
     chinese = [m for m in mail.outbox if m.to == ["zh@example.com"]]
     assert len(english) == 2 and len(chinese) == 2
     assert "Approved" in english[1].subject
-    assert "已批准" in chinese[1].subject or "批准" in chinese[1].body
+    assert chinese[1].subject == f"{entry.athlete.display_name} · {entry.event.name_zh}：已批准"
     for message in mail.outbox:
         assert entry.athlete.document_last4 not in message.body
         assert entry.athlete.birth_date.isoformat() not in message.body

@@ -7,18 +7,16 @@ app bound to 127.0.0.1 only, with the pickling switched off, from the venv's Pyt
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 
 import pytest
+
+from tests.ticketing.webhooks import SECRET_KEY, WEBHOOK_SECRET, register_webhook
 
 LAUNCH = """
 import sys
@@ -28,8 +26,6 @@ from localstripe.server import app
 resources.store.dump_to_disk = lambda: None
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
-WEBHOOK_SECRET = "whsec_corridor_test"
-SECRET_KEY = "sk_test_corridor"
 
 
 def _free_port() -> int:
@@ -66,11 +62,6 @@ def localstripe_url():
         process.kill()
 
 
-def register_webhook(base: str, url: str, *, hook_id: str = "corridor", secret: str = WEBHOOK_SECRET) -> None:
-    body = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
-    urllib.request.urlopen(f"{base}/_config/webhooks/{hook_id}", data=body, timeout=5).read()  # noqa: S310
-
-
 @pytest.fixture
 def stripe_on(settings, localstripe_url):
     """Settings pointing the stripe library at localstripe; webhooks not delivered (tests sign their own)."""
@@ -80,21 +71,6 @@ def stripe_on(settings, localstripe_url):
     settings.STRIPE_API_BASE = localstripe_url
     register_webhook(localstripe_url, "http://127.0.0.1:9/nowhere")
     return localstripe_url
-
-
-def signed_event(event_type: str, obj: dict, *, event_id: str | None = None, secret: str = WEBHOOK_SECRET):
-    """A Stripe event body and its Stripe-Signature header: t=<ts>,v1=hmac_sha256(secret, "<ts>.<body>")."""
-    event = {
-        "id": event_id or f"evt_test_{time.monotonic_ns()}",
-        "object": "event",
-        "type": event_type,
-        "created": int(time.time()),
-        "data": {"object": obj},
-    }
-    body = json.dumps(event)
-    timestamp = int(time.time())
-    signature = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
-    return body, f"t={timestamp},v1={signature}"
 
 
 @pytest.fixture

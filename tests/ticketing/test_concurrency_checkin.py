@@ -9,15 +9,13 @@ short pause after reading presence), so the passing test proves the lock, not lu
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import close_old_connections, connection
 
+from tests.concurrency import pause_after, race
 from tests.factories import VenueResourceFactory
 from tests.factories.checkin import CredentialFactory
 from ticketing.models import Scan
@@ -31,47 +29,25 @@ ROUNDS = 10
 
 @pytest.fixture(autouse=True)
 def slow_presence_read(monkeypatch):
-    original = checkin._presence
-
-    def slow(credential):
-        state = original(credential)
-        time.sleep(0.02)
-        return state
-
-    monkeypatch.setattr(checkin, "_presence", slow)
+    pause_after(monkeypatch, checkin, "_presence", seconds=0.02)
 
 
 def _race(credential, gates: int) -> tuple[list[str], list[BaseException]]:
     code = credential_code(credential)
-    barrier = threading.Barrier(gates)
     for index in range(gates):  # every gate scanned at must be one of the venue's gates
         VenueResourceFactory(venue=credential.session.venue, code=f"gate-{index}")
-    results: list[str] = []
-    errors: list[BaseException] = []
 
-    def gate(index):
-        try:
-            barrier.wait(timeout=10)
-            outcome = checkin.credential_scan(
-                code=code,
-                gate_code=f"gate-{index}",
-                direction="entry",
-                event=credential.event,
-                nonce=uuid.uuid4().hex,
-            )
-            results.append(outcome.scan.result if outcome.admitted else outcome.scan.reason)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+    def gate(index) -> str:
+        outcome = checkin.credential_scan(
+            code=code,
+            gate_code=f"gate-{index}",
+            direction="entry",
+            event=credential.event,
+            nonce=uuid.uuid4().hex,
+        )
+        return outcome.scan.result if outcome.admitted else outcome.scan.reason
 
-    threads = [threading.Thread(target=gate, args=(index,)) for index in range(gates)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    return results, errors
+    return race([lambda index=index: gate(index) for index in range(gates)])
 
 
 @time_machine.travel(DURING)

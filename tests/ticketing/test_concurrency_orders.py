@@ -6,14 +6,13 @@ really happens in this harness, so the passing test proves the lock, not luck.
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import close_old_connections, connection
 from django.db.models import Sum
 from django.utils import translation
 
+from tests.concurrency import race
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import TicketState
 from ticketing.errors import SoldOutError
@@ -30,29 +29,19 @@ PLACES = 10
 def _round(ticket_type, users) -> tuple[int, int, list[str], list[BaseException]]:
     """All users hold nothing, then all `cart_add` + `order_place` at once. Returns tickets, holds, errors."""
     CartLine.objects.all().delete()
-    barrier = threading.Barrier(len(users))
-    sold_out: list[str] = []
-    errors: list[BaseException] = []
 
-    def buy(user):
-        translation.activate("en")  # a buyer's request carries a language; a bare thread would get Chinese
-        try:
-            barrier.wait(timeout=10)
-            cart_add(user=user, ticket_type=ticket_type, quantity=1)
-            order_place(user=user, provider="demo")
-        except SoldOutError as exc:
-            sold_out.append(str(exc))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+    def buy(user) -> str:
+        """The buyer's sold-out message, in English (a bare thread would get Chinese), or "" once bought."""
+        with translation.override("en"):  # a buyer's request carries a language
+            try:
+                cart_add(user=user, ticket_type=ticket_type, quantity=1)
+                order_place(user=user, provider="demo")
+            except SoldOutError as exc:
+                return str(exc)
+        return ""
 
-    threads = [threading.Thread(target=buy, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
+    results, errors = race([lambda user=user: buy(user) for user in users])
+    sold_out = [message for message in results if message]
     sold = Ticket.objects.filter(
         ticket_type=ticket_type, state__in=[TicketState.RESERVED, TicketState.VALID]
     ).count()

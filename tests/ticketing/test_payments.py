@@ -4,16 +4,15 @@ bank transfer only for group tickets and fees, nothing sold or paid for cancelle
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from events.enums import EventStatus, SessionStatus
+from tests.concurrency import race
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import (
     BallotApplicationState,
@@ -402,30 +401,15 @@ def test_webhook_and_expiry_racing_on_one_order_never_deadlock(monkeypatch):
         order = _pending()
         payment = _stripe_payment(order)
         Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-        barrier = threading.Barrier(2)
-
-        def run(action, barrier=barrier):
-            try:
-                barrier.wait(timeout=10)
-                action()
-            except (OrderStateError, threading.BrokenBarrierError):
-                pass
-            except BaseException as exc:  # collected and asserted below
-                errors.append(exc)
-            finally:
-                connection.close()
-
         intent = _intent(payment, "succeeded")
-        threads = [
-            threading.Thread(
-                target=run, args=(lambda intent=intent: payment_apply_stripe_intent(intent=intent),)
-            ),
-            threading.Thread(target=run, args=(lambda pk=order.pk: order_expire(order=Order(pk=pk)),)),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+
+        _results, raised = race(
+            [
+                lambda intent=intent: payment_apply_stripe_intent(intent=intent),
+                lambda pk=order.pk: order_expire(order=Order(pk=pk)),
+            ]
+        )
+        errors.extend(error for error in raised if not isinstance(error, OrderStateError))
         order.refresh_from_db()
         payment.refresh_from_db()
         assert payment.state == PaymentState.SUCCEEDED

@@ -17,7 +17,7 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from tests.factories.ticketing import TicketTypeFactory, buyer, future_session
-from tests.ticketing.conftest import register_webhook, signed_event
+from tests.ticketing.webhooks import register_webhook, signed_event
 from ticketing.enums import CredentialState, OrderState, PaymentState, TicketState
 from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.services.orders import cart_add, order_place, order_refund
