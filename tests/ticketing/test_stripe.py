@@ -249,3 +249,55 @@ def test_stripe_unavailable_without_key(settings):
     with pytest.raises(ProviderUnavailableError):
         order_place(user=user, provider="stripe")
     assert not Order.objects.exists()
+
+
+def _signed_body(body: str) -> str:
+    """A Stripe-Signature header for any body, as Stripe computes it: t=<ts>,v1=hmac(secret, "<ts>.<body>")."""
+    import hashlib
+    import hmac
+
+    from tests.ticketing.conftest import WEBHOOK_SECRET
+
+    timestamp = int(time.time())
+    digest = hmac.new(WEBHOOK_SECRET.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+DEEP = (
+    '{"id": "evt_deep", "type": "payment_intent.succeeded", "data": {"object": '
+    + '{"a": ' * 200
+    + ("1" + "}" * 200)
+    + "}}"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        '"payment_intent.succeeded"',
+        "null",
+        "42",
+        '{"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": "pi_123"}}',
+        '{"id": "evt_2", "type": "payment_intent.succeeded", "data": {"object": ["pi_123"]}}',
+        '{"id": "evt_3", "type": "payment_intent.succeeded", "data": null}',
+        '{"id": ["evt_4"], "type": "payment_intent.succeeded", "data": {"object": {}}}',
+        '{"id": "' + "e" * 101 + '", "type": "x", "data": {"object": {}}}',
+        DEEP,
+        "[" * 100_000 + "]" * 100_000,
+        "{not json",
+    ],
+)
+def test_a_signed_webhook_of_the_wrong_shape_is_a_400_with_nothing_written(client, settings, body):
+    settings.STRIPE_SECRET_KEY = "sk_test_corridor"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_corridor_test"
+    client.raise_request_exception = False
+
+    response = client.post(
+        WEBHOOK, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=_signed_body(body)
+    )
+
+    assert response.status_code == 400
+    assert response.content
+    assert not WebhookEvent.objects.exists()

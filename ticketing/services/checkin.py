@@ -109,11 +109,23 @@ class OfflineScan:
 
 
 @dataclass
+class UploadVerdict:
+    """What became of one uploaded scan: stored (with its outcome), a duplicate, or rejected (why)."""
+
+    nonce: str
+    verdict: str  # "stored", "duplicate" or "rejected"
+    detail: str = ""
+    outcome: ScanOutcome | None = None
+
+
+@dataclass
 class UploadSummary:
     stored: int = 0
     duplicates: int = 0
+    rejected: int = 0
     conflicts: list[Scan] = field(default_factory=list)
     outcomes: list[ScanOutcome] = field(default_factory=list)
+    verdicts: list[UploadVerdict] = field(default_factory=list)  # one per uploaded scan, in upload order
 
 
 def _local_time(moment: dt.datetime) -> str:
@@ -398,21 +410,33 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
     """Store scans a device made offline, first-scan-wins by device time then arrival order.
 
     Each scan is judged as of its device time (clamped to now); re-uploaded nonces change nothing.
-    Losers are stored with `conflict` set and listed for organisers. Locks each credential row in turn.
+    Every scan gets its own verdict: a scan the device may not make (a gate outside its scope) is
+    rejected and not stored, and never stops the others, so retrying a batch is a no-op for what was
+    stored. Losers are stored with `conflict` set and listed for organisers. Locks each credential
+    row in turn.
     """
     if device.is_revoked:
         raise CheckInError(_("This device has been revoked."))
     if len(scans) > MAX_UPLOAD_SCANS:
         raise CheckInError(_("Upload at most %(count)d scans at a time.") % {"count": MAX_UPLOAD_SCANS})
     summary = UploadSummary()
+    verdicts: dict[int, UploadVerdict] = {}
     now = timezone.now()
     oldest = now - dt.timedelta(hours=settings.GATE_OFFLINE_MAX_AGE_HOURS)
     ordered = sorted(enumerate(scans), key=lambda pair: (pair[1].scanned_at, pair[0]))
-    for _index, item in ordered:
+    for index, item in ordered:
         if Scan.objects.filter(nonce=item.nonce).exists():
             summary.duplicates += 1
+            verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="duplicate")
             continue
-        event = _check_context(event=None, device=device, gate_code=item.gate_code, direction=item.direction)
+        try:
+            event = _check_context(
+                event=None, device=device, gate_code=item.gate_code, direction=item.direction
+            )
+        except CheckInError as exc:
+            summary.rejected += 1
+            verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="rejected", detail=str(exc))
+            continue
         outcome = _upload_one(
             device=device,
             event=event,
@@ -422,12 +446,15 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
         )
         if outcome.duplicate:
             summary.duplicates += 1
+            verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="duplicate")
             continue
         summary.stored += 1
         summary.outcomes.append(outcome)
+        verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="stored", outcome=outcome)
         if outcome.scan.conflict:
             summary.conflicts.append(outcome.scan)
         summary.conflicts.extend(outcome.overturned)
+    summary.verdicts = [verdicts[index] for index in range(len(scans))]
     return summary
 
 

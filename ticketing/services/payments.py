@@ -16,6 +16,7 @@ Rules that keep the money right:
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.conf import settings
@@ -184,27 +185,68 @@ def payment_record_manual(*, order: Order, by=None) -> Order:
 # --- Stripe webhooks --------------------------------------------------------------------------
 
 
+MAX_WEBHOOK_DEPTH = 32  # Stripe's events nest a few levels; anything deeper is not from Stripe
+
+
+def _depth_exceeds(value, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+def _webhook_event(*, payload: bytes, signature: str, secret: str) -> dict:
+    """The verified event as a dict of Stripe's shape, or WebhookError (signature first, then shape)."""
+    stripe = stripe_api()
+    try:
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(text, signature, secret)
+    except (UnicodeDecodeError, stripe.SignatureVerificationError) as exc:
+        raise WebhookError("invalid signature") from exc
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise WebhookError("payload is not JSON") from exc
+    if not isinstance(event, dict):
+        raise WebhookError("event is not a JSON object")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= 100):
+        raise WebhookError("event without a valid id")
+    if not (isinstance(event_type, str) and len(event_type) <= 100):
+        raise WebhookError("event without a valid type")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise WebhookError("event data.object is not an object")
+    if _depth_exceeds(event, MAX_WEBHOOK_DEPTH):
+        raise WebhookError("event nested too deeply")
+    return event
+
+
 def stripe_webhook_receive(*, payload: bytes, signature: str) -> str:
     """Verify, store once, re-fetch, converge. Returns "ok", "duplicate" or "ignored".
 
-    Raises WebhookError for a bad signature or payload (the view answers 400; nothing is stored).
-    A PaymentError while re-fetching propagates (the view answers 503, Stripe retries later).
+    Raises WebhookError for a bad signature or a payload not of an event's shape (the view answers
+    400; nothing is stored). A PaymentGatewayError while re-fetching propagates (the view answers
+    503, Stripe retries later).
     """
-    stripe = stripe_api()
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise WebhookError("webhook secret not configured")
-    try:
-        event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
-    except (ValueError, KeyError, stripe.SignatureVerificationError) as exc:
-        raise WebhookError("invalid signature or payload") from exc
-    event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
-    if not event_id:
-        raise WebhookError("event without id")
+    event = _webhook_event(payload=payload, signature=signature, secret=secret)
+    event_id, event_type = event["id"], event["type"]
     if WebhookEvent.objects.filter(provider="stripe", event_id=event_id).exists():
         return "duplicate"
-    obj = (event.get("data") or {}).get("object") or {}
+    obj = event["data"]["object"]
     intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+    if not isinstance(intent_id, str):
+        intent_id = None
     known = bool(intent_id) and Payment.objects.filter(intent_id=intent_id).exists()
     intent = intent_retrieve(intent_id) if known else None
     with transaction.atomic():
