@@ -16,8 +16,6 @@ Scarce places follow the locking rule in ticketing/services/availability.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from django.utils.translation import gettext as _
 from events.enums import EventStatus, SessionStatus
 from events.models import Programme, Session
 from ticketing import hooks
+from ticketing.documents import document_hash
 from ticketing.enums import (
     BallotApplicationState,
     CredentialKind,
@@ -78,10 +77,7 @@ class Holder:
 
     @property
     def document_hash(self) -> str:
-        if not self.document:
-            return ""
-        normalised = self.document.strip().upper().replace(" ", "")
-        return hmac.new(settings.DOCUMENT_HASH_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+        return document_hash(self.document)
 
 
 def mask_name(name: str) -> str:
