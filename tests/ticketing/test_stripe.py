@@ -301,3 +301,50 @@ def test_a_signed_webhook_of_the_wrong_shape_is_a_400_with_nothing_written(clien
     assert response.status_code == 400
     assert response.content
     assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_webhook_is_503_only_while_stripe_is_unreachable_and_the_retry_succeeds(stripe_on, client, settings):
+    from ticketing.errors import PaymentGatewayError
+    from ticketing.payments.stripe import intent_retrieve
+
+    order = _order()
+    payment, _step = payment_start(order=order, provider="stripe")
+    _browser_confirms(payment.intent_id, "pm_card_visa")
+    obj = {"object": "payment_intent", "id": payment.intent_id}
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there: Stripe is "down"
+    with pytest.raises(PaymentGatewayError):
+        intent_retrieve(payment.intent_id)
+
+    down = _deliver(client, "payment_intent.succeeded", obj, event_id="evt_retry")
+    assert down.status_code == 503
+    assert down.content.decode() == "The payment service could not be reached. Please try again."
+    assert not WebhookEvent.objects.exists()
+    order.refresh_from_db()
+    assert order.state == OrderState.PENDING
+
+    settings.STRIPE_API_BASE = stripe_on
+    again = _deliver(client, "payment_intent.succeeded", obj, event_id="evt_retry")
+    assert (again.status_code, again.content) == (200, b"ok")
+    order.refresh_from_db()
+    assert order.state == OrderState.PAID
+
+
+@pytest.mark.django_db
+def test_a_buyers_refusal_is_not_a_gateway_failure_and_the_webhook_never_503s_for_it(
+    stripe_on, client, monkeypatch
+):
+    from ticketing.errors import PaymentGatewayError, PaymentRefusedError
+
+    order = _order()
+    with pytest.raises(PaymentRefusedError, match="only for group tickets and entry fees") as refused:
+        payment_start(order=order, provider="manual")
+    assert not isinstance(refused.value, PaymentGatewayError)
+
+    # No webhook path refuses today; this pins the mapping of a refusal (our rules) to a 400.
+    def refuse(**_kwargs):
+        raise PaymentRefusedError("This order is not awaiting payment.")
+
+    monkeypatch.setattr("ticketing.views.webhooks.stripe_webhook_receive", refuse)
+    response = client.post(WEBHOOK, data="{}", content_type="application/json", HTTP_STRIPE_SIGNATURE="t=1")
+    assert (response.status_code, response.content) == (400, b"This order is not awaiting payment.")

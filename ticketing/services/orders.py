@@ -44,6 +44,7 @@ from ticketing.errors import (
     OrderLimitError,
     OrderStateError,
     PaymentError,
+    PaymentRefusedError,
     SaleClosedError,
     SalesError,
 )
@@ -289,8 +290,8 @@ def manual_allowed_for_order(order: Order) -> bool:
     )
 
 
-def manual_refused() -> PaymentError:
-    return PaymentError(
+def manual_refused() -> PaymentRefusedError:
+    return PaymentRefusedError(
         _("Bank transfer or invoice is only for group tickets and entry fees: choose another payment method.")
     )
 
@@ -300,7 +301,7 @@ def _choose_provider(total_fen: int, provider: str, *, manual_allowed: bool) -> 
         return "free"
     chosen = get_provider(provider)
     if not chosen.selectable:
-        raise PaymentError(_("Choose a payment method."))
+        raise PaymentRefusedError(_("Choose a payment method."))
     if chosen.identifier == "manual" and not manual_allowed:
         raise manual_refused()
     return chosen.identifier
@@ -637,7 +638,7 @@ def order_refund(
                 .first()
             )
             if payment is None:
-                raise PaymentError(_("No completed payment was found for this order."))
+                raise PaymentRefusedError(_("No completed payment was found for this order."))
             reference = get_provider(payment.provider, require_available=False).refund(payment, amount)
             payment.refunded_fen += amount
             payment.save(update_fields=["refunded_fen", "updated_at"])

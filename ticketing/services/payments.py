@@ -25,7 +25,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ticketing.enums import OrderState, PaymentState
-from ticketing.errors import OrderStateError, PaymentError, SaleClosedError, WebhookError
+from ticketing.errors import (
+    OrderStateError,
+    PaymentError,
+    PaymentRefusedError,
+    SaleClosedError,
+    WebhookError,
+)
 from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.payments import NextStep, get_provider
 from ticketing.payments.stripe import intent_cancel, intent_retrieve, stripe_api
@@ -49,11 +55,12 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
     Locks the order row while choosing; the provider is called after the commit (no lock held
     over the network). Switching away from Stripe cancels the intents left behind (after the
     commit), so they cannot take money any more. The manual provider is only for group tickets
-    and fee orders. Raises OrderStateError, ProviderUnavailableError, PaymentError.
+    and fee orders. Raises OrderStateError, PaymentRefusedError (ProviderUnavailableError is one)
+    for the buyer, PaymentGatewayError when the provider cannot be reached.
     """
     chosen = get_provider(provider)
     if not chosen.selectable:
-        raise PaymentError(_("Choose a payment method."))
+        raise PaymentRefusedError(_("Choose a payment method."))
     abandoned: list[str] = []
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
@@ -133,7 +140,7 @@ def payment_next_step(*, order: Order) -> NextStep | None:
 
 def _refuse_while_stripe_processing(order: Order) -> None:
     if order.payments.filter(provider="stripe", state=PaymentState.PROCESSING).exists():
-        raise PaymentError(
+        raise PaymentRefusedError(
             _(
                 "A card, Alipay or WeChat Pay payment for this order is still processing: "
                 "wait for its result before recording another payment."
