@@ -66,7 +66,8 @@ def _scenario(name: str, sessions: int, places: int) -> dict:
     from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
     from ticketing.errors import SoldOutError, TicketingError
     from ticketing.models import Ticket
-    from ticketing.services.orders import cart_add, order_place
+    from ticketing.services.carts import cart_add
+    from ticketing.services.orders import order_place
 
     types = []
     for _ in range(sessions):

@@ -12,8 +12,8 @@ import uuid
 
 
 def _cards(count: int):
-    from ticketing.services.pdf import CredentialCard
-    from ticketing.services.signing import encode_credential
+    from ticketing.rendering.pdf import CredentialCard
+    from ticketing.signing import encode_credential
 
     start = dt.datetime(2027, 4, 10, 0, 30, tzinfo=dt.UTC)
     cards = []
@@ -61,7 +61,7 @@ def _rate(render, seconds: float) -> tuple[float, float]:
 
 
 def main(seconds: float = 8.0) -> list[dict]:
-    from ticketing.services.pdf import render_credential_cards
+    from ticketing.rendering.pdf import render_credential_cards
 
     cards = _cards(200)
     position = {"i": 0}

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from events.demo import DEMO_PASSWORD
 from events.models import Event, Venue
-from ticketing.services.checkin import gate_device_create_with_token, gate_staff_assign
+from ticketing.services.gate_devices import gate_device_create_with_token, gate_staff_assign
 
 GATE_EMAIL = "gate@corridor.example"
 FENCING_VENUE = "putuo-sports-centre"

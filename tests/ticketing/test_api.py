@@ -19,9 +19,9 @@ from tests.factories import SessionFactory
 from tests.factories.checkin import CredentialFactory, device_with_token
 from ticketing.enums import CredentialState
 from ticketing.models import Scan
-from ticketing.services.checkin import gate_device_revoke
 from ticketing.services.credentials import credential_set_state
-from ticketing.services.signing import credential_code
+from ticketing.services.gate_devices import gate_device_revoke
+from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -17,22 +17,20 @@ from ticketing import hooks
 from ticketing.enums import CredentialState, OrderState, TicketKind, TicketState
 from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, SalesError, SoldOutError
 from ticketing.models import CartLine, Order, Ticket, TicketType
-from ticketing.services import availability
+from ticketing.selectors import availability
+from ticketing.services.carts import cart_add, cart_remove, holds_release_expired
 from ticketing.services.orders import (
     FeeLine,
     Holder,
-    cart_add,
-    cart_remove,
-    holds_release_expired,
     order_cancel,
     order_create_for_fees,
     order_expire,
     order_mark_paid,
     order_place,
-    order_refund,
     orders_expire_due,
-    session_cancel,
 )
+from ticketing.services.refunds import order_refund
+from ticketing.services.sessions import session_cancel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

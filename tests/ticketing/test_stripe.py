@@ -20,8 +20,10 @@ from tests.factories.ticketing import TicketTypeFactory, buyer, future_session
 from tests.ticketing.conftest import register_webhook, signed_event
 from ticketing.enums import CredentialState, OrderState, PaymentState, TicketState
 from ticketing.models import Order, Payment, WebhookEvent
-from ticketing.services.orders import cart_add, order_place, order_refund
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
 from ticketing.services.payments import payment_start
+from ticketing.services.refunds import order_refund
 
 pytestmark = pytest.mark.usefixtures("english")
 

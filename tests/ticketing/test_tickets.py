@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from tests.factories.accounts import UserFactory
 from tests.factories.checkin import issued_ticket
 from tests.factories.ticketing import TicketTypeFactory, future_session
-from ticketing.services.signing import credential_code
+from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 

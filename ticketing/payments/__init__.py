@@ -13,6 +13,7 @@ Identifiers: "free", "manual", "demo", "stripe".
 
 from __future__ import annotations
 
-from ticketing.payments.base import NextStep, Provider, available_providers, get_provider, register
+from ticketing.payments.base import NextStep, Provider
+from ticketing.payments.registry import available_providers, get_provider
 
-__all__ = ["NextStep", "Provider", "available_providers", "get_provider", "register"]
+__all__ = ["NextStep", "Provider", "available_providers", "get_provider"]

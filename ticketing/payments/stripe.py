@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ticketing.errors import PaymentGatewayError
-from ticketing.payments.base import NextStep, Provider, register
+from ticketing.payments.base import NextStep, Provider
 
 PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"]
 
@@ -96,6 +96,3 @@ class StripeProvider(Provider):
                 gettext("The refund could not be made: %(error)s") % {"error": exc.user_message or exc}
             ) from exc
         return refund["id"]
-
-
-register(StripeProvider())

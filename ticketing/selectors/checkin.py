@@ -14,7 +14,7 @@ from events.exports import spreadsheet_cell
 from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanResult
 from ticketing.models import CheckInState, Credential, Scan
-from ticketing.services.signing import public_keys
+from ticketing.signing import public_keys
 
 FLOW_BUCKET_MINUTES = 5
 

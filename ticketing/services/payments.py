@@ -16,6 +16,7 @@ Rules that keep the money right:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -34,15 +35,10 @@ from ticketing.errors import (
 )
 from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.payments import NextStep, get_provider
+from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_order, manual_refused
 from ticketing.payments.stripe import intent_cancel, intent_retrieve, stripe_api
-from ticketing.services.orders import (
-    MANUAL_PAYMENT_DAYS,
-    manual_allowed_for_order,
-    manual_refused,
-    order_cancel,
-    order_mark_paid,
-    order_record_external_refund,
-)
+from ticketing.services.orders import order_cancel, order_mark_paid
+from ticketing.services.refunds import order_record_external_refund
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +81,6 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
         if order.provider != chosen.identifier:
             order.provider = chosen.identifier
             if chosen.identifier == "manual" and order.expires_at is not None:
-                import datetime as dt
-
                 order.expires_at = max(
                     order.expires_at, order.created_at + dt.timedelta(days=MANUAL_PAYMENT_DAYS)
                 )

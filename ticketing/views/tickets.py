@@ -45,7 +45,7 @@ def ticket_detail(request, public_id):
 @login_required
 @never_cache
 def ticket_qr(request, public_id):
-    from ticketing.services.pdf import credential_qr_png
+    from ticketing.rendering.pdf import credential_qr_png
 
     ticket = _own_ticket(request, public_id)
     response = HttpResponse(credential_qr_png(ticket.credential, box_size=10), content_type="image/png")
@@ -55,7 +55,7 @@ def ticket_qr(request, public_id):
 
 @login_required
 def ticket_pdf(request, public_id):
-    from ticketing.services.pdf import tickets_pdf
+    from ticketing.rendering.pdf import tickets_pdf
 
     ticket = _own_ticket(request, public_id)
     return _pdf(tickets_pdf([ticket]), f"ticket-{ticket.order.code}-{str(public_id)[:8]}.pdf")
@@ -63,7 +63,7 @@ def ticket_pdf(request, public_id):
 
 @login_required
 def order_tickets_pdf(request, code: str):
-    from ticketing.services.pdf import tickets_pdf
+    from ticketing.rendering.pdf import tickets_pdf
 
     try:
         order = sales_selectors.order_get_for_user(user=request.user, code=code)

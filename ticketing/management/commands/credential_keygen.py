@@ -15,6 +15,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kid=None, **options):
-        from ticketing.services.signing import generate_key_line
+        from ticketing.signing import generate_key_line
 
         self.stdout.write(generate_key_line(kid or timezone.localdate().strftime("k%Y%m%d")))

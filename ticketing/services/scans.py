@@ -1,4 +1,4 @@
-"""Gate check-in: scanning (online and uploaded offline), annulment, gate devices and gate staff.
+"""Gate check-in: scanning (online and uploaded offline) and annulment. Devices and staff: gate_devices.py.
 
 Locking rule: every scan of a credential locks that Credential row (select_for_update) before it reads
 or writes the credential's CheckInState, so two gates scanning one ticket at the same instant are
@@ -10,9 +10,7 @@ shows the race happening without the lock.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,8 +24,8 @@ from events.enums import VenueResourceKind
 from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
-from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
-from ticketing.services.signing import DecodedCredential, code_hash, credential_decode
+from ticketing.models import CheckInState, Credential, GateDevice, Scan
+from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
 LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
 MAX_UPLOAD_SCANS = 1000
@@ -540,58 +538,3 @@ def scan_annul(*, nonce: str, device: GateDevice | None = None, user=None) -> Sc
         if scan.credential_id:
             _replay(credential, rewrite=False)
     return scan
-
-
-def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
-    """A new device and its bearer token (shown once; only its SHA-256 is stored)."""
-    token = secrets.token_urlsafe(32)
-    return gate_device_create_with_token(name=name, event=event, gates=gates, token=token), token
-
-
-def gate_device_create_with_token(
-    *, name: str, event: Event, gates: Iterable[str] = (), token: str
-) -> GateDevice:
-    """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY)."""
-    with transaction.atomic():
-        device, _created = GateDevice.objects.update_or_create(
-            token_hash=token_digest(token),
-            defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
-        )
-    return device
-
-
-def gate_device_revoke(*, device: GateDevice) -> GateDevice:
-    with transaction.atomic():
-        GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    device.refresh_from_db()
-    return device
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def gate_device_authenticate(token: str) -> GateDevice | None:
-    """The live device holding this bearer token, with last_seen refreshed at most once a minute."""
-    if not token or len(token) > 200:
-        return None
-    device = (
-        GateDevice.objects.select_related("event", "event__venue")
-        .filter(token_hash=token_digest(token), revoked_at__isnull=True)
-        .first()
-    )
-    if device is None:
-        return None
-    now = timezone.now()
-    if device.last_seen is None or now - device.last_seen > dt.timedelta(minutes=1):
-        GateDevice.objects.filter(pk=device.pk).update(last_seen=now)
-        device.last_seen = now
-    return device
-
-
-def gate_staff_assign(*, user, event: Event | None = None, venue=None) -> GateStaffAssignment:
-    if (event is None) == (venue is None):
-        raise CheckInError(_("Assign gate staff to an event or to a venue, not both."))
-    with transaction.atomic():
-        assignment, _created = GateStaffAssignment.objects.get_or_create(user=user, event=event, venue=venue)
-    return assignment

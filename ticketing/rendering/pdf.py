@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ticketing.services.signing import credential_code
+from ticketing.signing import credential_code
 
 FONT = "STSong-Light"
 LAYOUTS = ("ticket-a4", "a6-on-a4", "a6")
