@@ -8,4 +8,4 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         # Register the tasks by name in every process (services queue them by name: events/jobs.py).
-        from events import tasks  # noqa: F401  tasks import services, which need the app registry
+        from events import tasks  # noqa: F401, PLC0415  tasks import services: needs the app registry

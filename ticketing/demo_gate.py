@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -28,8 +29,6 @@ def demo_device_token() -> str:
 
 
 def seed() -> str:
-    from allauth.account.models import EmailAddress
-
     venue = Venue.objects.filter(slug=FENCING_VENUE).first()
     event = Event.objects.filter(slug=FENCING_EVENT).first()
     if venue is None or event is None:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.i18n import BilingualMixin
+from events.i18n import BilingualMixin, pick
 from ticketing.enums import (
     BallotApplicationState,
     OrderLineKind,
@@ -335,8 +335,6 @@ class OrderLine(models.Model):
 
     @property
     def description(self) -> str:
-        from events.i18n import pick
-
         return pick(self.description_zh, self.description_en)
 
     @property

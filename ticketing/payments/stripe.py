@@ -18,7 +18,7 @@ PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"]
 
 def stripe_api():
     """The stripe module configured from settings (the key and, for localstripe, the API base)."""
-    import stripe
+    import stripe  # noqa: PLC0415  heavy optional library (stripe), loaded only when used
 
     stripe.api_key = settings.STRIPE_SECRET_KEY
     if settings.STRIPE_API_BASE:
