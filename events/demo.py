@@ -1,4 +1,4 @@
-"""The catalogue slice of the demo season (DOMAIN.md §1): corridor cities, venues, events, sessions.
+"""The catalogue slice of the demo season: corridor cities, venues, events, sessions.
 
 Dates are fixed in the 2027 season so that the demo looks real and stays stable between runs.
 """

@@ -1,7 +1,7 @@
 """Ticket types, quotas, carts (holds), orders, payments, tickets and ballots.
 
 Invariants the database can hold are constraints here; the rules that need more than one row
-(availability, limits, transitions) live in ticketing/services/orders.py.
+(availability, limits, transitions) live in ticketing/selectors/availability.py and ticketing/services/.
 """
 
 from __future__ import annotations

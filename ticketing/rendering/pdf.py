@@ -263,7 +263,7 @@ def _gate_names(credential, gates: dict[str, str]) -> str:
 
 
 def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCard:
-    """The card of one ticket (t1's Ticket: order, ticket_type, session, holder, credential)."""
+    """The card of one ticket (a Ticket with its order, ticket type, session, holder and credential)."""
     credential = ticket.credential
     session = ticket.session
     holder = ""
