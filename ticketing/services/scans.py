@@ -14,17 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import VenueResourceKind
-from events.models import Event, Session, VenueResource
+from events.models import Event, Session
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
 from ticketing.models import CheckInState, Credential, GateDevice, Scan
+from ticketing.selectors.checkin import event_gate_codes, gate_name
 from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
 LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
@@ -133,15 +132,6 @@ def _local_time(moment: dt.datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def _gate_name(event: Event, gate_code: str) -> str:
-    gate = (
-        VenueResource.objects.filter(kind=VenueResourceKind.GATE, code=gate_code)
-        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-        .first()
-    )
-    return gate.name if gate else gate_code
-
-
 def _static_refusal(
     credential: Credential, *, event: Event, session: Session | None, gate_code: str, at: dt.datetime
 ) -> str:
@@ -213,7 +203,7 @@ def _outcome(scan: Scan, *, duplicate: bool = False) -> ScanOutcome:
     if scan.reason == ScanReason.ALREADY_USED and scan.credential_id:
         state = _presence(scan.credential)
         if state and state.last_entry:
-            outcome.earlier_gate = _gate_name(scan.event, state.last_entry.gate_code)
+            outcome.earlier_gate = gate_name(scan.event, state.last_entry.gate_code)
             outcome.earlier_at = state.last_entry.scanned_at
     return outcome
 
@@ -234,20 +224,6 @@ def _check_context(*, event, device, gate_code, direction) -> Event:
     if gate_code not in event_gate_codes(event):
         raise CheckInError(_("That gate does not belong to this event's venues."))
     return event
-
-
-def event_gate_codes(event: Event) -> frozenset[str]:
-    """Gate codes of the event's venues, cached for a minute: every scan checks its gate against them."""
-    key = f"ticketing:event-gates:{event.pk}"
-    codes = cache.get(key)
-    if codes is None:
-        codes = frozenset(
-            VenueResource.objects.filter(kind=VenueResourceKind.GATE)
-            .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-            .values_list("code", flat=True)
-        )
-        cache.set(key, codes, timeout=60)
-    return codes
 
 
 def _store(**fields) -> Scan:
@@ -353,7 +329,7 @@ def _scan_presence(common: dict, credential: Credential, *, direction: str, now:
         _save_presence(credential, inside=False, entries=entries, last_entry=last_entry)
     outcome = ScanOutcome(scan=scan, credential=credential)
     if reason == ScanReason.ALREADY_USED and last_entry is not None:
-        outcome.earlier_gate = _gate_name(common["event"], last_entry.gate_code)
+        outcome.earlier_gate = gate_name(common["event"], last_entry.gate_code)
         outcome.earlier_at = last_entry.scanned_at
     return outcome
 
