@@ -40,6 +40,8 @@ def manual_refused() -> PaymentRefusedError:
 
 
 def provider_choose(total_fen: int, provider: str, *, manual_allowed: bool) -> str:
+    """The provider an order of `total_fen` pays with: "free" for nothing to pay, else the buyer's
+    choice if it is selectable here and (for bank transfer) allowed; PaymentRefusedError if not."""
     if total_fen == 0:
         return "free"
     chosen = get_provider(provider)

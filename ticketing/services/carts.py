@@ -14,16 +14,8 @@ from django.utils.translation import gettext as _
 
 from events.enums import EventStatus, SessionStatus
 from events.models import Session
-from ticketing.errors import (
-    OrderLimitError,
-    SaleClosedError,
-    SalesError,
-)
-from ticketing.models import (
-    Cart,
-    CartLine,
-    TicketType,
-)
+from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
+from ticketing.models import Cart, CartLine, TicketType
 from ticketing.selectors import availability
 
 MAX_LINES_PER_CART = 20

@@ -40,34 +40,12 @@ from ticketing.enums import (
     PaymentState,
     TicketState,
 )
-from ticketing.errors import (
-    OrderLimitError,
-    OrderStateError,
-    SaleClosedError,
-    SalesError,
-)
-from ticketing.models import (
-    BallotApplication,
-    Cart,
-    CartLine,
-    Order,
-    OrderLine,
-    Ticket,
-    TicketType,
-)
+from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, SalesError
+from ticketing.models import BallotApplication, Cart, CartLine, Order, OrderLine, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
-from ticketing.payments.policy import (
-    MANUAL_PAYMENT_DAYS,
-    manual_allowed_for_types,
-    provider_choose,
-)
+from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
 from ticketing.selectors import availability
-from ticketing.services.carts import (
-    check_quantity,
-    check_sellable,
-    check_session_open,
-    hold_minutes,
-)
+from ticketing.services.carts import check_quantity, check_sellable, check_session_open, hold_minutes
 from ticketing.services.credentials import credential_issue, credential_set_state
 
 # Alipay and WeChat Pay can stay "processing" for a while: an order whose payment is processing is

@@ -26,13 +26,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ticketing.enums import OrderState, PaymentState
-from ticketing.errors import (
-    OrderStateError,
-    PaymentError,
-    PaymentRefusedError,
-    SaleClosedError,
-    WebhookError,
-)
+from ticketing.errors import OrderStateError, PaymentError, PaymentRefusedError, SaleClosedError, WebhookError
 from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.payments import NextStep, get_provider
 from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_order, manual_refused

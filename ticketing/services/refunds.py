@@ -10,21 +10,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ticketing import hooks
-from ticketing.enums import (
-    CredentialState,
-    OrderState,
-    PaymentState,
-    TicketState,
-)
-from ticketing.errors import (
-    OrderStateError,
-    PaymentRefusedError,
-)
-from ticketing.models import (
-    Order,
-    PaymentRefund,
-    Ticket,
-)
+from ticketing.enums import CredentialState, OrderState, PaymentState, TicketState
+from ticketing.errors import OrderStateError, PaymentRefusedError
+from ticketing.models import Order, PaymentRefund, Ticket
 from ticketing.money import format_fen
 from ticketing.payments import get_provider
 from ticketing.services.credentials import credential_set_state

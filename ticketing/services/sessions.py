@@ -15,21 +15,9 @@ from django.utils.translation import gettext as _
 from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
 from events.models import Session
-from ticketing.enums import (
-    BallotApplicationState,
-    OrderState,
-    TicketState,
-)
-from ticketing.errors import (
-    OrderStateError,
-    PaymentError,
-)
-from ticketing.models import (
-    BallotApplication,
-    CartLine,
-    Order,
-    Ticket,
-)
+from ticketing.enums import BallotApplicationState, OrderState, TicketState
+from ticketing.errors import OrderStateError, PaymentError
+from ticketing.models import BallotApplication, CartLine, Order, Ticket
 from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.services.orders import order_cancel
 from ticketing.services.refunds import order_refund
