@@ -207,6 +207,27 @@ def test_real_name_tickets_need_holders_and_respect_account_limit(session):
     assert Order.objects.count() == 1
 
 
+def test_a_holder_typed_in_full_width_digits_is_the_same_person(session):
+    named = TicketTypeFactory(session=session, real_name=True, max_named_per_account=4)
+    user = buyer()
+    cart_add(user=user, ticket_type=named, quantity=1)
+    line = CartLine.objects.get()
+    order = order_place(
+        user=user, provider="demo", holders={line.pk: [Holder("张小明", "31010120100101001X")]}
+    )
+    cart_add(user=user, ticket_type=named, quantity=1)
+    line = CartLine.objects.get()
+
+    with pytest.raises(OrderLimitError, match="already has a ticket"):
+        order_place(
+            user=user,
+            provider="demo",
+            holders={line.pk: [Holder("张小明", "３１０１０１ ２０１００１０１ ００１ｘ")]},
+        )
+    assert list(order.tickets.values_list("holder_document_last4", flat=True)) == ["001X"]
+    assert Order.objects.count() == 1
+
+
 def test_order_cancel_returns_places_and_revokes_credentials(adult):
     user = buyer()
     cart_add(user=user, ticket_type=adult, quantity=4)

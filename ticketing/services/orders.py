@@ -30,7 +30,7 @@ from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
 from events.models import Programme, Session
 from ticketing import hooks
-from ticketing.documents import document_hash
+from ticketing.documents import document_hash, document_number_normalise
 from ticketing.enums import (
     BallotApplicationState,
     CredentialKind,
@@ -161,7 +161,7 @@ def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: 
                 state=state,
                 holder_name=holder.name.strip(),
                 holder_document_hash=holder.document_hash,
-                holder_document_last4=holder.document.strip()[-4:].upper() if holder.document else "",
+                holder_document_last4=document_number_normalise(holder.document)[-4:],
                 credential=credential,
             )
         )

@@ -1,8 +1,8 @@
 """Gate check-in: scanning (online and uploaded offline) and annulment. Devices and staff: gate_devices.py.
 
-Locking rule (indexed in docs/architecture.md#locking-rules): every scan of a credential locks that Credential row (select_for_update) before it reads
-or writes the credential's CheckInState, so two gates scanning one ticket at the same instant are
-serialised and exactly one is admitted. The partial unique constraint `scan_single_entry_once` is the
+Locking rule (indexed in docs/architecture.md#locking-rules): every scan of a credential locks that
+Credential row (select_for_update) before it reads or writes the credential's CheckInState, so two
+gates scanning one ticket at the same instant are serialised and exactly one is admitted. The partial unique constraint `scan_single_entry_once` is the
 second net for single-entry credentials. `LOCK_CREDENTIAL_ROWS` exists only for the control test that
 shows the race happening without the lock.
 """
