@@ -78,7 +78,8 @@ def _scenario(name: str, sessions: int, places: int) -> dict:
 
     from ticketing.errors import SoldOutError, TicketingError
     from ticketing.models import Ticket
-    from ticketing.services.orders import cart_add, order_place
+    from ticketing.services.carts import cart_add
+    from ticketing.services.orders import order_place
 
     types, users = scenario_data(sessions, places)
     counts = {"orders": 0, "sold_out": 0, "errors": 0}

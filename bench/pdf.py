@@ -13,8 +13,8 @@ import uuid
 
 def cards_for(count: int):
     """`count` ticket cards with freshly signed codes and fixed Chinese text (no database)."""
-    from ticketing.services.pdf import CredentialCard
-    from ticketing.services.signing import encode_credential
+    from ticketing.rendering.pdf import CredentialCard
+    from ticketing.signing import encode_credential
 
     start = dt.datetime(2027, 4, 10, 0, 30, tzinfo=dt.UTC)
     cards = []
@@ -62,7 +62,7 @@ def _rate(render, seconds: float) -> tuple[float, float]:
 
 
 def main(seconds: float = 8.0) -> list[dict]:
-    from ticketing.services.pdf import render_credential_cards
+    from ticketing.rendering.pdf import render_credential_cards
 
     cards = cards_for(200)
     position = {"i": 0}

@@ -347,9 +347,9 @@ def gate_world(count: int) -> dict:
     from events.enums import Discipline, EventStatus, SessionKind, VenueKind, VenueResourceKind
     from events.models import City, Event, Programme, Session, Venue, VenueResource
     from ticketing.enums import CredentialKind
-    from ticketing.services.checkin import gate_device_create
     from ticketing.services.credentials import credential_issue
-    from ticketing.services.signing import credential_code
+    from ticketing.services.gate_devices import gate_device_create
+    from ticketing.signing import credential_code
 
     now = timezone.now()
     today = timezone.localdate(now)

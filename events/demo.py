@@ -1,4 +1,4 @@
-"""The catalogue slice of the demo season (DOMAIN.md §1): corridor cities, venues, events, sessions.
+"""The catalogue slice of the demo season: corridor cities, venues, events, sessions.
 
 Dates are fixed in the 2027 season so that the demo looks real and stays stable between runs.
 """
@@ -9,6 +9,10 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -518,10 +522,6 @@ def seed() -> str:
 
 
 def _demo_organiser(programme: Programme):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
     user_model = get_user_model()
     email = settings.CORRIDOR_DEMO_ORGANISER_EMAIL
     user = user_model.objects.filter(email=email).first()
@@ -541,10 +541,6 @@ def _demo_organiser(programme: Programme):
 
 
 def current_totp_code(email: str) -> str | None:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-    from allauth.mfa.utils import decrypt
-
     authenticator = Authenticator.objects.filter(user__email=email, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         return None

@@ -257,8 +257,8 @@ def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
 
 
 def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None):
-    from ticketing.services.pdf import CredentialCard
-    from ticketing.services.signing import credential_code
+    from ticketing.rendering.pdf import CredentialCard
+    from ticketing.signing import credential_code
 
     start, end = badge.event.start_date, badge.event.end_date
     dates = start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
@@ -285,7 +285,7 @@ def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None
 def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
     """Build every card (the signed codes), counting progress on the job row, then render the PDF.
     Each progress update is its own small transaction so the polling page sees it."""
-    from ticketing.services.pdf import render_credential_cards
+    from ticketing.rendering.pdf import render_credential_cards
 
     job = BadgeSheetJob.objects.select_related("delegation").get(pk=job_id)
     BadgeSheetJob.objects.filter(pk=job.pk).update(state=BadgeSheetState.RUNNING, done=0)

@@ -77,7 +77,7 @@ def team_workflow(request, pk):
 
 
 def _pay_form(data=None):
-    from ticketing.payments.base import available_providers
+    from ticketing.payments.registry import available_providers
 
     providers = [(p.identifier, p.label) for p in available_providers()]
     return FeePayForm(data, providers=providers)

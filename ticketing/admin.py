@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
-from ticketing.services.checkin import gate_device_revoke
+from ticketing.services.gate_devices import gate_device_revoke
 
 
 @admin.register(Credential)

@@ -1,7 +1,7 @@
 """Device API for gate scanners: scan, offline bundle, offline upload, annul. Mounted at /api/gate/.
 
 Authenticate with `Authorization: Bearer <device token>`; a device is scoped to one event and its
-gates. Every error is JSON with a `detail` message; bodies over 1 MB are refused with 413 before they
+gates. Every error is JSON with a `detail` message (400 for a body that is not JSON); bodies over 1 MB are refused with 413 before they
 are read, and an upload holds at most 1000 scans.
 """
 
@@ -18,14 +18,8 @@ from pydantic import field_validator
 
 from ticketing.errors import CheckInError
 from ticketing.selectors.checkin import offline_bundle
-from ticketing.services.checkin import (
-    MAX_UPLOAD_SCANS,
-    OfflineScan,
-    credential_scan,
-    gate_device_authenticate,
-    scan_annul,
-    scans_upload,
-)
+from ticketing.services.gate_devices import gate_device_authenticate
+from ticketing.services.scans import MAX_UPLOAD_SCANS, OfflineScan, credential_scan, scan_annul, scans_upload
 
 MAX_BODY_BYTES = 1_000_000
 NONCE_PATTERN = r"^[A-Za-z0-9._:-]{8,64}$"
@@ -56,12 +50,20 @@ class ErrorOut(Schema):
 
 
 class ScanIn(Schema):
-    code: str = Field(..., max_length=400, description="The scanned text, exactly as read.")
+    code: str = Field(
+        ..., max_length=400, description="The scanned text as read; whitespace around it is ignored."
+    )
     gate: str = Field(..., pattern=GATE_PATTERN, description="Gate code (VenueResource.code).")
     direction: Literal["entry", "exit"] = "entry"
     nonce: str = Field(
         ..., pattern=NONCE_PATTERN, description="Unique per scan; re-sending it returns the stored answer."
     )
+
+    @field_validator("code")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        # The web gate strips what a scanner adds around a code (a newline, spaces): so does the API.
+        return value.strip()
 
 
 class CredentialOut(Schema):
@@ -107,11 +109,23 @@ class UploadIn(Schema):
     scans: list[OfflineScanIn] = Field(..., max_length=MAX_UPLOAD_SCANS)
 
 
+class UploadItemOut(Schema):
+    nonce: str
+    verdict: Literal["stored", "duplicate", "rejected"] = Field(
+        description="stored: judged and kept now; duplicate: this nonce was already stored (nothing "
+        "changed); rejected: not stored, e.g. a gate this device may not scan at (see detail)."
+    )
+    detail: str = Field(description="Why the scan was rejected, in the request's language; else empty.")
+    result: ScanOut | None = Field(description="The gate verdict of a scan stored now; else null.")
+
+
 class UploadOut(Schema):
     stored: int
     duplicates: int
+    rejected: int
     conflicts: list[str] = Field(description="Nonces of scans that lost first-scan-wins.")
-    results: list[ScanOut]
+    results: list[ScanOut] = Field(description="The verdicts of the scans stored now.")
+    items: list[UploadItemOut] = Field(description="One verdict per uploaded scan, in upload order.")
 
 
 class AnnulIn(Schema):
@@ -154,7 +168,10 @@ def _refuse(exc: CheckInError):
     raise HttpError(403, str(exc)) from exc
 
 
-@router.post("/scan", response={200: ScanOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/scan",
+    response={200: ScanOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+)
 def scan(request, payload: ScanIn):
     """Scan one code at a gate now. A refusal is a normal answer (200) with its reason."""
     try:
@@ -177,9 +194,16 @@ def bundle(request):
     return {**offline_bundle(event=device.event, gates=device.gates), "code_format": CODE_FORMAT}
 
 
-@router.post("/upload", response={200: UploadOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut})
+@router.post(
+    "/upload",
+    response={200: UploadOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+)
 def upload(request, payload: UploadIn):
-    """Upload scans made offline (at most 1000). First scan wins by device time; losers are flagged."""
+    """Upload scans made offline (at most 1000). First scan wins by device time; losers are flagged.
+
+    Every scan gets its own verdict in `items`; a rejected scan never stops the others, and
+    re-uploading the same batch changes nothing that was stored.
+    """
     items = [
         OfflineScan(
             nonce=item.nonce,
@@ -198,12 +222,22 @@ def upload(request, payload: UploadIn):
     return {
         "stored": summary.stored,
         "duplicates": summary.duplicates,
+        "rejected": summary.rejected,
         "conflicts": [scan.nonce for scan in summary.conflicts],
         "results": [outcome.as_dict() for outcome in summary.outcomes],
+        "items": [
+            {
+                "nonce": verdict.nonce,
+                "verdict": verdict.verdict,
+                "detail": verdict.detail,
+                "result": verdict.outcome.as_dict() if verdict.outcome else None,
+            }
+            for verdict in summary.verdicts
+        ],
     }
 
 
-@router.post("/annul", response={200: AnnulOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/annul", response={200: AnnulOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def annul(request, payload: AnnulIn):
     """Undo this device's own scan within the annulment window (default two minutes)."""
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from events.enums import Discipline
 from events.models import Session
 from ticketing.enums import TicketKind
 from ticketing.models import Ballot, Order, Quota, TicketType
+from ticketing.services.orders import order_mark_paid, order_reserve
 
 SPECTATOR_EMAIL = "spectator@corridor.example"
 SPECTATOR_PASSWORD = "corridor-demo-2027"  # noqa: S105 - printed for the local demo only
@@ -80,8 +82,6 @@ def _types_for(session: Session) -> list[TicketType]:
 
 
 def _spectator():
-    from allauth.account.models import EmailAddress
-
     user_model = get_user_model()
     user = user_model.objects.filter(email=SPECTATOR_EMAIL).first()
     if user is None:
@@ -95,8 +95,6 @@ def _spectator():
 
 
 def _sell_out(session: Session, user) -> int:
-    from ticketing.services.orders import order_mark_paid, order_reserve
-
     if session.tickets.exists():
         return 0
     adult = session.ticket_types.get(kind=TicketKind.ADULT)

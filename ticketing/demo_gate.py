@@ -9,12 +9,13 @@ import base64
 import hashlib
 import hmac
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from events.demo import DEMO_PASSWORD
 from events.models import Event, Venue
-from ticketing.services.checkin import gate_device_create_with_token, gate_staff_assign
+from ticketing.services.gate_devices import gate_device_create_with_token, gate_staff_assign
 
 GATE_EMAIL = "gate@corridor.example"
 FENCING_VENUE = "putuo-sports-centre"
@@ -28,8 +29,6 @@ def demo_device_token() -> str:
 
 
 def seed() -> str:
-    from allauth.account.models import EmailAddress
-
     venue = Venue.objects.filter(slug=FENCING_VENUE).first()
     event = Event.objects.filter(slug=FENCING_EVENT).first()
     if venue is None or event is None:

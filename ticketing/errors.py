@@ -30,10 +30,21 @@ class OrderStateError(SalesError):
 
 
 class PaymentError(TicketingError):
-    """A payment could not be started, confirmed or refunded."""
+    """A payment could not be started, confirmed or refunded (one of the two kinds below)."""
 
 
-class ProviderUnavailableError(PaymentError):
+class PaymentRefusedError(PaymentError):
+    """The buyer's or the rules' refusal (wrong method for this order, a payment still processing).
+
+    Shown to the user as a message; sending the same request again fails the same way.
+    """
+
+
+class PaymentGatewayError(PaymentError):
+    """The payment gateway failed or could not be reached: the same request may succeed later."""
+
+
+class ProviderUnavailableError(PaymentRefusedError):
     """The payment provider is not configured or not allowed here."""
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketing.enums import OrderState
 from ticketing.payments import available_providers
-from ticketing.services.orders import Holder, manual_allowed_for_order, manual_allowed_for_types
+from ticketing.payments.policy import manual_allowed_for_order, manual_allowed_for_types
+from ticketing.services.orders import Holder
 
 
 class AddToCartForm(forms.Form):

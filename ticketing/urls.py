@@ -5,7 +5,7 @@ from ticketing.views import gate, orders, organiser, shop, tickets, webhooks
 app_name = "ticketing"
 
 urlpatterns = [
-    # Sales (t1)
+    # Sales
     path("events/<slug:slug>/tickets/", shop.event_tickets, name="event-tickets"),
     path("tickets/ballot/<int:pk>/", shop.ballot_detail, name="ballot-detail"),
     path("cart/", shop.cart, name="cart"),
@@ -35,7 +35,7 @@ urlpatterns = [
         name="organiser-session-cancel",
     ),
     path("organiser/ticketing/ballots/<int:pk>/draw/", organiser.ballot_draw, name="organiser-ballot-draw"),
-    # Tickets, gate check-in and the organiser's gate flow (t2)
+    # Tickets, gate check-in and the organiser's gate flow
     path("tickets/", tickets.wallet, name="wallet"),
     path("tickets/<uuid:public_id>/", tickets.ticket_detail, name="ticket-detail"),
     path("tickets/<uuid:public_id>/qr.png", tickets.ticket_qr, name="ticket-qr"),

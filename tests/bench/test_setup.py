@@ -15,8 +15,9 @@ from bench import imports, orders, pdf, scans
 from tests.factories.registration import DelegationFactory
 from ticketing.enums import OrderState
 from ticketing.models import Order
-from ticketing.services.orders import cart_add, order_place
-from ticketing.services.signing import credential_decode
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
+from ticketing.signing import credential_decode
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -52,7 +52,7 @@ class GateStaffAssignmentFactory(factory.django.DjangoModelFactory):
 
 
 def device_with_token(event, *, gates=(), name="Gate scanner") -> tuple[GateDevice, str]:
-    from ticketing.services.checkin import gate_device_create
+    from ticketing.services.gate_devices import gate_device_create
 
     return gate_device_create(name=name, event=event, gates=gates)
 

@@ -51,8 +51,8 @@ def test_bought_ticket_opens_downloads_and_passes_the_gate_once(page, browser, l
     from pypdf import PdfReader
 
     from tests.factories import VenueResourceFactory
-    from ticketing.services.checkin import gate_staff_assign
-    from ticketing.services.signing import credential_code
+    from ticketing.services.gate_devices import gate_staff_assign
+    from ticketing.signing import credential_code
 
     settings.PAYMENT_DEMO_ENABLED = True
     # Doors open three hours before the start, so a ticket for a match in an hour scans now.

@@ -15,9 +15,10 @@ from tests.factories.ticketing import TicketTypeFactory, future_session
 from tests.journeys.actions import log_in, ready_for_next_scan, scan_with_wedge
 from ticketing.enums import OrderState, ScanReason, ScanResult
 from ticketing.models import Scan
-from ticketing.services.checkin import gate_staff_assign
-from ticketing.services.orders import cart_add, order_mark_paid, order_place
-from ticketing.services.signing import credential_code
+from ticketing.services.carts import cart_add
+from ticketing.services.gate_devices import gate_staff_assign
+from ticketing.services.orders import order_mark_paid, order_place
+from ticketing.signing import credential_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -22,7 +22,7 @@ from tests.factories import UserFactory, VenueResourceFactory
 from tests.factories.registration import AthleteFactory, EntryFactory, MembershipFactory, TeamFactory
 from tests.qr import qr_codes_on
 from ticketing.enums import CredentialState
-from ticketing.services.signing import credential_code
+from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_badges_for_approved_entries_and_staff_idempotent(team):
 
 
 def test_badge_is_admitted_by_the_gate_scanner_and_refused_once_withdrawn(team):
-    from ticketing.services.checkin import credential_scan
+    from ticketing.services.scans import credential_scan
 
     entry = EntryFactory(team=team, status=EntryStatus.APPROVED)
     accreditation.badges_issue(delegation=team.delegation)

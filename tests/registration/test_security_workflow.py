@@ -36,7 +36,7 @@ def world():
 
 
 def _world():
-    from ticketing.services.checkin import gate_staff_assign
+    from ticketing.services.gate_devices import gate_staff_assign
     from tourism.models import Merchant, MerchantMembership
 
     team = TeamFactory()

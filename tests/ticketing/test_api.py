@@ -19,9 +19,9 @@ from tests.factories import SessionFactory
 from tests.factories.checkin import CredentialFactory, device_with_token
 from ticketing.enums import CredentialState
 from ticketing.models import Scan
-from ticketing.services.checkin import gate_device_revoke
 from ticketing.services.credentials import credential_set_state
-from ticketing.services.signing import credential_code
+from ticketing.services.gate_devices import gate_device_revoke
+from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -160,8 +160,82 @@ def test_upload_first_scan_wins_and_reupload_changes_nothing(client, setup):
     assert first.status_code == 200
     assert first.json()["stored"] == 2
     assert first.json()["conflicts"] == ["off-00001"]
-    assert again.json() == {"stored": 0, "duplicates": 2, "conflicts": [], "results": []}
+    assert again.json() == {
+        "stored": 0,
+        "duplicates": 2,
+        "rejected": 0,
+        "conflicts": [],
+        "results": [],
+        "items": [
+            {"nonce": "off-00001", "verdict": "duplicate", "detail": "", "result": None},
+            {"nonce": "off-00002", "verdict": "duplicate", "detail": "", "result": None},
+        ],
+    }
     assert Scan.objects.filter(offline=True).count() == 2
+
+
+def test_upload_a_refused_item_never_stops_the_others_and_a_retry_stores_nothing_new(client, setup):
+    credential, _device, token = setup
+    other = CredentialFactory(session=credential.session)
+    scans = [
+        {"code": credential_code(credential), "gate": "gate-a", "nonce": "off-10001"},
+        {"code": credential_code(other), "gate": "gate-z", "nonce": "off-10002"},  # not this device's gate
+        {"code": credential_code(other), "gate": "gate-b", "nonce": "off-10003"},
+    ]
+    for minute, item in enumerate(scans):
+        item["scanned_at"] = DURING + dt.timedelta(minutes=minute)
+    with time_machine.travel(DURING + dt.timedelta(hours=1)):
+        first = post(client, "upload", {"scans": scans}, token)
+        stored = set(Scan.objects.values_list("nonce", "result"))
+        again = post(client, "upload", {"scans": scans}, token)
+
+    assert first.status_code == 200
+    body = first.json()
+    assert [(item["nonce"], item["verdict"]) for item in body["items"]] == [
+        ("off-10001", "stored"),
+        ("off-10002", "rejected"),
+        ("off-10003", "stored"),
+    ]
+    assert body["items"][1]["detail"] == "This device may not scan at that gate."
+    assert body["items"][1]["result"] is None
+    assert body["items"][2]["result"]["result"] == "admitted"
+    assert (body["stored"], body["duplicates"], body["rejected"]) == (2, 0, 1)
+    assert stored == {("off-10001", "admitted"), ("off-10003", "admitted")}
+    assert again.status_code == 200
+    assert [(item["nonce"], item["verdict"]) for item in again.json()["items"]] == [
+        ("off-10001", "duplicate"),
+        ("off-10002", "rejected"),
+        ("off-10003", "duplicate"),
+    ]
+    assert set(Scan.objects.values_list("nonce", "result")) == stored
+
+
+@time_machine.travel(DURING)
+def test_api_strips_whitespace_around_a_code_as_the_web_gate_does(client, setup):
+    credential, _device, token = setup
+
+    response = post(
+        client,
+        "scan",
+        {"code": f"  {credential_code(credential)}\r\n", "gate": "gate-a", "nonce": "nonce-0100"},
+        token,
+    )
+
+    assert response.json()["result"] == "admitted"
+    assert response.json()["credential"]["public_id"] == str(credential.public_id)
+
+
+def test_an_unparsable_body_is_a_documented_400(client, setup):
+    _credential, _device, token = setup
+    schema = client.get("/api/openapi.json").json()
+
+    response = post(client, "scan", "{not json", token)
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    for path in ("/api/gate/scan", "/api/gate/upload", "/api/gate/annul"):
+        answer = schema["paths"][path]["post"]["responses"]["400"]
+        assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
 def test_upload_refuses_more_than_1000_scans_and_bodies_over_1mb(client, setup):

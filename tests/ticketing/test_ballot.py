@@ -14,7 +14,9 @@ from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer, f
 from ticketing.enums import BallotApplicationState, OrderState
 from ticketing.errors import BallotError, SaleClosedError
 from ticketing.services.ballots import ballot_apply, ballot_draw, draw_key, draw_order
-from ticketing.services.orders import cart_add, order_mark_paid, sales_expire_due
+from ticketing.services.carts import cart_add
+from ticketing.services.expiry import sales_expire_due
+from ticketing.services.orders import order_mark_paid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -14,9 +14,9 @@ from tests.factories.checkin import BadgeCredentialFactory, CredentialFactory, d
 from ticketing.enums import CredentialState, ScanReason
 from ticketing.errors import CheckInError
 from ticketing.models import CheckInState, Scan
-from ticketing.services.checkin import OfflineScan, credential_scan, scan_annul, scans_upload
 from ticketing.services.credentials import credential_set_state
-from ticketing.services.signing import credential_code
+from ticketing.services.scans import OfflineScan, credential_scan, scan_annul, scans_upload
+from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -265,7 +265,7 @@ from django.urls import reverse  # noqa: E402
 
 from tests.factories import EventFactory, ProgrammeMembershipFactory, UserFactory  # noqa: E402
 from tests.factories.checkin import GateStaffAssignmentFactory  # noqa: E402
-from ticketing.services.checkin import gate_staff_assign  # noqa: E402
+from ticketing.services.gate_devices import gate_staff_assign  # noqa: E402
 
 
 def post_json(client, name, body, **extra):

@@ -19,8 +19,8 @@ from tests.concurrency import pause_after, race
 from tests.factories import VenueResourceFactory
 from tests.factories.checkin import CredentialFactory
 from ticketing.models import Scan
-from ticketing.services import checkin
-from ticketing.services.signing import credential_code
+from ticketing.services import scans as checkin
+from ticketing.signing import credential_code
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 DURING = dt.datetime(2027, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -17,8 +17,9 @@ from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, fu
 from ticketing.enums import TicketState
 from ticketing.errors import SoldOutError
 from ticketing.models import CartLine, Ticket
-from ticketing.services import availability
-from ticketing.services.orders import cart_add, order_place
+from ticketing.selectors import availability
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

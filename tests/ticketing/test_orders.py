@@ -17,22 +17,20 @@ from ticketing import hooks
 from ticketing.enums import CredentialState, OrderState, TicketKind, TicketState
 from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, SalesError, SoldOutError
 from ticketing.models import CartLine, Order, Ticket, TicketType
-from ticketing.services import availability
+from ticketing.selectors import availability
+from ticketing.services.carts import cart_add, cart_remove, holds_release_expired
 from ticketing.services.orders import (
     FeeLine,
     Holder,
-    cart_add,
-    cart_remove,
-    holds_release_expired,
     order_cancel,
     order_create_for_fees,
     order_expire,
     order_mark_paid,
     order_place,
-    order_refund,
     orders_expire_due,
-    session_cancel,
 )
+from ticketing.services.refunds import order_refund
+from ticketing.services.sessions import session_cancel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -206,6 +204,27 @@ def test_real_name_tickets_need_holders_and_respect_account_limit(session):
             provider="demo",
             holders={line.pk: [Holder("张小明", "310101201001010011"), Holder("王五", "x1")]},
         )
+    assert Order.objects.count() == 1
+
+
+def test_a_holder_typed_in_full_width_digits_is_the_same_person(session):
+    named = TicketTypeFactory(session=session, real_name=True, max_named_per_account=4)
+    user = buyer()
+    cart_add(user=user, ticket_type=named, quantity=1)
+    line = CartLine.objects.get()
+    order = order_place(
+        user=user, provider="demo", holders={line.pk: [Holder("张小明", "31010120100101001X")]}
+    )
+    cart_add(user=user, ticket_type=named, quantity=1)
+    line = CartLine.objects.get()
+
+    with pytest.raises(OrderLimitError, match="already has a ticket"):
+        order_place(
+            user=user,
+            provider="demo",
+            holders={line.pk: [Holder("张小明", "３１０１０１ ２０１００１０１ ００１ｘ")]},
+        )
+    assert list(order.tickets.values_list("holder_document_last4", flat=True)) == ["001X"]
     assert Order.objects.count() == 1
 
 

@@ -10,7 +10,8 @@ from tests.factories.accounts import totp_code, with_totp  # noqa: F401
 from tests.factories.events import ProgrammeMembershipFactory
 from tests.factories.ticketing import TicketTypeFactory, buyer
 from ticketing.enums import CredentialState, OrderState, TicketKind
-from ticketing.services.orders import cart_add, order_place
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
 from ticketing.services.payments import payment_confirm_demo, payment_start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

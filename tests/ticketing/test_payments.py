@@ -25,18 +25,15 @@ from ticketing.enums import (
 from ticketing.errors import OrderStateError, PaymentError, SaleClosedError
 from ticketing.models import BallotApplication, Order, Payment
 from ticketing.services.ballots import ballot_apply, ballot_draw, ballot_offer_places
+from ticketing.services.carts import cart_add
 from ticketing.services.orders import (
     FeeLine,
-    cart_add,
     order_create_for_fees,
     order_expire,
     order_mark_paid,
     order_place,
-    order_record_external_refund,
-    order_refund,
     order_reserve,
     orders_expire_due,
-    session_cancel,
 )
 from ticketing.services.payments import (
     payment_apply_stripe_intent,
@@ -44,6 +41,8 @@ from ticketing.services.payments import (
     payment_record_manual,
     payment_start,
 )
+from ticketing.services.refunds import order_record_external_refund, order_refund
+from ticketing.services.sessions import session_cancel
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -258,7 +257,7 @@ def test_draft_or_cancelled_sessions_are_not_sold(session_kwargs, message):
 
 @pytest.mark.django_db
 def test_order_place_rechecks_the_session_after_the_lock(monkeypatch):
-    from ticketing.services import availability
+    from ticketing.selectors import availability
 
     ticket_type = TicketTypeFactory(session=future_session(), price_fen=8000)
     user = buyer()

@@ -12,13 +12,13 @@ from tests.factories import EventFactory, SessionFactory, VenueResourceFactory
 from tests.factories.checkin import BadgeCredentialFactory, issued_ticket
 from tests.factories.ticketing import TicketTypeFactory
 from tests.qr import qr_codes, qr_codes_on
-from ticketing.services.pdf import (
+from ticketing.rendering.pdf import (
     CredentialCard,
     credential_qr_png,
     render_credential_cards,
     tickets_pdf,
 )
-from ticketing.services.signing import credential_code, credential_decode
+from ticketing.signing import credential_code, credential_decode
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_demo_gate_seeds_the_same_token_twice_and_stores_only_its_hash():
     from events import demo as events_demo
     from ticketing import demo_gate
     from ticketing.models import GateDevice, GateStaffAssignment
-    from ticketing.services.checkin import gate_device_authenticate
+    from ticketing.services.gate_devices import gate_device_authenticate
 
     events_demo.seed()
     demo_gate.seed()

@@ -8,7 +8,8 @@ from django.urls import reverse
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import OrderState, TicketKind
 from ticketing.models import Order
-from ticketing.services.orders import cart_add, order_place
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

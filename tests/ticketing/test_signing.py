@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories.checkin import BadgeCredentialFactory, CredentialFactory
+from ticketing import signing
 from ticketing.errors import ForgedCode, InvalidCode
-from ticketing.services import signing
-from ticketing.services.signing import credential_code, credential_decode, generate_key_line
+from ticketing.signing import credential_code, credential_decode, generate_key_line
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,8 @@ localstripe 1.15 differences we adapt to (production code is unchanged):
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 
 import pytest
@@ -20,8 +22,10 @@ from tests.factories.ticketing import TicketTypeFactory, buyer, future_session
 from tests.ticketing.webhooks import register_webhook, signed_event
 from ticketing.enums import CredentialState, OrderState, PaymentState, TicketState
 from ticketing.models import Order, Payment, WebhookEvent
-from ticketing.services.orders import cart_add, order_place, order_refund
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
 from ticketing.services.payments import payment_start
+from ticketing.services.refunds import order_refund
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -249,3 +253,100 @@ def test_stripe_unavailable_without_key(settings):
     with pytest.raises(ProviderUnavailableError):
         order_place(user=user, provider="stripe")
     assert not Order.objects.exists()
+
+
+SHAPE_SECRET = "whsec_shape_test"
+
+
+def _signed_body(body: str) -> str:
+    """A Stripe-Signature header for any body, as Stripe computes it: t=<ts>,v1=hmac(secret, "<ts>.<body>")."""
+    timestamp = int(time.time())
+    digest = hmac.new(SHAPE_SECRET.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+DEEP = (
+    '{"id": "evt_deep", "type": "payment_intent.succeeded", "data": {"object": '
+    + '{"a": ' * 200
+    + ("1" + "}" * 200)
+    + "}}"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        '"payment_intent.succeeded"',
+        "null",
+        "42",
+        '{"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": "pi_123"}}',
+        '{"id": "evt_2", "type": "payment_intent.succeeded", "data": {"object": ["pi_123"]}}',
+        '{"id": "evt_3", "type": "payment_intent.succeeded", "data": null}',
+        '{"id": ["evt_4"], "type": "payment_intent.succeeded", "data": {"object": {}}}',
+        '{"id": "' + "e" * 101 + '", "type": "x", "data": {"object": {}}}',
+        DEEP,
+        "[" * 100_000 + "]" * 100_000,
+        "{not json",
+    ],
+)
+def test_a_signed_webhook_of_the_wrong_shape_is_a_400_with_nothing_written(client, settings, body):
+    settings.STRIPE_SECRET_KEY = "sk_test_corridor"
+    settings.STRIPE_WEBHOOK_SECRET = SHAPE_SECRET
+    client.raise_request_exception = False
+
+    response = client.post(
+        WEBHOOK, data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=_signed_body(body)
+    )
+
+    assert response.status_code == 400
+    assert response.content
+    assert not WebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_webhook_is_503_only_while_stripe_is_unreachable_and_the_retry_succeeds(stripe_on, client, settings):
+    from ticketing.errors import PaymentGatewayError
+    from ticketing.payments.stripe import intent_retrieve
+
+    order = _order()
+    payment, _step = payment_start(order=order, provider="stripe")
+    _browser_confirms(payment.intent_id, "pm_card_visa")
+    obj = {"object": "payment_intent", "id": payment.intent_id}
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there: Stripe is "down"
+    with pytest.raises(PaymentGatewayError):
+        intent_retrieve(payment.intent_id)
+
+    down = _deliver(client, "payment_intent.succeeded", obj, event_id="evt_retry")
+    assert down.status_code == 503
+    assert down.content.decode() == "The payment service could not be reached. Please try again."
+    assert not WebhookEvent.objects.exists()
+    order.refresh_from_db()
+    assert order.state == OrderState.PENDING
+
+    settings.STRIPE_API_BASE = stripe_on
+    again = _deliver(client, "payment_intent.succeeded", obj, event_id="evt_retry")
+    assert (again.status_code, again.content) == (200, b"ok")
+    order.refresh_from_db()
+    assert order.state == OrderState.PAID
+
+
+@pytest.mark.django_db
+def test_a_buyers_refusal_is_not_a_gateway_failure_and_the_webhook_never_503s_for_it(
+    stripe_on, client, monkeypatch
+):
+    from ticketing.errors import PaymentGatewayError, PaymentRefusedError
+
+    order = _order()
+    with pytest.raises(PaymentRefusedError, match="only for group tickets and entry fees") as refused:
+        payment_start(order=order, provider="manual")
+    assert not isinstance(refused.value, PaymentGatewayError)
+
+    # No webhook path refuses today; this pins the mapping of a refusal (our rules) to a 400.
+    def refuse(**_kwargs):
+        raise PaymentRefusedError("This order is not awaiting payment.")
+
+    monkeypatch.setattr("ticketing.views.webhooks.stripe_webhook_receive", refuse)
+    response = client.post(WEBHOOK, data="{}", content_type="application/json", HTTP_STRIPE_SIGNATURE="t=1")
+    assert (response.status_code, response.content) == (400, b"This order is not awaiting payment.")

@@ -14,7 +14,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.checkin import issued_ticket
 from tests.factories.ticketing import TicketTypeFactory, future_session
 from tests.qr import qr_codes
-from ticketing.services.signing import credential_code
+from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 

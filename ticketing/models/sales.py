@@ -1,7 +1,7 @@
-"""Ticket types, quotas, carts (holds), orders, payments, tickets and ballots.
+"""Ticket types, quotas, carts (holds), orders and tickets. Payments and ballots: payments.py, ballots.py.
 
 Invariants the database can hold are constraints here; the rules that need more than one row
-(availability, limits, transitions) live in ticketing/services/orders.py.
+(availability, limits, transitions) live in ticketing/selectors/availability.py and ticketing/services/.
 """
 
 from __future__ import annotations
@@ -15,30 +15,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.i18n import BilingualMixin
+from events.i18n import BilingualMixin, pick
 from ticketing.enums import (
-    BallotApplicationState,
     OrderLineKind,
     OrderState,
-    PaymentState,
     TicketKind,
     TicketState,
 )
 
 __all__ = [
-    "Ballot",
-    "BallotApplication",
     "Cart",
     "CartLine",
     "Order",
     "OrderLine",
-    "Payment",
-    "PaymentRefund",
     "Quota",
     "Section",
     "Ticket",
     "TicketType",
-    "WebhookEvent",
 ]
 
 # States in which an order's tickets hold places; the paid-like states have a paid_at.
@@ -335,8 +328,6 @@ class OrderLine(models.Model):
 
     @property
     def description(self) -> str:
-        from events.i18n import pick
-
         return pick(self.description_zh, self.description_en)
 
     @property
@@ -377,148 +368,3 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.code}-{self.pk}"
-
-
-class Payment(models.Model):
-    """One attempt to pay an order through one provider. A Stripe attempt is one PaymentIntent."""
-
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(_("provider"), max_length=20)
-    intent_id = models.CharField(_("provider reference"), max_length=100, unique=True, null=True, blank=True)
-    amount_fen = models.IntegerField(_("amount (fen)"))
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    state = models.CharField(_("state"), max_length=12, choices=PaymentState, default=PaymentState.CREATED)
-    refunded_fen = models.IntegerField(_("refunded (fen)"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_fen__gte=0)
-                & Q(refunded_fen__gte=0)
-                & Q(refunded_fen__lte=F("amount_fen")),
-                name="payment_amounts_consistent",
-            ),
-            models.CheckConstraint(
-                condition=Q(refunded_fen=0) | Q(state=PaymentState.SUCCEEDED),
-                name="payment_refund_only_when_succeeded",
-            ),
-        ]
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-
-    def __str__(self) -> str:
-        return f"{self.provider} {self.intent_id or self.pk}"
-
-
-class PaymentRefund(models.Model):
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount_fen = models.IntegerField(_("amount (fen)"))
-    provider_refund_id = models.CharField(max_length=100, blank=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payment_refund_positive")]
-        verbose_name = _("refund")
-        verbose_name_plural = _("refunds")
-
-    def __str__(self) -> str:
-        return f"{self.payment} −{self.amount_fen}"
-
-
-class WebhookEvent(models.Model):
-    """Every provider event id is stored once: a duplicate delivery finds it and changes nothing."""
-
-    provider = models.CharField(max_length=20)
-    event_id = models.CharField(max_length=100)
-    type = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
-        ]
-        verbose_name = _("webhook event")
-        verbose_name_plural = _("webhook events")
-
-    def __str__(self) -> str:
-        return f"{self.provider} {self.event_id} {self.type}"
-
-
-class Ballot(models.Model):
-    """A high-demand session sold by draw instead of first come (one ticket type per ballot)."""
-
-    ticket_type = models.OneToOneField(TicketType, on_delete=models.CASCADE, related_name="ballot")
-    applications_open_at = models.DateTimeField(_("applications open"))
-    applications_close_at = models.DateTimeField(_("applications close"))
-    pay_within_hours = models.PositiveSmallIntegerField(_("winners pay within (hours)"), default=48)
-    max_per_application = models.PositiveSmallIntegerField(_("places per application"), default=4)
-    # Published on the ballot page once drawn, so anyone can recompute the order.
-    seed = models.CharField(_("draw seed"), max_length=64, blank=True)
-    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(applications_close_at__gt=F("applications_open_at")),
-                name="ballot_window_valid",
-                violation_error_message=_("Applications must close after they open."),
-            ),
-            models.CheckConstraint(
-                condition=Q(drawn_at__isnull=True, seed="") | (Q(drawn_at__isnull=False) & ~Q(seed="")),
-                name="ballot_seed_iff_drawn",
-            ),
-            models.CheckConstraint(
-                condition=Q(pay_within_hours__gte=1) & Q(max_per_application__gte=1),
-                name="ballot_limits_positive",
-            ),
-        ]
-        verbose_name = _("ballot")
-        verbose_name_plural = _("ballots")
-
-    def __str__(self) -> str:
-        return str(self.ticket_type)
-
-    def get_absolute_url(self) -> str:
-        return reverse("ticketing:ballot-detail", kwargs={"pk": self.pk})
-
-
-class BallotApplication(models.Model):
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="applications")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ballot_applications"
-    )
-    quantity = models.PositiveSmallIntegerField(_("places"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=BallotApplicationState, default=BallotApplicationState.APPLIED
-    )
-    # Position in the draw (1 = first); set by the draw.
-    rank = models.PositiveIntegerField(_("position in the draw"), null=True, blank=True)
-    order = models.OneToOneField(
-        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="ballot_application"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ballot", "user"], name="ballot_one_application_per_user"),
-            models.UniqueConstraint(fields=["ballot", "rank"], name="ballot_rank_unique"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="ballot_application_quantity_positive"),
-            models.CheckConstraint(
-                condition=Q(state=BallotApplicationState.APPLIED) | Q(rank__isnull=False),
-                name="ballot_application_ranked_after_draw",
-            ),
-        ]
-        ordering = ["ballot", "rank", "pk"]
-        verbose_name = _("ballot application")
-        verbose_name_plural = _("ballot applications")
-
-    def __str__(self) -> str:
-        return f"{self.ballot} · {self.user} · {self.quantity}"

@@ -1,12 +1,8 @@
-"""Provider interface and registry."""
+"""The provider interface: what every payment provider offers. The registry is in registry.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.utils.translation import gettext as _
-
-from ticketing.errors import ProviderUnavailableError
 
 
 @dataclass(frozen=True)
@@ -38,35 +34,3 @@ class Provider:
     def refund(self, payment, amount_fen: int) -> str:
         """Give `amount_fen` back; returns the provider's refund reference ("" when none)."""
         raise NotImplementedError
-
-
-_registry: dict[str, Provider] = {}
-
-
-def register(provider: Provider) -> Provider:
-    _registry[provider.identifier] = provider
-    return provider
-
-
-def get_provider(identifier: str, *, require_available: bool = True) -> Provider:
-    _load()
-    provider = _registry.get(identifier)
-    if provider is None:
-        raise ProviderUnavailableError(_("This payment method does not exist."))
-    if require_available and not provider.is_available():
-        raise ProviderUnavailableError(_("This payment method is not available here."))
-    return provider
-
-
-def available_providers(*, selectable_only: bool = True) -> list[Provider]:
-    _load()
-    return [
-        provider
-        for provider in _registry.values()
-        if provider.is_available() and (provider.selectable or not selectable_only)
-    ]
-
-
-def _load() -> None:
-    # Importing a provider module registers it; importing all of them again is a no-op.
-    from ticketing.payments import demo, free, manual, stripe  # noqa: F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ticketing.payments.base import NextStep, Provider, register
+from ticketing.payments.base import NextStep, Provider
 
 
 class DemoProvider(Provider):
@@ -21,6 +21,3 @@ class DemoProvider(Provider):
 
     def refund(self, payment, amount_fen: int) -> str:
         return f"demo-refund-{payment.pk}-{payment.refunded_fen + amount_fen}"
-
-
-register(DemoProvider())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ticketing.payments.base import NextStep, Provider, register
+from ticketing.payments.base import NextStep, Provider
 
 
 class FreeProvider(Provider):
@@ -17,6 +17,3 @@ class FreeProvider(Provider):
 
     def refund(self, payment, amount_fen: int) -> str:
         return ""
-
-
-register(FreeProvider())

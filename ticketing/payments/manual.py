@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ticketing.payments.base import NextStep, Provider, register
+from ticketing.payments.base import NextStep, Provider
 
 
 class ManualProvider(Provider):
@@ -20,6 +20,3 @@ class ManualProvider(Provider):
     def refund(self, payment, amount_fen: int) -> str:
         # The organiser transfers the money back by hand; the refund row records that it is owed.
         return ""
-
-
-register(ManualProvider())

@@ -10,15 +10,15 @@ from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ticketing.errors import PaymentError
-from ticketing.payments.base import NextStep, Provider, register
+from ticketing.errors import PaymentGatewayError
+from ticketing.payments.base import NextStep, Provider
 
 PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"]
 
 
 def stripe_api():
     """The stripe module configured from settings (the key and, for localstripe, the API base)."""
-    import stripe
+    import stripe  # noqa: PLC0415  heavy optional library (stripe), loaded only when used
 
     stripe.api_key = settings.STRIPE_SECRET_KEY
     if settings.STRIPE_API_BASE:
@@ -33,7 +33,9 @@ def intent_retrieve(intent_id: str) -> dict:
     try:
         intent = stripe.PaymentIntent.retrieve(intent_id, expand=["latest_charge"])
     except stripe.StripeError as exc:
-        raise PaymentError(gettext("The payment service could not be reached. Please try again.")) from exc
+        raise PaymentGatewayError(
+            gettext("The payment service could not be reached. Please try again.")
+        ) from exc
     return intent.to_dict()
 
 
@@ -71,7 +73,7 @@ class StripeProvider(Provider):
                 idempotency_key=f"corridor-payment-{payment.pk}",
             )
         except stripe.StripeError as exc:
-            raise PaymentError(
+            raise PaymentGatewayError(
                 gettext("The payment service could not be reached. Please try again.")
             ) from exc
         payment.intent_id = intent["id"]
@@ -90,10 +92,7 @@ class StripeProvider(Provider):
                 idempotency_key=f"corridor-refund-{payment.pk}-{payment.refunded_fen}-{amount_fen}",
             )
         except stripe.StripeError as exc:
-            raise PaymentError(
+            raise PaymentGatewayError(
                 gettext("The refund could not be made: %(error)s") % {"error": exc.user_message or exc}
             ) from exc
         return refund["id"]
-
-
-register(StripeProvider())

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from events.exports import spreadsheet_cell
 from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanResult
 from ticketing.models import CheckInState, Credential, Scan
-from ticketing.services.signing import public_keys
+from ticketing.signing import public_keys
 
 FLOW_BUCKET_MINUTES = 5
 
@@ -201,3 +202,27 @@ def scan_counts(*, event: Event) -> dict:
         refused=Count("pk", filter=Q(result=ScanResult.REFUSED)),
         conflicts=Count("pk", filter=Q(conflict=True)),
     )
+
+
+def event_gate_codes(event: Event) -> frozenset[str]:
+    """Gate codes of the event's venues, cached for a minute: every scan checks its gate against them."""
+    key = f"ticketing:event-gates:{event.pk}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = frozenset(
+            VenueResource.objects.filter(kind=VenueResourceKind.GATE)
+            .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+            .values_list("code", flat=True)
+        )
+        cache.set(key, codes, timeout=60)
+    return codes
+
+
+def gate_name(event: Event, gate_code: str) -> str:
+    """The name staff know a gate by (its code when the gate is not one of the event's)."""
+    gate = (
+        VenueResource.objects.filter(kind=VenueResourceKind.GATE, code=gate_code)
+        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+        .first()
+    )
+    return gate.name if gate else gate_code

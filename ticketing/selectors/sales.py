@@ -12,7 +12,7 @@ from events.enums import EventStatus
 from events.models import Event, Programme, Session
 from ticketing.enums import OrderState, TicketState
 from ticketing.models import Ballot, BallotApplication, CartLine, Order, Ticket, TicketType
-from ticketing.services.availability import remaining_for_types
+from ticketing.selectors.availability import remaining_for_types
 
 
 @dataclass(frozen=True)

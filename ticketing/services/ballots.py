@@ -17,11 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.jobs import job_queue_after_commit
 from ticketing.enums import BallotApplicationState
 from ticketing.errors import BallotError, SaleClosedError, SoldOutError
 from ticketing.models import Ballot, BallotApplication
-from ticketing.services import availability
-from ticketing.services.orders import check_session_open, order_reserve
+from ticketing.selectors import availability
+from ticketing.services.carts import check_session_open
+from ticketing.services.orders import order_reserve
 
 
 def draw_key(seed: str, application_id: int) -> str:
@@ -124,10 +126,7 @@ def ballot_offer_places(*, ballot: Ballot) -> int:
 
 
 def _notify_offer(application: BallotApplication) -> None:
-    from ticketing import tasks
-
-    pk = application.pk
-    transaction.on_commit(lambda: tasks.ballot_offer_notify.delay(pk))
+    job_queue_after_commit("ticketing.tasks.ballot_offer_notify", application.pk)
 
 
 def ballots_offer_due() -> int:

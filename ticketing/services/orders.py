@@ -1,36 +1,36 @@
-"""Carts (holds), order placement and the order state machine.
+"""Placing orders and the order state machine; real-name holders of the tickets.
 
 Order states and the only transitions (each one service, one transaction):
     pending -> paid                (order_mark_paid: issues/activates the tickets' credentials)
     pending -> cancelled           (order_cancel)
     pending -> expired             (order_expire, when not paid by `expires_at`)
-    paid / partially_refunded -> partially_refunded / refunded   (order_refund)
+    paid / partially_refunded -> partially_refunded / refunded   (order_refund, services/refunds.py)
 The database refuses inconsistent rows (see Order.Meta.constraints).
 
 Entry fees (registration) use the same orders and payments: `order_create_for_fees(...)`;
 registration learns about payment and refunds through ticketing/hooks.py callbacks.
 
-Scarce places follow the locking rule in ticketing/services/availability.py.
+Locking: an order transition locks the ORDER row first (order_lock_row), then its payment rows;
+scarce places follow the locking rule in ticketing/selectors/availability.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import EventStatus, SessionStatus
+from events.enums import SessionStatus
+from events.jobs import job_queue_after_commit
 from events.models import Programme, Session
 from ticketing import hooks
+from ticketing.documents import document_hash, document_number_normalise
 from ticketing.enums import (
     BallotApplicationState,
     CredentialKind,
@@ -38,34 +38,21 @@ from ticketing.enums import (
     OrderLineKind,
     OrderState,
     PaymentState,
-    TicketKind,
     TicketState,
 )
-from ticketing.errors import (
-    OrderLimitError,
-    OrderStateError,
-    PaymentError,
-    SaleClosedError,
-    SalesError,
-)
-from ticketing.models import Cart, CartLine, Order, OrderLine, PaymentRefund, Ticket, TicketType
+from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, SalesError
+from ticketing.models import BallotApplication, Cart, CartLine, Order, OrderLine, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
-from ticketing.money import format_fen
-from ticketing.payments import get_provider
-from ticketing.services import availability
+from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
+from ticketing.selectors import availability
+from ticketing.services.carts import check_quantity, check_sellable, check_session_open, hold_minutes
 from ticketing.services.credentials import credential_issue, credential_set_state
 
-MANUAL_PAYMENT_DAYS = 7
-MAX_LINES_PER_CART = 20
 # Alipay and WeChat Pay can stay "processing" for a while: an order whose payment is processing is
 # kept (not expired) up to this long after it was placed, so money on its way is not refunded.
 PROCESSING_GRACE = dt.timedelta(hours=24)
 
 logger = logging.getLogger(__name__)
-
-
-def hold_minutes() -> int:
-    return int(getattr(settings, "TICKET_HOLD_MINUTES", 15))
 
 
 # --- Holders (real-name tickets) -------------------------------------------------------------
@@ -78,10 +65,7 @@ class Holder:
 
     @property
     def document_hash(self) -> str:
-        if not self.document:
-            return ""
-        normalised = self.document.strip().upper().replace(" ", "")
-        return hmac.new(settings.DOCUMENT_HASH_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+        return document_hash(self.document)
 
 
 def mask_name(name: str) -> str:
@@ -92,93 +76,6 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-# --- Cart ------------------------------------------------------------------------------------
-
-
-def check_session_open(session: Session) -> None:
-    """Places of a session are sold (cart, order, ballot) only while it is scheduled and its event published."""
-    if session.status != SessionStatus.SCHEDULED:
-        raise SaleClosedError(_("This session has been cancelled."))
-    if session.event.status != EventStatus.PUBLISHED:
-        raise SaleClosedError(_("This event is not on sale."))
-
-
-def _check_sellable(ticket_type: TicketType, *, now: dt.datetime) -> None:
-    check_session_open(ticket_type.session)
-    if hasattr(ticket_type, "ballot"):
-        raise SaleClosedError(_("Tickets for this session are sold by ballot: apply on the ballot page."))
-    if not ticket_type.is_on_sale(now):
-        raise SaleClosedError(_("“%(type)s” is not on sale at the moment.") % {"type": ticket_type.name})
-    if ticket_type.session.ends_at <= now:
-        raise SaleClosedError(_("This session is over."))
-
-
-def _check_quantity(ticket_type: TicketType, quantity: int) -> None:
-    if quantity < ticket_type.min_per_order:
-        raise OrderLimitError(
-            _("“%(type)s”: at least %(count)d per order.")
-            % {"type": ticket_type.name, "count": ticket_type.min_per_order}
-        )
-    if quantity > ticket_type.max_per_order:
-        raise OrderLimitError(
-            _("“%(type)s”: at most %(count)d per order.")
-            % {"type": ticket_type.name, "count": ticket_type.max_per_order}
-        )
-
-
-def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
-    """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
-
-    One cart per user may mix sessions of several events and cities of one programme.
-    Locks the type's quotas/sections (availability locking rule), then writes the hold.
-    """
-    now = timezone.now()
-    ticket_type = TicketType.objects.select_related("session__event").get(pk=ticket_type.pk)
-    _check_sellable(ticket_type, now=now)
-    if quantity < 1:
-        raise OrderLimitError(_("Choose at least one ticket."))
-    with transaction.atomic():
-        cart, _created = Cart.objects.get_or_create(user=user)
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
-        lines = list(cart.lines.select_related("ticket_type__session__event"))
-        programmes = {line.ticket_type.session.event.programme_id for line in lines if line.is_live}
-        if programmes and programmes != {ticket_type.session.event.programme_id}:
-            raise SalesError(_("One order covers one programme: check out your cart first."))
-        existing = next(
-            (line for line in lines if line.ticket_type_id == ticket_type.pk and line.is_live), None
-        )
-        total = quantity + (existing.quantity if existing else 0)
-        if total > ticket_type.max_per_order:
-            _check_quantity(ticket_type, total)
-        if existing is None and len([line for line in lines if line.is_live]) >= MAX_LINES_PER_CART:
-            raise OrderLimitError(_("Your cart is full: check out first."))
-        # The whole cart is re-checked: its other holds may share this type's quota.
-        demand = {line.ticket_type_id: line.quantity for line in lines if line.is_live}
-        demand[ticket_type.pk] = total
-        availability.lock_and_check(demand, exclude_cart_id=cart.pk)
-        expires = now + dt.timedelta(minutes=hold_minutes())
-        line, _created = CartLine.objects.update_or_create(
-            cart=cart, ticket_type=ticket_type, defaults={"quantity": total, "hold_expires_at": expires}
-        )
-        cart.lines.exclude(pk=line.pk).filter(hold_expires_at__gt=now).update(hold_expires_at=expires)
-        cart.save(update_fields=["updated_at"])
-    return line
-
-
-def cart_remove(*, user, line_id: int) -> None:
-    with transaction.atomic():
-        deleted, _rows = CartLine.objects.filter(pk=line_id, cart__user=user).delete()
-    if not deleted:
-        raise SalesError(_("This line is no longer in your cart."))
-
-
-def holds_release_expired(*, now: dt.datetime | None = None) -> int:
-    """Delete lapsed holds (the periodic task; availability already ignores them on read)."""
-    with transaction.atomic():
-        deleted, _rows = CartLine.objects.filter(hold_expires_at__lte=now or timezone.now()).delete()
-    return deleted
 
 
 # --- Placing orders --------------------------------------------------------------------------
@@ -264,7 +161,7 @@ def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: 
                 state=state,
                 holder_name=holder.name.strip(),
                 holder_document_hash=holder.document_hash,
-                holder_document_last4=holder.document.strip()[-4:].upper() if holder.document else "",
+                holder_document_last4=document_number_normalise(holder.document)[-4:],
                 credential=credential,
             )
         )
@@ -273,41 +170,6 @@ def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: 
             return Ticket.objects.bulk_create(tickets)
     except IntegrityError as exc:
         raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
-
-
-def manual_allowed_for_types(ticket_types) -> bool:
-    """Bank transfer holds places for days: only group tickets may use it (and entry fees, see below)."""
-    ticket_types = list(ticket_types)
-    return bool(ticket_types) and all(t.kind == TicketKind.GROUP for t in ticket_types)
-
-
-def manual_allowed_for_order(order: Order) -> bool:
-    """True for fee orders and for orders whose every ticket line is a group ticket type."""
-    lines = list(order.lines.select_related("ticket_type"))
-    if not lines:
-        return False
-    if all(line.kind == OrderLineKind.FEE for line in lines):
-        return True
-    return all(line.kind == OrderLineKind.TICKET for line in lines) and manual_allowed_for_types(
-        line.ticket_type for line in lines
-    )
-
-
-def manual_refused() -> PaymentError:
-    return PaymentError(
-        _("Bank transfer or invoice is only for group tickets and entry fees: choose another payment method.")
-    )
-
-
-def _choose_provider(total_fen: int, provider: str, *, manual_allowed: bool) -> str:
-    if total_fen == 0:
-        return "free"
-    chosen = get_provider(provider)
-    if not chosen.selectable:
-        raise PaymentError(_("Choose a payment method."))
-    if chosen.identifier == "manual" and not manual_allowed:
-        raise manual_refused()
-    return chosen.identifier
 
 
 def _order_expiry(provider: str, now: dt.datetime) -> dt.datetime | None:
@@ -346,12 +208,12 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     if len(programmes) != 1:
         raise SalesError(_("One order covers one programme: remove the tickets of the other programme."))
     for line in lines:
-        _check_sellable(line.ticket_type, now=now)
-        _check_quantity(line.ticket_type, line.quantity)
+        check_sellable(line.ticket_type, now=now)
+        check_quantity(line.ticket_type, line.quantity)
         plan.holders[line.pk] = _validate_holders(line, (holders or {}).get(line.pk))
     _check_real_name_limits(user, plan)
     total = sum(line.amount_fen for line in lines)
-    provider = _choose_provider(
+    provider = provider_choose(
         total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
     )
     demand = Counter()
@@ -447,7 +309,7 @@ def order_create_for_fees(*, user, programme: Programme, lines: list[FeeLine], p
         raise SalesError(_("A fee cannot be negative."))
     total = sum(line.amount_fen for line in lines)
     now = timezone.now()
-    provider = _choose_provider(total, provider, manual_allowed=True)
+    provider = provider_choose(total, provider, manual_allowed=True)
     with transaction.atomic():
         order = Order.objects.create(
             user=user,
@@ -480,11 +342,13 @@ def order_create_for_fees(*, user, programme: Programme, lines: list[FeeLine], p
 # --- Transitions -----------------------------------------------------------------------------
 
 
-def _lock(order: Order) -> Order:
+def order_lock_row(order: Order) -> Order:
+    """The order re-read with its row locked (inside the caller's transaction)."""
     return Order.objects.select_for_update().get(pk=order.pk)
 
 
-def _tickets_of(order: Order, states) -> list[Ticket]:
+def order_tickets_in(order: Order, states) -> list[Ticket]:
+    """The order's tickets in `states`, with their credentials, by primary key."""
     return list(
         Ticket.objects.filter(order=order, state__in=states).select_related("credential").order_by("pk")
     )
@@ -498,10 +362,8 @@ def order_mark_paid(*, order: Order, provider: str | None = None) -> Order:
     session: no valid credential is ever issued for it; a Stripe payment that arrives then is
     refunded by the caller (payment_apply_stripe_intent), a manual one is refused to the organiser.
     """
-    from ticketing import tasks
-
     with transaction.atomic():
-        order = _lock(order)
+        order = order_lock_row(order)
         if order.is_paid:
             return order
         if order.state != OrderState.PENDING:
@@ -517,15 +379,13 @@ def order_mark_paid(*, order: Order, provider: str | None = None) -> Order:
         if provider:
             order.provider = provider
         order.save(update_fields=["state", "paid_at", "expires_at", "provider"])
-        for ticket in _tickets_of(order, [TicketState.RESERVED]):
+        for ticket in order_tickets_in(order, [TicketState.RESERVED]):
             credential_set_state(credential=ticket.credential, state=CredentialState.ACTIVE)
         Ticket.objects.filter(order=order, state=TicketState.RESERVED).update(state=TicketState.VALID)
-        from ticketing.models import BallotApplication
-
         BallotApplication.objects.filter(order=order).update(state=BallotApplicationState.PAID)
         hooks.fire_order_paid(order)
         order_pk = order.pk
-        transaction.on_commit(lambda: tasks.order_send_tickets.delay(order_pk))
+        job_queue_after_commit("ticketing.tasks.order_send_tickets", order_pk)
     return order
 
 
@@ -534,7 +394,7 @@ def _close(order: Order, state: str, reason: str) -> Order:
     order.closed_at = timezone.now()
     order.note = reason[:200]
     order.save(update_fields=["state", "closed_at", "note"])
-    for ticket in _tickets_of(order, [TicketState.RESERVED]):
+    for ticket in order_tickets_in(order, [TicketState.RESERVED]):
         credential_set_state(credential=ticket.credential, state=CredentialState.REVOKED, reason=reason[:200])
     Ticket.objects.filter(order=order, state=TicketState.RESERVED).update(state=TicketState.CANCELLED)
     order.payments.filter(state__in=[PaymentState.CREATED, PaymentState.PROCESSING]).update(
@@ -546,7 +406,7 @@ def _close(order: Order, state: str, reason: str) -> Order:
 def order_cancel(*, order: Order, reason: str = "") -> Order:
     """pending -> cancelled; the places return to sale. Locks the order row."""
     with transaction.atomic():
-        order = _lock(order)
+        order = order_lock_row(order)
         if order.state == OrderState.CANCELLED:
             return order
         if order.state != OrderState.PENDING:
@@ -560,10 +420,8 @@ def order_expire(*, order: Order) -> Order:
     An order whose payment is still processing (Alipay, WeChat Pay) is not expired: its deadline
     moves to PROCESSING_GRACE after it was placed, and the order is returned still pending.
     """
-    from ticketing.models import BallotApplication
-
     with transaction.atomic():
-        order = _lock(order)
+        order = order_lock_row(order)
         now = timezone.now()
         if order.state != OrderState.PENDING or order.expires_at is None or order.expires_at > now:
             raise OrderStateError(_("This order has not expired."))
@@ -596,192 +454,3 @@ def orders_expire_due() -> int:
             logger.warning("order id %s not expired this run: %s", order.pk, type(exc).__name__)
             continue
     return count
-
-
-def _refund_amount(order: Order, tickets: list[Ticket] | None) -> tuple[int, list[Ticket]]:
-    refundable = _tickets_of(order, [TicketState.VALID])
-    if tickets is None:
-        return order.total_fen - order.refunded_fen, refundable
-    wanted = {t.pk for t in tickets}
-    chosen = [t for t in refundable if t.pk in wanted]
-    if not chosen or len(chosen) != len(wanted):
-        raise OrderStateError(_("Choose tickets of this order that are still valid."))
-    amount = sum(t.price_fen for t in chosen)
-    left = order.total_fen - order.refunded_fen
-    if amount > left:
-        # An earlier refund outside Corridor (provider dashboard) already gave part of the money back.
-        raise OrderStateError(
-            _("These tickets cost %(amount)s but only %(left)s of the payment is left to refund.")
-            % {"amount": format_fen(amount, order.currency), "left": format_fen(left, order.currency)}
-        )
-    return amount, chosen
-
-
-def order_refund(
-    *, order: Order, tickets: list[Ticket] | None = None, by=None, reason: str = "", revoke: bool = False
-) -> Order:
-    """paid/partially_refunded -> partially_refunded/refunded, through the provider that took the money.
-
-    `tickets=None` refunds everything left. Refunded tickets' credentials become refunded (revoked
-    when `revoke`, as for a cancelled session). Locks the order row, then the payment row; the
-    provider is called inside the transaction so a failed refund changes nothing here (a refund
-    that succeeded at Stripe but failed to commit is picked up by the charge.refunded webhook).
-    """
-    with transaction.atomic():
-        order = _lock(order)
-        if order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED):
-            raise OrderStateError(_("Only a paid order can be refunded."))
-        amount, refunded_tickets = _refund_amount(order, tickets)
-        if amount > 0:
-            # A duplicate payment already given back (refunded in full) cannot carry this refund.
-            payment = (
-                order.payments.select_for_update()
-                .filter(state=PaymentState.SUCCEEDED, refunded_fen__lte=F("amount_fen") - amount)
-                .order_by("pk")
-                .first()
-            )
-            if payment is None:
-                raise PaymentError(_("No completed payment was found for this order."))
-            reference = get_provider(payment.provider, require_available=False).refund(payment, amount)
-            payment.refunded_fen += amount
-            payment.save(update_fields=["refunded_fen", "updated_at"])
-            PaymentRefund.objects.create(
-                payment=payment,
-                amount_fen=amount,
-                provider_refund_id=reference,
-                reason=reason[:200],
-                created_by=by,
-            )
-        new_state = CredentialState.REVOKED if revoke else CredentialState.REFUNDED
-        for ticket in refunded_tickets:
-            credential_set_state(credential=ticket.credential, state=new_state, reason=reason[:200])
-        Ticket.objects.filter(pk__in=[t.pk for t in refunded_tickets]).update(state=TicketState.REFUNDED)
-        _apply_refund_state(order, order.refunded_fen + amount)
-    return order
-
-
-def _apply_refund_state(order: Order, refunded_fen: int) -> None:
-    order.refunded_fen = refunded_fen
-    still_valid = Ticket.objects.filter(order=order, state=TicketState.VALID).exists()
-    full = refunded_fen >= order.total_fen and not still_valid
-    order.state = OrderState.REFUNDED if full else OrderState.PARTIALLY_REFUNDED
-    order.save(update_fields=["refunded_fen", "state"])
-    hooks.fire_order_refunded(order)
-
-
-def order_record_external_refund(*, order: Order, refunded_fen: int) -> Order:
-    """The provider reports more refunded than we recorded (dashboard refund, lost commit): converge.
-
-    A full external refund refunds every ticket; a partial one only records the amount.
-    Locks the order row. Idempotent.
-    """
-    with transaction.atomic():
-        order = _lock(order)
-        if (
-            order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED)
-            or refunded_fen <= order.refunded_fen
-        ):
-            return order
-        refunded_fen = min(refunded_fen, order.total_fen)
-        if refunded_fen == order.total_fen:
-            for ticket in _tickets_of(order, [TicketState.VALID]):
-                credential_set_state(credential=ticket.credential, state=CredentialState.REFUNDED)
-            Ticket.objects.filter(order=order, state=TicketState.VALID).update(state=TicketState.REFUNDED)
-        _apply_refund_state(order, refunded_fen)
-    return order
-
-
-# --- Sessions --------------------------------------------------------------------------------
-
-
-@dataclass
-class SessionCancelResult:
-    refunded: list[str] = field(default_factory=list)
-    cancelled: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def session_cancel(*, session: Session, by=None, reason: str = "") -> SessionCancelResult:
-    """Cancel a session: stop sales, refund paid tickets through their provider, cancel unpaid orders.
-
-    The session's status changes in its own transaction first (sales stop at once); each order is
-    then refunded or cancelled in its own transaction, so one failing refund does not undo the
-    others. Failures are returned for the organiser to retry (running it again is safe).
-    Holders are emailed after each commit.
-    """
-    from ticketing import tasks
-
-    reason = reason or _("The session was cancelled.")
-    with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
-        if locked.status != SessionStatus.CANCELLED:
-            locked.status = SessionStatus.CANCELLED
-            locked.save(update_fields=["status"])
-        CartLine.objects.filter(ticket_type__session=locked).delete()
-        # Nobody on a ballot's waiting list will be offered places of a cancelled session.
-        from ticketing.models import BallotApplication
-
-        BallotApplication.objects.filter(
-            ballot__ticket_type__session=locked,
-            state__in=[
-                BallotApplicationState.APPLIED,
-                BallotApplicationState.WAITING,
-                BallotApplicationState.OFFERED,  # their pending orders are cancelled just below
-            ],
-        ).update(state=BallotApplicationState.LAPSED)
-    result = SessionCancelResult()
-    orders = (
-        Order.objects.filter(tickets__session=session, tickets__state__in=TICKET_HOLDING_STATES)
-        .distinct()
-        .order_by("pk")
-        .prefetch_related(Prefetch("tickets", queryset=Ticket.objects.filter(session=session)))
-    )
-    for order in orders:
-        try:
-            if order.state == OrderState.PENDING:
-                order_cancel(order=order, reason=reason)
-                result.cancelled.append(order.code)
-            else:
-                session_tickets = [t for t in order.tickets.all() if t.state == TicketState.VALID]
-                order_refund(order=order, tickets=session_tickets, by=by, reason=reason, revoke=True)
-                result.refunded.append(order.code)
-            order_pk, session_pk = order.pk, session.pk
-            transaction.on_commit(lambda o=order_pk, s=session_pk: tasks.session_cancelled_notify.delay(o, s))
-        except (PaymentError, OrderStateError) as exc:
-            result.failed.append((order.code, str(exc)))
-    return result
-
-
-def sales_expire_due() -> dict[str, int]:
-    """The periodic job: lapse holds, expire unpaid orders, offer lapsed ballot places to the next applicants."""
-    from ticketing.services.ballots import ballots_offer_due
-
-    return {
-        "holds": holds_release_expired(),
-        "orders": orders_expire_due(),
-        "offers": ballots_offer_due(),
-    }
-
-
-__all__ = [
-    "FeeLine",
-    "Holder",
-    "SessionCancelResult",
-    "cart_add",
-    "cart_remove",
-    "check_session_open",
-    "holds_release_expired",
-    "manual_allowed_for_order",
-    "manual_allowed_for_types",
-    "order_cancel",
-    "order_create_for_fees",
-    "order_expire",
-    "order_mark_paid",
-    "order_place",
-    "order_record_external_refund",
-    "order_refund",
-    "order_reserve",
-    "orders_expire_due",
-    "sales_expire_due",
-    "session_cancel",
-]

@@ -16,6 +16,8 @@ Rules that keep the money right:
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 
 from django.conf import settings
@@ -24,18 +26,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ticketing.enums import OrderState, PaymentState
-from ticketing.errors import OrderStateError, PaymentError, SaleClosedError, WebhookError
+from ticketing.errors import OrderStateError, PaymentError, PaymentRefusedError, SaleClosedError, WebhookError
 from ticketing.models import Order, Payment, WebhookEvent
 from ticketing.payments import NextStep, get_provider
+from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_order, manual_refused
 from ticketing.payments.stripe import intent_cancel, intent_retrieve, stripe_api
-from ticketing.services.orders import (
-    MANUAL_PAYMENT_DAYS,
-    manual_allowed_for_order,
-    manual_refused,
-    order_cancel,
-    order_mark_paid,
-    order_record_external_refund,
-)
+from ticketing.services.orders import order_cancel, order_mark_paid
+from ticketing.services.refunds import order_record_external_refund
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +45,12 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
     Locks the order row while choosing; the provider is called after the commit (no lock held
     over the network). Switching away from Stripe cancels the intents left behind (after the
     commit), so they cannot take money any more. The manual provider is only for group tickets
-    and fee orders. Raises OrderStateError, ProviderUnavailableError, PaymentError.
+    and fee orders. Raises OrderStateError, PaymentRefusedError (ProviderUnavailableError is one)
+    for the buyer, PaymentGatewayError when the provider cannot be reached.
     """
     chosen = get_provider(provider)
     if not chosen.selectable:
-        raise PaymentError(_("Choose a payment method."))
+        raise PaymentRefusedError(_("Choose a payment method."))
     abandoned: list[str] = []
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
@@ -77,8 +75,6 @@ def payment_start(*, order: Order, provider: str) -> tuple[Payment, NextStep]:
         if order.provider != chosen.identifier:
             order.provider = chosen.identifier
             if chosen.identifier == "manual" and order.expires_at is not None:
-                import datetime as dt
-
                 order.expires_at = max(
                     order.expires_at, order.created_at + dt.timedelta(days=MANUAL_PAYMENT_DAYS)
                 )
@@ -132,7 +128,7 @@ def payment_next_step(*, order: Order) -> NextStep | None:
 
 def _refuse_while_stripe_processing(order: Order) -> None:
     if order.payments.filter(provider="stripe", state=PaymentState.PROCESSING).exists():
-        raise PaymentError(
+        raise PaymentRefusedError(
             _(
                 "A card, Alipay or WeChat Pay payment for this order is still processing: "
                 "wait for its result before recording another payment."
@@ -184,27 +180,68 @@ def payment_record_manual(*, order: Order, by=None) -> Order:
 # --- Stripe webhooks --------------------------------------------------------------------------
 
 
+MAX_WEBHOOK_DEPTH = 32  # Stripe's events nest a few levels; anything deeper is not from Stripe
+
+
+def _depth_exceeds(value, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+def _webhook_event(*, payload: bytes, signature: str, secret: str) -> dict:
+    """The verified event as a dict of Stripe's shape, or WebhookError (signature first, then shape)."""
+    stripe = stripe_api()
+    try:
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(text, signature, secret)
+    except (UnicodeDecodeError, stripe.SignatureVerificationError) as exc:
+        raise WebhookError("invalid signature") from exc
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise WebhookError("payload is not JSON") from exc
+    if not isinstance(event, dict):
+        raise WebhookError("event is not a JSON object")
+    event_id, event_type = event.get("id"), event.get("type")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= 100):
+        raise WebhookError("event without a valid id")
+    if not (isinstance(event_type, str) and len(event_type) <= 100):
+        raise WebhookError("event without a valid type")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise WebhookError("event data.object is not an object")
+    if _depth_exceeds(event, MAX_WEBHOOK_DEPTH):
+        raise WebhookError("event nested too deeply")
+    return event
+
+
 def stripe_webhook_receive(*, payload: bytes, signature: str) -> str:
     """Verify, store once, re-fetch, converge. Returns "ok", "duplicate" or "ignored".
 
-    Raises WebhookError for a bad signature or payload (the view answers 400; nothing is stored).
-    A PaymentError while re-fetching propagates (the view answers 503, Stripe retries later).
+    Raises WebhookError for a bad signature or a payload not of an event's shape (the view answers
+    400; nothing is stored). A PaymentGatewayError while re-fetching propagates (the view answers
+    503, Stripe retries later).
     """
-    stripe = stripe_api()
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise WebhookError("webhook secret not configured")
-    try:
-        event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
-    except (ValueError, KeyError, stripe.SignatureVerificationError) as exc:
-        raise WebhookError("invalid signature or payload") from exc
-    event_id, event_type = str(event.get("id", "")), str(event.get("type", ""))
-    if not event_id:
-        raise WebhookError("event without id")
+    event = _webhook_event(payload=payload, signature=signature, secret=secret)
+    event_id, event_type = event["id"], event["type"]
     if WebhookEvent.objects.filter(provider="stripe", event_id=event_id).exists():
         return "duplicate"
-    obj = (event.get("data") or {}).get("object") or {}
+    obj = event["data"]["object"]
     intent_id = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+    if not isinstance(intent_id, str):
+        intent_id = None
     known = bool(intent_id) and Payment.objects.filter(intent_id=intent_id).exists()
     intent = intent_retrieve(intent_id) if known else None
     with transaction.atomic():

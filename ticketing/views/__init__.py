@@ -1,1 +1,1 @@
-"""Ticketing views, one module per audience: shop (buyers), orders, organiser, webhooks; gate and tickets (t2)."""
+"""Ticketing views, one module per audience: shop (buyers), orders, organiser, webhooks, gate and tickets."""

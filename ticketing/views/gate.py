@@ -23,7 +23,7 @@ from events.permissions import get_for_user_or_404
 from ticketing.enums import ScanDirection
 from ticketing.errors import CheckInError
 from ticketing.selectors import checkin as selectors
-from ticketing.services.checkin import credential_scan, scan_annul
+from ticketing.services.scans import credential_scan, scan_annul
 
 MAX_JSON_BYTES = 4096
 

@@ -25,8 +25,9 @@ from ticketing.models import Ballot
 from ticketing.money import format_fen
 from ticketing.selectors import sales as selectors
 from ticketing.services import ballots as ballot_services
-from ticketing.services import orders as order_services
 from ticketing.services import payments as payment_services
+from ticketing.services import refunds as refund_services
+from ticketing.services import sessions as session_services
 
 
 def _order(request, code: str):
@@ -114,7 +115,7 @@ def order_refund(request, code: str):
     form = RefundForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         try:
-            order = order_services.order_refund(
+            order = refund_services.order_refund(
                 order=order,
                 tickets=form.chosen_tickets(),
                 by=request.user,
@@ -140,7 +141,7 @@ def session_cancel(request, pk: int):
     form = SessionCancelForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = order_services.session_cancel(
+        result = session_services.session_cancel(
             session=session, by=request.user, reason=form.cleaned_data["reason"]
         )
         if not result.failed:

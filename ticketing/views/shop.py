@@ -16,7 +16,8 @@ from ticketing.forms import AddToCartForm, BallotApplyForm, CheckoutForm
 from ticketing.models import Ballot, TicketType
 from ticketing.selectors import sales as selectors
 from ticketing.services import ballots as ballot_services
-from ticketing.services import orders as services
+from ticketing.services import carts as cart_services
+from ticketing.services import orders as order_services
 
 
 def event_tickets(request, slug: str):
@@ -39,7 +40,9 @@ def cart_add(request):
         TicketType.objects.select_related("session__event"), pk=form.cleaned_data["ticket_type"]
     )
     try:
-        services.cart_add(user=request.user, ticket_type=ticket_type, quantity=form.cleaned_data["quantity"])
+        cart_services.cart_add(
+            user=request.user, ticket_type=ticket_type, quantity=form.cleaned_data["quantity"]
+        )
     except TicketingError as exc:
         messages.error(request, str(exc))
         return redirect("ticketing:event-tickets", slug=ticket_type.session.event.slug)
@@ -62,7 +65,7 @@ def cart(request):
 @require_POST
 def cart_remove(request, pk: int):
     try:
-        services.cart_remove(user=request.user, line_id=pk)
+        cart_services.cart_remove(user=request.user, line_id=pk)
     except TicketingError as exc:
         messages.error(request, str(exc))
     return redirect("ticketing:cart")
@@ -77,7 +80,7 @@ def checkout(request):
     form = CheckoutForm(request.POST or None, lines=lines, needs_payment=needs_payment)
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.order_place(
+            order = order_services.order_place(
                 user=request.user, provider=form.cleaned_data.get("provider", "free"), holders=form.holders()
             )
         except TicketingError as exc:

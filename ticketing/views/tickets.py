@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from ticketing.models import Order, Ticket
+from ticketing.rendering.pdf import credential_qr_png, tickets_pdf
 from ticketing.selectors import credentials as selectors
 from ticketing.selectors import sales as sales_selectors
 
@@ -45,8 +46,6 @@ def ticket_detail(request, public_id):
 @login_required
 @never_cache
 def ticket_qr(request, public_id):
-    from ticketing.services.pdf import credential_qr_png
-
     ticket = _own_ticket(request, public_id)
     response = HttpResponse(credential_qr_png(ticket.credential, box_size=10), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
@@ -55,16 +54,12 @@ def ticket_qr(request, public_id):
 
 @login_required
 def ticket_pdf(request, public_id):
-    from ticketing.services.pdf import tickets_pdf
-
     ticket = _own_ticket(request, public_id)
     return _pdf(tickets_pdf([ticket]), f"ticket-{ticket.order.code}-{str(public_id)[:8]}.pdf")
 
 
 @login_required
 def order_tickets_pdf(request, code: str):
-    from ticketing.services.pdf import tickets_pdf
-
     try:
         order = sales_selectors.order_get_for_user(user=request.user, code=code)
     except Order.DoesNotExist as exc:

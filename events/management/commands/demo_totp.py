@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from events.demo import current_totp_code
+
 
 class Command(BaseCommand):
     help = "Print the current TOTP code of a demo account, so the demo organiser can log in."
@@ -15,8 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, email, **options):
         if not settings.DEBUG:
             raise CommandError("demo_totp only runs with DJANGO_DEBUG on.")
-        from events.demo import current_totp_code
-
         code = current_totp_code(email)
         if code is None:
             raise CommandError(f"{email} has no authenticator app set up.")

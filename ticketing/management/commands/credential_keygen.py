@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ticketing.signing import generate_key_line
+
 
 class Command(BaseCommand):
     help = 'Print a new "kid:base64url-private-key" line for CREDENTIAL_SIGNING_KEYS (newest first).'
@@ -15,6 +17,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kid=None, **options):
-        from ticketing.services.signing import generate_key_line
-
         self.stdout.write(generate_key_line(kid or timezone.localdate().strftime("k%Y%m%d")))

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ticketing.services.signing import credential_code
+from events.enums import VenueResourceKind
+from events.models import VenueResource
+from ticketing.signing import credential_code
 
 FONT = "STSong-Light"
 LAYOUTS = ("ticket-a4", "a6-on-a4", "a6")
@@ -46,9 +48,9 @@ class CredentialCard:
 @functools.cache
 def _fonts() -> str:
     """Register the CID font once per process."""
-    from reportlab import rl_config
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab import rl_config  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     rl_config.useA85 = 0  # binary image streams: ASCII85 in pure Python cost more than the drawing
@@ -61,9 +63,9 @@ def _qr_image(code: str, *, box_size: int):
     The mask pattern is fixed: every mask decodes, and scoring all eight in pure Python was three
     quarters of a ticket's rendering time. The image is built from the module matrix directly.
     """
-    import qrcode
-    from PIL import Image
-    from qrcode.constants import ERROR_CORRECT_M
+    import qrcode  # noqa: PLC0415  heavy optional library (qrcode), loaded only when used
+    from PIL import Image  # noqa: PLC0415  heavy optional library (PIL), loaded only when used
+    from qrcode.constants import ERROR_CORRECT_M  # noqa: PLC0415  heavy optional library (qrcode), loaded only when used
 
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=2)
     qr.add_data(code, optimize=0)
@@ -88,7 +90,7 @@ def credential_qr_png(credential, *, box_size: int = 8) -> bytes:
 
 def _wrap(text: str, *, width: float, size: float) -> list[str]:
     """Break text to fit `width` points, character by character (Chinese has no spaces)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     lines, current = [], ""
     for char in text:
@@ -105,7 +107,7 @@ def _wrap(text: str, *, width: float, size: float) -> list[str]:
 def _photo_reader(photo: bytes | None):
     """An ImageReader for the photo, already decoded (reportlab decodes it anyway to name the image,
     and keeps the pixels), or None when there is no photo or it cannot be read."""
-    from reportlab.lib.utils import ImageReader
+    from reportlab.lib.utils import ImageReader  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     if not photo:
         return None
@@ -120,7 +122,7 @@ def _photo_reader(photo: bytes | None):
 
 def _draw_photo(canvas, photo: bytes | None, *, x: float, y: float, w: float, h: float, scale: float) -> None:
     """The photo fitted into the box (aspect kept, centred), or a placeholder box saying so."""
-    from reportlab.lib.colors import HexColor
+    from reportlab.lib.colors import HexColor  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     reader = _photo_reader(photo)
     if reader is not None:
@@ -144,8 +146,8 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
     """One card in the box (x, y, w, h). A tall card (badges: "a6-on-a4", "a6") stacks text above and
     below a row of the photo box and the QR; a wide one puts the QR on the left and the text beside
     it (A4 tickets, no photo)."""
-    from reportlab.lib.colors import HexColor
-    from reportlab.lib.utils import ImageReader
+    from reportlab.lib.colors import HexColor  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+    from reportlab.lib.utils import ImageReader  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     scale = min(w / 297.6, h / 420.0)  # an A6 card is the reference
     pad = 14 * scale
@@ -210,8 +212,8 @@ def render_credential_cards(
 ) -> bytes:
     """A PDF of cards: "ticket-a4" (one per A4 page), "a6-on-a4" (four per A4 sheet, cut marks at the
     card edges) or "a6" (one per A6 page, for badge printers)."""
-    from reportlab.lib.pagesizes import A4, A6
-    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.lib.pagesizes import A4, A6  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+    from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
@@ -261,7 +263,7 @@ def _gate_names(credential, gates: dict[str, str]) -> str:
 
 
 def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCard:
-    """The card of one ticket (t1's Ticket: order, ticket_type, session, holder, credential)."""
+    """The card of one ticket (a Ticket with its order, ticket type, session, holder and credential)."""
     credential = ticket.credential
     session = ticket.session
     holder = ""
@@ -287,9 +289,6 @@ def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCar
 
 
 def _gates_by_code(tickets: Iterable) -> dict[str, str]:
-    from events.enums import VenueResourceKind
-    from events.models import VenueResource
-
     venue_ids = {ticket.session.venue_id for ticket in tickets}
     return {
         gate.code: gate.name

@@ -1,6 +1,6 @@
 """How many places are left, and the one locking rule every seller (cart, checkout, ballot) follows.
 
-Locking rule (ticketing's scarce stock):
+Locking rule (ticketing's scarce stock; indexed in docs/architecture.md#locking-rules):
     Inside the caller's transaction, lock the Quota rows of every ticket type involved, then their
     Section rows, each in ascending primary-key order (`select_for_update`), and only then count
     and re-check. Lock late (after all validation that needs no lock), lock once, never lock a

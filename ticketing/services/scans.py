@@ -1,8 +1,8 @@
-"""Gate check-in: scanning (online and uploaded offline), annulment, gate devices and gate staff.
+"""Gate check-in: scanning (online and uploaded offline) and annulment. Devices and staff: gate_devices.py.
 
-Locking rule: every scan of a credential locks that Credential row (select_for_update) before it reads
-or writes the credential's CheckInState, so two gates scanning one ticket at the same instant are
-serialised and exactly one is admitted. The partial unique constraint `scan_single_entry_once` is the
+Locking rule (indexed in docs/architecture.md#locking-rules): every scan of a credential locks that
+Credential row (select_for_update) before it reads or writes the credential's CheckInState, so two
+gates scanning one ticket at the same instant are serialised and exactly one is admitted. The partial unique constraint `scan_single_entry_once` is the
 second net for single-entry credentials. `LOCK_CREDENTIAL_ROWS` exists only for the control test that
 shows the race happening without the lock.
 """
@@ -10,24 +10,21 @@ shows the race happening without the lock.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import VenueResourceKind
-from events.models import Event, Session, VenueResource
+from events.models import Event, Session
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
-from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
-from ticketing.services.signing import DecodedCredential, code_hash, credential_decode
+from ticketing.models import CheckInState, Credential, GateDevice, Scan
+from ticketing.selectors.checkin import event_gate_codes, gate_name
+from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
 LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
 MAX_UPLOAD_SCANS = 1000
@@ -109,11 +106,23 @@ class OfflineScan:
 
 
 @dataclass
+class UploadVerdict:
+    """What became of one uploaded scan: stored (with its outcome), a duplicate, or rejected (why)."""
+
+    nonce: str
+    verdict: str  # "stored", "duplicate" or "rejected"
+    detail: str = ""
+    outcome: ScanOutcome | None = None
+
+
+@dataclass
 class UploadSummary:
     stored: int = 0
     duplicates: int = 0
+    rejected: int = 0
     conflicts: list[Scan] = field(default_factory=list)
     outcomes: list[ScanOutcome] = field(default_factory=list)
+    verdicts: list[UploadVerdict] = field(default_factory=list)  # one per uploaded scan, in upload order
 
 
 def _local_time(moment: dt.datetime) -> str:
@@ -121,15 +130,6 @@ def _local_time(moment: dt.datetime) -> str:
     if local.date() == timezone.localdate():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")
-
-
-def _gate_name(event: Event, gate_code: str) -> str:
-    gate = (
-        VenueResource.objects.filter(kind=VenueResourceKind.GATE, code=gate_code)
-        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-        .first()
-    )
-    return gate.name if gate else gate_code
 
 
 def _static_refusal(
@@ -203,7 +203,7 @@ def _outcome(scan: Scan, *, duplicate: bool = False) -> ScanOutcome:
     if scan.reason == ScanReason.ALREADY_USED and scan.credential_id:
         state = _presence(scan.credential)
         if state and state.last_entry:
-            outcome.earlier_gate = _gate_name(scan.event, state.last_entry.gate_code)
+            outcome.earlier_gate = gate_name(scan.event, state.last_entry.gate_code)
             outcome.earlier_at = state.last_entry.scanned_at
     return outcome
 
@@ -224,20 +224,6 @@ def _check_context(*, event, device, gate_code, direction) -> Event:
     if gate_code not in event_gate_codes(event):
         raise CheckInError(_("That gate does not belong to this event's venues."))
     return event
-
-
-def event_gate_codes(event: Event) -> frozenset[str]:
-    """Gate codes of the event's venues, cached for a minute: every scan checks its gate against them."""
-    key = f"ticketing:event-gates:{event.pk}"
-    codes = cache.get(key)
-    if codes is None:
-        codes = frozenset(
-            VenueResource.objects.filter(kind=VenueResourceKind.GATE)
-            .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-            .values_list("code", flat=True)
-        )
-        cache.set(key, codes, timeout=60)
-    return codes
 
 
 def _store(**fields) -> Scan:
@@ -343,7 +329,7 @@ def _scan_presence(common: dict, credential: Credential, *, direction: str, now:
         _save_presence(credential, inside=False, entries=entries, last_entry=last_entry)
     outcome = ScanOutcome(scan=scan, credential=credential)
     if reason == ScanReason.ALREADY_USED and last_entry is not None:
-        outcome.earlier_gate = _gate_name(common["event"], last_entry.gate_code)
+        outcome.earlier_gate = gate_name(common["event"], last_entry.gate_code)
         outcome.earlier_at = last_entry.scanned_at
     return outcome
 
@@ -398,21 +384,33 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
     """Store scans a device made offline, first-scan-wins by device time then arrival order.
 
     Each scan is judged as of its device time (clamped to now); re-uploaded nonces change nothing.
-    Losers are stored with `conflict` set and listed for organisers. Locks each credential row in turn.
+    Every scan gets its own verdict: a scan the device may not make (a gate outside its scope) is
+    rejected and not stored, and never stops the others, so retrying a batch is a no-op for what was
+    stored. Losers are stored with `conflict` set and listed for organisers. Locks each credential
+    row in turn.
     """
     if device.is_revoked:
         raise CheckInError(_("This device has been revoked."))
     if len(scans) > MAX_UPLOAD_SCANS:
         raise CheckInError(_("Upload at most %(count)d scans at a time.") % {"count": MAX_UPLOAD_SCANS})
     summary = UploadSummary()
+    verdicts: dict[int, UploadVerdict] = {}
     now = timezone.now()
     oldest = now - dt.timedelta(hours=settings.GATE_OFFLINE_MAX_AGE_HOURS)
     ordered = sorted(enumerate(scans), key=lambda pair: (pair[1].scanned_at, pair[0]))
-    for _index, item in ordered:
+    for index, item in ordered:
         if Scan.objects.filter(nonce=item.nonce).exists():
             summary.duplicates += 1
+            verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="duplicate")
             continue
-        event = _check_context(event=None, device=device, gate_code=item.gate_code, direction=item.direction)
+        try:
+            event = _check_context(
+                event=None, device=device, gate_code=item.gate_code, direction=item.direction
+            )
+        except CheckInError as exc:
+            summary.rejected += 1
+            verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="rejected", detail=str(exc))
+            continue
         outcome = _upload_one(
             device=device,
             event=event,
@@ -422,12 +420,15 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
         )
         if outcome.duplicate:
             summary.duplicates += 1
+            verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="duplicate")
             continue
         summary.stored += 1
         summary.outcomes.append(outcome)
+        verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="stored", outcome=outcome)
         if outcome.scan.conflict:
             summary.conflicts.append(outcome.scan)
         summary.conflicts.extend(outcome.overturned)
+    summary.verdicts = [verdicts[index] for index in range(len(scans))]
     return summary
 
 
@@ -513,58 +514,3 @@ def scan_annul(*, nonce: str, device: GateDevice | None = None, user=None) -> Sc
         if scan.credential_id:
             _replay(credential, rewrite=False)
     return scan
-
-
-def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
-    """A new device and its bearer token (shown once; only its SHA-256 is stored)."""
-    token = secrets.token_urlsafe(32)
-    return gate_device_create_with_token(name=name, event=event, gates=gates, token=token), token
-
-
-def gate_device_create_with_token(
-    *, name: str, event: Event, gates: Iterable[str] = (), token: str
-) -> GateDevice:
-    """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY)."""
-    with transaction.atomic():
-        device, _created = GateDevice.objects.update_or_create(
-            token_hash=token_digest(token),
-            defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
-        )
-    return device
-
-
-def gate_device_revoke(*, device: GateDevice) -> GateDevice:
-    with transaction.atomic():
-        GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    device.refresh_from_db()
-    return device
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def gate_device_authenticate(token: str) -> GateDevice | None:
-    """The live device holding this bearer token, with last_seen refreshed at most once a minute."""
-    if not token or len(token) > 200:
-        return None
-    device = (
-        GateDevice.objects.select_related("event", "event__venue")
-        .filter(token_hash=token_digest(token), revoked_at__isnull=True)
-        .first()
-    )
-    if device is None:
-        return None
-    now = timezone.now()
-    if device.last_seen is None or now - device.last_seen > dt.timedelta(minutes=1):
-        GateDevice.objects.filter(pk=device.pk).update(last_seen=now)
-        device.last_seen = now
-    return device
-
-
-def gate_staff_assign(*, user, event: Event | None = None, venue=None) -> GateStaffAssignment:
-    if (event is None) == (venue is None):
-        raise CheckInError(_("Assign gate staff to an event or to a venue, not both."))
-    with transaction.atomic():
-        assignment, _created = GateStaffAssignment.objects.get_or_create(user=user, event=event, venue=venue)
-    return assignment

@@ -25,6 +25,9 @@ import struct
 import uuid
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -74,9 +77,6 @@ def kid_hash(kid: str) -> bytes:
 
 @functools.lru_cache(maxsize=8)
 def _load_keys(config: tuple[str, ...]) -> tuple[SigningKey, ...]:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     keys = []
     seen: set[bytes] = set()
     for entry in config:
@@ -121,9 +121,6 @@ def public_keys() -> list[dict]:
 
 def generate_key_line(kid: str) -> str:
     """A new "kid:base64url-private-key" entry for CREDENTIAL_SIGNING_KEYS."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-
     raw = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     return f"{kid}:{base64.urlsafe_b64encode(raw).decode().rstrip('=')}"
 
@@ -198,8 +195,6 @@ def credential_decode(code: str) -> DecodedCredential:
     key = next((key for key in signing_keys() if key.kid_hash == digest), None)
     if key is None:
         raise ForgedCode(_("This code was not signed by Corridor."))
-    from cryptography.exceptions import InvalidSignature
-
     try:
         key.public.verify(signature, body)
     except InvalidSignature as exc:

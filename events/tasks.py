@@ -1,0 +1,22 @@
+"""Celery tasks of events: sending mail for every app (see events/mail.py)."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+from events.mail import MAIL_TASK, mail_deliver
+
+
+@shared_task(
+    name=MAIL_TASK,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def mail_send(sealed: str) -> None:
+    """Send one sealed message; a mail server that fails or cannot be reached is retried with backoff."""
+    mail_deliver(sealed=sealed)

@@ -1,0 +1,1 @@
+"""Documents drawn from ticketing data: ticket and badge PDFs, QR images."""

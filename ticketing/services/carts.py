@@ -1,0 +1,109 @@
+"""Carts: holding places for a while before checkout (the hold lapses after TICKET_HOLD_MINUTES).
+
+Adding to a cart locks the scarce rows behind it (ticketing/selectors/availability.py) and re-checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.enums import EventStatus, SessionStatus
+from events.models import Session
+from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
+from ticketing.models import Cart, CartLine, TicketType
+from ticketing.selectors import availability
+
+MAX_LINES_PER_CART = 20
+
+
+def hold_minutes() -> int:
+    return int(getattr(settings, "TICKET_HOLD_MINUTES", 15))
+
+
+def check_session_open(session: Session) -> None:
+    """Places of a session are sold (cart, order, ballot) only while it is scheduled and its event published."""
+    if session.status != SessionStatus.SCHEDULED:
+        raise SaleClosedError(_("This session has been cancelled."))
+    if session.event.status != EventStatus.PUBLISHED:
+        raise SaleClosedError(_("This event is not on sale."))
+
+
+def check_sellable(ticket_type: TicketType, *, now: dt.datetime) -> None:
+    check_session_open(ticket_type.session)
+    if hasattr(ticket_type, "ballot"):
+        raise SaleClosedError(_("Tickets for this session are sold by ballot: apply on the ballot page."))
+    if not ticket_type.is_on_sale(now):
+        raise SaleClosedError(_("“%(type)s” is not on sale at the moment.") % {"type": ticket_type.name})
+    if ticket_type.session.ends_at <= now:
+        raise SaleClosedError(_("This session is over."))
+
+
+def check_quantity(ticket_type: TicketType, quantity: int) -> None:
+    if quantity < ticket_type.min_per_order:
+        raise OrderLimitError(
+            _("“%(type)s”: at least %(count)d per order.")
+            % {"type": ticket_type.name, "count": ticket_type.min_per_order}
+        )
+    if quantity > ticket_type.max_per_order:
+        raise OrderLimitError(
+            _("“%(type)s”: at most %(count)d per order.")
+            % {"type": ticket_type.name, "count": ticket_type.max_per_order}
+        )
+
+
+def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
+    """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
+
+    One cart per user may mix sessions of several events and cities of one programme.
+    Locks the type's quotas/sections (availability locking rule), then writes the hold.
+    """
+    now = timezone.now()
+    ticket_type = TicketType.objects.select_related("session__event").get(pk=ticket_type.pk)
+    check_sellable(ticket_type, now=now)
+    if quantity < 1:
+        raise OrderLimitError(_("Choose at least one ticket."))
+    with transaction.atomic():
+        cart, _created = Cart.objects.get_or_create(user=user)
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        lines = list(cart.lines.select_related("ticket_type__session__event"))
+        programmes = {line.ticket_type.session.event.programme_id for line in lines if line.is_live}
+        if programmes and programmes != {ticket_type.session.event.programme_id}:
+            raise SalesError(_("One order covers one programme: check out your cart first."))
+        existing = next(
+            (line for line in lines if line.ticket_type_id == ticket_type.pk and line.is_live), None
+        )
+        total = quantity + (existing.quantity if existing else 0)
+        if total > ticket_type.max_per_order:
+            check_quantity(ticket_type, total)
+        if existing is None and len([line for line in lines if line.is_live]) >= MAX_LINES_PER_CART:
+            raise OrderLimitError(_("Your cart is full: check out first."))
+        # The whole cart is re-checked: its other holds may share this type's quota.
+        demand = {line.ticket_type_id: line.quantity for line in lines if line.is_live}
+        demand[ticket_type.pk] = total
+        availability.lock_and_check(demand, exclude_cart_id=cart.pk)
+        expires = now + dt.timedelta(minutes=hold_minutes())
+        line, _created = CartLine.objects.update_or_create(
+            cart=cart, ticket_type=ticket_type, defaults={"quantity": total, "hold_expires_at": expires}
+        )
+        cart.lines.exclude(pk=line.pk).filter(hold_expires_at__gt=now).update(hold_expires_at=expires)
+        cart.save(update_fields=["updated_at"])
+    return line
+
+
+def cart_remove(*, user, line_id: int) -> None:
+    with transaction.atomic():
+        deleted, _rows = CartLine.objects.filter(pk=line_id, cart__user=user).delete()
+    if not deleted:
+        raise SalesError(_("This line is no longer in your cart."))
+
+
+def holds_release_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete lapsed holds (the periodic task; availability already ignores them on read)."""
+    with transaction.atomic():
+        deleted, _rows = CartLine.objects.filter(hold_expires_at__lte=now or timezone.now()).delete()
+    return deleted

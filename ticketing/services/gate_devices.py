@@ -1,0 +1,71 @@
+"""Gate devices (scanners with a bearer token, scoped to one event and its gates) and gate staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event
+from ticketing.errors import CheckInError
+from ticketing.models import GateDevice, GateStaffAssignment
+
+
+def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
+    """A new device and its bearer token (shown once; only its SHA-256 is stored)."""
+    token = secrets.token_urlsafe(32)
+    return gate_device_create_with_token(name=name, event=event, gates=gates, token=token), token
+
+
+def gate_device_create_with_token(
+    *, name: str, event: Event, gates: Iterable[str] = (), token: str
+) -> GateDevice:
+    """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY)."""
+    with transaction.atomic():
+        device, _created = GateDevice.objects.update_or_create(
+            token_hash=token_digest(token),
+            defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
+        )
+    return device
+
+
+def gate_device_revoke(*, device: GateDevice) -> GateDevice:
+    with transaction.atomic():
+        GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    device.refresh_from_db()
+    return device
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def gate_device_authenticate(token: str) -> GateDevice | None:
+    """The live device holding this bearer token, with last_seen refreshed at most once a minute."""
+    if not token or len(token) > 200:
+        return None
+    device = (
+        GateDevice.objects.select_related("event", "event__venue")
+        .filter(token_hash=token_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if device is None:
+        return None
+    now = timezone.now()
+    if device.last_seen is None or now - device.last_seen > dt.timedelta(minutes=1):
+        GateDevice.objects.filter(pk=device.pk).update(last_seen=now)
+        device.last_seen = now
+    return device
+
+
+def gate_staff_assign(*, user, event: Event | None = None, venue=None) -> GateStaffAssignment:
+    if (event is None) == (venue is None):
+        raise CheckInError(_("Assign gate staff to an event or to a venue, not both."))
+    with transaction.atomic():
+        assignment, _created = GateStaffAssignment.objects.get_or_create(user=user, event=event, venue=venue)
+    return assignment
