@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from events.demo import DEMO_PASSWORD
+from events.demo import DEMO_PASSWORD, SEX_NAMES, WEAPON_NAMES, demo_today
 from events.enums import Discipline, EventCategory
 from events.models import City, Event, Programme
 from registration.crypto import document_hash, encrypt_document, mask_document
@@ -89,6 +89,11 @@ RULES_TEXT = {
 }
 
 
+def _days_ago(days: int) -> dt.datetime:
+    """Paperwork dates follow the demo season, which is placed relative to today (events/demo.py)."""
+    return dt.datetime.combine(demo_today() - dt.timedelta(days=days), dt.time(9), SHANGHAI)
+
+
 def _name(rng: random.Random) -> tuple[str, str, str]:
     family_zh, family_py = rng.choice(FAMILY)
     chars = [rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2)))]
@@ -115,7 +120,7 @@ def _manager(delegation: Delegation):
     DelegationMembership.objects.get_or_create(
         delegation=delegation,
         user=user,
-        defaults={"role": MembershipRole.MANAGER, "accepted_at": dt.datetime(2027, 1, 5, tzinfo=SHANGHAI)},
+        defaults={"role": MembershipRole.MANAGER, "accepted_at": _days_ago(120)},
     )
     return user
 
@@ -142,7 +147,7 @@ def seed() -> str:
         return "skipped (no fencing events)"
     rules_text, _ = ConsentRulesText.objects.get_or_create(
         version=RULES_TEXT["version"],
-        defaults={**RULES_TEXT, "published_at": dt.datetime(2027, 1, 1, tzinfo=SHANGHAI)},
+        defaults={**RULES_TEXT, "published_at": _days_ago(150)},
     )
     cities = {c.slug: c for c in City.objects.filter(slug__in=CITY_SLUGS)}
     delegations = []
@@ -175,11 +180,13 @@ def seed() -> str:
     teams = {}
     for delegation in delegations:
         for event in events:
-            team, _ = Team.objects.get_or_create(
-                delegation=delegation,
-                event=event,
-                name=f"{delegation.city.name_zh} {event.age_group} {event.slug[-12:]}",
-            )
+            # "上海 U12 女子佩剑": a team's one name field reads like a name (issue 9, item 7).
+            name = f"{delegation.city.name_zh} {event.age_group} {SEX_NAMES[event.category][0]}{WEAPON_NAMES[event.weapon][0]}"
+            team = Team.objects.filter(delegation=delegation, event=event).order_by("pk").first()
+            if team is None:
+                team = Team.objects.create(delegation=delegation, event=event, name=name)
+            elif team.name != name:
+                Team.objects.filter(pk=team.pk).update(name=name)
             teams[(delegation.pk, event.pk)] = team
     created = _seed_fencers(delegations, events, teams, rules_text, manager)
     return (
@@ -191,7 +198,8 @@ def seed() -> str:
 
 def _seed_fencers(delegations, events, teams, rules_text, manager) -> int:
     rng = random.Random(2027)  # noqa: S311 - deterministic synthetic names, not security
-    now = dt.datetime(2027, 2, 1, 9, tzinfo=SHANGHAI)
+    now = _days_ago(90)
+    today = demo_today()
     numbers = [f"DEMO{index:08d}" for index in range(FENCERS)]
     hashes = [document_hash(number) for number in numbers]
     existing = set(Athlete.objects.filter(document_hash__in=hashes).values_list("document_hash", flat=True))
@@ -227,7 +235,7 @@ def _seed_fencers(delegations, events, teams, rules_text, manager) -> int:
                 document_masked=mask_document(number),
                 emergency_contact_name=f"{family_zh}家长",
                 emergency_contact_phone=f"1390000{index:04d}",
-                retain_until=dt.date(2028, 4, 30),
+                retain_until=today + dt.timedelta(days=540),
                 created_by=manager,
             )
             for index, number, delegation, _e, family_zh, given_zh, latin, birth, sex, _s, _g in plan
@@ -289,12 +297,12 @@ def _seed_fencers(delegations, events, teams, rules_text, manager) -> int:
                 insurer="中国人民财产保险",
                 policy_number=f"PICC2027{athlete.pk:06d}",
                 covers_travel=True,
-                valid_from=dt.date(2027, 1, 1),
-                valid_until=dt.date(2027, 12, 31),
+                valid_from=today - dt.timedelta(days=90),
+                valid_until=today + dt.timedelta(days=275),
                 recorded_by=manager,
             )
         )
-        health.append(HealthRecord(athlete=athlete, certificate_date=dt.date(2027, 2, 15)))
+        health.append(HealthRecord(athlete=athlete, certificate_date=today - dt.timedelta(days=60)))
         entries.append(
             Entry(
                 athlete=athlete,
