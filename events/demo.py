@@ -543,8 +543,7 @@ def _place_event(programme: Programme, plan: EventPlan, cities: dict, venues: di
         row = existing.get(session.en)
         if row is None:
             Session.objects.create(event=event, name_en=session.en, **fields)
-        elif any(getattr(row, name if name != "venue" else "venue_id") != (value.pk if name == "venue" else value)
-                 for name, value in fields.items()):  # fmt: skip
+        else:
             Session.objects.filter(pk=row.pk).update(**fields)
     Event.objects.filter(pk=event.pk).update(start_date=plan.start, end_date=plan.end, **defaults)
     return event

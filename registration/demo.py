@@ -337,6 +337,7 @@ PATHS = {
     EntryStatus.WAITLISTED: [EntryStatus.WAITLISTED],
     EntryStatus.WITHDRAWN: [EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN],
 }
+# Transitions without a reason show none in the history (not "draft → submitted · demo", issue 9 item 7).
 REASONS = {EntryStatus.CHANGES_REQUESTED: "请补充清晰的证件照片 / Please add a clearer photo."}
 
 
@@ -347,7 +348,7 @@ def _ledger(entries, now) -> None:
         for status in PATHS[entry.status]:
             rows.append(
                 EntryTransition(
-                    entry=entry, from_status=previous, to_status=status, reason=REASONS.get(status, "demo")
+                    entry=entry, from_status=previous, to_status=status, reason=REASONS.get(status, "")
                 )
             )
             previous = status
