@@ -134,7 +134,8 @@ def _fencing_events(programme: Programme) -> list[Event]:
 
 
 def _birth_date(rng: random.Random, event: Event) -> dt.date:
-    first_year = 2015 if event.age_group == "U12" else 2013
+    # U12 this season: born 11 or 10 years before its year (2015-2016 for a 2026 season); U14 two earlier.
+    first_year = demo_today().year - (11 if event.age_group == "U12" else 13)
     return dt.date(first_year, 1, 1) + dt.timedelta(days=rng.randrange(730))
 
 

@@ -198,3 +198,15 @@ def test_demo_data_reads_in_both_languages_and_team_names_read_like_names():
     assert "上海 U12 女子佩剑" in names
     assert "南京 U14 男子重剑" in names
     assert not [name for name in names if "-" in name or "men" in name]
+
+
+def test_demo_paperwork_and_ages_follow_the_day_it_is_loaded():
+    from registration.models import Athlete, InsuranceProof
+
+    later = dt.date(2029, 3, 1)
+    with time_machine.travel(shanghai(later, 10), tick=False):
+        seed()
+    u12 = Athlete.objects.filter(entries__event__age_group="U12").values_list("birth_date", flat=True)
+    assert {birth.year for birth in u12} == {later.year - 11, later.year - 10}
+    insurance = InsuranceProof.objects.values_list("valid_from", "valid_until")
+    assert all(start <= later <= end for start, end in insurance)
