@@ -161,9 +161,9 @@ def _ballot(session: Session) -> Ballot:
     ballot, created = Ballot.objects.get_or_create(
         ticket_type=adult, defaults={**window, "max_per_application": 4}
     )
-    moved = ballot.drawn_at is None and ballot.applications_close_at < closes
+    moved = ballot.drawn_at is None and ballot.applications_close_at != closes
     if not created and moved:
-        # The season moved to a later today: an undrawn ballot opens again around it.
+        # The season moved to another today: an undrawn ballot opens again around it.
         Ballot.objects.filter(pk=ballot.pk).update(**window)
         ballot.refresh_from_db()
     return ballot

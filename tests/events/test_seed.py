@@ -210,3 +210,20 @@ def test_demo_paperwork_and_ages_follow_the_day_it_is_loaded():
     assert {birth.year for birth in u12} == {later.year - 11, later.year - 10}
     insurance = InsuranceProof.objects.values_list("valid_from", "valid_until")
     assert all(start <= later <= end for start, end in insurance)
+
+
+def test_a_demo_loaded_a_year_ahead_moves_back_and_its_ballot_opens_again():
+    from ticketing.models import Ballot
+
+    with time_machine.travel(shanghai(DAY + dt.timedelta(days=400), 10), tick=False):
+        seed_gate_slices()
+    with time_machine.travel(shanghai(DAY, 10), tick=False):
+        seed_gate_slices()
+        now = timezone.now()
+        ballot = Ballot.objects.select_related("ticket_type__session").get(
+            ticket_type__session__event__slug=ticketing_demo.BALLOT_EVENT
+        )
+        assert ballot.applications_open_at <= now < ballot.applications_close_at
+        assert ballot.applications_close_at < ballot.ticket_type.session.starts_at
+        assert Event.objects.get(slug=demo_gate.FENCING_EVENT).start_date == DAY
+        assert_gate_admits_then_refuses("back")
