@@ -168,14 +168,12 @@ def seed() -> str:
         delegations.append(delegation)
     manager = _manager(delegations[0])
     for event in events:
-        EventRegistrationSettings.objects.get_or_create(
+        # The deadline follows the event when the demo season moves to another today.
+        deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(18), SHANGHAI)
+        EventRegistrationSettings.objects.update_or_create(
             event=event,
-            defaults={
-                "roster_deadline": dt.datetime.combine(
-                    event.start_date - dt.timedelta(days=14), dt.time(18), SHANGHAI
-                ),
-                "capacity": 48,
-            },
+            defaults={"roster_deadline": deadline},
+            create_defaults={"roster_deadline": deadline, "capacity": 48},
         )
         EventFee.objects.get_or_create(event=event, defaults={"amount_fen": 30000, "deposit_fen": 10000})
     teams = {}

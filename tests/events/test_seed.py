@@ -227,3 +227,17 @@ def test_a_demo_loaded_a_year_ahead_moves_back_and_its_ballot_opens_again():
         assert ballot.applications_close_at < ballot.ticket_type.session.starts_at
         assert Event.objects.get(slug=demo_gate.FENCING_EVENT).start_date == DAY
         assert_gate_admits_then_refuses("back")
+
+
+def test_roster_deadlines_follow_the_moved_season():
+    from registration import demo as registration_demo
+    from registration.models import EventRegistrationSettings
+
+    with time_machine.travel(shanghai(DAY + dt.timedelta(days=400), 10), tick=False):
+        events_demo.seed()
+        registration_demo.seed()
+    with time_machine.travel(shanghai(DAY, 10), tick=False):
+        events_demo.seed()
+        registration_demo.seed()
+    deadline = EventRegistrationSettings.objects.get(event__slug=demo_gate.FENCING_EVENT).roster_deadline
+    assert timezone.localtime(deadline) == shanghai(DAY - dt.timedelta(days=14), 18)
