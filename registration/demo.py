@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
-from events.demo import DEMO_PASSWORD
+from events.demo import DEMO_PASSWORD, SEX_NAMES, WEAPON_NAMES, demo_today
 from events.enums import Discipline, EventCategory
 from events.models import City, Event, Programme
 from registration.crypto import document_hash, encrypt_document, mask_document
@@ -89,6 +89,11 @@ RULES_TEXT = {
 }
 
 
+def _days_ago(days: int) -> dt.datetime:
+    """Paperwork dates follow the demo season, which is placed relative to today (events/demo.py)."""
+    return dt.datetime.combine(demo_today() - dt.timedelta(days=days), dt.time(9), SHANGHAI)
+
+
 def _name(rng: random.Random) -> tuple[str, str, str]:
     family_zh, family_py = rng.choice(FAMILY)
     chars = [rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2)))]
@@ -115,7 +120,7 @@ def _manager(delegation: Delegation):
     DelegationMembership.objects.get_or_create(
         delegation=delegation,
         user=user,
-        defaults={"role": MembershipRole.MANAGER, "accepted_at": dt.datetime(2027, 1, 5, tzinfo=SHANGHAI)},
+        defaults={"role": MembershipRole.MANAGER, "accepted_at": _days_ago(120)},
     )
     return user
 
@@ -129,7 +134,8 @@ def _fencing_events(programme: Programme) -> list[Event]:
 
 
 def _birth_date(rng: random.Random, event: Event) -> dt.date:
-    first_year = 2015 if event.age_group == "U12" else 2013
+    # U12 this season: born 11 or 10 years before its year (2015-2016 for a 2026 season); U14 two earlier.
+    first_year = demo_today().year - (11 if event.age_group == "U12" else 13)
     return dt.date(first_year, 1, 1) + dt.timedelta(days=rng.randrange(730))
 
 
@@ -142,7 +148,7 @@ def seed() -> str:
         return "skipped (no fencing events)"
     rules_text, _ = ConsentRulesText.objects.get_or_create(
         version=RULES_TEXT["version"],
-        defaults={**RULES_TEXT, "published_at": dt.datetime(2027, 1, 1, tzinfo=SHANGHAI)},
+        defaults={**RULES_TEXT, "published_at": _days_ago(150)},
     )
     cities = {c.slug: c for c in City.objects.filter(slug__in=CITY_SLUGS)}
     delegations = []
@@ -162,24 +168,24 @@ def seed() -> str:
         delegations.append(delegation)
     manager = _manager(delegations[0])
     for event in events:
-        EventRegistrationSettings.objects.get_or_create(
+        # The deadline follows the event when the demo season moves to another today.
+        deadline = dt.datetime.combine(event.start_date - dt.timedelta(days=14), dt.time(18), SHANGHAI)
+        EventRegistrationSettings.objects.update_or_create(
             event=event,
-            defaults={
-                "roster_deadline": dt.datetime.combine(
-                    event.start_date - dt.timedelta(days=14), dt.time(18), SHANGHAI
-                ),
-                "capacity": 48,
-            },
+            defaults={"roster_deadline": deadline},
+            create_defaults={"roster_deadline": deadline, "capacity": 48},
         )
         EventFee.objects.get_or_create(event=event, defaults={"amount_fen": 30000, "deposit_fen": 10000})
     teams = {}
     for delegation in delegations:
         for event in events:
-            team, _ = Team.objects.get_or_create(
-                delegation=delegation,
-                event=event,
-                name=f"{delegation.city.name_zh} {event.age_group} {event.slug[-12:]}",
-            )
+            # "上海 U12 女子佩剑": a team's one name field reads like a name (issue 9, item 7).
+            name = f"{delegation.city.name_zh} {event.age_group} {SEX_NAMES[event.category][0]}{WEAPON_NAMES[event.weapon][0]}"
+            team = Team.objects.filter(delegation=delegation, event=event).order_by("pk").first()
+            if team is None:
+                team = Team.objects.create(delegation=delegation, event=event, name=name)
+            elif team.name != name:
+                Team.objects.filter(pk=team.pk).update(name=name)
             teams[(delegation.pk, event.pk)] = team
     created = _seed_fencers(delegations, events, teams, rules_text, manager)
     return (
@@ -191,7 +197,8 @@ def seed() -> str:
 
 def _seed_fencers(delegations, events, teams, rules_text, manager) -> int:
     rng = random.Random(2027)  # noqa: S311 - deterministic synthetic names, not security
-    now = dt.datetime(2027, 2, 1, 9, tzinfo=SHANGHAI)
+    now = _days_ago(90)
+    today = demo_today()
     numbers = [f"DEMO{index:08d}" for index in range(FENCERS)]
     hashes = [document_hash(number) for number in numbers]
     existing = set(Athlete.objects.filter(document_hash__in=hashes).values_list("document_hash", flat=True))
@@ -227,7 +234,7 @@ def _seed_fencers(delegations, events, teams, rules_text, manager) -> int:
                 document_masked=mask_document(number),
                 emergency_contact_name=f"{family_zh}家长",
                 emergency_contact_phone=f"1390000{index:04d}",
-                retain_until=dt.date(2028, 4, 30),
+                retain_until=today + dt.timedelta(days=540),
                 created_by=manager,
             )
             for index, number, delegation, _e, family_zh, given_zh, latin, birth, sex, _s, _g in plan
@@ -289,12 +296,12 @@ def _seed_fencers(delegations, events, teams, rules_text, manager) -> int:
                 insurer="中国人民财产保险",
                 policy_number=f"PICC2027{athlete.pk:06d}",
                 covers_travel=True,
-                valid_from=dt.date(2027, 1, 1),
-                valid_until=dt.date(2027, 12, 31),
+                valid_from=today - dt.timedelta(days=90),
+                valid_until=today + dt.timedelta(days=275),
                 recorded_by=manager,
             )
         )
-        health.append(HealthRecord(athlete=athlete, certificate_date=dt.date(2027, 2, 15)))
+        health.append(HealthRecord(athlete=athlete, certificate_date=today - dt.timedelta(days=60)))
         entries.append(
             Entry(
                 athlete=athlete,
@@ -329,6 +336,7 @@ PATHS = {
     EntryStatus.WAITLISTED: [EntryStatus.WAITLISTED],
     EntryStatus.WITHDRAWN: [EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN],
 }
+# Transitions without a reason show none in the history (not "draft → submitted · demo", issue 9 item 7).
 REASONS = {EntryStatus.CHANGES_REQUESTED: "请补充清晰的证件照片 / Please add a clearer photo."}
 
 
@@ -339,7 +347,7 @@ def _ledger(entries, now) -> None:
         for status in PATHS[entry.status]:
             rows.append(
                 EntryTransition(
-                    entry=entry, from_status=previous, to_status=status, reason=REASONS.get(status, "demo")
+                    entry=entry, from_status=previous, to_status=status, reason=REASONS.get(status, "")
                 )
             )
             previous = status
