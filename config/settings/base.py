@@ -79,6 +79,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = required("REDIS_URL", when=False)
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     fail("REDIS_URL", f"must look like redis://host:6379/0 (got {REDIS_URL!r})")
+if not DEBUG and not REDIS_URL:
+    # Login lockouts, rate limits and import previews live in the cache: a per-process cache gives each
+    # worker its own (4 workers, 4 times the guesses; a confirm on another worker finds no preview).
+    fail("REDIS_URL", "must be set when DJANGO_DEBUG is off: every worker process must share one cache")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
