@@ -9,4 +9,4 @@ class CorridorAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        from config import checks  # noqa: F401, PLC0415 - importing registers the checks, once apps are ready
+        from config import checks  # noqa: F401 - importing registers the checks; in ready() as apps must be loaded
