@@ -4,7 +4,8 @@ tests/config/test_routes.py walks the URL resolver and fails on any pattern miss
 here but gone), and, for every pattern that takes an object, builds the objects and tries every other
 role, expecting 404 (or the login redirect), never the object. To add a URL: add its namespaced name
 to ROUTES with its Access, and `obj` naming the kind of object its arguments point at (the kinds the
-test builds are listed in tests/config/test_routes.py: OBJECT_KWARGS).
+test builds are the keys of `kwargs` in tests/config/test_routes.py's world fixture), and `pays=True`
+if the page loads Stripe.js.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Access(StrEnum):
 class Route:
     access: Access
     obj: str | None = None  # the kind of object the URL's arguments name (None: no object)
+    pays: bool = False  # the page loads Stripe.js: its Content-Security-Policy allows Stripe (config/csp.py)
 
 
 # Whole namespaces or path prefixes whose own views carry their policy.
@@ -68,7 +70,7 @@ ROUTES: dict[str, Route] = {
     "ticketing:stripe-webhook": Route(Access.WEBHOOK),
     "ticketing:order-list": Route(Access.SPECTATOR),
     "ticketing:order-detail": Route(Access.OWNER, "order"),
-    "ticketing:order-pay": Route(Access.OWNER, "order"),
+    "ticketing:order-pay": Route(Access.OWNER, "order", pays=True),
     "ticketing:order-pay-demo": Route(Access.OWNER, "order"),
     "ticketing:order-cancel": Route(Access.OWNER, "order"),
     "ticketing:wallet": Route(Access.SPECTATOR),
