@@ -3,14 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from config.api import api
 from config.health import healthz
-
-admin.site.site_header = _("Corridor administration")
-admin.site.site_title = _("Corridor")
-admin.site.index_title = _("Season administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -3,63 +3,120 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q
 
 from events.models import City, Event, Programme, ProgrammeMembership, Session, Venue, VenueResource
+from events.rules import two_factor_passed
 
 
-class ProgrammeScopedAdmin(admin.ModelAdmin):
-    """Limits rows to the programmes the user organises. `programme_path` is the lookup to Programme."""
+class ScopedAdmin(admin.ModelAdmin):
+    """The base of every admin class: each object is checked, for view, change, add, delete and actions.
 
-    programme_path = "programme"
+    Superusers (with two-factor passed, as the admin site requires) may do what the class allows.
+    Organisers (staff with a programme role) reach only rows whose `programme_path` leads to a programme
+    they organise, and only the powers in `organiser_can`; a class without `programme_path` is for
+    superusers alone. Subclasses narrow further (a record that is never edited returns False).
+    """
 
-    def _scope(self, request) -> Q:
-        prefix = f"{self.programme_path}__" if self.programme_path else ""
-        return Q(**{f"{prefix}memberships__user": request.user})
+    programme_path: str | None = None  # lookup from the model to Programme ("" for Programme itself)
+    organiser_can: frozenset[str] = frozenset({"view"})
+
+    @staticmethod
+    def _superuser(request) -> bool:
+        user = request.user
+        return user.is_active and user.is_superuser and two_factor_passed(user)
+
+    @staticmethod
+    def _organised(request) -> list[int]:
+        """The programmes the user organises (staff, two-factor passed), read once per request."""
+        if not hasattr(request, "_admin_programme_ids"):
+            user = request.user
+            allowed = user.is_active and user.is_staff and two_factor_passed(user)
+            request._admin_programme_ids = (
+                list(user.programme_roles.values_list("programme_id", flat=True)) if allowed else []
+            )
+        return request._admin_programme_ids
+
+    def _lookup(self) -> str:
+        return f"{self.programme_path}__in" if self.programme_path else "pk__in"
+
+    def _organiser_may(self, request, power: str, obj=None) -> bool:
+        if self.programme_path is None or power not in self.organiser_can:
+            return False
+        programmes = self._organised(request)
+        if not programmes:
+            return False
+        if obj is None:
+            return True
+        return self.model._default_manager.filter(pk=obj.pk, **{self._lookup(): programmes}).exists()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if request.user.is_superuser:
+        if self._superuser(request):
             return queryset
-        return queryset.filter(self._scope(request)).distinct()
-
-    def _is_organiser(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.programme_roles.exists()
+        if self.programme_path is None:
+            return queryset.none()
+        return queryset.filter(**{self._lookup(): self._organised(request)}).distinct()
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or self._is_organiser(request)
+        return self._superuser(request) or self._organiser_may(request, "view")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or self._is_organiser(request)
+        return (
+            self.has_change_permission(request, obj)
+            or self._superuser(request)
+            or self._organiser_may(request, "view", obj)
+        )
 
-    has_change_permission = has_view_permission
-    has_add_permission = has_view_permission
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request) or self._organiser_may(request, "change", obj)
+
+    def has_add_permission(self, request):
+        return self._superuser(request) or self._organiser_may(request, "add")
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self._superuser(request) or self._organiser_may(request, "delete", obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Programme and not request.user.is_superuser:
-            kwargs["queryset"] = Programme.objects.filter(memberships__user=request.user)
-        if db_field.related_model is Event and not request.user.is_superuser:
-            kwargs["queryset"] = Event.objects.filter(programme__memberships__user=request.user)
+        if not self._superuser(request):
+            programmes = self._organised(request)
+            if db_field.related_model is Programme:
+                kwargs["queryset"] = Programme.objects.filter(pk__in=programmes)
+            if db_field.related_model is Event:
+                kwargs["queryset"] = Event.objects.filter(programme__in=programmes)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadableByOrganisersAdmin(admin.ModelAdmin):
-    """Shared reference data (cities, venues): organisers may view and add, superusers may change all."""
+class ScopedInline:
+    """Mixin for inlines: they follow their parent's admin for the parent object (change covers add
+    and delete of the inline rows)."""
 
-    def _is_organiser(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.programme_roles.exists()
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser or self._is_organiser(request)
+    def _parent_admin(self) -> ScopedAdmin:
+        return self.admin_site._registry[self.parent_model]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or self._is_organiser(request)
+        return self._parent_admin().has_view_permission(request, obj)
 
-    has_add_permission = has_view_permission
-    has_change_permission = has_view_permission
+    def has_change_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+
+class ReadableByOrganisersAdmin(ScopedAdmin):
+    """Shared reference data (cities, venues): any organiser may view and add; superusers alone change
+    and delete, since a venue serves every programme."""
+
+    programme_path = ""  # any programme the user organises
+
+    def _organiser_may(self, request, power: str, obj=None) -> bool:
+        return power in {"view", "add"} and bool(self._organised(request))
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request)
 
 
 @admin.register(City)
@@ -70,7 +127,7 @@ class CityAdmin(ReadableByOrganisersAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-class VenueResourceInline(admin.TabularInline):
+class VenueResourceInline(ScopedInline, admin.TabularInline):
     model = VenueResource
     extra = 1
 
@@ -85,25 +142,30 @@ class VenueAdmin(ReadableByOrganisersAdmin):
     inlines = [VenueResourceInline]
 
 
-class ProgrammeMembershipInline(admin.TabularInline):
+class ProgrammeMembershipInline(ScopedInline, admin.TabularInline):
+    """Who organises a programme is decided by superusers: organisers see the list only."""
+
     model = ProgrammeMembership
     extra = 0
     autocomplete_fields = ["user"]
 
+    def has_change_permission(self, request, obj=None):
+        return ScopedAdmin._superuser(request)
+
+    has_add_permission = has_delete_permission = has_change_permission
+
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProgrammeScopedAdmin):
+class ProgrammeAdmin(ScopedAdmin):
     programme_path = ""
+    organiser_can = frozenset({"view", "change"})
     list_display = ["name_zh", "name_en", "start_date", "end_date"]
     search_fields = ["name_zh", "name_en", "slug"]
     filter_horizontal = ["cities"]
     inlines = [ProgrammeMembershipInline]
 
-    def has_add_permission(self, request):
-        return request.user.is_superuser
 
-
-class SessionInline(admin.TabularInline):
+class SessionInline(ScopedInline, admin.TabularInline):
     model = Session
     extra = 0
     fields = ["name_zh", "name_en", "kind", "venue", "starts_at", "ends_at", "status"]
@@ -111,7 +173,9 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ProgrammeScopedAdmin):
+class EventAdmin(ScopedAdmin):
+    programme_path = "programme"
+    organiser_can = frozenset({"view", "change", "add"})
     list_display = ["name_zh", "name_en", "discipline", "host_city", "start_date", "end_date", "status"]
     list_filter = ["status", "discipline", "host_city", "programme"]
     search_fields = ["name_zh", "name_en", "slug"]
@@ -122,8 +186,9 @@ class EventAdmin(ProgrammeScopedAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgrammeScopedAdmin):
+class SessionAdmin(ScopedAdmin):
     programme_path = "event__programme"
+    organiser_can = frozenset({"view", "change", "add"})
     list_display = ["name_zh", "event", "venue", "kind", "starts_at", "ends_at", "status"]
     list_filter = ["status", "kind", "venue__city", "event__discipline"]
     search_fields = ["name_zh", "name_en", "event__name_zh", "event__name_en"]

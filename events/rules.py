@@ -2,6 +2,8 @@
 
 Every scoped check goes through `user.has_perm("<app>.<action>", obj)`; views fetch objects with
 `events.permissions.get_for_user_or_404`, so a person without the role sees a 404, never the object.
+Organiser power (and the superuser predicate) needs two-factor passed in this session: the flag
+`events.middleware.OrganiserMFAMiddleware` sets on the request's user; without it they grant nothing.
 """
 
 from __future__ import annotations
@@ -9,6 +11,18 @@ from __future__ import annotations
 import rules
 
 from events.models import Event, Programme, Session
+
+TWO_FACTOR_FLAG = "two_factor_passed"
+
+
+def two_factor_passed(user) -> bool:
+    """True only for a request's user whose session passed two-factor (set by the middleware)."""
+    return user.is_authenticated and getattr(user, TWO_FACTOR_FLAG, False) is True
+
+
+@rules.predicate
+def has_passed_two_factor(user) -> bool:
+    return two_factor_passed(user)
 
 
 def _programme_of(obj) -> int | None:
@@ -23,7 +37,7 @@ def _programme_of(obj) -> int | None:
 
 @rules.predicate
 def is_programme_organiser(user, obj) -> bool:
-    if not user.is_authenticated:
+    if not two_factor_passed(user):
         return False
     programme_id = _programme_of(obj) if obj is not None else None
     if programme_id is None:
@@ -33,10 +47,10 @@ def is_programme_organiser(user, obj) -> bool:
 
 @rules.predicate
 def is_any_organiser(user) -> bool:
-    return user.is_authenticated and user.programme_roles.exists()
+    return two_factor_passed(user) and user.programme_roles.exists()
 
 
-is_superuser = rules.is_superuser
+is_superuser = rules.is_superuser & has_passed_two_factor
 
 rules.add_perm("events.manage_programme", is_superuser | is_programme_organiser)
 rules.add_perm("events.manage_event", is_superuser | is_programme_organiser)

@@ -1,12 +1,16 @@
+"""Registration admin. Accounts and consent texts are for superusers; organisers see their programmes'
+rows read-only (events.admin.ScopedAdmin) and configure their events' registration settings and fees."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from events.admin import ScopedAdmin
 from registration.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScopedAdmin, BaseUserAdmin):  # superusers only: no programme_path
     ordering = ["email"]
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
@@ -40,13 +44,14 @@ from registration.models import (  # noqa: E402
 
 
 @admin.register(ConsentRulesText)
-class ConsentRulesTextAdmin(admin.ModelAdmin):
+class ConsentRulesTextAdmin(ScopedAdmin):
     list_display = ["version", "title_zh", "published_at"]
     search_fields = ["version", "title_zh", "title_en"]
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ScopedAdmin):
+    programme_path = "athlete__delegation__programme"
     list_display = ["athlete_id", "purpose", "given_by", "granted", "method", "given_at", "withdrawn_at"]
     list_filter = ["purpose", "given_by", "granted", "method"]
     raw_id_fields = ["athlete", "guardian", "recorded_by"]
@@ -56,19 +61,24 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventRegistrationSettings)
-class EventRegistrationSettingsAdmin(admin.ModelAdmin):
+class EventRegistrationSettingsAdmin(ScopedAdmin):
+    programme_path = "event__programme"
+    organiser_can = frozenset({"view", "change"})
     list_display = ["event", "roster_deadline", "capacity", "offer_hours", "locked_at"]
     raw_id_fields = ["event"]
 
 
 @admin.register(EventFee)
-class EventFeeAdmin(admin.ModelAdmin):
+class EventFeeAdmin(ScopedAdmin):
+    programme_path = "event__programme"
+    organiser_can = frozenset({"view", "change"})
     list_display = ["event", "basis", "amount_fen", "deposit_fen", "payment_required_before_approval"]
     raw_id_fields = ["event"]
 
 
 @admin.register(EntryTransition)
-class EntryTransitionAdmin(admin.ModelAdmin):
+class EntryTransitionAdmin(ScopedAdmin):
+    programme_path = "entry__team__delegation__programme"
     list_display = ["entry_id", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["to_status"]
 
@@ -83,28 +93,32 @@ class EntryTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubstitutionRequest)
-class SubstitutionRequestAdmin(admin.ModelAdmin):
+class SubstitutionRequestAdmin(ScopedAdmin):
+    programme_path = "entry__team__delegation__programme"
     list_display = ["entry_id", "replacement", "status", "requested_at", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["entry", "replacement", "requested_by", "decided_by", "new_entry"]
 
 
 @admin.register(WaitlistPlace)
-class WaitlistPlaceAdmin(admin.ModelAdmin):
+class WaitlistPlaceAdmin(ScopedAdmin):
+    programme_path = "event__programme"
     list_display = ["entry_id", "event", "state", "queued_at", "offer_expires_at"]
     list_filter = ["state"]
     raw_id_fields = ["entry", "event"]
 
 
 @admin.register(FeeCharge)
-class FeeChargeAdmin(admin.ModelAdmin):
+class FeeChargeAdmin(ScopedAdmin):
+    programme_path = "team__delegation__programme"
     list_display = ["team", "athlete_id", "part", "amount_fen", "state", "order", "paid_at"]
     list_filter = ["state", "part"]
     raw_id_fields = ["team", "athlete", "order"]
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(ScopedAdmin):
+    programme_path = "event__programme"
     list_display = ["holder_label", "role", "event", "delegation", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["holder_label"]
@@ -112,6 +126,7 @@ class BadgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(BadgeSheetJob)
-class BadgeSheetJobAdmin(admin.ModelAdmin):
+class BadgeSheetJobAdmin(ScopedAdmin):
+    programme_path = "programme"
     list_display = ["pk", "delegation", "state", "done", "total", "created_at", "finished_at"]
     list_filter = ["state"]

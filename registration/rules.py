@@ -6,6 +6,7 @@
 - registration.view_documents: managers and the programme's organisers see masked documents.
 - registration.reveal_document: only the programme's organisers (checked again in the service,
   without the superuser shortcut Django's ModelBackend adds).
+Organisers (and superusers) count only with two-factor passed in this session (see events.rules).
 The object may be a Delegation or anything with a `delegation` (Team, Athlete) or a team (Entry).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import rules
 
 from events.enums import ProgrammeRole
+from events.rules import is_superuser, two_factor_passed
 from registration.enums import MembershipRole
 from registration.models import Athlete, Delegation, DelegationMembership, Entry, Team
 
@@ -60,7 +62,7 @@ def is_delegation_member(user, obj) -> bool:
 
 @rules.predicate
 def is_delegation_programme_organiser(user, obj) -> bool:
-    if not user.is_authenticated:
+    if not two_factor_passed(user):
         return False
     delegation = delegation_of(obj)
     if delegation is None:
@@ -74,10 +76,10 @@ rules.add_perm("registration.create_delegation", rules.is_authenticated)
 rules.add_perm("registration.manage_delegation", is_delegation_manager)
 rules.add_perm(
     "registration.view_delegation",
-    is_delegation_member | is_delegation_programme_organiser | rules.is_superuser,
+    is_delegation_member | is_delegation_programme_organiser | is_superuser,
 )
 rules.add_perm(
     "registration.view_documents",
-    is_delegation_manager | is_delegation_programme_organiser | rules.is_superuser,
+    is_delegation_manager | is_delegation_programme_organiser | is_superuser,
 )
 rules.add_perm("registration.reveal_document", is_delegation_programme_organiser)

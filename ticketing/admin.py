@@ -1,16 +1,19 @@
-"""Ticketing admin. Admin actions call services; gate devices are created with `gate_device_create`."""
+"""Ticketing admin. Admin actions call services; gate devices are created with `gate_device_create`.
+Organisers see their programmes' rows (events.admin.ScopedAdmin); only superusers edit records."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from events.admin import ScopedAdmin
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
 from ticketing.services.gate_devices import gate_device_revoke
 
 
 @admin.register(Credential)
-class CredentialAdmin(admin.ModelAdmin):
+class CredentialAdmin(ScopedAdmin):
+    programme_path = "event__programme"
     list_display = [
         "public_id",
         "kind",
@@ -28,20 +31,23 @@ class CredentialAdmin(admin.ModelAdmin):
 
 
 @admin.register(GateStaffAssignment)
-class GateStaffAssignmentAdmin(admin.ModelAdmin):
+class GateStaffAssignmentAdmin(ScopedAdmin):
+    programme_path = "event__programme"  # venue-wide assignments: superusers only
     list_display = ["user", "event", "venue", "created_at"]
     search_fields = ["user__email"]
     raw_id_fields = ["user", "event", "venue"]
 
 
-@admin.action(description=_("Revoke the selected devices"))
+@admin.action(description=_("Revoke the selected devices"), permissions=["change"])
 def revoke_devices(modeladmin, request, queryset):
-    for device in queryset:
+    for device in queryset:  # already scoped by GateDeviceAdmin.get_queryset
         gate_device_revoke(device=device)
 
 
 @admin.register(GateDevice)
-class GateDeviceAdmin(admin.ModelAdmin):
+class GateDeviceAdmin(ScopedAdmin):
+    programme_path = "event__programme"
+    organiser_can = frozenset({"view", "change"})  # an organiser revokes their events' devices
     list_display = ["name", "event", "gates", "last_seen", "revoked_at"]
     list_filter = ["event"]
     readonly_fields = ["token_hash", "last_seen", "revoked_at", "created_at"]
@@ -52,7 +58,8 @@ class GateDeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(ScopedAdmin):
+    programme_path = "event__programme"
     list_display = [
         "scanned_at",
         "event",
@@ -74,7 +81,8 @@ class ScanAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckInState)
-class CheckInStateAdmin(admin.ModelAdmin):
+class CheckInStateAdmin(ScopedAdmin):
+    programme_path = "event__programme"
     list_display = ["credential", "event", "inside", "entries", "updated_at"]
     list_filter = ["inside", "event"]
     raw_id_fields = ["credential", "event", "last_entry"]

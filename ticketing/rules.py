@@ -6,6 +6,7 @@ import rules
 from django.db.models import Q
 
 from events.rules import is_programme_organiser, is_superuser
+from ticketing.models import GateStaffAssignment
 
 
 @rules.predicate
@@ -13,8 +14,6 @@ def is_gate_staff(user, event) -> bool:
     """Assigned to scan for this event, or for a venue the event (or one of its sessions) uses."""
     if not user.is_authenticated or event is None:
         return False
-    from ticketing.models import GateStaffAssignment
-
     return GateStaffAssignment.objects.filter(
         Q(event=event) | Q(venue__events=event) | Q(venue__sessions__event=event), user=user
     ).exists()

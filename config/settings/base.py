@@ -19,7 +19,7 @@ CSRF_TRUSTED_ORIGINS = csv("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = required("SITE_URL", when=False, default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.CorridorAdminConfig",  # the admin, logged into through allauth only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
+    "ninja",  # serves Swagger UI's bundled assets from our static files (no CDN) at /api/docs
     "events",
     "ticketing",
     "registration",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +81,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = required("REDIS_URL", when=False)
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     fail("REDIS_URL", f"must look like redis://host:6379/0 (got {REDIS_URL!r})")
+if not DEBUG and not REDIS_URL:
+    # Login lockouts, rate limits and import previews live in the cache: a per-process cache gives each
+    # worker its own (4 workers, 4 times the guesses; a confirm on another worker finds no preview).
+    fail("REDIS_URL", "must be set when DJANGO_DEBUG is off: every worker process must share one cache")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

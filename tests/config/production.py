@@ -19,6 +19,7 @@ PRODUCTION = {
     "CREDENTIAL_SIGNING_KEYS": "k1:" + "A" * 43 + "=",
     "FIELD_ENCRYPTION_KEYS": "Vg2Q0kq8Yp8pJw7s4bE1o3HnZ6c9Rt2LxY5aB8dF0gQ=",
     "DOCUMENT_HASH_KEY": "ab" * 32,
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # only named: check does not connect
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import EventFactory, ProgrammeMembershipFactory, verified, with_totp
+from tests.factories import EventFactory, ProgrammeMembershipFactory, login_two_factor, verified, with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_cancelled_event_page_offers_no_tickets(client):
 def test_organiser_home_links_each_event_to_sales_and_gates(client):
     event = EventFactory()
     organiser = with_totp(verified(ProgrammeMembershipFactory(programme=event.programme).user))
-    client.force_login(organiser)
+    login_two_factor(client, organiser)
     body = client.get("/organiser/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f'href="/organiser/ticketing/events/{event.slug}/sales/"' in body
     assert f'href="/organiser/ticketing/events/{event.slug}/gates/"' in body

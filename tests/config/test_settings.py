@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.checks import run_checks
 
 from tests.config.production import PRODUCTION, run_manage
 
@@ -40,6 +41,7 @@ def test_malformed_variable_stops_startup_with_one_line_naming_it(variable, valu
         "CREDENTIAL_SIGNING_KEYS",
         "FIELD_ENCRYPTION_KEYS",
         "DOCUMENT_HASH_KEY",
+        "REDIS_URL",
     ],
 )
 def test_missing_production_secret_stops_startup_naming_it(variable):
@@ -66,3 +68,27 @@ def test_production_logs_are_one_json_object_per_line():
     assert records[-1]["message"] == "hello world"
     assert records[-1]["level"] == "WARNING"
     assert records[-1]["logger"] == "corridor.test"
+
+
+def test_production_without_a_shared_cache_says_why():
+    env = {**PRODUCTION}
+    env.pop("REDIS_URL")
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+    assert "every worker process must share one cache" in result.stderr
+
+
+def test_deploy_check_refuses_a_per_process_cache(settings):
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    errors = run_checks(include_deployment_checks=True)
+    shared = [error for error in errors if error.id == "corridor.E001"]
+    assert len(shared) == 1
+    assert "REDIS_URL" in shared[0].hint
+    assert "import previews" in shared[0].hint
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
+    }
+    assert not [error for error in run_checks(include_deployment_checks=True) if error.id == "corridor.E001"]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from events.models import Event, Session, Venue
-from tests.factories import CityFactory, EventFactory, ProgrammeMembershipFactory, verified, with_totp
+from tests.factories import (
+    CityFactory,
+    EventFactory,
+    ProgrammeMembershipFactory,
+    login_two_factor,
+    verified,
+    with_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +24,7 @@ def organiser_client(client):
     organiser.is_staff = True
     organiser.save()
     with_totp(verified(organiser))
-    client.force_login(organiser)
+    login_two_factor(client, organiser)
     client.event = event
     return client
 

@@ -8,7 +8,9 @@ from tests.factories import (
     EventFactory,
     ProgrammeMembershipFactory,
     UserFactory,
+    login_two_factor,
     totp_code,
+    two_factor,
     verified,
     with_totp,
 )
@@ -26,6 +28,7 @@ def two_programmes():
 
 def test_organiser_reaches_only_their_programme(two_programmes):
     organiser, mine, theirs = two_programmes
+    two_factor(organiser)
     assert organiser.has_perm("events.manage_event", mine)
     assert organiser.has_perm("events.manage_programme", mine.programme)
     assert not organiser.has_perm("events.manage_event", theirs)
@@ -68,7 +71,7 @@ def test_organiser_without_two_factor_is_sent_to_set_it_up(client, two_programme
 def test_organiser_with_two_factor_sees_only_their_events(client, two_programmes):
     organiser, mine, theirs = two_programmes
     with_totp(verified(organiser))
-    client.force_login(organiser)
+    login_two_factor(client, organiser)
     body = client.get("/organiser/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert mine.name_en in body
     assert theirs.name_en not in body
@@ -84,7 +87,7 @@ def test_scoped_admin_lists_only_the_organisers_events(client, two_programmes):
     organiser.is_staff = True
     organiser.save()
     with_totp(verified(organiser))
-    client.force_login(organiser)
+    login_two_factor(client, organiser)
     body = client.get("/admin/events/event/").content.decode()
     assert mine.name_zh in body
     assert theirs.name_zh not in body

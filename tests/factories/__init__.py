@@ -1,6 +1,13 @@
 """Shared factories, one module per app (plus accounts). Import from here in tests."""
 
-from tests.factories.accounts import UserFactory, totp_code, verified, with_totp
+from tests.factories.accounts import (
+    UserFactory,
+    login_two_factor,
+    totp_code,
+    two_factor,
+    verified,
+    with_totp,
+)
 from tests.factories.events import (
     CityFactory,
     EventFactory,
@@ -20,7 +27,9 @@ __all__ = [
     "UserFactory",
     "VenueFactory",
     "VenueResourceFactory",
+    "login_two_factor",
     "totp_code",
+    "two_factor",
     "verified",
     "with_totp",
 ]

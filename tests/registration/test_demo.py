@@ -37,12 +37,12 @@ def test_seed_demo_registration_slice():
 
 def test_demo_documents_never_revealed():
     from registration.services import document_reveal
-    from tests.factories import ProgrammeMembershipFactory
+    from tests.factories import ProgrammeMembershipFactory, two_factor
 
     events_demo.seed()
     demo.seed()
     athlete = Athlete.objects.select_related("delegation").first()
-    organiser = ProgrammeMembershipFactory(programme=athlete.delegation.programme).user
+    organiser = two_factor(ProgrammeMembershipFactory(programme=athlete.delegation.programme).user)
     with pytest.raises(RevealError):
         document_reveal(athlete=athlete, user=organiser, purpose="verification", reason="check")
     assert athlete.document_masked.startswith("****")

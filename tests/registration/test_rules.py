@@ -7,7 +7,7 @@ import pytest
 
 from registration.enums import MembershipRole
 from registration.selectors import delegations_for_user
-from tests.factories import ProgrammeMembershipFactory, UserFactory
+from tests.factories import ProgrammeMembershipFactory, UserFactory, two_factor
 from tests.factories.registration import AthleteFactory, DelegationFactory, EntryFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_pending_invitation_grants_nothing():
 def test_organiser_views_own_programme_and_may_reveal():
     delegation = DelegationFactory()
     elsewhere = DelegationFactory()
-    organiser = ProgrammeMembershipFactory(programme=delegation.programme).user
+    organiser = two_factor(ProgrammeMembershipFactory(programme=delegation.programme).user)
     athlete = AthleteFactory(delegation=delegation)
     assert organiser.has_perm("registration.view_delegation", delegation)
     assert organiser.has_perm("registration.reveal_document", athlete)
@@ -72,7 +72,7 @@ def test_a_programme_role_other_than_organiser_reaches_nothing():
 
     delegation = DelegationFactory()
     athlete = AthleteFactory(delegation=delegation)
-    volunteer = UserFactory()
+    volunteer = two_factor(UserFactory())
     ProgrammeMembership.objects.create(user=volunteer, programme=delegation.programme, role="volunteer")
     assert list(delegations_for_user(volunteer)) == []
     for perm in (
@@ -81,6 +81,6 @@ def test_a_programme_role_other_than_organiser_reaches_nothing():
         "registration.reveal_document",
     ):
         assert not volunteer.has_perm(perm, athlete)
-    organiser = ProgrammeMembershipFactory(programme=delegation.programme).user
+    organiser = two_factor(ProgrammeMembershipFactory(programme=delegation.programme).user)
     assert list(delegations_for_user(organiser)) == [delegation]
     assert organiser.has_perm("registration.reveal_document", athlete)

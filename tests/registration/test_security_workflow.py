@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from registration.enums import EntryStatus, MembershipRole
 from registration.models import Consent
-from tests.factories import ProgrammeMembershipFactory, UserFactory, verified, with_totp
+from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified, with_totp
 from tests.factories.registration import (
     ConsentFactory,
     EntryFactory,
@@ -103,7 +103,7 @@ def test_anonymous_is_sent_to_login_everywhere(client, world):
 
 @pytest.mark.parametrize("role", ["other_manager", "gate", "merchant"])
 def test_outsiders_get_404_everywhere(client, world, role):
-    client.force_login(world["users"][role])
+    login_two_factor(client, world["users"][role])
     for method, url in world["manager_urls"] + world["organiser_urls"]:
         assert call(client, method, url).status_code == 404, (role, url)
     world["entry"].refresh_from_db()
@@ -112,7 +112,7 @@ def test_outsiders_get_404_everywhere(client, world, role):
 
 @pytest.mark.parametrize("role", ["coach", "chaperone"])
 def test_coach_and_chaperone_see_the_checklist_but_cannot_change_approve_or_export(client, world, role):
-    client.force_login(world["users"][role])
+    login_two_factor(client, world["users"][role])
     _get, checklist = world["manager_urls"][0]
     page = client.get(checklist).content.decode()
     assert world["entry"].athlete.name_latin in page and "/submit/" not in page
@@ -121,13 +121,13 @@ def test_coach_and_chaperone_see_the_checklist_but_cannot_change_approve_or_expo
 
 
 def test_manager_cannot_reach_organiser_pages(client, world):
-    client.force_login(world["users"]["manager"])
+    login_two_factor(client, world["users"]["manager"])
     for method, url in world["organiser_urls"]:
         assert call(client, method, url).status_code == 404, url
 
 
 def test_organiser_reaches_organiser_pages(client, world):
-    client.force_login(world["users"]["organiser"])
+    login_two_factor(client, world["users"]["organiser"])
     for method, url in world["organiser_urls"][:4] + world["organiser_urls"][5:7]:
         response = call(client, method, url)
         assert response.status_code == 200, url
@@ -135,7 +135,7 @@ def test_organiser_reaches_organiser_pages(client, world):
 
 def test_no_document_number_in_urls_logs_or_emails(client, world, caplog, django_capture_on_commit_callbacks):
     caplog.set_level(logging.DEBUG)
-    client.force_login(world["users"]["organiser"])
+    login_two_factor(client, world["users"]["organiser"])
     entry = world["entry"]
     urls = [url for _m, url in world["manager_urls"] + world["organiser_urls"]]
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,10 +171,10 @@ def test_badge_sheet_pages_need_login_and_the_requester(client, world):
     for url in urls:
         assert "/accounts/login/" in client.get(url)["Location"]
     for role in ("coach", "other_manager", "gate", "merchant", "organiser"):
-        client.force_login(world["users"][role])
+        login_two_factor(client, world["users"][role])
         for url in urls:
             assert client.get(url).status_code == 404, (role, url)
-    client.force_login(manager)
+    login_two_factor(client, manager)
     assert client.get(urls[1]).json()["state"] == "pending"
 
 
@@ -183,7 +183,7 @@ def test_team_checklist_and_badge_list_query_counts_do_not_grow(client, world, d
 
     manager = world["users"]["manager"]
     team = world["entry"].team
-    client.force_login(manager)
+    login_two_factor(client, manager)
     checklist = reverse("registration:team-workflow", args=[team.pk])
     badges = reverse("registration:badge-list", args=[team.delegation.pk])
     client.get(checklist)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from registration.crypto import decrypt_document
 from registration.enums import AthleteSex, MembershipRole
 from registration.models import Athlete, DelegationMembership, DocumentReveal, Entry
-from tests.factories import ProgrammeMembershipFactory, UserFactory, verified, with_totp
+from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified, with_totp
 from tests.factories.registration import (
     AthleteFactory,
     DelegationFactory,
@@ -90,7 +90,7 @@ def test_anonymous_users_are_sent_to_login(client, world):
 
 
 def test_manager_sees_own_roster_with_masked_documents_only(client, world):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     number = number_of(world["athlete"])
     response = client.get(reverse("registration:athlete-list", args=[world["own"].pk]))
     body = response.content.decode()
@@ -101,7 +101,7 @@ def test_manager_sees_own_roster_with_masked_documents_only(client, world):
 
 
 def test_manager_cannot_read_change_or_detect_another_delegation(client, world):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     urls = pages_of(world, world["other"], world["foreign"], world["other_team"]) + manage_pages_of(
         world["other"], world["foreign"]
     )
@@ -123,7 +123,7 @@ def test_manager_cannot_read_change_or_detect_another_delegation(client, world):
 
 
 def test_coach_views_roster_without_documents_and_cannot_manage(client, world):
-    client.force_login(world["coach"])
+    login_two_factor(client, world["coach"])
     body = client.get(reverse("registration:athlete-list", args=[world["own"].pk])).content.decode()
     assert "SU Athlete" in body
     assert world["athlete"].document_masked not in body
@@ -135,14 +135,14 @@ def test_coach_views_roster_without_documents_and_cannot_manage(client, world):
 
 def test_people_without_a_role_see_nothing(client, world):
     """Gate staff, merchants or any other account: no delegation page at all."""
-    client.force_login(UserFactory())
+    login_two_factor(client, UserFactory())
     for url in pages_of(world, world["own"], world["athlete"], world["team"]):
         assert client.get(url).status_code == 404
     assert "SU Athlete" not in client.get(reverse("registration:delegation-list")).content.decode()
 
 
 def test_organiser_views_programme_delegations_and_reveal_is_logged_once(client, world, caplog):
-    client.force_login(world["organiser"])
+    login_two_factor(client, world["organiser"])
     number = number_of(world["athlete"])
     assert (
         "SU Athlete"
@@ -175,16 +175,16 @@ def test_nobody_but_the_programme_organiser_can_reveal(client, world, admin_user
     data = {"purpose": "verification", "reason": "x", "confirm": "on"}
     other_organiser = with_totp(ProgrammeMembershipFactory().user)
     for user in (with_totp(world["manager"]), with_totp(world["coach"]), other_organiser):
-        client.force_login(user)
+        login_two_factor(client, user)
         assert client.post(url, data).status_code == 404
-    client.force_login(with_totp(admin_user))
+    login_two_factor(client, with_totp(admin_user))
     response = client.post(url, data)
     assert number_of(world["athlete"]) not in response.content.decode()
     assert DocumentReveal.objects.count() == 0
 
 
 def test_adding_an_athlete_keeps_the_number_out_of_urls_logs_and_storage(client, world, caplog):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE, sequence=44)
     data = {
         "family_name_zh": "王",
@@ -218,7 +218,7 @@ def test_adding_an_athlete_keeps_the_number_out_of_urls_logs_and_storage(client,
 
 
 def test_form_names_both_birth_dates_when_they_disagree(client, world):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE)
     response = client.post(
         reverse("registration:athlete-create", args=[world["own"].pk]),
@@ -244,7 +244,7 @@ def test_form_names_both_birth_dates_when_they_disagree(client, world):
 def test_invitation_email_in_recipients_language_and_one_time_accept(
     client, world, django_capture_on_commit_callbacks
 ):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     invitee = verified(UserFactory(email="coach@example.com", preferred_language="en"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -259,7 +259,7 @@ def test_invitation_email_in_recipients_language_and_one_time_accept(
     token = link.rsplit("/invitations/", 1)[1].strip("/")
     membership = DelegationMembership.objects.get(invited_email="coach@example.com")
     assert token not in membership.invitation_token_hash
-    client.force_login(invitee)
+    login_two_factor(client, invitee)
     accept = reverse("registration:invitation-accept", args=[token])
     assert client.post(accept).status_code == 302
     membership.refresh_from_db()
@@ -272,7 +272,7 @@ def test_invitation_email_in_recipients_language_and_one_time_accept(
 def test_someone_else_holding_the_link_is_told_and_does_not_join(
     client, world, django_capture_on_commit_callbacks
 ):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("registration:membership-invite", args=[world["own"].pk]),
@@ -280,7 +280,7 @@ def test_someone_else_holding_the_link_is_told_and_does_not_join(
         )
     link = next(line for line in mail.outbox[0].body.splitlines() if "/delegations/invitations/" in line)
     stranger = verified(UserFactory(email="someone.else@example.net"))
-    client.force_login(stranger)
+    login_two_factor(client, stranger)
     accept = link[link.index("/delegations/") :].strip()
     page = client.get(accept, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "此邀请发送到了另一个邮箱地址，请使用该地址登录后再接受邀请。" in page
@@ -294,7 +294,7 @@ def test_someone_else_holding_the_link_is_told_and_does_not_join(
 
 
 def test_unknown_invitee_gets_the_chosen_language(client, world, django_capture_on_commit_callbacks):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("registration:membership-invite", args=[world["own"].pk]),
@@ -305,7 +305,7 @@ def test_unknown_invitee_gets_the_chosen_language(client, world, django_capture_
 
 
 def test_manager_creates_delegation_team_and_entry_and_sees_refusals(client, world):
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     response = client.post(
         reverse("registration:delegation-create"),
         {
@@ -339,7 +339,7 @@ def test_athlete_list_query_count_is_pinned(client, world, rows, django_assert_n
     for _ in range(rows - 1):
         athlete = AthleteFactory(delegation=world["own"])
         EntryFactory(team=world["team"], athlete=athlete)
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     url = reverse("registration:athlete-list", args=[world["own"].pk])
     with django_assert_num_queries(
         9
@@ -352,7 +352,7 @@ def test_athlete_list_query_count_is_pinned(client, world, rows, django_assert_n
 def test_delegation_list_query_count_is_pinned(client, world, rows, django_assert_num_queries):
     for _ in range(rows - 1):
         MembershipFactory(user=world["manager"], delegation=DelegationFactory())
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     with django_assert_num_queries(6):  # session, user, base nav perms (3), delegations with counts
         response = client.get(reverse("registration:delegation-list"))
     assert response.content.decode().count('<li class="card">') == rows
@@ -377,7 +377,7 @@ def athlete_post(number: str) -> dict:
 def test_athlete_forms_are_never_cached_and_every_field_is_hidden_from_error_reports(client, world, page):
     from django.views.debug import SafeExceptionReporterFilter
 
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     target = world["own"].pk if page.endswith("create") else world["athlete"].pk
     number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE, sequence=71)
     response = client.post(reverse(page, args=[target]), athlete_post(number))
@@ -429,12 +429,12 @@ def test_an_organiser_reading_an_athlete_page_is_logged_and_members_are_not(clie
     from registration.models import AthleteAccess
 
     url = reverse("registration:athlete-detail", args=[world["athlete"].pk])
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     manager_page = client.get(url).content.decode()
-    client.force_login(world["coach"])
+    login_two_factor(client, world["coach"])
     client.get(url)
     assert AthleteAccess.objects.count() == 0  # the delegation's own staff: their roster
-    client.force_login(world["organiser"])
+    login_two_factor(client, world["organiser"])
     organiser_page = client.get(url).content.decode()
     assert "SU Athlete" in organiser_page
     access = AthleteAccess.objects.get()
@@ -447,7 +447,7 @@ def test_an_organiser_reading_an_athlete_page_is_logged_and_members_are_not(clie
     assert access.athlete_label == world["athlete"].display_name
     client.get(url)
     assert AthleteAccess.objects.count() == 2  # every read, not only the first
-    client.force_login(world["manager"])
+    login_two_factor(client, world["manager"])
     after = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "read by" not in after.lower() and str(world["organiser"]) not in after  # nothing new for managers
     assert "SU Athlete" in manager_page
@@ -459,7 +459,7 @@ def test_manager_pages_link_to_checklist_paperwork_and_badges(client):
     team = TeamFactory()
     athlete = AthleteFactory(delegation=team.delegation)
     manager = MembershipFactory(delegation=team.delegation).user
-    client.force_login(manager)
+    login_two_factor(client, manager)
     assert f"/teams/{team.pk}/checklist/" in client.get(f"/teams/{team.pk}/").content.decode()
     assert (
         f"/delegations/{team.delegation.pk}/badges/"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from tests.factories import SessionFactory, VenueResourceFactory
+from tests.factories import SessionFactory, VenueResourceFactory, login_two_factor, two_factor, with_totp
 from tests.factories.checkin import BadgeCredentialFactory, CredentialFactory, device_with_token
 from ticketing.enums import CredentialState, ScanReason
 from ticketing.errors import CheckInError
@@ -437,7 +437,7 @@ def test_gate_staff_of_one_event_gets_404_on_another(client, django_user_model):
 
 def test_scan_rule_roles():
     event = EventFactory()
-    organiser = ProgrammeMembershipFactory(programme=event.programme).user
+    organiser = two_factor(ProgrammeMembershipFactory(programme=event.programme).user)
     superuser = UserFactory(is_superuser=True)
     stranger = UserFactory()
     venue_staff = UserFactory()
@@ -452,11 +452,9 @@ def test_scan_rule_roles():
 
 @pytest.fixture
 def organiser_client(client):
-    from tests.factories import with_totp
-
     credential = CredentialFactory()
     organiser = with_totp(ProgrammeMembershipFactory(programme=credential.event.programme).user)
-    client.force_login(organiser)
+    login_two_factor(client, organiser)
     return client, credential
 
 
@@ -526,7 +524,9 @@ def test_conflicts_page_query_count_is_flat(organiser_client, django_assert_num_
     with time_machine.travel(DURING + dt.timedelta(hours=1)):
         conflicts(1)
         client.get(url)
-        with django_assert_num_queries(8) as one:  # session, user, event, perms (3), MFA check, conflicts
+        with django_assert_num_queries(
+            6
+        ) as one:  # session, user, event, perms, conflicts (two-factor: session only)
             client.get(url)
         conflicts(5)
         with django_assert_num_queries(len(one)):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from events.enums import VenueResourceKind
 from events.exports import spreadsheet_cell
 from events.models import Event, Session, VenueResource
+from events.rules import is_programme_organiser, is_superuser
 from ticketing.enums import CredentialState, ScanDirection, ScanResult
 from ticketing.models import CheckInState, Credential, Scan
 from ticketing.signing import public_keys
@@ -36,7 +37,7 @@ def gates_for_user(user, event: Event) -> list[VenueResource]:
     the programme's organisers and staff assigned to the event; only their own venue's gates for
     staff assigned to a venue."""
     gates = event_gates(event)
-    if user.is_superuser or user.programme_roles.filter(programme_id=event.programme_id).exists():
+    if is_superuser.test(user) or is_programme_organiser.test(user, event):  # two-factor passed
         return gates
     assignments = list(user.gate_assignments.values_list("event_id", "venue_id"))
     if any(event_id == event.pk for event_id, _venue in assignments):

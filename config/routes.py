@@ -1,0 +1,149 @@
+"""The route table: every URL pattern, by name, with who may reach it. No URL escapes it.
+
+tests/config/test_routes.py walks the URL resolver and fails on any pattern missing here (or listed
+here but gone), and, for every pattern that takes an object, builds the objects and tries every other
+role, expecting 404 (or the login redirect), never the object. To add a URL: add its namespaced name
+to ROUTES with its Access, and `obj` naming the kind of object its arguments point at (the kinds the
+test builds are the keys of `kwargs` in tests/config/test_routes.py's world fixture), and `pays=True`
+if the page loads Stripe.js.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Access(StrEnum):
+    ANONYMOUS = "anyone, logged in or not"
+    SPECTATOR = "any logged-in person, on their own data only"
+    OWNER = "the person who owns the object (buyer of the order, holder of the ticket, cart owner)"
+    MEMBER = "an accepted member of the object's delegation (manager, coach, chaperone)"
+    MANAGER = "the manager of the object's delegation"
+    ORGANISER = "an organiser of the object's programme with two-factor passed in this session"
+    GATE_STAFF = "gate staff of the event or venue (and organisers of its programme)"
+    DEVICE = "a gate device's bearer token"
+    WEBHOOK = "Stripe's webhook signature"
+    LINK = "whoever holds the unguessable link (an invitation or consent token in the URL)"
+    ADMIN = "staff with two-factor passed (the admin checks each object: events.admin.ScopedAdmin)"
+    ALLAUTH = "allauth's own login, sign-up and two-factor flow (its rate limits apply)"
+
+
+@dataclass(frozen=True)
+class Route:
+    access: Access
+    obj: str | None = None  # the kind of object the URL's arguments name (None: no object)
+    pays: bool = False  # the page loads Stripe.js: its Content-Security-Policy allows Stripe (config/csp.py)
+
+
+# Whole namespaces or path prefixes whose own views carry their policy.
+PREFIXES: dict[str, Access] = {
+    "admin/": Access.ADMIN,
+    "accounts/": Access.ALLAUTH,
+    "^media/": Access.ANONYMOUS,  # development only (DEBUG): production serves no media from the app
+}
+
+ROUTES: dict[str, Route] = {
+    # config
+    "healthz": Route(Access.ANONYMOUS),
+    "set_language": Route(Access.ANONYMOUS),
+    "api:openapi-json": Route(Access.ANONYMOUS),
+    "api:openapi-view": Route(Access.ANONYMOUS),
+    "api:api-root": Route(Access.ANONYMOUS),
+    "api:scan": Route(Access.DEVICE),
+    "api:bundle": Route(Access.DEVICE),
+    "api:upload": Route(Access.DEVICE),
+    "api:annul": Route(Access.DEVICE),
+    # events
+    "events:home": Route(Access.ANONYMOUS),
+    "events:event-list": Route(Access.ANONYMOUS),
+    "events:event-detail": Route(Access.ANONYMOUS, "public_event"),
+    "events:venue-detail": Route(Access.ANONYMOUS, "public_venue"),
+    "events:organiser-home": Route(Access.ORGANISER),
+    # ticketing: shop and orders
+    "ticketing:event-tickets": Route(Access.ANONYMOUS, "public_event"),
+    "ticketing:ballot-detail": Route(Access.ANONYMOUS, "public_ballot"),
+    "ticketing:cart": Route(Access.SPECTATOR),
+    "ticketing:cart-add": Route(Access.SPECTATOR),
+    "ticketing:cart-remove": Route(Access.OWNER, "cart_item"),
+    "ticketing:checkout": Route(Access.SPECTATOR),
+    "ticketing:stripe-webhook": Route(Access.WEBHOOK),
+    "ticketing:order-list": Route(Access.SPECTATOR),
+    "ticketing:order-detail": Route(Access.OWNER, "order"),
+    "ticketing:order-pay": Route(Access.OWNER, "order", pays=True),
+    "ticketing:order-pay-demo": Route(Access.OWNER, "order"),
+    "ticketing:order-cancel": Route(Access.OWNER, "order"),
+    "ticketing:wallet": Route(Access.SPECTATOR),
+    "ticketing:ticket-detail": Route(Access.OWNER, "ticket"),
+    "ticketing:ticket-qr": Route(Access.OWNER, "ticket"),
+    "ticketing:ticket-pdf": Route(Access.OWNER, "ticket"),
+    "ticketing:order-tickets-pdf": Route(Access.OWNER, "order"),
+    # ticketing: organisers
+    "ticketing:organiser-sales": Route(Access.ORGANISER, "event"),
+    "ticketing:organiser-orders": Route(Access.ORGANISER, "programme_slug"),
+    "ticketing:organiser-order": Route(Access.ORGANISER, "order"),
+    "ticketing:organiser-order-mark-paid": Route(Access.ORGANISER, "order"),
+    "ticketing:organiser-order-refund": Route(Access.ORGANISER, "order"),
+    "ticketing:organiser-session-cancel": Route(Access.ORGANISER, "session"),
+    "ticketing:organiser-ballot-draw": Route(Access.ORGANISER, "ballot"),
+    # ticketing: gates (the event is a query or body parameter, checked by ticketing.scan_event)
+    "ticketing:gate": Route(Access.GATE_STAFF),
+    "ticketing:gate-scan": Route(Access.GATE_STAFF),
+    "ticketing:gate-annul": Route(Access.GATE_STAFF),
+    "ticketing:gate-flow": Route(Access.ORGANISER, "event"),
+    "ticketing:gate-flow-data": Route(Access.ORGANISER, "event"),
+    "ticketing:gate-conflicts": Route(Access.ORGANISER, "event"),
+    "ticketing:gate-export": Route(Access.ORGANISER, "event"),
+    # registration: delegations (managers and members)
+    "registration:delegation-list": Route(Access.SPECTATOR),
+    "registration:delegation-create": Route(Access.SPECTATOR),
+    "registration:delegation-detail": Route(Access.MEMBER, "delegation"),
+    "registration:membership-invite": Route(Access.MANAGER, "delegation"),
+    "registration:team-create": Route(Access.MANAGER, "delegation"),
+    "registration:athlete-list": Route(Access.MEMBER, "delegation"),
+    "registration:athlete-create": Route(Access.MANAGER, "delegation"),
+    "registration:athlete-import": Route(Access.MANAGER, "delegation"),
+    "registration:athlete-import-template": Route(Access.MANAGER, "delegation_template"),
+    "registration:invitation-accept": Route(Access.LINK, "token"),
+    "registration:athlete-detail": Route(Access.MEMBER, "athlete"),
+    "registration:athlete-edit": Route(Access.MANAGER, "athlete"),
+    "registration:athlete-paperwork": Route(Access.MANAGER, "athlete"),
+    "registration:consent-withdraw": Route(Access.MANAGER, "athlete_consent"),
+    "registration:consent-link-send": Route(Access.MANAGER, "athlete_guardian"),
+    "registration:consent-link": Route(Access.LINK, "token"),
+    "registration:consent-rules": Route(Access.ANONYMOUS),
+    "registration:team-detail": Route(Access.MEMBER, "team"),
+    "registration:entry-create": Route(Access.MANAGER, "team"),
+    "registration:team-workflow": Route(Access.MEMBER, "team"),
+    "registration:team-submit": Route(Access.MANAGER, "team"),
+    "registration:team-fee-pay": Route(Access.MANAGER, "team"),
+    "registration:entry-withdraw": Route(Access.MANAGER, "entry"),
+    "registration:substitution-create": Route(Access.MANAGER, "entry"),
+    "registration:waitlist-answer": Route(Access.MANAGER, "entry_answer"),
+    "registration:badge-list": Route(Access.MANAGER, "delegation"),
+    "registration:badge-sheet-create": Route(Access.MANAGER, "delegation"),
+    "registration:badge-sheet": Route(Access.OWNER, "badge_sheet"),
+    "registration:badge-sheet-status": Route(Access.OWNER, "badge_sheet"),
+    "registration:badge-sheet-download": Route(Access.OWNER, "badge_sheet"),
+    # registration: organisers
+    "registration:document-reveal": Route(Access.ORGANISER, "athlete"),
+    "registration:organiser-registration": Route(Access.ORGANISER),
+    "registration:review-queue": Route(Access.ORGANISER, "programme"),
+    "registration:review-bulk-approve": Route(Access.ORGANISER, "programme"),
+    "registration:delegation-overview": Route(Access.ORGANISER, "programme"),
+    "registration:insurance-export": Route(Access.ORGANISER, "programme"),
+    "registration:substitution-list": Route(Access.ORGANISER, "programme"),
+    "registration:entry-review": Route(Access.ORGANISER, "entry"),
+    "registration:entry-approve": Route(Access.ORGANISER, "entry"),
+    "registration:entry-attest": Route(Access.ORGANISER, "entry"),
+    "registration:entry-request-changes": Route(Access.ORGANISER, "entry"),
+    "registration:substitution-decide": Route(Access.ORGANISER, "substitution"),
+}
+
+
+def route_for(name: str | None, route: str) -> Route | None:
+    """The policy of a URL pattern, by its namespaced name or by a listed prefix of its route."""
+    for prefix, access in PREFIXES.items():
+        if route.startswith(prefix):
+            return Route(access)
+    return ROUTES.get(name or "")

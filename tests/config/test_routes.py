@@ -1,0 +1,150 @@
+"""The route table (config/routes.py) covers every URL, and no object URL answers any other role.
+
+Every pattern the resolver knows must be listed (by name, or under a listed prefix), and every listed
+name must exist. For every pattern that names an object, the objects are built in one programme and
+one delegation, and each outsider (anonymous, a spectator, another delegation's manager, another
+programme's organiser with two-factor passed, gate staff of another venue) gets a 404, the login
+redirect or a refused method, never the object.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.views import redirect_to_login
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from config.routes import ROUTES, route_for
+from registration.models import BadgeSheetJob, SubstitutionRequest
+from tests.factories import (
+    ProgrammeMembershipFactory,
+    SessionFactory,
+    UserFactory,
+    VenueFactory,
+    login_two_factor,
+    verified,
+)
+from tests.factories.checkin import GateStaffAssignmentFactory, issued_ticket
+from tests.factories.registration import (
+    AthleteFactory,
+    ConsentFactory,
+    EntryFactory,
+    GuardianFactory,
+    MembershipFactory,
+)
+from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
+from ticketing.models import CartLine
+from ticketing.services.orders import cart_add
+
+pytestmark = pytest.mark.django_db
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(namespaced name, route, pattern) for every pattern of the project's URLconf."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+def test_every_url_pattern_is_in_the_route_table():
+    missing = [(name, route) for name, route, _ in url_patterns() if route_for(name, route) is None]
+    assert missing == [], "add these to config/routes.py ROUTES, with who may reach them"
+
+
+def test_every_listed_route_exists():
+    names = {name for name, _route, _ in url_patterns()}
+    assert sorted(set(ROUTES) - names) == []
+
+
+@pytest.fixture
+def world():
+    """One programme with an event, a delegation with its manager, an order and a ticket."""
+    entry = EntryFactory()
+    team, athlete, event = entry.team, entry.athlete, entry.event
+    delegation, programme = team.delegation, event.programme
+    manager = MembershipFactory(delegation=delegation).user
+    session = SessionFactory(event=event)
+    owner = buyer()
+    ticket_type = TicketTypeFactory(session=session)
+    ticket = issued_ticket(user=owner, ticket_type=ticket_type)
+    cart_line = cart_add(user=owner, ticket_type=TicketTypeFactory(session=session), quantity=1)
+    substitution = SubstitutionRequest.objects.create(
+        entry=entry, replacement=AthleteFactory(delegation=delegation), reason="injury", requested_by=manager
+    )
+    sheet = BadgeSheetJob.objects.create(delegation=delegation, programme=programme, requested_by=manager)
+    kwargs = {
+        "event": {"slug": event.slug},
+        "programme_slug": {"slug": programme.slug},
+        "programme": {"pk": programme.pk},
+        "session": {"pk": session.pk},
+        "ballot": {"pk": BallotFactory(ticket_type=ticket_type).pk},
+        "order": {"code": ticket.order.code},
+        "ticket": {"public_id": ticket.credential.public_id},
+        "cart_item": {"pk": cart_line.pk},
+        "delegation": {"pk": delegation.pk},
+        "delegation_template": {"pk": delegation.pk, "fmt": "csv"},
+        "athlete": {"pk": athlete.pk},
+        "athlete_consent": {"pk": athlete.pk, "consent_pk": ConsentFactory(athlete=athlete).pk},
+        "athlete_guardian": {"pk": athlete.pk, "guardian_pk": GuardianFactory(athlete=athlete).pk},
+        "team": {"pk": team.pk},
+        "entry": {"pk": entry.pk},
+        "entry_answer": {"pk": entry.pk, "answer": "accept"},
+        "badge_sheet": {"pk": sheet.pk},
+        "substitution": {"pk": substitution.pk},
+        "token": {"token": "not-a-token-anyone-was-given"},
+    }
+    other_venue_staff = UserFactory()
+    GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
+    outsiders = {
+        "anonymous": None,
+        "spectator": verified(UserFactory()),
+        "other_manager": MembershipFactory().user,
+        "other_organiser": verified(ProgrammeMembershipFactory().user),
+        "other_gate_staff": other_venue_staff,
+    }
+    return kwargs, outsiders
+
+
+PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}
+OBJECT_ROUTES = sorted(
+    (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS
+)
+
+
+def test_every_object_kind_in_the_table_is_built(world):
+    kwargs, _outsiders = world
+    assert {kind for _name, kind in OBJECT_ROUTES} <= set(kwargs)
+
+
+# Views scoped to the person's own rows that answer with their own page instead of a 404: the
+# outsider's request touches nothing (asserted below).
+OWN_PAGE = {"ticketing:cart-remove": "ticketing:cart"}
+
+
+def refused(response, url, name) -> bool:
+    if response.status_code in {404, 405}:
+        return True
+    if name in OWN_PAGE and response.status_code == 302 and response["Location"] == reverse(OWN_PAGE[name]):
+        return True
+    login = redirect_to_login(url, login_url=reverse("account_login"))["Location"]
+    return response.status_code == 302 and response["Location"] == login
+
+
+def test_no_object_url_answers_an_outsider(client, world):
+    kwargs, outsiders = world
+    answered = []
+    for role, user in outsiders.items():
+        client.logout()
+        if user is not None:
+            login_two_factor(client, user)
+        for name, kind in OBJECT_ROUTES:
+            url = reverse(name, kwargs=kwargs[kind])
+            for method in (client.get, client.post):
+                response = method(url)
+                if not refused(response, url, name):
+                    answered.append((role, name, method.__name__, response.status_code))
+    assert answered == []
+    assert CartLine.objects.filter(pk=kwargs["cart_item"]["pk"]).exists()
