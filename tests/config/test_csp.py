@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from tests.factories import EventFactory, ProgrammeMembershipFactory, login_two_factor, verified, with_totp
 from tests.factories.ticketing import TicketTypeFactory, buyer
-from ticketing.services.orders import cart_add, order_place
+from ticketing.services.carts import cart_add
+from ticketing.services.orders import order_place
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -33,7 +33,7 @@ from tests.factories.registration import (
 )
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
 from ticketing.models import CartLine
-from ticketing.services.orders import cart_add
+from ticketing.services.carts import cart_add
 
 pytestmark = pytest.mark.django_db
 
