@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.i18n import BilingualMixin
+from events.storage import private_storage
 from registration.enums import (
     AgeRuleKind,
     AthleteAccessKind,
@@ -197,8 +200,6 @@ class Team(models.Model):
 
 def athlete_photo_path(instance, filename: str) -> str:
     """A random name: the uploaded file name is often the child's name or ID number."""
-    import uuid
-
     return f"athletes/photos/{uuid.uuid4().hex}.jpg"
 
 
@@ -226,7 +227,8 @@ class Athlete(models.Model):
     document_last4 = models.CharField(max_length=4, editable=False)
     # Precomputed `310101********002X` so lists never decrypt anything.
     document_masked = models.CharField(_("document (masked)"), max_length=24, editable=False, default="")
-    photo = models.ImageField(_("photo"), upload_to=athlete_photo_path, blank=True)
+    # Private storage: a child's photo is served only by a view that checks the role.
+    photo = models.ImageField(_("photo"), upload_to=athlete_photo_path, storage=private_storage, blank=True)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=80)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=30)
     created_by = models.ForeignKey(

@@ -470,6 +470,27 @@ def athlete_access_log(*, athlete: Athlete, user, kind: str) -> AthleteAccess | 
     )
 
 
+def roster_read_log(*, delegation: Delegation, athletes, user, kind: str) -> int:
+    """Record one read per athlete when someone outside the delegation (an organiser, a superuser)
+    opens a page listing its athletes; members are not logged (the membership check reuses the role
+    the permission check cached, so a member's page costs no extra query). Iterating `athletes`
+    fills a queryset's cache, so the page renders from the same rows."""
+    if is_delegation_member.test(user, delegation):
+        return 0
+    rows = [
+        AthleteAccess(
+            accessed_by=user,
+            athlete=athlete,
+            athlete_label=athlete.display_name,
+            delegation_id=delegation.pk,
+            kind=kind,
+        )
+        for athlete in athletes
+    ]
+    AthleteAccess.objects.bulk_create(rows)
+    return len(rows)
+
+
 def athletes_access_log(*, athletes, user, kind: str) -> int:
     """Record one read per athlete for a bulk read (an export). Exports are organiser-only, so every
     athlete is outside the reader's delegation unless the reader also manages it."""

@@ -21,6 +21,7 @@ urlpatterns = [
     path("delegations/invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("delegations/athletes/<int:pk>/", views.athlete_detail, name="athlete-detail"),
     path("delegations/athletes/<int:pk>/edit/", views.athlete_edit, name="athlete-edit"),
+    path("delegations/athletes/<int:pk>/photo.jpg", views.athlete_photo, name="athlete-photo"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("teams/<int:pk>/entries/new/", views.entry_create, name="entry-create"),
     path("teams/entries/<int:pk>/withdraw/", views_workflow.entry_withdraw, name="entry-withdraw"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -167,9 +167,13 @@ def entry_create(request, pk):
 @login_required
 def athlete_list(request, pk):
     delegation = selectors.delegation_get_for_user(request.user, pk)
+    athletes = selectors.athletes_for_delegation(delegation)
+    services.roster_read_log(
+        delegation=delegation, athletes=athletes, user=request.user, kind=AthleteAccessKind.ROSTER
+    )
     context = {
         "delegation": delegation,
-        "athletes": selectors.athletes_for_delegation(delegation),
+        "athletes": athletes,
         "show_documents": _can(request.user, "registration.view_documents", delegation),
         "can_manage": _can(request.user, MANAGE, delegation),
     }
@@ -214,6 +218,17 @@ def athlete_detail(request, pk):
         "attestation": selectors.attestation_current(athlete),
     }
     return render(request, "registration/athlete_detail.html", context)
+
+
+@login_required
+@never_cache
+def athlete_photo(request, pk):
+    """The athlete's photo, from private storage, to the roles that may see the roster (never cached)."""
+    athlete = selectors.athlete_get_for_user(request.user, pk)
+    if not athlete.photo:
+        raise Http404
+    services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.PHOTO)
+    return FileResponse(athlete.photo.open("rb"), content_type="image/jpeg")
 
 
 @sensitive_post_parameters()

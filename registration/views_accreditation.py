@@ -60,6 +60,7 @@ def badge_sheet_status(request, pk):
 
 
 @login_required
+@never_cache
 def badge_sheet_download(request, pk):
     job = accreditation.badge_sheet_job_get(user=request.user, pk=pk)
     if job.state != BadgeSheetState.DONE or not job.file:

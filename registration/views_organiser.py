@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from events.models import City, Event, Programme
 from events.permissions import get_for_user_or_404, require_perm_or_404
 from registration import organiser, selectors, services, workflow
+from registration.enums import AthleteAccessKind
 from registration.errors import EntryNotReady, RegistrationError
 from registration.forms_attestation import AttestationForm
 from registration.forms_workflow import (
@@ -61,6 +62,9 @@ def review_queue(request, pk):
     )
     filters = form.cleaned_data if form.is_valid() else {}
     rows = organiser.review_rows(programme, **filters)
+    services.athletes_access_log(
+        athletes=[row["entry"].athlete for row in rows], user=request.user, kind=AthleteAccessKind.ROSTER
+    )
     bulk = BulkApproveForm(queryset=organiser.queue_entries(programme))
     context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk}
     return render(request, "registration/review_queue.html", context)
@@ -91,6 +95,7 @@ def review_bulk_approve(request, pk):
 @login_required
 def entry_review(request, pk):
     entry = _entry(request, pk)
+    services.athlete_access_log(athlete=entry.athlete, user=request.user, kind=AthleteAccessKind.DETAIL)
     context = {
         "entry": entry,
         "blockers": workflow.entry_blockers(entry),

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registration import consent, fees, selectors, workflow
+from registration import consent, fees, selectors, services, workflow
+from registration.enums import AthleteAccessKind
 from registration.errors import RegistrationError
 from registration.forms_workflow import (
     DeclarationForm,
@@ -64,9 +65,16 @@ def team_workflow(request, pk):
     team = selectors.team_get_for_user(request.user, pk)
     can_manage = request.user.has_perm(MANAGE, team)
     fee = fees.fee_for_event(team.event)
+    rows = _team_rows(team)
+    services.roster_read_log(
+        delegation=team.delegation,
+        athletes=[row["entry"].athlete for row in rows],
+        user=request.user,
+        kind=AthleteAccessKind.ROSTER,
+    )
     context = {
         "team": team,
-        "rows": _team_rows(team),
+        "rows": rows,
         "can_manage": can_manage,
         "locked": workflow.roster_is_locked(team.event),
         "fee": fee,
@@ -123,6 +131,7 @@ def team_fee_pay(request, pk):
 def athlete_paperwork(request, pk):
     """Record consent given on paper, the declaration, insurance and the health certificate date."""
     athlete = selectors.athlete_get_for_user(request.user, pk)
+    services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.PAPERWORK)
     can_manage = request.user.has_perm(MANAGE, athlete)
     forms = {
         "consent": PaperConsentForm(prefix="consent"),

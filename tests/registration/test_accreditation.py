@@ -76,7 +76,7 @@ def test_badge_is_admitted_by_the_gate_scanner_and_refused_once_withdrawn(team):
 def test_badge_sheet_job_pdf_has_chinese_names_qr_codes_and_no_personal_numbers(
     client, team, django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     manager = MembershipFactory(delegation=team.delegation)
     athletes = [
         AthleteFactory(
@@ -192,7 +192,7 @@ def scanned(page) -> list[str]:
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 
