@@ -12,6 +12,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 MASK_CHAR = "*"
 
@@ -35,11 +36,13 @@ def _cached_multifernet(keys: tuple, fernet_cls, multi_cls):
     return _CACHE[keys]
 
 
+@sensitive_variables()
 def encrypt_document(number: str) -> str:
     """A Fernet token (ASCII) for a normalised document number, under the newest key."""
     return _multifernet().encrypt(number.encode()).decode("ascii")
 
 
+@sensitive_variables()
 def decrypt_document(token: str) -> str:
     return _multifernet().decrypt(token.encode("ascii")).decode()
 
@@ -55,11 +58,13 @@ def needs_rotation(token: str) -> bool:
     return False
 
 
+@sensitive_variables()
 def rotate_token(token: str) -> str:
     """Re-encrypt a token under the newest key (keeps its original timestamp)."""
     return _multifernet().rotate(token.encode("ascii")).decode("ascii")
 
 
+@sensitive_variables()
 def document_hash(number: str) -> str:
     """HMAC-SHA256 (hex) of the normalised number under DOCUMENT_HASH_KEY."""
     key = settings.DOCUMENT_HASH_KEY
@@ -67,6 +72,7 @@ def document_hash(number: str) -> str:
     return hmac.new(key_bytes, number.encode(), hashlib.sha256).hexdigest()
 
 
+@sensitive_variables()
 def mask_document(number: str) -> str:
     """`310101********002X`: first 6 and last 4 with stars between; short numbers keep only the last 4."""
     if len(number) >= 14:

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from events.models import City
 from registration.eligibility import age_on
@@ -92,6 +93,7 @@ class AthleteForm(forms.Form):
             self.fields["document_number"].required = False
             self.fields["document_number"].help_text = _("Leave empty to keep the stored number.")
 
+    @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
         birth_date, sex = cleaned.get("birth_date"), cleaned.get("sex")
@@ -135,6 +137,7 @@ class AthleteForm(forms.Form):
             watched |= {"birth_date", "sex"}
         return bool(watched & set(self.changed_data))
 
+    @sensitive_variables()
     def athlete_data(self) -> AthleteData:
         data = self.cleaned_data
         guardians = [

@@ -115,6 +115,7 @@ class RowError:
 class ImportRow:
     number: int  # spreadsheet row number (the header is row 1)
     name: str = ""
+    name_zh: str = ""  # shown in the preview, so a manager sees a garbled file before confirming
     masked: str = ""
     errors: list[RowError] = field(default_factory=list)
     data: AthleteData | None = None
@@ -213,6 +214,7 @@ def _header_index(headers: list[str]) -> dict[str, int]:
     return index
 
 
+@sensitive_variables()
 def _cell_text(value) -> tuple[str, bool]:
     """Text of a cell, and whether Excel stored it as a number."""
     if value is None:
@@ -290,6 +292,7 @@ def read_rows(uploaded) -> list[tuple[int, dict[str, str], set[str]]]:
         table.close()
 
 
+@sensitive_variables()
 def _rows_of(table) -> list[tuple[int, dict[str, str], set[str]]]:
     too_many = ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
     header = next(table, None)
@@ -315,16 +318,50 @@ def _rows_of(table) -> list[tuple[int, dict[str, str], set[str]]]:
     return rows
 
 
+# Share of non-ASCII characters outside GB2312 (the 6,763 common hanzi, punctuation, full-width forms)
+# above which text that decodes as GB18030 is taken for another encoding. A Chinese roster has a rare
+# name character here and there; Shift-JIS read as GB18030 gives mostly rare characters (山田 -> 嶳揷).
+MAX_RARE_SHARE = 0.25
+
+
+def _plausible_gb18030(text: str) -> bool:
+    wide = [char for char in text if ord(char) > 0x7F]
+    if not wide:
+        return True
+    rare = 0
+    for char in wide:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare <= MAX_RARE_SHARE * len(wide)
+
+
+@sensitive_variables()
+def _csv_decode(content: bytes) -> str:
+    """The CSV as text: UTF-8 (with or without a BOM), else GB18030 when it reads as Chinese text.
+    Anything else (Shift-JIS, Big5, Latin-1...) is refused rather than stored garbled."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not _plausible_gb18030(text):
+        raise ImportFileError(
+            _(
+                "The CSV file is neither UTF-8 nor Simplified Chinese (GB18030) text, so its names would be "
+                "stored garbled. Save it again as “CSV UTF-8”, or start from the template."
+            )
+        )
+    return text
+
+
 @sensitive_variables()
 def _csv_table(content: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is not UTF-8 or GB18030 text."))
+    text = _csv_decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -369,8 +406,13 @@ def _xlsx_table(content: bytes) -> Iterator[tuple]:
 
 
 def _xlsx_rows(workbook) -> Iterator[tuple]:
+    """openpyxl parses the sheet lazily, so a truncated or broken sheet fails here, mid-read."""
     try:
         yield from workbook.worksheets[0].iter_rows(max_col=len(COLUMNS) + EXTRA_COLUMNS, values_only=True)
+    except Exception:
+        # `from None`: the parser's frames hold the cells read so far (document numbers); chaining
+        # them would carry those locals into any error report.
+        raise ImportFileError(_("The Excel file cannot be read; save it again as .xlsx.")) from None
     finally:
         workbook.close()
 
@@ -401,7 +443,11 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
             values["guardian_relationship"] = _map_choice(values["guardian_relationship"], relationships)
         values["birth_date"] = values.get("birth_date", "").replace("/", "-").replace(".", "-")
         form = AthleteForm(data=values)
-        row = ImportRow(number=number, name=values.get("name_latin", ""))
+        row = ImportRow(
+            number=number,
+            name=values.get("name_latin", ""),
+            name_zh=values.get("family_name_zh", "") + values.get("given_name_zh", ""),
+        )
         if form.is_valid():
             data = form.athlete_data()
             hashed = document_hash(data.document_number)
@@ -448,6 +494,7 @@ def _cache_key(delegation_id: int, key: str) -> str:
     return f"registration:import:{delegation_id}:{key}"
 
 
+@sensitive_variables()
 def import_stage(*, delegation: Delegation, preview: ImportPreview) -> str:
     """Keep the valid rows, encrypted, for the confirm step; returns the random key for the session."""
     payload = {
@@ -467,6 +514,7 @@ def import_stage(*, delegation: Delegation, preview: ImportPreview) -> str:
     return key
 
 
+@sensitive_variables()
 def _load_stage(delegation: Delegation, key: str) -> dict | None:
     token = cache.get(_cache_key(delegation.pk, key)) if key else None
     return json.loads(decrypt_document(token)) if token else None

@@ -4,6 +4,7 @@ per-city delegation overview and the insurance roster. Query counts do not grow 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.views.decorators.debug import sensitive_variables
 
 from events.models import Programme
 from registration.consent import paperwork_missing, with_paperwork
@@ -104,6 +105,7 @@ def delegation_overview(programme: Programme) -> list[dict]:
     return list(cities.values())
 
 
+@sensitive_variables()
 def insurance_rows(
     programme: Programme, *, event=None, reveal_by=None, reason: str = "", read_by=None
 ) -> list[list[str]]:

@@ -265,6 +265,7 @@ def photo_clean(photo):
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 
+@sensitive_variables()
 def document_fields(number: str) -> dict:
     """The stored representation of a normalised number: token, keyed hash, last four, mask."""
     return {
@@ -416,6 +417,7 @@ def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str
         return decrypt_document(token)
 
 
+@sensitive_variables()
 def document_attest(*, athlete: Athlete, user, method: str, note: str = "") -> DocumentAttestation:
     """Record that an organiser of the athlete's programme checked the document (DOMAIN §4: verify,
     then discard). Keeps the type and last four characters as they are now, the method, who and when;
@@ -544,6 +546,7 @@ class RotationResult:
     rotated: int
 
 
+@sensitive_variables()
 def document_keys_rotate(*, dry_run: bool = False, batch_size: int = 500) -> RotationResult:
     """Re-encrypt every document token not made with the newest key, batch by batch (each batch one
     transaction, rows locked by primary key order). The plain number never leaves this function."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from registration import imports, selectors, services
@@ -253,6 +253,7 @@ def athlete_edit(request, pk):
     return render(request, "registration/athlete_form.html", context)
 
 
+@sensitive_variables()
 @sensitive_post_parameters()
 @login_required
 @never_cache
@@ -307,6 +308,7 @@ def athlete_import(request, pk):
     return _athlete_import(request, pk)
 
 
+@sensitive_variables()
 @csrf_protect
 def _athlete_import(request, pk):
     delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
@@ -354,4 +356,6 @@ def _athlete_import(request, pk):
         "preview": preview,
         "confirm_form": ImportConfirmForm(),
     }
-    return render(request, "registration/athlete_import.html", context)
+    # A file that cannot be read is the client's error: 400, with the reason on the form.
+    status = 400 if upload_form.is_bound and upload_form.errors else 200
+    return render(request, "registration/athlete_import.html", context, status=status)

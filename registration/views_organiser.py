@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from events.models import City, Event, Programme
@@ -202,6 +203,7 @@ def delegation_overview(request, pk):
     return render(request, "registration/delegation_overview.html", context)
 
 
+@sensitive_variables()
 @login_required
 @never_cache
 def insurance_export(request, pk):
