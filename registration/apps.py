@@ -8,7 +8,7 @@ class RegistrationConfig(AppConfig):
 
     def ready(self):
         # Entry fees are ticketing fee orders: mark our charges paid/refunded inside ticketing's transaction.
-        from registration import fees
+        from registration.services import fees
         from ticketing import hooks
 
         hooks.register_order_paid(fees.on_order_paid)

@@ -16,9 +16,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from events.enums import VenueResourceKind
-from registration import accreditation, workflow
 from registration.enums import EntryStatus, MembershipRole
 from registration.models import Badge, BadgeRole, BadgeSheetJob
+from registration.selectors import accreditation as accreditation_selectors
+from registration.services import accreditation, workflow
 from tests.factories import UserFactory, VenueResourceFactory
 from tests.factories.registration import AthleteFactory, EntryFactory, MembershipFactory, TeamFactory
 from ticketing.enums import CredentialState
@@ -287,7 +288,7 @@ def test_badge_cards_with_photos_take_the_same_queries_for_one_or_many(
 
     # badges (event, credential, delegation, entry, athlete joined) + the athletes' current consents
     with django_assert_num_queries(2):
-        badges = list(accreditation.badges_for_sheet(team.delegation))
-        photos = [accreditation.badge_photo(badge) for badge in badges]
+        badges = list(accreditation_selectors.badges_for_sheet(team.delegation))
+        photos = [accreditation_selectors.badge_photo(badge) for badge in badges]
 
     assert sum(photo is not None for photo in photos) == athletes

@@ -8,9 +8,9 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from registration import workflow
 from registration.enums import EntryStatus
 from registration.models import Entry, WaitlistPlace
+from registration.services import workflow
 from tests.factories.registration import EntryFactory, EventRegistrationSettingsFactory, TeamFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

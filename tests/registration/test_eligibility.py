@@ -8,12 +8,12 @@ import pytest
 import time_machine
 
 from events.enums import EventCategory
-from registration.eligibility import Rule, evaluate_entry, roster_checklist
 from registration.enums import AgeRuleKind, AthleteSex, EntryStatus, SexAllowed
 from registration.errors import EntryRefused
 from registration.models import Entry
-from registration.services import entry_create
-from registration.workflow import entry_withdraw
+from registration.selectors.eligibility import Rule, evaluate_entry, roster_checklist
+from registration.services.entries import entry_create
+from registration.services.workflow import entry_withdraw
 from tests.factories.registration import (
     AthleteFactory,
     EntryFactory,

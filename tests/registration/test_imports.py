@@ -18,7 +18,8 @@ from openpyxl import Workbook, load_workbook
 
 from registration.enums import AthleteSex, MembershipRole
 from registration.errors import ImportFileError
-from registration.imports import COLUMNS, header_text, read_rows, validate_rows
+from registration.forms import roster_import as roster_import_forms
+from registration.forms.roster_import import COLUMNS, header_text, read_rows, validate_rows
 from registration.models import Athlete
 from tests.factories.registration import AthleteFactory, MembershipFactory, resident_id
 
@@ -216,10 +217,9 @@ def test_an_upload_above_django_memory_limit_never_touches_the_disk(manager_clie
 def test_an_upload_over_5_mb_is_refused_unread(manager_client, temp_files, monkeypatch, language, message):
     client, delegation = manager_client
     created, tmp_path = temp_files
-    from registration import imports
 
     read = []
-    monkeypatch.setattr(imports, "read_rows", lambda uploaded: read.append(uploaded) or [])
+    monkeypatch.setattr(roster_import_forms, "read_rows", lambda uploaded: read.append(uploaded) or [])
     upload = padded_csv([row(n) for n in range(1, 1001)], pad=5500)
     assert upload.size > 5 * 1024 * 1024
     url = reverse("registration:athlete-import", args=[delegation.pk])
@@ -346,14 +346,14 @@ def test_confirming_twice_imports_once_and_says_the_preview_is_gone(manager_clie
 
 
 def test_import_commit_reads_the_stage_once_and_removes_it(manager_client):
-    from registration import imports
+    from registration.services import roster_import
 
     _client, delegation = manager_client
     preview = validate_rows(delegation=delegation, rows=read_rows(csv_file([row(1), row(2)])))
-    key = imports.import_stage(delegation=delegation, preview=preview)
-    assert imports.import_commit(delegation=delegation, key=key, valid_only=False).created == 2
+    key = roster_import.import_stage(delegation=delegation, preview=preview)
+    assert roster_import.import_commit(delegation=delegation, key=key, valid_only=False).created == 2
     with translation.override("en"), pytest.raises(ImportFileError) as refused:
-        imports.import_commit(delegation=delegation, key=key, valid_only=False)
+        roster_import.import_commit(delegation=delegation, key=key, valid_only=False)
     assert str(refused.value) == "The preview has expired; upload the file again."
     assert Athlete.objects.filter(delegation=delegation).count() == 2
 
@@ -386,7 +386,7 @@ def test_export_cells_that_would_start_a_formula_are_text(value, exported):
 
 def test_the_insurance_roster_escapes_an_imported_formula_name(manager_client):
     from registration.enums import EntryStatus
-    from registration.organiser import insurance_rows
+    from registration.services.exports import insurance_rows
     from tests.factories.registration import EntryFactory
 
     client, delegation = manager_client
@@ -496,7 +496,11 @@ def test_the_preview_shows_the_decoded_chinese_names(manager_client, encoding):
 
 
 def test_functions_holding_document_numbers_hide_their_locals_from_error_reports():
-    from registration import crypto, forms, imports, organiser, services, validators, views, views_organiser
+    from registration import crypto, validators
+    from registration.forms import athletes as athlete_forms
+    from registration.forms import roster_import as roster_import_forms
+    from registration.services import athletes, documents, exports, roster_import
+    from registration.views import manager, organiser
 
     holders = [
         crypto.encrypt_document,
@@ -509,21 +513,21 @@ def test_functions_holding_document_numbers_hide_their_locals_from_error_reports
         validators.parse_residence_permit,
         validators.parse_foreign_permanent_residence,
         validators.validate_document,
-        forms.AthleteForm.clean,
-        forms.AthleteForm.athlete_data,
-        services.document_fields,
-        services.athlete_create,
-        services.athlete_update,
-        services.document_reveal,
-        services.document_attest,
-        services.document_keys_rotate,
-        organiser.insurance_rows,
-        imports.read_rows,
-        imports.validate_rows,
-        imports.import_stage,
-        imports.import_commit,
-        views.document_reveal,
-        views_organiser.insurance_export,
+        athlete_forms.AthleteForm.clean,
+        athlete_forms.AthleteForm.athlete_data,
+        documents.document_fields,
+        athletes.athlete_create,
+        athletes.athlete_update,
+        documents.document_reveal,
+        documents.document_attest,
+        documents.document_keys_rotate,
+        exports.insurance_rows,
+        roster_import_forms.read_rows,
+        roster_import_forms.validate_rows,
+        roster_import.import_stage,
+        roster_import.import_commit,
+        manager.document_reveal,
+        organiser.insurance_export,
     ]
     assert [f.__qualname__ for f in holders if f.__code__.co_name != "sensitive_variables_wrapper"] == []
 
@@ -535,7 +539,7 @@ def test_an_error_while_validating_a_roster_leaves_no_number_in_the_error_report
     def explode(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("registration.forms.AthleteForm.athlete_data", explode)
+    monkeypatch.setattr("registration.forms.athletes.AthleteForm.athlete_data", explode)
     url = reverse("registration:athlete-import", args=[delegation.pk])
     with pytest.raises(RuntimeError) as raised:
         client.post(url, {"file": csv_file([row(1, number=number)])})

@@ -183,7 +183,7 @@ OVERVIEW_QUERIES = 8
 def test_admin_lists_registration_workflow_models(client):
     admin = with_totp(verified(UserFactory(is_staff=True, is_superuser=True)))
     entry = EntryFactory()
-    from registration import workflow
+    from registration.services import workflow
 
     workflow.entry_submit(entry=entry, user=None)
     client.force_login(admin)

@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from registration import workflow
 from registration.enums import EntryStatus
 from registration.errors import EntryNotReady, RosterLocked, SubstitutionError, WaitlistError, WorkflowError
 from registration.models import EntryTransition, SubstitutionStatus, WaitlistPlace, WaitlistState
+from registration.services import workflow
 from tests.factories import UserFactory
 from tests.factories.registration import (
     AthleteFactory,

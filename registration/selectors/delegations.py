@@ -8,11 +8,8 @@ from events.enums import EventStatus, ProgrammeRole
 from events.models import Event, Programme, ProgrammeMembership
 from registration.enums import EntryStatus
 from registration.models import (
-    Athlete,
     Delegation,
     DelegationMembership,
-    DocumentAttestation,
-    DocumentReveal,
     Entry,
     Team,
 )
@@ -57,15 +54,6 @@ def team_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -
     return get_for_user_or_404(queryset, user=user, perm=perm, pk=pk)
 
 
-def athlete_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Athlete:
-    from events.permissions import get_for_user_or_404
-
-    queryset = Athlete.objects.select_related("delegation__programme").filter(
-        delegation__in=delegations_for_user(user)
-    )
-    return get_for_user_or_404(queryset, user=user, perm=perm, pk=pk)
-
-
 def entry_get_for_user(user, pk, *, perm: str = "registration.manage_delegation") -> Entry:
     from events.permissions import get_for_user_or_404
 
@@ -73,18 +61,6 @@ def entry_get_for_user(user, pk, *, perm: str = "registration.manage_delegation"
         team__delegation__in=delegations_for_user(user)
     )
     return get_for_user_or_404(queryset, user=user, perm=perm, pk=pk)
-
-
-def athletes_for_delegation(delegation: Delegation) -> QuerySet[Athlete]:
-    """The roster, with the active entries' events prefetched (one query for all rows)."""
-    from django.db.models import Prefetch
-
-    active = Entry.objects.exclude(status=EntryStatus.WITHDRAWN).select_related("event")
-    return (
-        Athlete.objects.filter(delegation=delegation)
-        .defer("document_number_encrypted")
-        .prefetch_related(Prefetch("entries", queryset=active, to_attr="active_entries"))
-    )
 
 
 def teams_for_delegation(delegation: Delegation) -> QuerySet[Team]:
@@ -121,42 +97,3 @@ def events_open_for_registration(programme: Programme) -> QuerySet[Event]:
 def programmes_open_for_registration() -> QuerySet[Programme]:
     published = Event.objects.filter(programme=OuterRef("pk"), status=EventStatus.PUBLISHED)
     return Programme.objects.filter(Exists(published))
-
-
-def athletes_sharing_document(athlete: Athlete) -> QuerySet[Athlete]:
-    """The same document on other rosters (by keyed hash), e.g. one child in a club and a city team."""
-    return (
-        Athlete.objects.filter(document_hash=athlete.document_hash)
-        .exclude(pk=athlete.pk)
-        .select_related("delegation")
-    )
-
-
-def reveals_for_programme(programme: Programme) -> QuerySet[DocumentReveal]:
-    return DocumentReveal.objects.filter(delegation__programme=programme).select_related("revealed_by")
-
-
-def attestation_current(athlete: Athlete) -> DocumentAttestation | None:
-    """The athlete's current document attestation (with who attested), or None if not verified."""
-    return (
-        DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=True)
-        .select_related("attested_by")
-        .first()
-    )
-
-
-def attestation_last_superseded(athlete: Athlete) -> DocumentAttestation | None:
-    """The most recently superseded attestation, to say "the document changed since it was verified"."""
-    return (
-        DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=False)
-        .order_by("-superseded_at", "-pk")
-        .first()
-    )
-
-
-def document_verified(athlete_ref: str = "pk") -> Exists:
-    """An expression for querysets: the athlete (at `athlete_ref`) has a current attestation.
-    Annotate or filter with it so lists learn the status without a query per row."""
-    return Exists(
-        DocumentAttestation.objects.filter(athlete_id=OuterRef(athlete_ref), superseded_at__isnull=True)
-    )

@@ -14,11 +14,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registration.eligibility import evaluate_entry, roster_checklist
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import (
     EntryNotReady,
@@ -39,41 +37,10 @@ from registration.models import (
     WaitlistPlace,
     WaitlistState,
 )
-
-PLACE_HOLDING = (
-    EntryStatus.SUBMITTED,
-    EntryStatus.CHANGES_REQUESTED,
-    EntryStatus.APPROVED,
-    EntryStatus.LOCKED,
-)
-
+from registration.selectors.eligibility import evaluate_entry, roster_checklist
+from registration.selectors.workflow import PLACE_HOLDING, entry_blockers, places_held, registration_settings
 
 # --- selectors ---------------------------------------------------------------------------------
-
-
-def registration_settings(event) -> EventRegistrationSettings | None:
-    return EventRegistrationSettings.objects.filter(event_id=event.pk).first()
-
-
-def roster_is_locked(event, *, now: dt.datetime | None = None) -> bool:
-    conf = registration_settings(event)
-    return bool(conf and conf.roster_deadline and (now or timezone.now()) >= conf.roster_deadline)
-
-
-def transitions_for_entry(entry: Entry) -> QuerySet[EntryTransition]:
-    return EntryTransition.objects.filter(entry=entry).select_related("actor")
-
-
-def places_held(event) -> int:
-    held = Entry.objects.filter(event_id=event.pk, status__in=PLACE_HOLDING).count()
-    offered = WaitlistPlace.objects.filter(event_id=event.pk, state=WaitlistState.OFFERED).count()
-    return held + offered
-
-
-def substitutions_pending(programme) -> QuerySet[SubstitutionRequest]:
-    return SubstitutionRequest.objects.filter(
-        entry__event__programme=programme, status=SubstitutionStatus.PENDING
-    ).select_related("entry__athlete", "entry__event", "entry__team__delegation", "replacement")
 
 
 # --- emails ------------------------------------------------------------------------------------
@@ -249,18 +216,6 @@ def team_submit(*, team: Team, user) -> list[Entry]:
         return [_submit(entry, user, now) for entry in entries]
 
 
-def entry_blockers(entry: Entry) -> list:
-    """Why this entry cannot be approved yet: missing paperwork and unpaid fees (translated)."""
-    from registration.consent import paperwork_missing
-    from registration.fees import fee_blocker
-
-    reasons: list = list(paperwork_missing(entry.athlete, entry.event))
-    blocker = fee_blocker(entry)
-    if blocker:
-        reasons.append(blocker)
-    return reasons
-
-
 def entry_approve(*, entry: Entry, user) -> Entry:
     """submitted -> approved (or straight to locked after the deadline), only when nothing is missing."""
     now = timezone.now()
@@ -308,7 +263,7 @@ def entries_approve_bulk(*, entries, user) -> tuple[list[Entry], dict[int, list]
 
 def _free_place(entry: Entry, now: dt.datetime, actor=None) -> None:
     """A place-holding entry left: revoke its badges and offer the place to the waitlist."""
-    from registration.accreditation import badges_revoke_for_entry
+    from registration.services.accreditation import badges_revoke_for_entry
 
     badges_revoke_for_entry(entry=entry, reason="entry withdrawn")
     _offer_next(entry.event, now)
@@ -360,7 +315,7 @@ def substitution_decide(
 ) -> SubstitutionRequest:
     """The organiser's decision. Approving withdraws the old entry and enters the replacement as
     locked, both in the ledger; the replacement must pass eligibility and have complete paperwork."""
-    from registration.consent import paperwork_missing
+    from registration.selectors.paperwork import paperwork_missing
 
     now = timezone.now()
     with transaction.atomic():
@@ -388,7 +343,7 @@ def substitution_decide(
             created_by=user,
         )
         _move(new_entry, EntryStatus.LOCKED, actor=user, reason=label)
-        from registration.accreditation import badges_revoke_for_entry
+        from registration.services.accreditation import badges_revoke_for_entry
 
         badges_revoke_for_entry(entry=entry, reason=label)
         request.status, request.new_entry = SubstitutionStatus.APPROVED, new_entry
