@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -39,6 +40,7 @@ from ticketing.enums import CredentialKind, CredentialState
 
 BADGE_STATUSES = (EntryStatus.APPROVED, EntryStatus.LOCKED)
 PROGRESS_EVERY = 25
+BADGE_SHEET_TASK = "registration.tasks.badge_sheet_render"
 STAFF_ROLES = {MembershipRole.COACH: BadgeRole.COACH, MembershipRole.CHAPERONE: BadgeRole.CHAPERONE}
 
 logger = logging.getLogger(__name__)
@@ -159,14 +161,9 @@ def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
             requested_by=user,
             total=badges_for_delegation(delegation).count(),
         )
-        job_id = job.pk
-
-        def queue():
-            from registration.tasks import badge_sheet_render
-
-            badge_sheet_render.delay(job_id)
-
-        transaction.on_commit(queue)
+        # By name: tasks are leaves (registration.tasks imports this module, never the reverse).
+        render = current_app.signature(BADGE_SHEET_TASK, kwargs={"job_id": job.pk})
+        transaction.on_commit(render.delay)
     return job
 
 
