@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
@@ -18,7 +19,6 @@ MASK_CHAR = "*"
 
 
 def _multifernet():
-    from cryptography.fernet import Fernet, MultiFernet
 
     keys = settings.FIELD_ENCRYPTION_KEYS
     return _cached_multifernet(tuple(keys), Fernet, MultiFernet)
@@ -49,7 +49,6 @@ def decrypt_document(token: str) -> str:
 
 def needs_rotation(token: str) -> bool:
     """True when the token was not made with the newest key."""
-    from cryptography.fernet import Fernet, InvalidToken
 
     try:
         Fernet(settings.FIELD_ENCRYPTION_KEYS[0]).decrypt(token.encode("ascii"))

@@ -10,6 +10,7 @@ from registration.enums import (
     DelegationKind,
     MembershipRole,
 )
+from registration.models import Athlete
 from registration.selectors.delegations import events_open_for_registration, programmes_open_for_registration
 
 
@@ -49,7 +50,6 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        from registration.models import Athlete
 
         self.fields["athlete"].queryset = Athlete.objects.filter(delegation_id=team.delegation_id).only(
             "pk", "family_name_zh", "given_name_zh", "name_latin"

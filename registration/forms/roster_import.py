@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
@@ -24,6 +26,7 @@ from django.views.decorators.debug import sensitive_variables
 from registration.crypto import document_hash, mask_document
 from registration.enums import AthleteSex, DocumentType, GuardianRelationship
 from registration.errors import ImportFileError
+from registration.forms.athletes import AthleteForm
 from registration.models import Athlete, Delegation
 from registration.services.athletes import AthleteData
 
@@ -78,7 +81,6 @@ def header_text(zh: str, en: str) -> str:
 
 def _synonyms(choices) -> dict[str, str]:
     """Accept the code, the English label and the Chinese label of each choice (case-insensitive)."""
-    from django.utils import translation
 
     table = {}
     for value, label in choices.choices:
@@ -171,7 +173,7 @@ def _example_row() -> list[str]:
 
 def template_xlsx() -> bytes:
     """The same columns; the document column is formatted as text so Excel keeps all 18 digits."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415  heavy optional library, loaded only when used
 
     workbook = Workbook()
     sheet = workbook.active
@@ -382,9 +384,8 @@ def _csv_rows(reader) -> Iterator[list[str]]:
 
 @sensitive_variables()
 def _xlsx_table(content: bytes) -> Iterator[tuple]:
-    import zipfile
 
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415  heavy optional library, loaded only when used
 
     try:
         unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist())
@@ -424,7 +425,6 @@ def _map_choice(value: str, table: dict[str, str]) -> str:
 @sensitive_variables()
 def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
     """Validate every row with the athlete form's rules, plus duplicates in the file and roster."""
-    from registration.forms.athletes import AthleteForm
 
     sexes = {**_synonyms(AthleteSex), **_EXTRA_SEX}
     documents = {**_synonyms(DocumentType), **_EXTRA_DOCUMENT}

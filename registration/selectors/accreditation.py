@@ -7,6 +7,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from events.enums import VenueResourceKind
 from events.models import VenueResource
@@ -82,7 +83,6 @@ def badge_photo(badge: Badge) -> bytes | None:
 
 def badge_sheet_job_get(*, user, pk) -> BadgeSheetJob:
     """Only the person who asked for a sheet sees it (404 for everyone else)."""
-    from django.http import Http404
 
     job = BadgeSheetJob.objects.filter(pk=pk, requested_by=user).first()
     if job is None:

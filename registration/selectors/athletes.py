@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from events.models import Programme
+from events.permissions import get_for_user_or_404
 from registration.enums import EntryStatus
 from registration.models import (
     Athlete,
@@ -17,7 +18,6 @@ from registration.selectors.delegations import delegations_for_user
 
 
 def athlete_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Athlete:
-    from events.permissions import get_for_user_or_404
 
     queryset = Athlete.objects.select_related("delegation__programme").filter(
         delegation__in=delegations_for_user(user)
@@ -27,7 +27,6 @@ def athlete_get_for_user(user, pk, *, perm: str = "registration.view_delegation"
 
 def athletes_for_delegation(delegation: Delegation) -> QuerySet[Athlete]:
     """The roster, with the active entries' events prefetched (one query for all rows)."""
-    from django.db.models import Prefetch
 
     active = Entry.objects.exclude(status=EntryStatus.WITHDRAWN).select_related("event")
     return (

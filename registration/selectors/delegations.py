@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from events.enums import EventStatus, ProgrammeRole
 from events.models import Event, Programme, ProgrammeMembership
+from events.permissions import get_for_user_or_404
 from registration.enums import EntryStatus
 from registration.models import (
     Delegation,
@@ -40,13 +41,11 @@ def delegation_list_for_user(user) -> QuerySet[Delegation]:
 
 def delegation_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Delegation:
     """A delegation the user may see (and hold `perm` on), else Http404."""
-    from events.permissions import get_for_user_or_404
 
     return get_for_user_or_404(delegations_for_user(user), user=user, perm=perm, pk=pk)
 
 
 def team_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Team:
-    from events.permissions import get_for_user_or_404
 
     queryset = Team.objects.select_related("delegation__programme", "delegation__city", "event").filter(
         delegation__in=delegations_for_user(user)
@@ -55,7 +54,6 @@ def team_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -
 
 
 def entry_get_for_user(user, pk, *, perm: str = "registration.manage_delegation") -> Entry:
-    from events.permissions import get_for_user_or_404
 
     queryset = Entry.objects.select_related("team__delegation", "athlete", "event").filter(
         team__delegation__in=delegations_for_user(user)

@@ -3,6 +3,7 @@ an entry still lacks."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -76,7 +77,6 @@ def months_before(day: dt.date, months: int) -> dt.date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
     month += 1
-    import calendar
 
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 

@@ -18,6 +18,8 @@ from registration.models import (
     WaitlistPlace,
     WaitlistState,
 )
+from registration.selectors.fees import fee_blocker
+from registration.selectors.paperwork import paperwork_missing
 
 
 def registration_settings(event) -> EventRegistrationSettings | None:
@@ -47,8 +49,6 @@ def substitutions_pending(programme) -> QuerySet[SubstitutionRequest]:
 
 def entry_blockers(entry: Entry) -> list:
     """Why this entry cannot be approved yet: missing paperwork and unpaid fees (translated)."""
-    from registration.selectors.fees import fee_blocker
-    from registration.selectors.paperwork import paperwork_missing
 
     reasons: list = list(paperwork_missing(entry.athlete, entry.event))
     blocker = fee_blocker(entry)

@@ -37,6 +37,9 @@ from registration.selectors.accreditation import (
     zones_for,
 )
 from ticketing.enums import CredentialKind, CredentialState
+from ticketing.services.credentials import credential_issue, credential_set_state
+from ticketing.services.pdf import CredentialCard, render_credential_cards
+from ticketing.services.signing import credential_code
 
 BADGE_STATUSES = (EntryStatus.APPROVED, EntryStatus.LOCKED)
 PROGRESS_EVERY = 25
@@ -55,7 +58,6 @@ logger = logging.getLogger(__name__)
 def _issue(
     *, delegation_id: int, event, role: str, label: str, entry=None, membership=None, zones_cache
 ) -> Badge:
-    from ticketing.services.credentials import credential_issue
 
     valid_from, valid_until = _window(event)
     key = (event.pk, role)
@@ -135,7 +137,6 @@ def badges_issue(*, delegation: Delegation) -> int:
 
 def badges_revoke_for_entry(*, entry: Entry, reason: str = "") -> int:
     """Revoke the entry's live badges: the gate refuses their codes from now on."""
-    from ticketing.services.credentials import credential_set_state
 
     with transaction.atomic():
         badges = list(
@@ -168,8 +169,6 @@ def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
 
 
 def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None):
-    from ticketing.services.pdf import CredentialCard
-    from ticketing.services.signing import credential_code
 
     start, end = badge.event.start_date, badge.event.end_date
     dates = start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
@@ -196,7 +195,6 @@ def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None
 def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
     """Build every card (the signed codes), counting progress on the job row, then render the PDF.
     Each progress update is its own small transaction so the polling page sees it."""
-    from ticketing.services.pdf import render_credential_cards
 
     job = BadgeSheetJob.objects.select_related("delegation").get(pk=job_id)
     BadgeSheetJob.objects.filter(pk=job.pk).update(state=BadgeSheetState.RUNNING, done=0)

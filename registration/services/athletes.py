@@ -9,8 +9,10 @@ organiser's check of a document (type and last four only); a changed document su
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -69,10 +71,8 @@ def photo_clean(photo):
     """The photo re-encoded as a JPEG with no metadata (EXIF carries GPS positions, device names and
     the original file name's date); orientation is applied first so the picture stays upright. It is
     shrunk to PHOTO_MAX_PIXELS: a 12-megapixel phone photo made each badge cost half a second and 8 MB."""
-    import io
 
-    from django.core.files.base import ContentFile
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageOps  # noqa: PLC0415  heavy optional library, loaded only when used
 
     photo.seek(0)
     with Image.open(photo) as image:

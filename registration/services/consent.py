@@ -12,7 +12,9 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -138,8 +140,6 @@ def _hash(token: str) -> str:
 
 
 def _send_consent_link(*, link_id: int, url: str, language: str) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     link = ConsentLink.objects.select_related("athlete", "guardian").get(pk=link_id)
     with translation.override(language):

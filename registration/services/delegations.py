@@ -6,8 +6,12 @@ import datetime as dt
 import hashlib
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,8 +59,6 @@ def _token_hash(token: str) -> str:
 
 
 def _send_invitation(*, membership_id: int, token: str, language: str, accept_url: str) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     membership = DelegationMembership.objects.select_related("delegation", "invited_by").get(pk=membership_id)
     with translation.override(language):
@@ -82,7 +84,6 @@ def membership_invite(
     the recipient's language (their account's preference if they have one, else `language`).
     `build_accept_url(token)` turns the token into an absolute link.
     """
-    from django.contrib.auth import get_user_model
 
     email = email.strip().lower()
     existing_user = get_user_model().objects.filter(email__iexact=email).first()
@@ -128,7 +129,6 @@ def invitation_expiry_cutoff() -> dt.datetime:
 def _check_recipient(membership: DelegationMembership, user) -> None:
     """The link is bound to the address it was sent to: whoever holds it must have logged in with
     that address, verified (a forwarded or leaked link is useless to another account)."""
-    from allauth.account.models import EmailAddress
 
     if (user.email or "").lower() != membership.invited_email.lower():
         raise InvitationError(

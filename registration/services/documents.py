@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
+from registration.crypto import (
+    decrypt_document,
+    document_hash,
+    encrypt_document,
+    mask_document,
+    needs_rotation,
+    rotate_token,
+)
 from registration.enums import DocumentType
 from registration.errors import (
     AttestationError,
@@ -113,7 +120,6 @@ class RotationResult:
 def document_keys_rotate(*, dry_run: bool = False, batch_size: int = 500) -> RotationResult:
     """Re-encrypt every document token not made with the newest key, batch by batch (each batch one
     transaction, rows locked by primary key order). The plain number never leaves this function."""
-    from registration.crypto import needs_rotation, rotate_token
 
     total = rotated = 0
     last_pk = 0

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from django.views.decorators.debug import sensitive_variables
 
+from events.exports import spreadsheet_cell
 from events.models import Programme
+from registration.enums import AthleteAccessKind, RevealPurpose
 from registration.errors import RevealError
 from registration.models import Entry
 from registration.selectors.organiser import INSURED_STATUSES
+from registration.services.athletes import athletes_access_log
+from registration.services.documents import document_reveal
 
 INSURANCE_HEADER = ["name_zh", "name_latin", "sex", "birth_date", "document", "event", "delegation"]
 
@@ -19,9 +23,6 @@ def insurance_rows(
     """The minimum fields for the accident insurer. Masked documents unless `reveal_by` is given:
     then each athlete's number is revealed through `document_reveal` (one DocumentReveal row each;
     demo documents stay masked). With `read_by`, every exported athlete gets an AthleteAccess row."""
-    from events.exports import spreadsheet_cell
-    from registration.enums import RevealPurpose
-    from registration.services.documents import document_reveal
 
     queryset = (
         Entry.objects.filter(event__programme=programme, status__in=INSURED_STATUSES)
@@ -57,9 +58,6 @@ def insurance_rows(
             ]
         )
     if read_by is not None:
-        from registration.enums import AthleteAccessKind
-        from registration.services.athletes import athletes_access_log
-
         athletes_access_log(
             athletes=[entry.athlete for entry in queryset], user=read_by, kind=AthleteAccessKind.EXPORT
         )

@@ -15,6 +15,7 @@ from registration.errors import FeeError
 from registration.models import Entry, EventFee, FeeBasis, FeeCharge, FeeChargeState, FeePart, Team
 from registration.selectors.fees import fee_for_event
 from ticketing.enums import OrderState
+from ticketing.services.orders import FeeLine, order_create_for_fees
 
 REFERENCE_PREFIX = "regfee:"
 
@@ -42,7 +43,6 @@ def _due_parts(fee: EventFee, paid_or_pending: set[str], part: str) -> list[tupl
 def fee_order_create(*, team: Team, user, provider: str, part: str = FeePart.FULL):
     """One fee order for the team: a line per athlete (or one for the team) for `part` (full,
     deposit or balance), skipping what is already paid or awaiting payment. Locks the team row."""
-    from ticketing.services.orders import FeeLine, order_create_for_fees
 
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("event", "delegation").get(pk=team.pk)

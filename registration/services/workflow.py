@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -38,7 +40,9 @@ from registration.models import (
     WaitlistState,
 )
 from registration.selectors.eligibility import evaluate_entry, roster_checklist
+from registration.selectors.paperwork import paperwork_missing
 from registration.selectors.workflow import PLACE_HOLDING, entry_blockers, places_held, registration_settings
+from registration.services.accreditation import badges_revoke_for_entry
 
 # --- selectors ---------------------------------------------------------------------------------
 
@@ -57,8 +61,6 @@ def _managers(delegation_id: int) -> list:
 
 def send_entry_email(*, entry_id: int, kind: str, reason: str = "") -> None:
     """One email per manager, in that manager's language. Names only: no birth date, no document."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     entry = Entry.objects.select_related("athlete", "event", "team__delegation").get(pk=entry_id)
     for user in _managers(entry.team.delegation_id):
@@ -263,7 +265,6 @@ def entries_approve_bulk(*, entries, user) -> tuple[list[Entry], dict[int, list]
 
 def _free_place(entry: Entry, now: dt.datetime, actor=None) -> None:
     """A place-holding entry left: revoke its badges and offer the place to the waitlist."""
-    from registration.services.accreditation import badges_revoke_for_entry
 
     badges_revoke_for_entry(entry=entry, reason="entry withdrawn")
     _offer_next(entry.event, now)
@@ -315,7 +316,6 @@ def substitution_decide(
 ) -> SubstitutionRequest:
     """The organiser's decision. Approving withdraws the old entry and enters the replacement as
     locked, both in the ledger; the replacement must pass eligibility and have complete paperwork."""
-    from registration.selectors.paperwork import paperwork_missing
 
     now = timezone.now()
     with transaction.atomic():
@@ -343,7 +343,6 @@ def substitution_decide(
             created_by=user,
         )
         _move(new_entry, EntryStatus.LOCKED, actor=user, reason=label)
-        from registration.services.accreditation import badges_revoke_for_entry
 
         badges_revoke_for_entry(entry=entry, reason=label)
         request.status, request.new_entry = SubstitutionStatus.APPROVED, new_entry

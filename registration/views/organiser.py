@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -186,8 +186,6 @@ def substitution_decide(request, pk):
     queryset = SubstitutionRequest.objects.select_related("entry__event")
     substitution = queryset.filter(pk=pk).first()
     if substitution is None:
-        from django.http import Http404
-
         raise Http404
     require_perm_or_404(request.user, EVENT_PERM, substitution.entry.event)
     form = DecisionForm(request.POST)

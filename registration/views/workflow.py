@@ -25,6 +25,7 @@ from registration.selectors import workflow as workflow_selectors
 from registration.services import athletes as athlete_services
 from registration.services import fees as fee_services
 from registration.services import workflow as workflow_services
+from ticketing.payments.base import available_providers
 
 MANAGE = "registration.manage_delegation"
 
@@ -80,7 +81,6 @@ def team_workflow(request, pk):
 
 
 def _pay_form(data=None):
-    from ticketing.payments.base import available_providers
 
     providers = [(p.identifier, p.label) for p in available_providers()]
     return FeePayForm(data, providers=providers)
