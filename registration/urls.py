@@ -30,7 +30,7 @@ urlpatterns = [
         manager.document_reveal,
         name="document-reveal",
     ),
-    # paperwork, workflow, fees (r2)
+    # paperwork, workflow, fees
     path("teams/<int:pk>/checklist/", workflow.team_workflow, name="team-workflow"),
     path("teams/<int:pk>/submit/", workflow.team_submit, name="team-submit"),
     path("teams/<int:pk>/fees/pay/", workflow.team_fee_pay, name="team-fee-pay"),
@@ -53,7 +53,7 @@ urlpatterns = [
     ),
     path("delegations/consent/<str:token>/", guardian.consent_link, name="consent-link"),
     path("delegations/childrens-data-rules/", guardian.consent_rules, name="consent-rules"),
-    # accreditation (r2)
+    # accreditation
     path("delegations/<int:pk>/badges/", accreditation.badge_list, name="badge-list"),
     path(
         "delegations/<int:pk>/badges/print/",
@@ -71,7 +71,7 @@ urlpatterns = [
         accreditation.badge_sheet_download,
         name="badge-sheet-download",
     ),
-    # organiser (r2)
+    # organiser
     path("organiser/registration/", organiser.registration_home, name="organiser-registration"),
     path("organiser/registration/<int:pk>/review/", organiser.review_queue, name="review-queue"),
     path(

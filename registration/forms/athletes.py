@@ -1,4 +1,5 @@
-"""Forms for delegation managers and organisers. They parse and validate; services write."""
+"""Forms for an athlete's record (with document validation) and for an organiser's reveal request.
+They parse and validate; services write."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Bulk import of athletes from CSV or Excel: read, validate every row, preview, then commit.
+"""Bulk import of athletes from CSV or Excel, the parsing half: read the upload, validate every row
+with the athlete form's rules, build the preview (services.roster_import stages and commits it).
 
 Nothing touches the disk: the upload is read from memory, and between preview and confirm the
 valid rows wait in the cache (memory or Redis) as one MultiFernet-encrypted JSON payload under a

@@ -1,4 +1,4 @@
-"""Forms for paperwork, the workflow, fees, badges and the organiser pages (r1's forms.py holds the rest)."""
+"""Forms for the entry workflow: reasons, substitutions, decisions and paying entry fees."""
 
 from __future__ import annotations
 

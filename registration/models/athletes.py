@@ -60,7 +60,7 @@ class Athlete(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Retention (DOMAIN §4: the shortest retention that serves the purpose).
+    # Retention: the shortest that serves the purpose (docs/architecture.md#childrens-data).
     retain_until = models.DateField(_("keep until"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
@@ -137,7 +137,7 @@ class DocumentReveal(models.Model):
 
 class AthleteAccess(models.Model):
     """An organiser (or anyone outside the athlete's delegation) read a child's record: who, whose,
-    when and how (DOMAIN §4: least-privilege access with logged reads). Members of the delegation
+    when and how (least-privilege access with logged reads: docs/architecture.md#childrens-data). Members of the delegation
     are not logged: the roster is theirs."""
 
     accessed_by = models.ForeignKey(

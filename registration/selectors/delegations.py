@@ -1,4 +1,5 @@
-"""Read paths for registration, scoped by the person asking. Views never build these querysets."""
+"""Reads of delegations, teams, entries and memberships, scoped by the person asking. Views never build
+these querysets."""
 
 from __future__ import annotations
 

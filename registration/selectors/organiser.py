@@ -1,5 +1,6 @@
-"""Read paths for the organiser pages: the review queue with each entry's missing items, the
-per-city delegation overview and the insurance roster. Query counts do not grow with the rows."""
+"""Reads for the organiser pages: the review queue with each entry's missing items and the per-city
+delegation overview (the logged insurance export is services.exports). Query counts do not grow
+with the rows."""
 
 from __future__ import annotations
 

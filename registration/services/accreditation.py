@@ -3,7 +3,7 @@ and badge sheets: A6 badges, four to an A4 page, rendered by a Celery task with 
 
 A badge shows the holder's name, role, delegation and zones: never a document number or birth date.
 An athlete's badge shows the athlete's photo only while the photo consent the athlete's age band
-needs is current (DOMAIN.md §4); otherwise, and for coaches and chaperones, a "no photo" box.
+needs is current (docs/architecture.md#childrens-data); otherwise, and for coaches and chaperones, a "no photo" box.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Write paths for delegations, memberships, teams, athletes, entries and document reveals.
+"""Athletes on a delegation's roster: create and update (with guardians and a cleaned photo), the
+delegation row lock every roster write takes, and the logs of reads by people outside the delegation.
 
 Every service is keyword-only, runs in one transaction and raises RegistrationError subclasses.
 Document numbers enter only through `athlete_create`/`athlete_update` (already validated by
-registration.validators) and leave only through `document_reveal`. `document_attest` records an
-organiser's check of a document (type and last four only); a changed document supersedes it.
+registration.validators) and leave only through `services.documents.document_reveal`.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ def photo_clean(photo):
 
 
 def delegation_lock_row(delegation_id: int) -> None:
-    """Every write that adds a document to a roster (create, new number, import) locks the delegation
-    row first, so the duplicate check and the insert cannot interleave."""
+    """A row lock on the delegation (not the domain's roster deadline lock): every write that adds a
+    document to a roster (create, new number, import) takes it first, so the duplicate check and the
+    insert cannot interleave (docs/architecture.md#locking-rules)."""
     Delegation.objects.select_for_update().filter(pk=delegation_id).values_list("pk", flat=True).get()
 
 

@@ -1,5 +1,6 @@
-"""Consent per purpose and the safety paperwork (DOMAIN.md §4): services `<thing>_<verb>` that record
-them, and the checklist that says what each athlete still lacks before an entry can be approved.
+"""Consent per purpose and the safety paperwork (docs/architecture.md#childrens-data): the services
+that record them and the guardians' one-time consent links (the checklist of what an athlete still
+lacks is selectors.paperwork).
 
 Age bands use the age on the event's first day: under 14 the guardian consents, purpose by purpose;
 14–17 the athlete consents and the guardian declares; adults consent for themselves.

@@ -71,7 +71,7 @@ def document_reveal(*, athlete: Athlete, user, purpose: str, reason: str) -> str
 
 @sensitive_variables()
 def document_attest(*, athlete: Athlete, user, method: str, note: str = "") -> DocumentAttestation:
-    """Record that an organiser of the athlete's programme checked the document (DOMAIN §4: verify,
+    """Record that an organiser of the athlete's programme checked the document (docs/architecture.md#childrens-data: verify,
     then discard). Keeps the type and last four characters as they are now, the method, who and when;
     never an image. Supersedes the athlete's current attestation. Same rule as `document_reveal`
     (no superuser shortcut); anyone else gets AttestationError."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from registration.enums import EntryStatus
 from registration.errors import (
     EntryError,
-    EntryRefused,
+    EntryRefusedError,
 )
 from registration.models import (
     Athlete,
@@ -23,14 +23,14 @@ def entry_create(*, team: Team, athlete: Athlete, user=None) -> Entry:
 
     Locks the team row first (roster maximum is scarce), then the athlete row (the events-per-athlete
     limit counts entries across teams, which lock different team rows), then evaluates every rule and
-    raises EntryRefused with all refusals. The database constraint backs up "one team per event".
+    raises EntryRefusedError with all refusals. The database constraint backs up "one team per event".
     """
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("event", "delegation").get(pk=team.pk)
         athlete = Athlete.objects.select_for_update().get(pk=athlete.pk)
         refusals = evaluate_entry(athlete=athlete, team=team)
         if refusals:
-            raise EntryRefused(refusals)
+            raise EntryRefusedError(refusals)
         try:
             with transaction.atomic():
                 return Entry.objects.create(

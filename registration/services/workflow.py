@@ -1,7 +1,7 @@
 """The entry workflow: draft -> submitted -> approved (or changes_requested with a reason, then back
 to submitted), locked at the roster deadline; substitutions after the lock; the waitlist of full events.
 
-Locking rule: every transition locks the entry row; anything that hands out a scarce place (submit
+Locking rule (indexed in docs/architecture.md#locking-rules): every transition locks the entry row; anything that hands out a scarce place (submit
 into a capacity-limited event, a freed place offered to the waitlist) first locks the event's
 EventRegistrationSettings row, then re-counts. Every transition writes one EntryTransition row (the
 ledger is append-only) and queues the managers' email on commit, each in their own language.
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import (
-    EntryNotReady,
-    RosterLocked,
+    EntryNotReadyError,
+    RosterLockedError,
     SubstitutionError,
     WaitlistError,
     WorkflowError,
@@ -192,7 +192,7 @@ def entry_submit(*, entry: Entry, user) -> Entry:
     with transaction.atomic():
         entry = _lock_entry(entry)
         if _ensure_locked(entry.event, now):
-            raise RosterLocked(_("The roster deadline has passed; entries can no longer be submitted."))
+            raise RosterLockedError(_("The roster deadline has passed; entries can no longer be submitted."))
         return _submit(entry, user, now)
 
 
@@ -203,7 +203,7 @@ def team_submit(*, team: Team, user) -> list[Entry]:
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("event").get(pk=team.pk)
         if _ensure_locked(team.event, now):
-            raise RosterLocked(_("The roster deadline has passed; entries can no longer be submitted."))
+            raise RosterLockedError(_("The roster deadline has passed; entries can no longer be submitted."))
         missing = roster_checklist(team)
         if missing:
             raise WorkflowError("; ".join(item.message for item in missing))
@@ -227,7 +227,7 @@ def entry_approve(*, entry: Entry, user) -> Entry:
             raise WorkflowError(_("Only submitted entries can be approved."))
         reasons = entry_blockers(entry)
         if reasons:
-            raise EntryNotReady(reasons)
+            raise EntryNotReadyError(reasons)
         locked = _ensure_locked(entry.event, now)
         _move(entry, EntryStatus.LOCKED if locked else EntryStatus.APPROVED, actor=user)
         _notify(entry, "approved")
@@ -256,7 +256,7 @@ def entries_approve_bulk(*, entries, user) -> tuple[list[Entry], dict[int, list]
             try:
                 with transaction.atomic():
                     approved.append(entry_approve(entry=entry, user=user))
-            except EntryNotReady as error:
+            except EntryNotReadyError as error:
                 refused[entry.pk] = error.reasons
             except WorkflowError as error:
                 refused[entry.pk] = [str(error)]
@@ -278,7 +278,7 @@ def entry_withdraw(*, entry: Entry, user, reason: str = "") -> Entry:
         if entry.status == EntryStatus.WITHDRAWN:
             raise WorkflowError(_("This entry is already withdrawn."))
         if entry.status == EntryStatus.LOCKED:
-            raise RosterLocked(_("The roster is locked; ask the organiser for a substitution."))
+            raise RosterLockedError(_("The roster is locked; ask the organiser for a substitution."))
         held = entry.status in PLACE_HOLDING
         _move(entry, EntryStatus.WITHDRAWN, actor=user, reason=reason)
         WaitlistPlace.objects.filter(entry=entry).exclude(state=WaitlistState.ACCEPTED).update(

@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from registration.enums import AthleteAccessKind
-from registration.errors import EntryRefused, RegistrationError
+from registration.errors import EntryRefusedError, RegistrationError
 from registration.forms.athletes import AthleteForm, RevealForm
 from registration.forms.delegations import DelegationForm, EntryForm, InvitationForm, TeamForm
 from registration.selectors import athletes as athlete_selectors
@@ -143,7 +143,7 @@ def entry_create(request, pk):
     if form.is_valid():
         try:
             entry_services.entry_create(team=team, athlete=form.cleaned_data["athlete"], user=request.user)
-        except EntryRefused as refused:
+        except EntryRefusedError as refused:
             refusals = refused.refusals
         except RegistrationError as error:
             form.add_error(None, str(error))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from events.models import City, Event, Programme
 from events.permissions import get_for_user_or_404, require_perm_or_404
 from registration.enums import AthleteAccessKind
-from registration.errors import EntryNotReady, RegistrationError
+from registration.errors import EntryNotReadyError, RegistrationError
 from registration.forms.attestation import AttestationForm
 from registration.forms.organiser import BulkApproveForm, InsuranceExportForm, QueueFilterForm
 from registration.forms.workflow import DecisionForm, ReasonForm
@@ -141,7 +141,7 @@ def entry_approve(request, pk):
     entry = _entry(request, pk)
     try:
         workflow_services.entry_approve(entry=entry, user=request.user)
-    except EntryNotReady as error:
+    except EntryNotReadyError as error:
         messages.error(request, _("Not ready: %(reasons)s") % {"reasons": "; ".join(map(str, error.reasons))})
     except RegistrationError as error:
         messages.error(request, str(error))

@@ -1,5 +1,5 @@
-"""Manager pages for paperwork, submission, substitutions, the waitlist and entry fees; the public
-guardian consent link and the published rules for children's data. Thin: services do the work."""
+"""Manager pages for a team's checklist and submission, substitutions, the waitlist, withdrawals and
+entry fees. Thin: services do the work."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import close_old_connections, connection
 
 from registration.enums import AthleteSex, EntryStatus
-from registration.errors import DuplicateDocumentError, EntryRefused, ImportFileError
+from registration.errors import DuplicateDocumentError, EntryRefusedError, ImportFileError
 from registration.forms.roster_import import read_rows, validate_rows
 from registration.models import Athlete, Entry, Guardian
 from registration.services import athletes, entries, roster_import
@@ -117,5 +117,5 @@ def test_events_per_athlete_holds_when_two_teams_enter_the_same_athlete_at_once(
         lambda team: entries.entry_create(team=team, athlete=athlete), [(t,) for t in teams]
     )
     assert len(results) == 1
-    assert [type(error) for error in errors] == [EntryRefused]
+    assert [type(error) for error in errors] == [EntryRefusedError]
     assert Entry.objects.filter(athlete=athlete).exclude(status=EntryStatus.WITHDRAWN).count() == 1

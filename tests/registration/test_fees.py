@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from registration.enums import EntryStatus
-from registration.errors import EntryNotReady, FeeError
+from registration.errors import EntryNotReadyError, FeeError
 from registration.models import FeeBasis, FeeCharge, FeeChargeState, FeePart
 from registration.selectors import fees as fees_selectors
 from registration.services import fees, workflow
@@ -39,7 +39,7 @@ def test_deposit_then_balance_per_athlete_and_approval_waits_for_deposit(team):
     first, second = _entry(team, EntryStatus.SUBMITTED), _entry(team, EntryStatus.SUBMITTED)
     manager = UserFactory()
 
-    with pytest.raises(EntryNotReady) as refused:
+    with pytest.raises(EntryNotReadyError) as refused:
         workflow.entry_approve(entry=first, user=None)
     assert "The entry fee's deposit is not paid yet" in [str(reason) for reason in refused.value.reasons]
 
