@@ -7,9 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.urls import reverse
 from PIL import Image
 
@@ -167,3 +171,26 @@ def test_athlete_without_a_photo_has_no_photo_page(client, world):
     athlete = AthleteFactory(delegation=world["delegation"])
     client.force_login(world["manager"])
     assert client.get(reverse("registration:athlete-photo", args=[athlete.pk])).status_code == 404
+
+
+def test_files_stored_publicly_before_are_moved_into_private_storage(roots, private_media):
+    """The data migration: a badge sheet under its old guessable public name and a photo under
+    MEDIA_ROOT end up in private storage (the sheet renamed), and nothing is left under MEDIA_ROOT."""
+    migration = import_module("registration.migrations.0010_move_personal_files_to_private_storage")
+    public = storages["default"]
+    athlete = AthleteFactory()
+    job = BadgeSheetJob.objects.create(
+        programme=athlete.delegation.programme, requested_by=UserFactory(), delegation=athlete.delegation
+    )
+    photo_name = public.save("athletes/photos/" + "a" * 32 + ".jpg", ContentFile(b"\xff\xd8photo"))
+    sheet_name = public.save("badges/2026/badges-7.pdf", ContentFile(b"%PDF-sheet"))
+    Athlete.objects.filter(pk=athlete.pk).update(photo=photo_name)
+    BadgeSheetJob.objects.filter(pk=job.pk).update(file=sheet_name)
+
+    migration.move_to_private(apps, None)
+
+    athlete.refresh_from_db()
+    job.refresh_from_db()
+    assert files_under(roots.MEDIA_ROOT) == []
+    assert athlete.photo.name == photo_name and athlete.photo.read() == b"\xff\xd8photo"
+    assert re.fullmatch(r"badges/[0-9a-f]{32}\.pdf", job.file.name) and job.file.read() == b"%PDF-sheet"
