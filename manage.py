@@ -7,7 +7,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415  after DJANGO_SETTINGS_MODULE is set, as Django's own manage.py does
 
     execute_from_command_line(sys.argv)
 

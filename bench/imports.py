@@ -22,7 +22,7 @@ def roster_file(rows: int):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from registration.enums import AthleteSex
-    from registration.imports import COLUMNS, header_text
+    from registration.forms.roster_import import COLUMNS, header_text
     from tests.factories.registration import resident_id
 
     out = io.StringIO()
@@ -62,7 +62,7 @@ def main() -> list[dict]:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from registration.imports import read_rows, validate_rows
+    from registration.forms.roster_import import read_rows, validate_rows
     from tests.factories.registration import DelegationFactory
 
     setup_test_environment()

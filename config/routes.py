@@ -106,6 +106,7 @@ ROUTES: dict[str, Route] = {
     "registration:athlete-import-template": Route(Access.MANAGER, "delegation_template"),
     "registration:invitation-accept": Route(Access.LINK, "token"),
     "registration:athlete-detail": Route(Access.MEMBER, "athlete"),
+    "registration:athlete-photo": Route(Access.MEMBER, "athlete"),
     "registration:athlete-edit": Route(Access.MANAGER, "athlete"),
     "registration:athlete-paperwork": Route(Access.MANAGER, "athlete"),
     "registration:consent-withdraw": Route(Access.MANAGER, "athlete_consent"),

@@ -7,9 +7,13 @@ class RegistrationConfig(AppConfig):
     verbose_name = _("Registration")
 
     def ready(self):
+        # Register the Celery tasks in every process: services queue them by name (tasks are leaves).
+        # Imported here, not at the top: the app registry is not ready when this module loads.
+        from registration import tasks  # noqa: F401, PLC0415
+        from registration.services import fees  # noqa: PLC0415
+        from ticketing import hooks  # noqa: PLC0415
+
         # Entry fees are ticketing fee orders: mark our charges paid/refunded inside ticketing's transaction.
-        from registration import fees
-        from ticketing import hooks
 
         hooks.register_order_paid(fees.on_order_paid)
         hooks.register_order_refunded(fees.on_order_refunded)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 MASK_CHAR = "*"
 
 
 def _multifernet():
-    from cryptography.fernet import Fernet, MultiFernet
 
     keys = settings.FIELD_ENCRYPTION_KEYS
     return _cached_multifernet(tuple(keys), Fernet, MultiFernet)
@@ -35,18 +36,19 @@ def _cached_multifernet(keys: tuple, fernet_cls, multi_cls):
     return _CACHE[keys]
 
 
+@sensitive_variables()
 def encrypt_document(number: str) -> str:
     """A Fernet token (ASCII) for a normalised document number, under the newest key."""
     return _multifernet().encrypt(number.encode()).decode("ascii")
 
 
+@sensitive_variables()
 def decrypt_document(token: str) -> str:
     return _multifernet().decrypt(token.encode("ascii")).decode()
 
 
 def needs_rotation(token: str) -> bool:
     """True when the token was not made with the newest key."""
-    from cryptography.fernet import Fernet, InvalidToken
 
     try:
         Fernet(settings.FIELD_ENCRYPTION_KEYS[0]).decrypt(token.encode("ascii"))
@@ -55,11 +57,13 @@ def needs_rotation(token: str) -> bool:
     return False
 
 
+@sensitive_variables()
 def rotate_token(token: str) -> str:
     """Re-encrypt a token under the newest key (keeps its original timestamp)."""
     return _multifernet().rotate(token.encode("ascii")).decode("ascii")
 
 
+@sensitive_variables()
 def document_hash(number: str) -> str:
     """HMAC-SHA256 (hex) of the normalised number under DOCUMENT_HASH_KEY."""
     key = settings.DOCUMENT_HASH_KEY
@@ -67,6 +71,7 @@ def document_hash(number: str) -> str:
     return hmac.new(key_bytes, number.encode(), hashlib.sha256).hexdigest()
 
 
+@sensitive_variables()
 def mask_document(number: str) -> str:
     """`310101********002X`: first 6 and last 4 with stars between; short numbers keep only the last 4."""
     if len(number) >= 14:

@@ -67,6 +67,9 @@ class SexAllowed(models.TextChoices):
 class AthleteAccessKind(models.TextChoices):
     DETAIL = "detail", _("Athlete page")
     EXPORT = "export", _("Export")
+    ROSTER = "roster", _("Roster list")
+    PAPERWORK = "paperwork", _("Paperwork page")
+    PHOTO = "photo", _("Photo")
 
 
 class RevealPurpose(models.TextChoices):

@@ -27,7 +27,7 @@ class EntryError(RegistrationError):
     pass
 
 
-class EntryRefused(EntryError):
+class EntryRefusedError(EntryError):
     """The eligibility engine said no; `refusals` holds every reason."""
 
     def __init__(self, refusals):
@@ -43,7 +43,7 @@ class ImportFileError(RegistrationError):
     """The uploaded file cannot be read at all (not a row-level problem)."""
 
 
-# --- paperwork, workflow, fees, accreditation, retention (r2) ------------------------------------
+# --- paperwork, workflow, fees, accreditation, retention ----------------------------------------
 
 
 class ConsentError(RegistrationError):
@@ -58,7 +58,7 @@ class WorkflowError(RegistrationError):
     pass
 
 
-class EntryNotReady(WorkflowError):
+class EntryNotReadyError(WorkflowError):
     """The entry cannot be approved yet; `reasons` lists every missing item (translated sentences)."""
 
     def __init__(self, reasons):
@@ -66,7 +66,7 @@ class EntryNotReady(WorkflowError):
         super().__init__("; ".join(str(reason) for reason in self.reasons))
 
 
-class RosterLocked(WorkflowError):
+class RosterLockedError(WorkflowError):
     pass
 
 

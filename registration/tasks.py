@@ -1,33 +1,30 @@
-"""Periodic and background jobs of registration: thin wrappers around services."""
+"""Periodic and background jobs of registration: thin wrappers around services.
+
+Tasks are leaves: they import services, and no service imports them. A service queues one after
+commit by its name (`celery.current_app.signature("registration.tasks.<name>")`)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from registration.services import accreditation, retention, workflow
+
 
 @shared_task
 def rosters_lock_due() -> int:
-    from registration.workflow import rosters_lock_due as lock
-
-    return lock()
+    return workflow.rosters_lock_due()
 
 
 @shared_task
 def waitlist_expire_due() -> int:
-    from registration.workflow import waitlist_expire_due as expire
-
-    return expire()
+    return workflow.waitlist_expire_due()
 
 
 @shared_task
 def badge_sheet_render(job_id: int) -> int:
-    from registration.accreditation import badge_sheet_render as render
-
-    return render(job_id=job_id).pk
+    return accreditation.badge_sheet_render(job_id=job_id).pk
 
 
 @shared_task
 def retention_run() -> dict:
-    from registration.retention import retention_run as run
-
-    return run(dry_run=False).as_dict()
+    return retention.retention_run(dry_run=False).as_dict()

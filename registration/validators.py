@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from registration.enums import AthleteSex, DocumentType
 
@@ -55,6 +56,7 @@ def province_table() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@sensitive_variables()
 def normalise_document_number(number: str) -> str:
     """NFKC (full-width digits and letters from Chinese input methods become ASCII), upper-case, and
     strip spaces and hyphens: the one form that is hashed, encrypted and masked, so the same number
@@ -68,6 +70,7 @@ def mod11_2_check_char(body: str) -> str:
     return MOD11_2_CHECK_CHARS[total % 11]
 
 
+@sensitive_variables()
 def _check_eighteen(number: str, *, today: dt.date) -> dt.date:
     """Shared structure of every GB 11643-style number; returns the birth date it encodes."""
     if _FIFTEEN_DIGITS.match(number):
@@ -103,10 +106,12 @@ def _check_eighteen(number: str, *, today: dt.date) -> dt.date:
     return birth_date
 
 
+@sensitive_variables()
 def _sex_from_sequence(number: str) -> str:
     return AthleteSex.MALE if int(number[16]) % 2 == 1 else AthleteSex.FEMALE
 
 
+@sensitive_variables()
 def parse_resident_id(number: str, *, today: dt.date | None = None) -> ParsedNumber:
     """A mainland resident ID (GB 11643-1999)."""
     today = today or timezone.localdate()
@@ -126,6 +131,7 @@ def parse_resident_id(number: str, *, today: dt.date | None = None) -> ParsedNum
     return ParsedNumber(area_code=number[:6], birth_date=birth_date, sex=_sex_from_sequence(number))
 
 
+@sensitive_variables()
 def parse_residence_permit(number: str, *, today: dt.date | None = None) -> ParsedNumber:
     """Residence permit for Hong Kong, Macao and Taiwan residents (2018): area code 810000/820000/830000."""
     today = today or timezone.localdate()
@@ -138,6 +144,7 @@ def parse_residence_permit(number: str, *, today: dt.date | None = None) -> Pars
     return ParsedNumber(area_code=number[:6], birth_date=birth_date, sex=_sex_from_sequence(number))
 
 
+@sensitive_variables()
 def parse_foreign_permanent_residence(number: str, *, today: dt.date | None = None) -> ParsedNumber:
     """The 2023 foreign permanent-resident ID card: 18 characters, first digit 9, MOD 11-2 check.
 
@@ -153,6 +160,7 @@ def parse_foreign_permanent_residence(number: str, *, today: dt.date | None = No
     return ParsedNumber(area_code=number[:6], birth_date=birth_date, sex=None)
 
 
+@sensitive_variables()
 def validate_document(
     *,
     document_type: str,

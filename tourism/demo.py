@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from events.models import City
@@ -70,8 +71,6 @@ def seed() -> str:
         staff = user_model.objects.create_user(
             email=DEMO_STAFF_EMAIL, password=DEMO_STAFF_PASSWORD, display_name="长风海洋世界 收银台"
         )
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.update_or_create(
         user=staff, email=DEMO_STAFF_EMAIL, defaults={"verified": True, "primary": True}
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 
-from config.env import BASE_DIR, as_bool, csv, database_from_env, fail, required
+from config.env import BASE_DIR, as_bool, csv, database_from_env, env, fail, required
 
 DEBUG = as_bool("DJANGO_DEBUG", default=False)
 
@@ -146,6 +147,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Personal data (badge sheets, athletes' photos): never under MEDIA_ROOT, served by views that
+    # check the role. For object storage, point this alias at a private S3-compatible bucket.
+    "private": {"BACKEND": "events.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -154,6 +158,7 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
 # Security: strict whenever DEBUG is off; `manage.py check --deploy` is clean with production variables.
 SESSION_COOKIE_SECURE = not DEBUG

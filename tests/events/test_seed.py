@@ -230,7 +230,7 @@ def test_a_demo_loaded_a_year_ahead_moves_back_and_its_ballot_opens_again():
 
 
 def test_roster_deadlines_follow_the_moved_season():
-    from registration import demo as registration_demo
+    from registration.services import demo as registration_demo
     from registration.models import EventRegistrationSettings
 
     with time_machine.travel(shanghai(DAY + dt.timedelta(days=400), 10), tick=False):
@@ -241,3 +241,15 @@ def test_roster_deadlines_follow_the_moved_season():
         registration_demo.seed()
     deadline = EventRegistrationSettings.objects.get(event__slug=demo_gate.FENCING_EVENT).roster_deadline
     assert timezone.localtime(deadline) == shanghai(DAY - dt.timedelta(days=14), 18)
+
+
+def test_seed_finds_every_apps_slice_including_a_services_package():
+    from events.management.commands.seed_demo import demo_modules
+
+    assert demo_modules() == [
+        "events.demo",
+        "ticketing.demo",
+        "ticketing.demo_gate",
+        "registration.services.demo",
+        "tourism.demo",
+    ]

@@ -24,7 +24,7 @@ from registration.models import (
     Guardian,
     Team,
 )
-from registration.services import document_fields
+from registration.services.documents import document_fields
 from tests.factories.events import CityFactory, EventFactory, ProgrammeFactory
 
 

@@ -10,8 +10,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registration.enums import AthleteSex
-from registration.imports import COLUMNS, header_text
-from registration.services import AthleteData, GuardianData
+from registration.forms.roster_import import COLUMNS, header_text
+from registration.services.athletes import AthleteData, GuardianData
 from tests.factories.registration import resident_id
 
 HEADERS = [header_text(zh, en) for _key, zh, en, _req in COLUMNS]

@@ -15,9 +15,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from events.enums import VenueResourceKind
-from registration import accreditation, workflow
 from registration.enums import EntryStatus, MembershipRole
 from registration.models import Badge, BadgeRole, BadgeSheetJob
+from registration.selectors import accreditation as accreditation_selectors
+from registration.services import accreditation, workflow
 from tests.factories import UserFactory, VenueResourceFactory
 from tests.factories.registration import AthleteFactory, EntryFactory, MembershipFactory, TeamFactory
 from tests.qr import qr_codes_on
@@ -76,7 +77,7 @@ def test_badge_is_admitted_by_the_gate_scanner_and_refused_once_withdrawn(team):
 def test_badge_sheet_job_pdf_has_chinese_names_qr_codes_and_no_personal_numbers(
     client, team, django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     manager = MembershipFactory(delegation=team.delegation)
     athletes = [
         AthleteFactory(
@@ -174,7 +175,7 @@ def render_sheet(delegation):
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 
@@ -269,7 +270,7 @@ def test_badge_cards_with_photos_take_the_same_queries_for_one_or_many(
 
     # badges (event, credential, delegation, entry, athlete joined) + the athletes' current consents
     with django_assert_num_queries(2):
-        badges = list(accreditation.badges_for_sheet(team.delegation))
-        photos = [accreditation.badge_photo(badge) for badge in badges]
+        badges = list(accreditation_selectors.badges_for_sheet(team.delegation))
+        photos = [accreditation_selectors.badge_photo(badge) for badge in badges]
 
     assert sum(photo is not None for photo in photos) == athletes

@@ -14,12 +14,12 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
-from registration import imports, services
 from registration.enums import AthleteSex, EntryStatus
-from registration.errors import DuplicateDocumentError, EntryRefused, ImportFileError
-from registration.imports import read_rows, validate_rows
+from registration.errors import DuplicateDocumentError, EntryRefusedError, ImportFileError
+from registration.forms.roster_import import read_rows, validate_rows
 from registration.models import Athlete, Entry, Guardian
-from registration.services import AthleteData
+from registration.services import athletes, entries, roster_import
+from registration.services.athletes import AthleteData
 from tests.concurrency import hold_after, race
 from tests.factories.registration import (
     AthleteFactory,
@@ -36,16 +36,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_a_double_confirmed_import_creates_each_athlete_once(monkeypatch):
     delegation = DelegationFactory()
     preview = validate_rows(delegation=delegation, rows=read_rows(csv_file([row(n) for n in range(1, 6)])))
-    key = imports.import_stage(delegation=delegation, preview=preview)
-    hold_after(monkeypatch, imports, "_load_stage")
+    key = roster_import.import_stage(delegation=delegation, preview=preview)
+    hold_after(monkeypatch, roster_import, "_load_stage")
 
     results, errors = race(
-        [lambda: imports.import_commit(delegation=delegation, key=key, valid_only=False)] * 2
+        [lambda: roster_import.import_commit(delegation=delegation, key=key, valid_only=False)] * 2
     )
     assert [result.created for result in results] == [5]
     assert [type(error) for error in errors] == [ImportFileError]  # "the preview has expired"
     assert Athlete.objects.filter(delegation=delegation).count() == 5
-    assert cache.get(imports._cache_key(delegation.pk, key)) is None
+    assert cache.get(roster_import._cache_key(delegation.pk, key)) is None
 
 
 def test_the_same_athlete_added_twice_at_once_is_one_athlete_and_a_named_refusal(monkeypatch):
@@ -58,7 +58,7 @@ def test_the_same_athlete_added_twice_at_once_is_one_athlete_and_a_named_refusal
     # cannot see that row, its insert waits on the unique index and then fails (IntegrityError, a 500).
     hold_after(monkeypatch, Guardian.objects, "bulk_create")
 
-    results, errors = race([lambda: services.athlete_create(delegation=delegation, data=data)] * 2)
+    results, errors = race([lambda: athletes.athlete_create(delegation=delegation, data=data)] * 2)
     assert len(results) == 1
     assert [type(error) for error in errors] == [DuplicateDocumentError]
     assert Athlete.objects.filter(delegation=delegation).count() == 1
@@ -72,11 +72,11 @@ def test_events_per_athlete_holds_when_two_teams_enter_the_same_athlete_at_once(
     teams = [TeamFactory(delegation=delegation) for _ in range(2)]
     for team in teams:
         EventEligibilityFactory(event=team.event, max_events_per_athlete=1)
-    hold_after(monkeypatch, services, "evaluate_entry")  # after the count of the athlete's entries
+    hold_after(monkeypatch, entries, "evaluate_entry")  # after the count of the athlete's entries
 
     results, errors = race(
-        [lambda team=team: services.entry_create(team=team, athlete=athlete) for team in teams]
+        [lambda team=team: entries.entry_create(team=team, athlete=athlete) for team in teams]
     )
     assert len(results) == 1
-    assert [type(error) for error in errors] == [EntryRefused]
+    assert [type(error) for error in errors] == [EntryRefusedError]
     assert Entry.objects.filter(athlete=athlete).exclude(status=EntryStatus.WITHDRAWN).count() == 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from registration import workflow
 from registration.enums import EntryStatus
 from registration.models import Entry, WaitlistPlace
+from registration.services import workflow
 from tests.concurrency import race
 from tests.factories.registration import EntryFactory, EventRegistrationSettingsFactory, TeamFactory
 

@@ -11,7 +11,6 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from registration import consent
 from registration.errors import ConsentError, PaperworkError
 from registration.models import (
     Consent,
@@ -21,6 +20,8 @@ from registration.models import (
     ConsentPurpose,
     HealthRecord,
 )
+from registration.selectors import paperwork as paperwork_selectors
+from registration.services import consent
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,
@@ -46,7 +47,7 @@ def test_paperwork_missing_lists_every_item_for_a_child_with_nothing():
     team = TeamFactory()
     athlete = AthleteFactory(delegation=team.delegation, birth_date=dt.date(2015, 6, 1))
 
-    missing = consent.paperwork_missing(athlete, team.event)
+    missing = paperwork_selectors.paperwork_missing(athlete, team.event)
 
     assert codes(missing) == [
         "consent_guardian",
@@ -65,7 +66,7 @@ def test_paperwork_complete_for_child_with_guardian_consent_only():
     InsuranceProofFactory(athlete=athlete)
     HealthRecordFactory(athlete=athlete)
 
-    assert consent.paperwork_missing(athlete, team.event) == []
+    assert paperwork_selectors.paperwork_missing(athlete, team.event) == []
 
 
 def test_teenager_needs_own_consent_and_guardian_declaration():
@@ -73,7 +74,7 @@ def test_teenager_needs_own_consent_and_guardian_declaration():
     athlete = AthleteFactory(delegation=team.delegation, birth_date=dt.date(2011, 3, 2))  # 16
     ConsentFactory(athlete=athlete, given_by=ConsentGiver.GUARDIAN)
 
-    missing = consent.paperwork_missing(athlete, team.event)
+    missing = paperwork_selectors.paperwork_missing(athlete, team.event)
 
     assert "consent_athlete" in codes(missing)
     assert "consent_guardian" not in codes(missing)
@@ -83,7 +84,7 @@ def test_health_certificate_older_than_three_months_is_missing():
     team = TeamFactory()
     athlete = complete_paperwork(AthleteFactory(delegation=team.delegation), health_date=dt.date(2027, 1, 31))
 
-    missing = consent.paperwork_missing(athlete, team.event)
+    missing = paperwork_selectors.paperwork_missing(athlete, team.event)
 
     assert codes(missing) == ["health_certificate"]
     assert "three months" in missing[0].message
@@ -103,7 +104,7 @@ def test_insurance_must_cover_travel_and_the_event_days():
     team = TeamFactory(delegation=athlete.delegation)
     InsuranceProofFactory(athlete=athlete, valid_until=dt.date(2027, 5, 2))  # event ends 2027-05-03
 
-    assert "insurance" in codes(consent.paperwork_missing(athlete, team.event))
+    assert "insurance" in codes(paperwork_selectors.paperwork_missing(athlete, team.event))
 
 
 def test_consent_record_refers_to_rules_version_and_keeps_history():

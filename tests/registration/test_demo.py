@@ -8,10 +8,10 @@ import time
 import pytest
 
 from events import demo as events_demo
-from registration import demo
 from registration.enums import DocumentType, EntryStatus
 from registration.errors import RevealError
 from registration.models import Athlete, Consent, Delegation, Entry
+from registration.services import demo
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_seed_demo_registration_slice():
 
 
 def test_demo_documents_never_revealed():
-    from registration.services import document_reveal
+    from registration.services.documents import document_reveal
     from tests.factories import ProgrammeMembershipFactory, two_factor
 
     events_demo.seed()

@@ -8,12 +8,12 @@ import pytest
 import time_machine
 
 from events.enums import EventCategory
-from registration.eligibility import Rule, evaluate_entry, roster_checklist
 from registration.enums import AgeRuleKind, AthleteSex, EntryStatus, SexAllowed
-from registration.errors import EntryRefused
+from registration.errors import EntryRefusedError
 from registration.models import Entry
-from registration.services import entry_create
-from registration.workflow import entry_withdraw
+from registration.selectors.eligibility import Rule, evaluate_entry, roster_checklist
+from registration.services.entries import entry_create
+from registration.services.workflow import entry_withdraw
 from tests.factories.registration import (
     AthleteFactory,
     EntryFactory,
@@ -136,7 +136,7 @@ def test_roster_max_blocks_and_roster_min_is_a_checklist_item(u12_team):
     )
     assert roster_checklist(u12_team) == []
     third = AthleteFactory(delegation=u12_team.delegation, birth_date=dt.date(2015, 8, 1))
-    with pytest.raises(EntryRefused) as refused:
+    with pytest.raises(EntryRefusedError) as refused:
         entry_create(team=u12_team, athlete=third)
     assert rules_of(refused.value.refusals) == [Rule.ROSTER_MAX]
     assert refused.value.refusals[0].message_zh == "该队已有 2 名运动员，最多 2 名"
@@ -148,7 +148,7 @@ def test_events_per_athlete_counts_across_the_programme(u12_team):
     athlete = AthleteFactory(delegation=u12_team.delegation, birth_date=dt.date(2015, 6, 1))
     other_team = TeamFactory(delegation=u12_team.delegation)
     EntryFactory(team=other_team, athlete=athlete)
-    with pytest.raises(EntryRefused) as refused:
+    with pytest.raises(EntryRefusedError) as refused:
         entry_create(team=u12_team, athlete=athlete)
     assert refused.value.refusals[0].message_en == "already entered in 1 events; at most 1 per athlete"
 
@@ -158,7 +158,7 @@ def test_one_team_per_event_per_athlete_and_withdrawal_frees_it(u12_team):
     second_team = TeamFactory(delegation=u12_team.delegation, event=u12_team.event, name="B")
     entry = entry_create(team=u12_team, athlete=athlete)
     assert entry.status == EntryStatus.DRAFT
-    with pytest.raises(EntryRefused) as refused:
+    with pytest.raises(EntryRefusedError) as refused:
         entry_create(team=second_team, athlete=athlete)
     assert refused.value.refusals[0].rule == Rule.ONE_TEAM_PER_EVENT
     assert u12_team.name in refused.value.refusals[0].message_en

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from registration import fees, workflow
 from registration.enums import EntryStatus
-from registration.errors import EntryNotReady, FeeError
+from registration.errors import EntryNotReadyError, FeeError
 from registration.models import FeeBasis, FeeCharge, FeeChargeState, FeePart
+from registration.selectors import fees as fees_selectors
+from registration.services import fees, workflow
 from tests.factories import UserFactory
 from tests.factories.registration import EntryFactory, EventFeeFactory, TeamFactory, complete_paperwork
 from ticketing.services.orders import order_mark_paid
@@ -38,7 +39,7 @@ def test_deposit_then_balance_per_athlete_and_approval_waits_for_deposit(team):
     first, second = _entry(team, EntryStatus.SUBMITTED), _entry(team, EntryStatus.SUBMITTED)
     manager = UserFactory()
 
-    with pytest.raises(EntryNotReady) as refused:
+    with pytest.raises(EntryNotReadyError) as refused:
         workflow.entry_approve(entry=first, user=None)
     assert "The entry fee's deposit is not paid yet" in [str(reason) for reason in refused.value.reasons]
 
@@ -71,17 +72,17 @@ def test_team_fee_is_one_line_and_refund_reopens_the_requirement(team):
     order = fees.fee_order_create(team=team, user=UserFactory(), provider="manual")
     assert order.lines.count() == 1 and order.total_fen == 50000
     order_mark_paid(order=order)
-    assert fees.fee_blocker(entry) == ""
+    assert fees_selectors.fee_blocker(entry) == ""
 
     fire_order_refunded(order)
 
     assert FeeCharge.objects.get().state == FeeChargeState.REFUNDED
-    assert fees.fee_blocker(entry) != ""
+    assert fees_selectors.fee_blocker(entry) != ""
 
 
 def test_no_fee_means_nothing_blocks_and_nothing_to_pay(team):
     entry = _entry(team, EntryStatus.SUBMITTED)
-    assert fees.fee_blocker(entry) == ""
+    assert fees_selectors.fee_blocker(entry) == ""
     with pytest.raises(FeeError):
         fees.fee_order_create(team=team, user=UserFactory(), provider="manual")
 

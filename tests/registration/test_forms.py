@@ -11,7 +11,7 @@ from django.utils import translation
 
 from registration.crypto import decrypt_document
 from registration.enums import AthleteSex, DocumentType, MembershipRole
-from registration.forms import AthleteForm
+from registration.forms.athletes import AthleteForm
 from registration.models import Athlete
 from tests.factories.registration import AthleteFactory, GuardianFactory, MembershipFactory
 

@@ -7,16 +7,19 @@ import csv
 import datetime as dt
 import io
 import time
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.views.debug import ExceptionReporter
 from openpyxl import Workbook, load_workbook
 
-from registration.enums import MembershipRole
+from registration.enums import AthleteSex, MembershipRole
 from registration.errors import ImportFileError
-from registration.imports import read_rows, validate_rows
+from registration.forms import roster_import as roster_import_forms
+from registration.forms.roster_import import COLUMNS, read_rows, validate_rows
 from registration.models import Athlete
 from tests.factories.registration import AthleteFactory, MembershipFactory, resident_id
 from tests.factories.rosters import HEADERS, csv_file, row
@@ -192,10 +195,9 @@ def test_an_upload_above_django_memory_limit_never_touches_the_disk(manager_clie
 def test_an_upload_over_5_mb_is_refused_unread(manager_client, temp_files, monkeypatch, language, message):
     client, delegation = manager_client
     created, tmp_path = temp_files
-    from registration import imports
 
     read = []
-    monkeypatch.setattr(imports, "read_rows", lambda uploaded: read.append(uploaded) or [])
+    monkeypatch.setattr(roster_import_forms, "read_rows", lambda uploaded: read.append(uploaded) or [])
     upload = padded_csv([row(n) for n in range(1, 1001)], pad=5500)
     assert upload.size > 5 * 1024 * 1024
     url = reverse("registration:athlete-import", args=[delegation.pk])
@@ -300,7 +302,7 @@ def test_an_unreadable_csv_line_is_named_not_a_server_error(manager_client):
     ]:
         upload = SimpleUploadedFile("a.csv", content, content_type="text/csv")
         response = client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE=language)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert message in response.content.decode()
     assert Athlete.objects.count() == 0
 
@@ -322,14 +324,14 @@ def test_confirming_twice_imports_once_and_says_the_preview_is_gone(manager_clie
 
 
 def test_import_commit_reads_the_stage_once_and_removes_it(manager_client):
-    from registration import imports
+    from registration.services import roster_import
 
     _client, delegation = manager_client
     preview = validate_rows(delegation=delegation, rows=read_rows(csv_file([row(1), row(2)])))
-    key = imports.import_stage(delegation=delegation, preview=preview)
-    assert imports.import_commit(delegation=delegation, key=key, valid_only=False).created == 2
+    key = roster_import.import_stage(delegation=delegation, preview=preview)
+    assert roster_import.import_commit(delegation=delegation, key=key, valid_only=False).created == 2
     with translation.override("en"), pytest.raises(ImportFileError) as refused:
-        imports.import_commit(delegation=delegation, key=key, valid_only=False)
+        roster_import.import_commit(delegation=delegation, key=key, valid_only=False)
     assert str(refused.value) == "The preview has expired; upload the file again."
     assert Athlete.objects.filter(delegation=delegation).count() == 2
 
@@ -362,7 +364,7 @@ def test_export_cells_that_would_start_a_formula_are_text(value, exported):
 
 def test_the_insurance_roster_escapes_an_imported_formula_name(manager_client):
     from registration.enums import EntryStatus
-    from registration.organiser import insurance_rows
+    from registration.services.exports import insurance_rows
     from tests.factories.registration import EntryFactory
 
     client, delegation = manager_client
@@ -377,3 +379,148 @@ def test_the_insurance_roster_escapes_an_imported_formula_name(manager_client):
     [exported] = insurance_rows(delegation.programme)
     assert exported[1] == '\'=HYPERLINK("http://evil.example","Click")'
     assert not any(str(cell).startswith(("=", "+", "-", "@")) for cell in exported)
+
+
+# --- broken and foreign files: a clear 400, nothing written, no number in an error report ------------
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def truncated_sheet(content: bytes) -> bytes:
+    """The same workbook with its first sheet's XML cut off half-way (a broken download or sync)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_an_xlsx_with_truncated_sheet_xml_is_a_400_form_error_and_nothing_is_written(manager_client):
+    client, delegation = manager_client
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    content = truncated_sheet(xlsx_bytes([row(n) for n in range(1, 40)]))
+    for language, message in [
+        ("en", "The Excel file cannot be read; save it again as .xlsx."),
+        ("zh-hans", "无法读取该 Excel 文件，请重新另存为 .xlsx。"),
+    ]:
+        upload = SimpleUploadedFile("roster.xlsx", content)
+        response = client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert Athlete.objects.count() == 0
+    assert "registration_import" not in client.session
+
+
+def shift_jis_csv() -> bytes:
+    keys = [key for key, *_rest in COLUMNS]
+    values = row(1)
+    values[0], values[1] = "山田", "太郎"
+    values[7] = values[9] = "山田花子"
+    values[5], values[3], values[10] = "resident_id", "male", "mother"
+    return (",".join(keys) + "\r\n" + ",".join(values) + "\r\n").encode("cp932")
+
+
+def test_a_shift_jis_roster_is_refused_not_stored_garbled(manager_client):
+    client, delegation = manager_client
+    content = shift_jis_csv()
+    assert "山田" not in content.decode("gb18030")  # it does decode, garbled: the bug this guards
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    for language, message in [
+        (
+            "en",
+            "The CSV file is neither UTF-8 nor Simplified Chinese (GB18030) text, so its names would be "
+            "stored garbled. Save it again as “CSV UTF-8”, or start from the template.",
+        ),
+        (
+            "zh-hans",
+            "该 CSV 文件既不是 UTF-8 也不是简体中文（GB18030）编码，姓名会被存成乱码。请另存为“CSV UTF-8”，或从模板开始填写。",
+        ),
+    ]:
+        upload = SimpleUploadedFile("roster.csv", content, content_type="text/csv")
+        response = client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert Athlete.objects.count() == 0
+    assert "registration_import" not in client.session
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_the_preview_shows_the_decoded_chinese_names(manager_client, encoding):
+    """GB18030 rosters with a rare name character (喆 is outside GB2312) still read, and the preview
+    shows the names as decoded, so a manager would see garbling before confirming."""
+    client, delegation = manager_client
+    values = row(1)
+    values[0], values[1] = "张", "喆"
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADERS, values])
+    upload = SimpleUploadedFile("roster.csv", out.getvalue().encode(encoding), content_type="text/csv")
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 200
+    assert "张喆 ZHANG Wei1" in response.content.decode()
+
+
+def test_functions_holding_document_numbers_hide_their_locals_from_error_reports():
+    from registration import crypto, validators
+    from registration.forms import athletes as athlete_forms
+    from registration.forms import roster_import as roster_import_forms
+    from registration.services import athletes, documents, exports, roster_import
+    from registration.views import manager, organiser
+
+    holders = [
+        crypto.encrypt_document,
+        crypto.decrypt_document,
+        crypto.rotate_token,
+        crypto.document_hash,
+        crypto.mask_document,
+        validators.normalise_document_number,
+        validators.parse_resident_id,
+        validators.parse_residence_permit,
+        validators.parse_foreign_permanent_residence,
+        validators.validate_document,
+        athlete_forms.AthleteForm.clean,
+        athlete_forms.AthleteForm.athlete_data,
+        documents.document_fields,
+        athletes.athlete_create,
+        athletes.athlete_update,
+        documents.document_reveal,
+        documents.document_attest,
+        documents.document_keys_rotate,
+        exports.insurance_rows,
+        roster_import_forms.read_rows,
+        roster_import_forms.validate_rows,
+        roster_import.import_stage,
+        roster_import.import_commit,
+        manager.document_reveal,
+        organiser.insurance_export,
+    ]
+    assert [f.__qualname__ for f in holders if f.__code__.co_name != "sensitive_variables_wrapper"] == []
+
+
+def test_an_error_while_validating_a_roster_leaves_no_number_in_the_error_report(manager_client, monkeypatch):
+    client, delegation = manager_client
+    number = resident_id(dt.date(2014, 5, 1), AthleteSex.MALE, sequence=913)
+
+    def explode(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("registration.forms.athletes.AthleteForm.athlete_data", explode)
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    with pytest.raises(RuntimeError) as raised:
+        client.post(url, {"file": csv_file([row(1, number=number)])})
+    report = ExceptionReporter(None, raised.type, raised.value, raised.tb).get_traceback_text()
+    assert "validate_rows" in report and "boom" in report
+    assert number not in report and number[-4:] + "\n" not in report

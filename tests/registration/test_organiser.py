@@ -11,12 +11,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from registration.enums import EntryStatus
-from registration.models import DocumentReveal, EntryTransition
+from registration.enums import AthleteAccessKind, EntryStatus, MembershipRole
+from registration.models import AthleteAccess, DocumentReveal, EntryTransition
 from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified, with_totp
 from tests.factories.registration import (
     DelegationFactory,
     EntryFactory,
+    MembershipFactory,
     TeamFactory,
     complete_paperwork,
     resident_id,
@@ -175,14 +176,14 @@ def test_delegation_overview_query_count_does_not_grow(setup, django_assert_num_
         client.get(url)
 
 
-QUEUE_QUERIES = 10  # the two-factor check reads the session: no query
+QUEUE_QUERIES = 12  # 10 to read (the two-factor check reads the session: no query), 2 to log the reads
 OVERVIEW_QUERIES = 6
 
 
 def test_admin_lists_registration_workflow_models(client):
     admin = with_totp(verified(UserFactory(is_staff=True, is_superuser=True)))
     entry = EntryFactory()
-    from registration import workflow
+    from registration.services import workflow
 
     workflow.entry_submit(entry=entry, user=None)
     login_two_factor(client, admin)
@@ -190,3 +191,39 @@ def test_admin_lists_registration_workflow_models(client):
         response = client.get(f"/admin/registration/{model}/")
         assert response.status_code == 200, model
     assert "submitted" in client.get("/admin/registration/entrytransition/").content.decode()
+
+
+def test_organiser_reads_of_roster_lists_and_paperwork_pages_are_logged_members_reads_are_not(setup):
+    client, team, programme, organiser = setup
+    entry = ready(team)
+    other = ready(team)
+    pages = {
+        AthleteAccessKind.ROSTER: [
+            reverse("registration:athlete-list", args=[team.delegation.pk]),
+            reverse("registration:team-workflow", args=[team.pk]),
+            reverse("registration:review-queue", args=[programme.pk]),
+        ],
+        AthleteAccessKind.PAPERWORK: [reverse("registration:athlete-paperwork", args=[entry.athlete.pk])],
+        AthleteAccessKind.DETAIL: [reverse("registration:entry-review", args=[entry.pk])],
+    }
+    for urls in pages.values():
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+
+    logged = sorted(AthleteAccess.objects.values_list("kind", "athlete_id", "accessed_by", "delegation_id"))
+    both = sorted([entry.athlete.pk, other.athlete.pk])
+    expected = [
+        *[(AthleteAccessKind.DETAIL, entry.athlete.pk)],
+        *[(AthleteAccessKind.PAPERWORK, entry.athlete.pk)],
+        *[(AthleteAccessKind.ROSTER, pk) for pk in both for _ in range(3)],
+    ]
+    assert [(kind, athlete) for kind, athlete, _, _ in logged] == sorted(expected)
+    assert {(reader, delegation) for _, _, reader, delegation in logged} == {
+        (organiser.pk, team.delegation.pk)
+    }
+
+    manager = MembershipFactory(delegation=team.delegation, role=MembershipRole.MANAGER).user
+    client.force_login(manager)
+    for url in [*pages[AthleteAccessKind.ROSTER][:2], *pages[AthleteAccessKind.PAPERWORK]]:
+        assert client.get(url).status_code == 200, url
+    assert AthleteAccess.objects.filter(accessed_by=manager).count() == 0

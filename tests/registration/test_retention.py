@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from registration.models import Athlete, ConsentPurpose, Guardian, HealthRecord
-from registration.retention import retention_run
+from registration.services.retention import retention_run
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,

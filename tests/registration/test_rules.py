@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from registration.enums import MembershipRole
-from registration.selectors import delegations_for_user
+from registration.selectors.delegations import delegations_for_user
 from tests.factories import ProgrammeMembershipFactory, UserFactory, two_factor
 from tests.factories.registration import AthleteFactory, DelegationFactory, EntryFactory, MembershipFactory
 

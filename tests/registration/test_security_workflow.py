@@ -179,7 +179,7 @@ def test_badge_sheet_pages_need_login_and_the_requester(client, world):
 
 
 def test_team_checklist_and_badge_list_query_counts_do_not_grow(client, world, django_assert_num_queries):
-    from registration import accreditation
+    from registration.services import accreditation
 
     manager = world["users"]["manager"]
     team = world["entry"].team

@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from registration import services
 from registration.enums import AthleteSex, DocumentType, MembershipRole
 from registration.errors import AthleteError, InvitationError
 from registration.models import Athlete, ConsentGiver, ConsentLink, DelegationMembership, Guardian
-from registration.services import AthleteData, GuardianData
+from registration.services import athletes, delegations
+from registration.services.athletes import AthleteData, GuardianData
 from tests.factories import UserFactory, verified
 from tests.factories.registration import (
     AthleteFactory,
@@ -39,7 +39,7 @@ def test_athlete_update_without_a_number_keeps_what_the_number_vouches_for(chang
     athlete = AthleteFactory(birth_date=dt.date(2011, 3, 2), sex=AthleteSex.MALE)
     GuardianFactory(athlete=athlete)
     with translation.override("en"), pytest.raises(AthleteError) as refused:
-        services.athlete_update(athlete=athlete, data=data_of(athlete, **changes))
+        athletes.athlete_update(athlete=athlete, data=data_of(athlete, **changes))
     assert (
         str(refused.value) == "Re-enter the document number to change the birth date, sex or document type."
     )
@@ -65,7 +65,7 @@ def test_an_unrelated_edit_keeps_guardian_rows_consents_and_open_links():
         expires_at=timezone.now() + dt.timedelta(days=3),
     )
     consent = ConsentFactory(athlete=athlete, given_by=ConsentGiver.GUARDIAN, guardian=father)
-    services.athlete_update(athlete=athlete, data=data_of(athlete, emergency_contact_phone="13911112222"))
+    athletes.athlete_update(athlete=athlete, data=data_of(athlete, emergency_contact_phone="13911112222"))
     assert list(athlete.guardians.order_by("pk").values_list("pk", "name")) == [
         (mother.pk, "王芳"),
         (father.pk, "李强"),
@@ -80,11 +80,11 @@ def test_guardian_changes_update_the_same_row_and_remove_only_the_surplus():
     mother = GuardianFactory(athlete=athlete, name="王芳", phone="13900000000")
     father = GuardianFactory(athlete=athlete, name="李强", relationship="father")
     new_phone = [GuardianData(name="王芳", relationship="mother", phone="13712345678")]
-    services.athlete_update(athlete=athlete, data=data_of(athlete, guardians=new_phone))
+    athletes.athlete_update(athlete=athlete, data=data_of(athlete, guardians=new_phone))
     assert list(athlete.guardians.values_list("pk", "phone")) == [(mother.pk, "13712345678")]
     assert not Guardian.objects.filter(pk=father.pk).exists()
     two = [*new_phone, GuardianData(name="李强", relationship="father", phone="1")]
-    services.athlete_update(athlete=athlete, data=data_of(athlete, guardians=two))
+    athletes.athlete_update(athlete=athlete, data=data_of(athlete, guardians=two))
     assert list(athlete.guardians.order_by("pk").values_list("name", flat=True)) == ["王芳", "李强"]
     assert athlete.guardians.order_by("pk").first().pk == mother.pk
 
@@ -94,7 +94,7 @@ def test_guardian_changes_update_the_same_row_and_remove_only_the_surplus():
 
 def invite(manager_membership, email="coach@example.com") -> str:
     tokens = []
-    services.membership_invite(
+    delegations.membership_invite(
         delegation=manager_membership.delegation,
         email=email,
         role=MembershipRole.COACH,
@@ -118,7 +118,7 @@ def test_an_invitation_link_is_useless_to_another_account(manager_membership):
         ("zh-hans", "此邀请发送到了另一个邮箱地址，请使用该地址登录后再接受邀请。"),
     ]:
         with translation.override(language), pytest.raises(InvitationError) as refused:
-            services.membership_accept(token=token, user=stranger)
+            delegations.membership_accept(token=token, user=stranger)
         assert str(refused.value) == message
     assert not DelegationMembership.objects.filter(user=stranger).exists()
     invitation = DelegationMembership.objects.get(invited_email="coach@example.com")
@@ -129,17 +129,17 @@ def test_the_invited_address_must_be_verified(manager_membership):
     token = invite(manager_membership)
     unverified = UserFactory(email="coach@example.com")
     with translation.override("zh-hans"), pytest.raises(InvitationError) as refused:
-        services.membership_accept(token=token, user=unverified)
+        delegations.membership_accept(token=token, user=unverified)
     assert str(refused.value) == "请先验证你的邮箱地址，再接受邀请。"
     verified(unverified)
-    membership = services.membership_accept(token=token, user=unverified)
+    membership = delegations.membership_accept(token=token, user=unverified)
     assert membership.user == unverified and membership.accepted_at is not None
 
 
 def test_an_expired_invitation_can_be_sent_again(manager_membership, django_capture_on_commit_callbacks):
     first = invite(manager_membership)
     DelegationMembership.objects.filter(invited_email="coach@example.com").update(
-        created_at=timezone.now() - dt.timedelta(days=services.INVITATION_VALID_DAYS + 1)
+        created_at=timezone.now() - dt.timedelta(days=delegations.INVITATION_VALID_DAYS + 1)
     )
     with django_capture_on_commit_callbacks(execute=True):
         second = invite(manager_membership)
@@ -147,8 +147,8 @@ def test_an_expired_invitation_can_be_sent_again(manager_membership, django_capt
     assert mail.outbox[-1].to == ["coach@example.com"]
     coach = verified(UserFactory(email="coach@example.com"))
     with pytest.raises(InvitationError):
-        services.membership_accept(token=first, user=coach)
-    assert services.membership_accept(token=second, user=coach).user == coach
+        delegations.membership_accept(token=first, user=coach)
+    assert delegations.membership_accept(token=second, user=coach).user == coach
 
 
 def test_an_open_invitation_still_blocks_a_second_one(manager_membership):
@@ -179,7 +179,7 @@ def test_a_photo_is_stored_under_a_random_name_without_its_metadata(settings, tm
         "李", "明", "LI Ming", AthleteSex.MALE, dt.date(2014, 3, 2), "resident_id", number, "A", "1"
     )
 
-    athlete = services.athlete_create(delegation=DelegationFactory(), data=data, photo=upload)
+    athlete = athletes.athlete_create(delegation=DelegationFactory(), data=data, photo=upload)
 
     name = Athlete.objects.get(pk=athlete.pk).photo.name
     assert number not in name and "LI" not in name
@@ -212,6 +212,6 @@ def test_a_large_photo_is_shrunk_to_badge_size(settings, tmp_path):
         "A",
         "1",
     )
-    athlete = services.athlete_create(delegation=DelegationFactory(), data=data, photo=upload)
+    athlete = athletes.athlete_create(delegation=DelegationFactory(), data=data, photo=upload)
     with Image.open(Athlete.objects.get(pk=athlete.pk).photo.path) as image:
         assert image.size == (600, 800)

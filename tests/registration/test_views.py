@@ -396,13 +396,14 @@ def test_an_error_inside_the_services_or_the_import_reader_reports_no_personal_d
 ):
     from django.views.debug import ExceptionReporter
 
-    from registration import imports, services
+    from registration.forms import roster_import as roster_import_forms
+    from registration.services import athletes, documents
     from tests.factories.rosters import csv_file, row
 
     settings.DEBUG = False  # error reports are filtered in production only
     number = resident_id(dt.date(2014, 6, 1), AthleteSex.FEMALE, sequence=72)
     form_data = {**athlete_post(number), "birth_date": "2014-06-01"}
-    from registration.forms import AthleteForm
+    from registration.forms.athletes import AthleteForm
 
     form = AthleteForm(form_data)
     assert form.is_valid(), form.errors
@@ -410,17 +411,17 @@ def test_an_error_inside_the_services_or_the_import_reader_reports_no_personal_d
     def broken(*args, **kwargs):
         raise RuntimeError("storage down")
 
-    monkeypatch.setattr(services, "encrypt_document", broken)
+    monkeypatch.setattr(documents, "encrypt_document", broken)
     with pytest.raises(RuntimeError) as raised:
-        services.athlete_create(delegation=world["own"], data=form.athlete_data())
+        athletes.athlete_create(delegation=world["own"], data=form.athlete_data())
     report = ExceptionReporter(None, RuntimeError, raised.value, raised.tb).get_traceback_text()
     assert "athlete_create" in report and number not in report and "13712345678" not in report
 
     monkeypatch.setattr(
-        imports, "_cell_text", lambda cell: broken() if cell == "13800000000" else (cell, False)
+        roster_import_forms, "_cell_text", lambda cell: broken() if cell == "13800000000" else (cell, False)
     )
     with pytest.raises(RuntimeError) as raised:
-        imports.read_rows(csv_file([row(1, number=number, birth=dt.date(2014, 6, 1))]))
+        roster_import_forms.read_rows(csv_file([row(1, number=number, birth=dt.date(2014, 6, 1))]))
     report = ExceptionReporter(None, RuntimeError, raised.value, raised.tb).get_traceback_text()
     assert "_rows_of" in report and number not in report
 

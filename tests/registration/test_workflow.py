@@ -9,10 +9,16 @@ import pytest
 import time_machine
 from django.core import mail
 
-from registration import workflow
 from registration.enums import EntryStatus
-from registration.errors import EntryNotReady, RosterLocked, SubstitutionError, WaitlistError, WorkflowError
+from registration.errors import (
+    EntryNotReadyError,
+    RosterLockedError,
+    SubstitutionError,
+    WaitlistError,
+    WorkflowError,
+)
 from registration.models import EntryTransition, SubstitutionStatus, WaitlistPlace, WaitlistState
+from registration.services import workflow
 from tests.factories import UserFactory
 from tests.factories.registration import (
     AthleteFactory,
@@ -77,7 +83,7 @@ def test_submit_approve_writes_ledger_and_emails_each_manager_in_their_language(
 def test_approve_refused_with_reasons_until_paperwork_complete(team):
     entry = EntryFactory(team=team, status=EntryStatus.SUBMITTED)
 
-    with pytest.raises(EntryNotReady) as refused:
+    with pytest.raises(EntryNotReadyError) as refused:
         workflow.entry_approve(entry=entry, user=None)
 
     assert "insurance" in [getattr(reason, "code", "") for reason in refused.value.reasons]
@@ -110,7 +116,7 @@ def test_roster_locks_at_deadline_by_task_and_lazily(team):
 
     with time_machine.travel(DEADLINE - dt.timedelta(minutes=1)):
         assert workflow.rosters_lock_due() == 0
-    with time_machine.travel(DEADLINE + dt.timedelta(minutes=1)), pytest.raises(RosterLocked):
+    with time_machine.travel(DEADLINE + dt.timedelta(minutes=1)), pytest.raises(RosterLockedError):
         workflow.entry_submit(entry=draft, user=None)  # lazily locks first
 
     approved.refresh_from_db()
@@ -125,7 +131,7 @@ def test_substitution_after_lock_is_a_decided_ledger(team):
     EventRegistrationSettingsFactory(event=team.event, roster_deadline=DEADLINE, locked_at=DEADLINE)
     entry = ready_entry(team, status=EntryStatus.LOCKED)
     replacement = complete_paperwork(AthleteFactory(delegation=team.delegation))
-    with pytest.raises(RosterLocked):
+    with pytest.raises(RosterLockedError):
         workflow.entry_withdraw(entry=entry, user=None)
     with pytest.raises(SubstitutionError):
         workflow.substitution_request(entry=entry, replacement=replacement, reason="", user=None)

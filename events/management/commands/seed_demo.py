@@ -1,4 +1,5 @@
-"""Load the demo season. Each app contributes its slice in `<app>/demo.py`, lower apps first.
+"""Load the demo season. Each app contributes its slice in `<app>/demo.py` (or `<app>/services/demo.py`
+where the app keeps its writes in a services package), lower apps first.
 
 Idempotent: every row is keyed on a natural key (slug, code, email), so running it twice changes nothing.
 """
@@ -18,7 +19,8 @@ APP_ORDER = ["events", "ticketing", "registration", "tourism"]
 
 
 def demo_modules() -> list[str]:
-    """`<app>/demo.py` then `<app>/demo_*.py` (alphabetical), app by app up the chain."""
+    """`<app>/demo.py` or `<app>/services/demo.py`, then `<app>/demo_*.py` (alphabetical), app by app
+    up the chain."""
     names = []
     for label in APP_ORDER:
         if not apps.is_installed(label):
@@ -26,6 +28,8 @@ def demo_modules() -> list[str]:
         folder = Path(apps.get_app_config(label).path)
         if (folder / "demo.py").is_file():
             names.append(f"{label}.demo")
+        elif (folder / "services" / "demo.py").is_file():
+            names.append(f"{label}.services.demo")
         names.extend(f"{label}.{path.stem}" for path in sorted(folder.glob("demo_*.py")))
     return names
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from registration.retention import retention_run
+from registration.services.retention import retention_run
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from registration.services import document_keys_rotate
+from registration.services.documents import document_keys_rotate
 
 
 class Command(BaseCommand):

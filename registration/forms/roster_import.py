@@ -1,4 +1,5 @@
-"""Bulk import of athletes from CSV or Excel: read, validate every row, preview, then commit.
+"""Bulk import of athletes from CSV or Excel, the parsing half: read the upload, validate every row
+with the athlete form's rules, build the preview (services.roster_import stages and commits it).
 
 Nothing touches the disk: the upload is read from memory, and between preview and confirm the
 valid rows wait in the cache (memory or Redis) as one MultiFernet-encrypted JSON payload under a
@@ -10,28 +11,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
-import secrets
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
+from registration.crypto import document_hash, mask_document
 from registration.enums import AthleteSex, DocumentType, GuardianRelationship
-from registration.errors import DuplicateDocumentError, ImportFileError
-from registration.models import Athlete, Delegation, Guardian
-from registration.services import AthleteData, GuardianData, document_fields, roster_lock
+from registration.errors import ImportFileError
+from registration.forms.athletes import AthleteForm
+from registration.models import Athlete, Delegation
+from registration.services.athletes import AthleteData
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
-STAGE_SECONDS = 30 * 60
 # Excel keeps formatted-but-empty rows (the template formats 2001); past this many rows of any kind
 # the file is refused without reading further, so a sheet of a million rows costs milliseconds.
 MAX_SCANNED_ROWS = 10 * MAX_ROWS
@@ -81,7 +82,6 @@ def header_text(zh: str, en: str) -> str:
 
 def _synonyms(choices) -> dict[str, str]:
     """Accept the code, the English label and the Chinese label of each choice (case-insensitive)."""
-    from django.utils import translation
 
     table = {}
     for value, label in choices.choices:
@@ -115,6 +115,7 @@ class RowError:
 class ImportRow:
     number: int  # spreadsheet row number (the header is row 1)
     name: str = ""
+    name_zh: str = ""  # shown in the preview, so a manager sees a garbled file before confirming
     masked: str = ""
     errors: list[RowError] = field(default_factory=list)
     data: AthleteData | None = None
@@ -173,7 +174,7 @@ def _example_row() -> list[str]:
 
 def template_xlsx() -> bytes:
     """The same columns; the document column is formatted as text so Excel keeps all 18 digits."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415  heavy optional library, loaded only when used
 
     workbook = Workbook()
     sheet = workbook.active
@@ -213,6 +214,7 @@ def _header_index(headers: list[str]) -> dict[str, int]:
     return index
 
 
+@sensitive_variables()
 def _cell_text(value) -> tuple[str, bool]:
     """Text of a cell, and whether Excel stored it as a number."""
     if value is None:
@@ -290,6 +292,7 @@ def read_rows(uploaded) -> list[tuple[int, dict[str, str], set[str]]]:
         table.close()
 
 
+@sensitive_variables()
 def _rows_of(table) -> list[tuple[int, dict[str, str], set[str]]]:
     too_many = ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
     header = next(table, None)
@@ -315,16 +318,50 @@ def _rows_of(table) -> list[tuple[int, dict[str, str], set[str]]]:
     return rows
 
 
+# Share of non-ASCII characters outside GB2312 (the 6,763 common hanzi, punctuation, full-width forms)
+# above which text that decodes as GB18030 is taken for another encoding. A Chinese roster has a rare
+# name character here and there; Shift-JIS read as GB18030 gives mostly rare characters (山田 -> 嶳揷).
+MAX_RARE_SHARE = 0.25
+
+
+def _plausible_gb18030(text: str) -> bool:
+    wide = [char for char in text if ord(char) > 0x7F]
+    if not wide:
+        return True
+    rare = 0
+    for char in wide:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            rare += 1
+    return rare <= MAX_RARE_SHARE * len(wide)
+
+
+@sensitive_variables()
+def _csv_decode(content: bytes) -> str:
+    """The CSV as text: UTF-8 (with or without a BOM), else GB18030 when it reads as Chinese text.
+    Anything else (Shift-JIS, Big5, Latin-1...) is refused rather than stored garbled."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or not _plausible_gb18030(text):
+        raise ImportFileError(
+            _(
+                "The CSV file is neither UTF-8 nor Simplified Chinese (GB18030) text, so its names would be "
+                "stored garbled. Save it again as “CSV UTF-8”, or start from the template."
+            )
+        )
+    return text
+
+
 @sensitive_variables()
 def _csv_table(content: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is not UTF-8 or GB18030 text."))
+    text = _csv_decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -348,9 +385,8 @@ def _csv_rows(reader) -> Iterator[list[str]]:
 
 @sensitive_variables()
 def _xlsx_table(content: bytes) -> Iterator[tuple]:
-    import zipfile
 
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415  heavy optional library, loaded only when used
 
     try:
         unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(content)).infolist())
@@ -369,8 +405,13 @@ def _xlsx_table(content: bytes) -> Iterator[tuple]:
 
 
 def _xlsx_rows(workbook) -> Iterator[tuple]:
+    """openpyxl parses the sheet lazily, so a truncated or broken sheet fails here, mid-read."""
     try:
         yield from workbook.worksheets[0].iter_rows(max_col=len(COLUMNS) + EXTRA_COLUMNS, values_only=True)
+    except Exception:
+        # `from None`: the parser's frames hold the cells read so far (document numbers); chaining
+        # them would carry those locals into any error report.
+        raise ImportFileError(_("The Excel file cannot be read; save it again as .xlsx.")) from None
     finally:
         workbook.close()
 
@@ -385,7 +426,6 @@ def _map_choice(value: str, table: dict[str, str]) -> str:
 @sensitive_variables()
 def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
     """Validate every row with the athlete form's rules, plus duplicates in the file and roster."""
-    from registration.forms import AthleteForm
 
     sexes = {**_synonyms(AthleteSex), **_EXTRA_SEX}
     documents = {**_synonyms(DocumentType), **_EXTRA_DOCUMENT}
@@ -401,7 +441,11 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
             values["guardian_relationship"] = _map_choice(values["guardian_relationship"], relationships)
         values["birth_date"] = values.get("birth_date", "").replace("/", "-").replace(".", "-")
         form = AthleteForm(data=values)
-        row = ImportRow(number=number, name=values.get("name_latin", ""))
+        row = ImportRow(
+            number=number,
+            name=values.get("name_latin", ""),
+            name_zh=values.get("family_name_zh", "") + values.get("given_name_zh", ""),
+        )
         if form.is_valid():
             data = form.athlete_data()
             hashed = document_hash(data.document_number)
@@ -444,104 +488,23 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
 # --- staging and committing --------------------------------------------------------------------
 
 
-def _cache_key(delegation_id: int, key: str) -> str:
-    return f"registration:import:{delegation_id}:{key}"
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"), help_text=_("Use the template; at most 2000 rows."))
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        """`too_large`: the upload handler stopped reading past the size limit (no file arrived)."""
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+
+    def clean(self):
+        if self.too_large:
+            raise ValidationError({"file": _("The file is larger than 5 MB.")})
+        return super().clean()
 
 
-def import_stage(*, delegation: Delegation, preview: ImportPreview) -> str:
-    """Keep the valid rows, encrypted, for the confirm step; returns the random key for the session."""
-    payload = {
-        "invalid": len(preview.invalid_rows),
-        "rows": [
-            {
-                "number": row.number,
-                **{k: v for k, v in vars(row.data).items() if k not in ("guardians", "birth_date")},
-                "birth_date": row.data.birth_date.isoformat(),
-                "guardians": [vars(guardian) for guardian in row.data.guardians],
-            }
-            for row in preview.valid_rows
-        ],
-    }
-    key = secrets.token_urlsafe(16)
-    cache.set(_cache_key(delegation.pk, key), encrypt_document(json.dumps(payload)), STAGE_SECONDS)
-    return key
-
-
-def _load_stage(delegation: Delegation, key: str) -> dict | None:
-    token = cache.get(_cache_key(delegation.pk, key)) if key else None
-    return json.loads(decrypt_document(token)) if token else None
-
-
-@dataclass
-class ImportResult:
-    created: int
-    skipped: int
-
-
-@sensitive_variables()
-def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=None) -> ImportResult:
-    """Create the staged athletes in one transaction.
-
-    Refuses when the file had bad rows unless `valid_only`; re-checks the roster for documents
-    added since the preview (they are skipped and counted). Locks the delegation row (as every roster
-    write does), then reads the staged rows and deletes them before committing: a second confirm
-    (double click, two tabs) waits for the lock and then finds the preview gone.
-    """
-    with transaction.atomic():
-        roster_lock(delegation.pk)
-        payload = _load_stage(delegation, key)
-        if payload is None:
-            raise ImportFileError(_("The preview has expired; upload the file again."))
-        if payload["invalid"] and not valid_only:
-            raise ImportFileError(
-                _("The file has rows with errors. Fix them, or tick “import only the valid rows”.")
-            )
-        cache.delete(_cache_key(delegation.pk, key))
-        on_roster = set(Athlete.objects.filter(delegation=delegation).values_list("document_hash", flat=True))
-        athletes, guardians_by_athlete, skipped = [], [], 0
-        for row in payload["rows"]:
-            fields = document_fields(row["document_number"])
-            if fields["document_hash"] in on_roster:
-                skipped += 1
-                continue
-            on_roster.add(fields["document_hash"])
-            athletes.append(
-                Athlete(
-                    delegation=delegation,
-                    family_name_zh=row["family_name_zh"],
-                    given_name_zh=row["given_name_zh"],
-                    name_latin=row["name_latin"],
-                    sex=row["sex"],
-                    birth_date=dt.date.fromisoformat(row["birth_date"]),
-                    document_type=row["document_type"],
-                    emergency_contact_name=row["emergency_contact_name"],
-                    emergency_contact_phone=row["emergency_contact_phone"],
-                    created_by=user,
-                    **fields,
-                )
-            )
-            guardians_by_athlete.append([GuardianData(**guardian) for guardian in row["guardians"]])
-        try:
-            with transaction.atomic():
-                Athlete.objects.bulk_create(athletes)
-        except IntegrityError:  # a roster write that did not take the lock
-            raise DuplicateDocumentError(
-                _("An athlete with this document is already on the roster.")
-            ) from None
-        if any(athlete.pk is None for athlete in athletes):  # backends without RETURNING
-            hashes = [athlete.document_hash for athlete in athletes]
-            ids = dict(
-                Athlete.objects.filter(delegation=delegation, document_hash__in=hashes).values_list(
-                    "document_hash", "pk"
-                )
-            )
-            for athlete in athletes:
-                athlete.pk = ids[athlete.document_hash]
-        Guardian.objects.bulk_create(
-            [
-                Guardian(athlete_id=athlete.pk, **vars(guardian))
-                for athlete, guardians in zip(athletes, guardians_by_athlete, strict=True)
-                for guardian in guardians
-            ]
-        )
-    return ImportResult(created=len(athletes), skipped=skipped + payload["invalid"])
+class ImportConfirmForm(forms.Form):
+    import_valid_only = forms.BooleanField(
+        required=False, label=_("Import only the valid rows and leave the rows with errors out")
+    )

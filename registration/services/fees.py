@@ -7,49 +7,20 @@ marks the charges paid. An event may require the deposit (or the whole fee) befo
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registration.enums import EntryStatus
 from registration.errors import FeeError
 from registration.models import Entry, EventFee, FeeBasis, FeeCharge, FeeChargeState, FeePart, Team
+from registration.selectors.fees import fee_for_event
 from ticketing.enums import OrderState
+from ticketing.services.orders import FeeLine, order_create_for_fees
 
 REFERENCE_PREFIX = "regfee:"
 
 
 # --- selectors ---------------------------------------------------------------------------------
-
-
-def fee_for_event(event) -> EventFee | None:
-    return EventFee.objects.filter(event_id=event.pk).first()
-
-
-def charges_for_team(team: Team) -> QuerySet[FeeCharge]:
-    return FeeCharge.objects.filter(team=team).select_related("athlete", "order")
-
-
-def _paid_parts(team: Team, athlete_id: int | None) -> set[str]:
-    return set(
-        FeeCharge.objects.filter(team=team, athlete_id=athlete_id, state=FeeChargeState.PAID).values_list(
-            "part", flat=True
-        )
-    )
-
-
-def fee_blocker(entry: Entry) -> str:
-    """'' when the fee does not stand in the way of approving this entry, else the reason."""
-    fee = fee_for_event(entry.event)
-    if fee is None or not fee.payment_required_before_approval or fee.amount_fen == 0:
-        return ""
-    athlete_id = entry.athlete_id if fee.basis == FeeBasis.ATHLETE else None
-    paid = _paid_parts(entry.team, athlete_id)
-    if FeePart.FULL in paid or FeePart.DEPOSIT in paid:
-        return ""
-    if fee.deposit_fen:
-        return _("The entry fee's deposit is not paid yet")
-    return _("The entry fee is not paid yet")
 
 
 def _due_parts(fee: EventFee, paid_or_pending: set[str], part: str) -> list[tuple[str, int]]:
@@ -72,7 +43,6 @@ def _due_parts(fee: EventFee, paid_or_pending: set[str], part: str) -> list[tupl
 def fee_order_create(*, team: Team, user, provider: str, part: str = FeePart.FULL):
     """One fee order for the team: a line per athlete (or one for the team) for `part` (full,
     deposit or balance), skipping what is already paid or awaiting payment. Locks the team row."""
-    from ticketing.services.orders import FeeLine, order_create_for_fees
 
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("event", "delegation").get(pk=team.pk)

@@ -3,24 +3,20 @@ and badge sheets: A6 badges, four to an A4 page, rendered by a Celery task with 
 
 A badge shows the holder's name, role, delegation and zones: never a document number or birth date.
 An athlete's badge shows the athlete's photo only while the photo consent the athlete's age band
-needs is current (DOMAIN.md §4); otherwise, and for coaches and chaperones, a "no photo" box.
+needs is current (docs/architecture.md#childrens-data); otherwise, and for coaches and chaperones, a "no photo" box.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import VenueResourceKind
-from events.models import VenueResource
-from registration.consent import age_band, has_consent
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import BadgeError
 from registration.models import (
@@ -28,18 +24,26 @@ from registration.models import (
     BadgeRole,
     BadgeSheetJob,
     BadgeSheetState,
-    Consent,
-    ConsentGiver,
-    ConsentPurpose,
     Delegation,
     DelegationMembership,
     Entry,
 )
+from registration.selectors.accreditation import (
+    _window,
+    badge_label,
+    badge_photo,
+    badges_for_delegation,
+    badges_for_sheet,
+    zones_for,
+)
 from ticketing.enums import CredentialKind, CredentialState
+from ticketing.rendering.pdf import CredentialCard, render_credential_cards
+from ticketing.services.credentials import credential_issue, credential_set_state
+from ticketing.signing import credential_code
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 BADGE_STATUSES = (EntryStatus.APPROVED, EntryStatus.LOCKED)
 PROGRESS_EVERY = 25
+BADGE_SHEET_TASK = "registration.tasks.badge_sheet_render"
 STAFF_ROLES = {MembershipRole.COACH: BadgeRole.COACH, MembershipRole.CHAPERONE: BadgeRole.CHAPERONE}
 
 logger = logging.getLogger(__name__)
@@ -48,98 +52,12 @@ logger = logging.getLogger(__name__)
 # --- selectors ---------------------------------------------------------------------------------
 
 
-def badges_for_delegation(delegation: Delegation) -> QuerySet[Badge]:
-    return (
-        Badge.objects.filter(delegation=delegation, revoked_at__isnull=True)
-        .select_related("event", "credential", "delegation")
-        .order_by("event__start_date", "event__pk", "role", "holder_label", "pk")
-    )
-
-
-def badges_for_sheet(delegation: Delegation) -> QuerySet[Badge]:
-    """The live badges with what a printed badge reads: the athlete and the athlete's current
-    consents (for the photo), in a fixed number of queries however many badges there are."""
-    return (
-        badges_for_delegation(delegation)
-        .select_related("entry__athlete")
-        .prefetch_related(
-            Prefetch(
-                "entry__athlete__consents",
-                queryset=Consent.objects.filter(withdrawn_at__isnull=True),
-                to_attr="current_consents",
-            )
-        )
-    )
-
-
-def photo_consent_current(athlete, event) -> bool:
-    """Whether the athlete's photo may be printed for `event`: a current, granted photo consent from
-    whoever must give it at the athlete's age on the event's first day (as for registration: the
-    guardian under 14; the athlete and the guardian's declaration at 14–17; the athlete as an adult).
-    A refusal or a withdrawal by either one means no photo."""
-    band = age_band(athlete, event)
-    givers = {
-        "child": (ConsentGiver.GUARDIAN,),
-        "teen": (ConsentGiver.ATHLETE, ConsentGiver.GUARDIAN),
-        "adult": (ConsentGiver.ATHLETE,),
-    }[band]
-    return all(has_consent(athlete, ConsentPurpose.PHOTOS, giver) for giver in givers)
-
-
-def badge_photo(badge: Badge) -> bytes | None:
-    """The photo bytes to print on the badge, or None (placeholder): athletes only, with a photo
-    on file and a current photo consent. A missing or unreadable file is no photo, not a failure."""
-    entry = badge.entry if badge.role == BadgeRole.ATHLETE else None
-    athlete = entry.athlete if entry is not None else None
-    if athlete is None or not athlete.photo or athlete.anonymised_at is not None:
-        return None
-    if not photo_consent_current(athlete, badge.event):
-        return None
-    try:
-        with athlete.photo.open("rb") as file:
-            return file.read()
-    except OSError:
-        logger.warning("The photo file of athlete %s could not be read for a badge.", athlete.pk)
-        return None
-
-
-def badge_sheet_job_get(*, user, pk) -> BadgeSheetJob:
-    """Only the person who asked for a sheet sees it (404 for everyone else)."""
-    from django.http import Http404
-
-    job = BadgeSheetJob.objects.filter(pk=pk, requested_by=user).first()
-    if job is None:
-        raise Http404
-    return job
-
-
-def badge_label(athlete) -> str:
-    """The name as printed: Chinese and Latin names, nothing else."""
-    return " ".join(part for part in (athlete.name_zh, athlete.name_latin) if part)[:120]
-
-
-def zones_for(event, role: str) -> list[str]:
-    """Athletes and coaches: every gate and field of play of the venue; chaperones: the gates only."""
-    kinds = [VenueResourceKind.GATE] if role == BadgeRole.CHAPERONE else None
-    resources = VenueResource.objects.filter(venue_id=event.venue_id)
-    if kinds:
-        resources = resources.filter(kind__in=kinds)
-    return sorted(resources.values_list("code", flat=True))
-
-
-def _window(event) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(event.start_date, dt.time.min, tzinfo=SHANGHAI)
-    end = dt.datetime.combine(event.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
-    return start, end
-
-
 # --- services ----------------------------------------------------------------------------------
 
 
 def _issue(
     *, delegation_id: int, event, role: str, label: str, entry=None, membership=None, zones_cache
 ) -> Badge:
-    from ticketing.services.credentials import credential_issue
 
     valid_from, valid_until = _window(event)
     key = (event.pk, role)
@@ -219,7 +137,6 @@ def badges_issue(*, delegation: Delegation) -> int:
 
 def badges_revoke_for_entry(*, entry: Entry, reason: str = "") -> int:
     """Revoke the entry's live badges: the gate refuses their codes from now on."""
-    from ticketing.services.credentials import credential_set_state
 
     with transaction.atomic():
         badges = list(
@@ -245,20 +162,13 @@ def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
             requested_by=user,
             total=badges_for_delegation(delegation).count(),
         )
-        job_id = job.pk
-
-        def queue():
-            from registration.tasks import badge_sheet_render
-
-            badge_sheet_render.delay(job_id)
-
-        transaction.on_commit(queue)
+        # By name: tasks are leaves (registration.tasks imports this module, never the reverse).
+        render = current_app.signature(BADGE_SHEET_TASK, kwargs={"job_id": job.pk})
+        transaction.on_commit(render.delay)
     return job
 
 
 def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None):
-    from ticketing.rendering.pdf import CredentialCard
-    from ticketing.signing import credential_code
 
     start, end = badge.event.start_date, badge.event.end_date
     dates = start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
@@ -285,7 +195,6 @@ def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None
 def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
     """Build every card (the signed codes), counting progress on the job row, then render the PDF.
     Each progress update is its own small transaction so the polling page sees it."""
-    from ticketing.rendering.pdf import render_credential_cards
 
     job = BadgeSheetJob.objects.select_related("delegation").get(pk=job_id)
     BadgeSheetJob.objects.filter(pk=job.pk).update(state=BadgeSheetState.RUNNING, done=0)

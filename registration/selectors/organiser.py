@@ -1,19 +1,18 @@
-"""Read paths for the organiser pages: the review queue with each entry's missing items, the
-per-city delegation overview and the insurance roster. Query counts do not grow with the rows."""
+"""Reads for the organiser pages: the review queue with each entry's missing items and the per-city
+delegation overview (the logged insurance export is services.exports). Query counts do not grow
+with the rows."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
 from events.models import Programme
-from registration.consent import paperwork_missing, with_paperwork
 from registration.enums import EntryStatus
-from registration.errors import RevealError
 from registration.models import Athlete, Delegation, Entry
-from registration.selectors import document_verified
+from registration.selectors.athletes import document_verified
+from registration.selectors.paperwork import paperwork_missing, with_paperwork
 
 QUEUE_LIMIT = 500
-INSURANCE_HEADER = ["name_zh", "name_latin", "sex", "birth_date", "document", "event", "delegation"]
 INSURED_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.APPROVED, EntryStatus.LOCKED)
 
 
@@ -102,56 +101,3 @@ def delegation_overview(programme: Programme) -> list[dict]:
         for status, _label, number in delegation.status_counts:
             city["totals"][status] = city["totals"].get(status, 0) + number
     return list(cities.values())
-
-
-def insurance_rows(
-    programme: Programme, *, event=None, reveal_by=None, reason: str = "", read_by=None
-) -> list[list[str]]:
-    """The minimum fields for the accident insurer. Masked documents unless `reveal_by` is given:
-    then each athlete's number is revealed through `document_reveal` (one DocumentReveal row each;
-    demo documents stay masked). With `read_by`, every exported athlete gets an AthleteAccess row."""
-    from events.exports import spreadsheet_cell
-    from registration.enums import RevealPurpose
-    from registration.services import document_reveal
-
-    queryset = (
-        Entry.objects.filter(event__programme=programme, status__in=INSURED_STATUSES)
-        .select_related("athlete", "event", "team__delegation")
-        .defer("athlete__document_number_encrypted")
-        .order_by("event__start_date", "event__pk", "team__delegation__name_zh", "athlete__name_latin", "pk")
-    )
-    if event:
-        queryset = queryset.filter(event=event)
-    rows = []
-    for entry in queryset:
-        athlete = entry.athlete
-        document = athlete.document_masked
-        if reveal_by is not None:
-            try:
-                document = document_reveal(
-                    athlete=athlete, user=reveal_by, purpose=RevealPurpose.INSURANCE, reason=reason
-                )
-            except RevealError:
-                document = athlete.document_masked
-        rows.append(
-            [
-                spreadsheet_cell(cell)
-                for cell in (
-                    athlete.name_zh,
-                    athlete.name_latin,
-                    athlete.get_sex_display(),
-                    athlete.birth_date.isoformat(),
-                    document,
-                    entry.event.name,
-                    entry.team.delegation.name,
-                )
-            ]
-        )
-    if read_by is not None:
-        from registration.enums import AthleteAccessKind
-        from registration.services import athletes_access_log
-
-        athletes_access_log(
-            athletes=[entry.athlete for entry in queryset], user=read_by, kind=AthleteAccessKind.EXPORT
-        )
-    return rows

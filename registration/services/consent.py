@@ -1,5 +1,6 @@
-"""Consent per purpose and the safety paperwork (DOMAIN.md §4): services `<thing>_<verb>` that record
-them, and the checklist that says what each athlete still lacks before an entry can be approved.
+"""Consent per purpose and the safety paperwork (docs/architecture.md#childrens-data): the services
+that record them and the guardians' one-time consent links (the checklist of what an athlete still
+lacks is selectors.paperwork).
 
 Age bands use the age on the event's first day: under 14 the guardian consents, purpose by purpose;
 14–17 the athlete consents and the guardian declares; adults consent for themselves.
@@ -10,15 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registration.eligibility import age_on
 from registration.errors import ConsentError, PaperworkError
 from registration.models import (
     Athlete,
@@ -33,11 +33,11 @@ from registration.models import (
     InsuranceProof,
     SafetyDeclaration,
 )
+from registration.selectors.paperwork import (
+    rules_text_current,
+)
 
-CHILD_AGE = 14
-ADULT_AGE = 18
 CONSENT_LINK_DAYS = 14
-HEALTH_CERTIFICATE_MONTHS = 3
 RISK_NOTICE_VERSION = "2027-1"
 OPTIONAL_PURPOSES = (
     ConsentPurpose.HEALTH,
@@ -48,119 +48,6 @@ OPTIONAL_PURPOSES = (
 
 
 # --- selectors ---------------------------------------------------------------------------------
-
-
-def rules_text_current() -> ConsentRulesText | None:
-    """The newest published rules text for children's data (what new consents refer to)."""
-    return (
-        ConsentRulesText.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-
-
-def rules_texts_published() -> QuerySet[ConsentRulesText]:
-    return ConsentRulesText.objects.filter(published_at__isnull=False, published_at__lte=timezone.now())
-
-
-def with_paperwork(athletes: QuerySet[Athlete]) -> QuerySet[Athlete]:
-    """Athletes with everything the checklist reads, in a fixed number of queries."""
-    current = Consent.objects.filter(withdrawn_at__isnull=True)
-    return athletes.select_related("safety_declaration", "insurance", "health").prefetch_related(
-        Prefetch("consents", queryset=current, to_attr="current_consents")
-    )
-
-
-def consents_for_athlete(athlete: Athlete) -> QuerySet[Consent]:
-    return Consent.objects.filter(athlete=athlete).select_related("rules_text", "guardian")
-
-
-def age_band(athlete: Athlete, event) -> str:
-    age = age_on(athlete.birth_date, event.start_date)
-    if age < CHILD_AGE:
-        return "child"
-    if age < ADULT_AGE:
-        return "teen"
-    return "adult"
-
-
-def _one(athlete: Athlete, name: str):
-    try:
-        return getattr(athlete, name)
-    except Exception:  # RelatedObjectDoesNotExist of a reverse one-to-one
-        return None
-
-
-def _current(athlete: Athlete) -> list[Consent]:
-    cached = getattr(athlete, "current_consents", None)
-    if cached is None:
-        cached = list(athlete.consents.filter(withdrawn_at__isnull=True))
-    return cached
-
-
-def has_consent(athlete: Athlete, purpose: str, given_by: str) -> bool:
-    return any(c.purpose == purpose and c.given_by == given_by and c.granted for c in _current(athlete))
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    import calendar
-
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True)
-class MissingItem:
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def paperwork_missing(athlete: Athlete, event) -> list[MissingItem]:
-    """Every required item this athlete still lacks for `event`, as translated sentences."""
-    missing: list[MissingItem] = []
-    band = age_band(athlete, event)
-    if band == "child":
-        if not has_consent(athlete, ConsentPurpose.REGISTRATION, ConsentGiver.GUARDIAN):
-            missing.append(MissingItem("consent_guardian", _("Guardian's consent to registration")))
-    else:
-        if not has_consent(athlete, ConsentPurpose.REGISTRATION, ConsentGiver.ATHLETE):
-            missing.append(MissingItem("consent_athlete", _("Athlete's own consent to registration")))
-        if band == "teen" and not has_consent(athlete, ConsentPurpose.REGISTRATION, ConsentGiver.GUARDIAN):
-            missing.append(MissingItem("consent_guardian", _("Guardian's declaration")))
-    declaration = _one(athlete, "safety_declaration")
-    if declaration is None or declaration.athlete_signed_at is None:
-        missing.append(
-            MissingItem("declaration", _("Risk notice and participation declaration signed by the athlete"))
-        )
-    if band != "adult" and (declaration is None or declaration.guardian_signed_at is None):
-        missing.append(
-            MissingItem(
-                "declaration_guardian", _("Risk notice and participation declaration signed by the guardian")
-            )
-        )
-    insurance = _one(athlete, "insurance")
-    if insurance is None:
-        missing.append(MissingItem("insurance", _("Accident insurance proof")))
-    elif not insurance.covers_travel:
-        missing.append(MissingItem("insurance", _("Accident insurance that covers travel")))
-    elif insurance.valid_from > event.start_date or insurance.valid_until < event.end_date:
-        missing.append(MissingItem("insurance", _("Accident insurance valid on every day of the event")))
-    health = _one(athlete, "health")
-    certificate = health.certificate_date if health else None
-    if certificate is None:
-        missing.append(MissingItem("health_certificate", _("Health certificate date")))
-    elif not months_before(event.start_date, HEALTH_CERTIFICATE_MONTHS) <= certificate <= event.start_date:
-        missing.append(
-            MissingItem(
-                "health_certificate", _("A health certificate from the three months before the event")
-            )
-        )
-    return missing
 
 
 # --- consent services --------------------------------------------------------------------------
@@ -254,8 +141,6 @@ def _hash(token: str) -> str:
 
 
 def _send_consent_link(*, link_id: int, url: str, language: str) -> None:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     link = ConsentLink.objects.select_related("athlete", "guardian").get(pk=link_id)
     with translation.override(language):

@@ -1,4 +1,5 @@
-"""Forms for delegation managers and organisers. They parse and validate; services write."""
+"""Forms for an athlete's record (with document validation) and for an organiser's reveal request.
+They parse and validate; services write."""
 
 from __future__ import annotations
 
@@ -6,53 +7,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
-from events.models import City
-from registration.eligibility import age_on
 from registration.enums import (
     AthleteSex,
-    DelegationKind,
     DocumentType,
     GuardianRelationship,
-    MembershipRole,
     RevealPurpose,
 )
-from registration.selectors import events_open_for_registration, programmes_open_for_registration
-from registration.services import AthleteData, GuardianData
+from registration.selectors.eligibility import age_on
+from registration.services.athletes import AthleteData, GuardianData
 from registration.validators import GB11643_TYPES, validate_document
 
 ADULT_AGE = 18
-
-
-class DelegationForm(forms.Form):
-    programme = forms.ModelChoiceField(queryset=None, label=_("Programme"))
-    city = forms.ModelChoiceField(queryset=City.objects.all(), label=_("City"))
-    kind = forms.ChoiceField(choices=DelegationKind.choices, label=_("Kind"))
-    name_zh = forms.CharField(max_length=120, label=_("Name (Chinese)"))
-    name_en = forms.CharField(max_length=120, required=False, label=_("Name (English)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_open_for_registration()
-
-
-class TeamForm(forms.Form):
-    event = forms.ModelChoiceField(queryset=None, label=_("Event"))
-    name = forms.CharField(max_length=120, label=_("Team name"))
-
-    def __init__(self, *args, delegation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = events_open_for_registration(delegation.programme)
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
-    role = forms.ChoiceField(choices=MembershipRole.choices, label=_("Role"))
-    language = forms.ChoiceField(
-        choices=[("zh-hans", "简体中文"), ("en", "English")],
-        label=_("Language of the email"),
-        help_text=_("Used when the person has no Corridor account yet."),
-    )
 
 
 class AthleteForm(forms.Form):
@@ -92,6 +59,7 @@ class AthleteForm(forms.Form):
             self.fields["document_number"].required = False
             self.fields["document_number"].help_text = _("Leave empty to keep the stored number.")
 
+    @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
         birth_date, sex = cleaned.get("birth_date"), cleaned.get("sex")
@@ -135,6 +103,7 @@ class AthleteForm(forms.Form):
             watched |= {"birth_date", "sex"}
         return bool(watched & set(self.changed_data))
 
+    @sensitive_variables()
     def athlete_data(self) -> AthleteData:
         data = self.cleaned_data
         guardians = [
@@ -181,18 +150,6 @@ class AthleteForm(forms.Form):
         return initial
 
 
-class EntryForm(forms.Form):
-    athlete = forms.ModelChoiceField(queryset=None, label=_("Athlete"))
-
-    def __init__(self, *args, team, **kwargs):
-        super().__init__(*args, **kwargs)
-        from registration.models import Athlete
-
-        self.fields["athlete"].queryset = Athlete.objects.filter(delegation_id=team.delegation_id).only(
-            "pk", "family_name_zh", "given_name_zh", "name_latin"
-        )
-
-
 class RevealForm(forms.Form):
     purpose = forms.ChoiceField(choices=RevealPurpose.choices, label=_("Purpose"))
     reason = forms.CharField(
@@ -200,26 +157,4 @@ class RevealForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label=_("I need the full number for this purpose, and I understand this reveal is logged."),
-    )
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"), help_text=_("Use the template; at most 2000 rows."))
-
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        """`too_large`: the upload handler stopped reading past the size limit (no file arrived)."""
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-        if too_large:
-            self.fields["file"].required = False
-
-    def clean(self):
-        if self.too_large:
-            raise ValidationError({"file": _("The file is larger than 5 MB.")})
-        return super().clean()
-
-
-class ImportConfirmForm(forms.Form):
-    import_valid_only = forms.BooleanField(
-        required=False, label=_("Import only the valid rows and leave the rows with errors out")
     )

@@ -1,7 +1,7 @@
 """The entry workflow: draft -> submitted -> approved (or changes_requested with a reason, then back
 to submitted), locked at the roster deadline; substitutions after the lock; the waitlist of full events.
 
-Locking rule: every transition locks the entry row; anything that hands out a scarce place (submit
+Locking rule (indexed in docs/architecture.md#locking-rules): every transition locks the entry row; anything that hands out a scarce place (submit
 into a capacity-limited event, a freed place offered to the waitlist) first locks the event's
 EventRegistrationSettings row, then re-counts. Every transition writes one EntryTransition row (the
 ledger is append-only) and queues the managers' email on commit, each in their own language.
@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registration.eligibility import evaluate_entry, roster_checklist
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import (
-    EntryNotReady,
-    RosterLocked,
+    EntryNotReadyError,
+    RosterLockedError,
     SubstitutionError,
     WaitlistError,
     WorkflowError,
@@ -39,41 +39,12 @@ from registration.models import (
     WaitlistPlace,
     WaitlistState,
 )
-
-PLACE_HOLDING = (
-    EntryStatus.SUBMITTED,
-    EntryStatus.CHANGES_REQUESTED,
-    EntryStatus.APPROVED,
-    EntryStatus.LOCKED,
-)
-
+from registration.selectors.eligibility import evaluate_entry, roster_checklist
+from registration.selectors.paperwork import paperwork_missing
+from registration.selectors.workflow import PLACE_HOLDING, entry_blockers, places_held, registration_settings
+from registration.services.accreditation import badges_revoke_for_entry
 
 # --- selectors ---------------------------------------------------------------------------------
-
-
-def registration_settings(event) -> EventRegistrationSettings | None:
-    return EventRegistrationSettings.objects.filter(event_id=event.pk).first()
-
-
-def roster_is_locked(event, *, now: dt.datetime | None = None) -> bool:
-    conf = registration_settings(event)
-    return bool(conf and conf.roster_deadline and (now or timezone.now()) >= conf.roster_deadline)
-
-
-def transitions_for_entry(entry: Entry) -> QuerySet[EntryTransition]:
-    return EntryTransition.objects.filter(entry=entry).select_related("actor")
-
-
-def places_held(event) -> int:
-    held = Entry.objects.filter(event_id=event.pk, status__in=PLACE_HOLDING).count()
-    offered = WaitlistPlace.objects.filter(event_id=event.pk, state=WaitlistState.OFFERED).count()
-    return held + offered
-
-
-def substitutions_pending(programme) -> QuerySet[SubstitutionRequest]:
-    return SubstitutionRequest.objects.filter(
-        entry__event__programme=programme, status=SubstitutionStatus.PENDING
-    ).select_related("entry__athlete", "entry__event", "entry__team__delegation", "replacement")
 
 
 # --- emails ------------------------------------------------------------------------------------
@@ -90,8 +61,6 @@ def _managers(delegation_id: int) -> list:
 
 def send_entry_email(*, entry_id: int, kind: str, reason: str = "") -> None:
     """One email per manager, in that manager's language. Names only: no birth date, no document."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     entry = Entry.objects.select_related("athlete", "event", "team__delegation").get(pk=entry_id)
     for user in _managers(entry.team.delegation_id):
@@ -223,7 +192,7 @@ def entry_submit(*, entry: Entry, user) -> Entry:
     with transaction.atomic():
         entry = _lock_entry(entry)
         if _ensure_locked(entry.event, now):
-            raise RosterLocked(_("The roster deadline has passed; entries can no longer be submitted."))
+            raise RosterLockedError(_("The roster deadline has passed; entries can no longer be submitted."))
         return _submit(entry, user, now)
 
 
@@ -234,7 +203,7 @@ def team_submit(*, team: Team, user) -> list[Entry]:
     with transaction.atomic():
         team = Team.objects.select_for_update().select_related("event").get(pk=team.pk)
         if _ensure_locked(team.event, now):
-            raise RosterLocked(_("The roster deadline has passed; entries can no longer be submitted."))
+            raise RosterLockedError(_("The roster deadline has passed; entries can no longer be submitted."))
         missing = roster_checklist(team)
         if missing:
             raise WorkflowError("; ".join(item.message for item in missing))
@@ -249,18 +218,6 @@ def team_submit(*, team: Team, user) -> list[Entry]:
         return [_submit(entry, user, now) for entry in entries]
 
 
-def entry_blockers(entry: Entry) -> list:
-    """Why this entry cannot be approved yet: missing paperwork and unpaid fees (translated)."""
-    from registration.consent import paperwork_missing
-    from registration.fees import fee_blocker
-
-    reasons: list = list(paperwork_missing(entry.athlete, entry.event))
-    blocker = fee_blocker(entry)
-    if blocker:
-        reasons.append(blocker)
-    return reasons
-
-
 def entry_approve(*, entry: Entry, user) -> Entry:
     """submitted -> approved (or straight to locked after the deadline), only when nothing is missing."""
     now = timezone.now()
@@ -270,7 +227,7 @@ def entry_approve(*, entry: Entry, user) -> Entry:
             raise WorkflowError(_("Only submitted entries can be approved."))
         reasons = entry_blockers(entry)
         if reasons:
-            raise EntryNotReady(reasons)
+            raise EntryNotReadyError(reasons)
         locked = _ensure_locked(entry.event, now)
         _move(entry, EntryStatus.LOCKED if locked else EntryStatus.APPROVED, actor=user)
         _notify(entry, "approved")
@@ -299,7 +256,7 @@ def entries_approve_bulk(*, entries, user) -> tuple[list[Entry], dict[int, list]
             try:
                 with transaction.atomic():
                     approved.append(entry_approve(entry=entry, user=user))
-            except EntryNotReady as error:
+            except EntryNotReadyError as error:
                 refused[entry.pk] = error.reasons
             except WorkflowError as error:
                 refused[entry.pk] = [str(error)]
@@ -308,7 +265,6 @@ def entries_approve_bulk(*, entries, user) -> tuple[list[Entry], dict[int, list]
 
 def _free_place(entry: Entry, now: dt.datetime, actor=None) -> None:
     """A place-holding entry left: revoke its badges and offer the place to the waitlist."""
-    from registration.accreditation import badges_revoke_for_entry
 
     badges_revoke_for_entry(entry=entry, reason="entry withdrawn")
     _offer_next(entry.event, now)
@@ -322,7 +278,7 @@ def entry_withdraw(*, entry: Entry, user, reason: str = "") -> Entry:
         if entry.status == EntryStatus.WITHDRAWN:
             raise WorkflowError(_("This entry is already withdrawn."))
         if entry.status == EntryStatus.LOCKED:
-            raise RosterLocked(_("The roster is locked; ask the organiser for a substitution."))
+            raise RosterLockedError(_("The roster is locked; ask the organiser for a substitution."))
         held = entry.status in PLACE_HOLDING
         _move(entry, EntryStatus.WITHDRAWN, actor=user, reason=reason)
         WaitlistPlace.objects.filter(entry=entry).exclude(state=WaitlistState.ACCEPTED).update(
@@ -360,7 +316,6 @@ def substitution_decide(
 ) -> SubstitutionRequest:
     """The organiser's decision. Approving withdraws the old entry and enters the replacement as
     locked, both in the ledger; the replacement must pass eligibility and have complete paperwork."""
-    from registration.consent import paperwork_missing
 
     now = timezone.now()
     with transaction.atomic():
@@ -388,7 +343,6 @@ def substitution_decide(
             created_by=user,
         )
         _move(new_entry, EntryStatus.LOCKED, actor=user, reason=label)
-        from registration.accreditation import badges_revoke_for_entry
 
         badges_revoke_for_entry(entry=entry, reason=label)
         request.status, request.new_entry = SubstitutionStatus.APPROVED, new_entry

@@ -1,4 +1,4 @@
-"""Document attestations (DOMAIN §4, "verify, then discard"): an organiser checked an athlete's
+"""Document attestations ("verify, then discard", docs/architecture.md#childrens-data): an organiser checked an athlete's
 document and the system keeps what was checked (type, last four characters), how, by whom and when.
 There is no image field and there never will be: the document itself is seen and not kept.
 

@@ -9,25 +9,28 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from events.models import City, Event, Programme
 from events.permissions import get_for_user_or_404, require_perm_or_404
-from registration import organiser, selectors, services, workflow
-from registration.errors import EntryNotReady, RegistrationError
-from registration.forms_attestation import AttestationForm
-from registration.forms_workflow import (
-    BulkApproveForm,
-    DecisionForm,
-    InsuranceExportForm,
-    QueueFilterForm,
-    ReasonForm,
-)
+from registration.enums import AthleteAccessKind
+from registration.errors import EntryNotReadyError, RegistrationError
+from registration.forms.attestation import AttestationForm
+from registration.forms.organiser import BulkApproveForm, InsuranceExportForm, QueueFilterForm
+from registration.forms.workflow import DecisionForm, ReasonForm
 from registration.models import Entry, SubstitutionRequest
+from registration.selectors import athletes as athlete_selectors
+from registration.selectors import organiser as organiser_selectors
+from registration.selectors import workflow as workflow_selectors
+from registration.services import athletes as athlete_services
+from registration.services import documents as document_services
+from registration.services import exports as export_services
+from registration.services import workflow as workflow_services
 
 PROGRAMME_PERM = "events.manage_programme"
 EVENT_PERM = "events.manage_event"
@@ -47,7 +50,7 @@ def _entry(request, pk) -> Entry:
 @login_required
 def registration_home(request):
     require_perm_or_404(request.user, "events.organiser_area")
-    programmes = organiser.programmes_for_organiser(request.user)
+    programmes = organiser_selectors.programmes_for_organiser(request.user)
     return render(request, "registration/organiser_registration.html", {"programmes": programmes})
 
 
@@ -60,8 +63,11 @@ def review_queue(request, pk):
         cities=City.objects.filter(delegations__programme=programme).distinct(),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = organiser.review_rows(programme, **filters)
-    bulk = BulkApproveForm(queryset=organiser.queue_entries(programme))
+    rows = organiser_selectors.review_rows(programme, **filters)
+    athlete_services.athletes_access_log(
+        athletes=[row["entry"].athlete for row in rows], user=request.user, kind=AthleteAccessKind.ROSTER
+    )
+    bulk = BulkApproveForm(queryset=organiser_selectors.queue_entries(programme))
     context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk}
     return render(request, "registration/review_queue.html", context)
 
@@ -71,17 +77,17 @@ def review_queue(request, pk):
 def review_bulk_approve(request, pk):
     """Step one shows what will be approved (and what cannot be); step two (confirmed) approves."""
     programme = _programme(request, pk)
-    form = BulkApproveForm(request.POST, queryset=organiser.queue_entries(programme))
+    form = BulkApproveForm(request.POST, queryset=organiser_selectors.queue_entries(programme))
     if not form.is_valid():
         messages.error(request, _("Choose at least one entry."))
         return redirect("registration:review-queue", pk=programme.pk)
     entries = list(form.cleaned_data["entries"])
     if not form.cleaned_data["confirmed"]:
-        rows = organiser.rows_for_entries(entries)
+        rows = organiser_selectors.rows_for_entries(entries)
         return render(
             request, "registration/review_bulk_confirm.html", {"programme": programme, "rows": rows}
         )
-    approved, refused = workflow.entries_approve_bulk(entries=entries, user=request.user)
+    approved, refused = workflow_services.entries_approve_bulk(entries=entries, user=request.user)
     messages.success(request, _("%(count)s entries approved.") % {"count": len(approved)})
     if refused:
         messages.error(request, _("%(count)s entries could not be approved yet.") % {"count": len(refused)})
@@ -91,13 +97,16 @@ def review_bulk_approve(request, pk):
 @login_required
 def entry_review(request, pk):
     entry = _entry(request, pk)
+    athlete_services.athlete_access_log(
+        athlete=entry.athlete, user=request.user, kind=AthleteAccessKind.DETAIL
+    )
     context = {
         "entry": entry,
-        "blockers": workflow.entry_blockers(entry),
-        "transitions": workflow.transitions_for_entry(entry),
+        "blockers": workflow_selectors.entry_blockers(entry),
+        "transitions": workflow_selectors.transitions_for_entry(entry),
         "reason_form": ReasonForm(),
-        "attestation": selectors.attestation_current(entry.athlete),
-        "superseded": selectors.attestation_last_superseded(entry.athlete),
+        "attestation": athlete_selectors.attestation_current(entry.athlete),
+        "superseded": athlete_selectors.attestation_last_superseded(entry.athlete),
         "attestation_form": AttestationForm(),
     }
     return render(request, "registration/entry_review.html", context)
@@ -113,7 +122,7 @@ def entry_attest(request, pk):
         messages.error(request, _("Choose how you checked the document and confirm that you saw it."))
         return redirect("registration:entry-review", pk=entry.pk)
     try:
-        services.document_attest(
+        document_services.document_attest(
             athlete=entry.athlete,
             user=request.user,
             method=form.cleaned_data["method"],
@@ -131,8 +140,8 @@ def entry_attest(request, pk):
 def entry_approve(request, pk):
     entry = _entry(request, pk)
     try:
-        workflow.entry_approve(entry=entry, user=request.user)
-    except EntryNotReady as error:
+        workflow_services.entry_approve(entry=entry, user=request.user)
+    except EntryNotReadyError as error:
         messages.error(request, _("Not ready: %(reasons)s") % {"reasons": "; ".join(map(str, error.reasons))})
     except RegistrationError as error:
         messages.error(request, str(error))
@@ -150,7 +159,9 @@ def entry_request_changes(request, pk):
         messages.error(request, _("Say what needs to change."))
         return redirect("registration:entry-review", pk=entry.pk)
     try:
-        workflow.entry_request_changes(entry=entry, user=request.user, reason=form.cleaned_data["reason"])
+        workflow_services.entry_request_changes(
+            entry=entry, user=request.user, reason=form.cleaned_data["reason"]
+        )
     except RegistrationError as error:
         messages.error(request, str(error))
     else:
@@ -163,7 +174,7 @@ def substitution_list(request, pk):
     programme = _programme(request, pk)
     context = {
         "programme": programme,
-        "requests": workflow.substitutions_pending(programme),
+        "requests": workflow_selectors.substitutions_pending(programme),
         "form": DecisionForm(),
     }
     return render(request, "registration/substitution_list.html", context)
@@ -175,14 +186,14 @@ def substitution_decide(request, pk):
     queryset = SubstitutionRequest.objects.select_related("entry__event")
     substitution = queryset.filter(pk=pk).first()
     if substitution is None:
-        from django.http import Http404
-
         raise Http404
     require_perm_or_404(request.user, EVENT_PERM, substitution.entry.event)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            workflow.substitution_decide(request=substitution, user=request.user, **form.cleaned_data)
+            workflow_services.substitution_decide(
+                request=substitution, user=request.user, **form.cleaned_data
+            )
         except RegistrationError as error:
             messages.error(request, str(error))
         else:
@@ -193,10 +204,11 @@ def substitution_decide(request, pk):
 @login_required
 def delegation_overview(request, pk):
     programme = _programme(request, pk)
-    context = {"programme": programme, "cities": organiser.delegation_overview(programme)}
+    context = {"programme": programme, "cities": organiser_selectors.delegation_overview(programme)}
     return render(request, "registration/delegation_overview.html", context)
 
 
+@sensitive_variables()
 @login_required
 @never_cache
 def insurance_export(request, pk):
@@ -207,7 +219,7 @@ def insurance_export(request, pk):
         request.POST if request.method == "POST" else None, events=Event.objects.filter(programme=programme)
     )
     if request.method == "POST" and form.is_valid():
-        rows = organiser.insurance_rows(
+        rows = export_services.insurance_rows(
             programme,
             event=form.cleaned_data["event"],
             reveal_by=request.user if form.cleaned_data["reveal"] else None,
@@ -216,7 +228,7 @@ def insurance_export(request, pk):
         )
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(organiser.INSURANCE_HEADER)
+        writer.writerow(export_services.INSURANCE_HEADER)
         writer.writerows(rows)
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="insurance-roster-{programme.slug}.csv"'

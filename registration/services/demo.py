@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from events.demo import DEMO_PASSWORD, SEX_NAMES, WEAPON_NAMES, demo_today
@@ -103,7 +104,6 @@ def _name(rng: random.Random) -> tuple[str, str, str]:
 
 
 def _manager(delegation: Delegation):
-    from allauth.account.models import EmailAddress
 
     user_model = get_user_model()
     user = user_model.objects.filter(email=MANAGER_EMAIL).first()

@@ -10,26 +10,28 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from registration import accreditation, selectors
 from registration.errors import RegistrationError
 from registration.models import BadgeSheetState
+from registration.selectors import accreditation as accreditation_selectors
+from registration.selectors import delegations as delegation_selectors
+from registration.services import accreditation as accreditation_services
 
 MANAGE = "registration.manage_delegation"
 
 
 @login_required
 def badge_list(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
-    context = {"delegation": delegation, "badges": accreditation.badges_for_delegation(delegation)}
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
+    context = {"delegation": delegation, "badges": accreditation_selectors.badges_for_delegation(delegation)}
     return render(request, "registration/badge_list.html", context)
 
 
 @login_required
 @require_POST
 def badge_sheet_create(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
     try:
-        job = accreditation.badge_sheet_job_create(user=request.user, delegation=delegation)
+        job = accreditation_services.badge_sheet_job_create(user=request.user, delegation=delegation)
     except RegistrationError as error:
         messages.error(request, str(error))
         return redirect("registration:badge-list", pk=delegation.pk)
@@ -39,14 +41,14 @@ def badge_sheet_create(request, pk):
 @login_required
 @never_cache
 def badge_sheet_detail(request, pk):
-    job = accreditation.badge_sheet_job_get(user=request.user, pk=pk)
+    job = accreditation_selectors.badge_sheet_job_get(user=request.user, pk=pk)
     return render(request, "registration/badge_sheet.html", {"job": job})
 
 
 @login_required
 @never_cache
 def badge_sheet_status(request, pk):
-    job = accreditation.badge_sheet_job_get(user=request.user, pk=pk)
+    job = accreditation_selectors.badge_sheet_job_get(user=request.user, pk=pk)
     done = job.state == BadgeSheetState.DONE
     return JsonResponse(
         {
@@ -60,8 +62,9 @@ def badge_sheet_status(request, pk):
 
 
 @login_required
+@never_cache
 def badge_sheet_download(request, pk):
-    job = accreditation.badge_sheet_job_get(user=request.user, pk=pk)
+    job = accreditation_selectors.badge_sheet_job_get(user=request.user, pk=pk)
     if job.state != BadgeSheetState.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"badges-{job.pk}.pdf")

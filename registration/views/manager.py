@@ -5,32 +5,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from registration import imports, selectors, services
-from registration.eligibility import roster_checklist
 from registration.enums import AthleteAccessKind
-from registration.errors import EntryRefused, ImportFileError, RegistrationError
-from registration.forms import (
-    AthleteForm,
-    DelegationForm,
-    EntryForm,
-    ImportConfirmForm,
-    ImportUploadForm,
-    InvitationForm,
-    RevealForm,
-    TeamForm,
-)
+from registration.errors import EntryRefusedError, RegistrationError
+from registration.forms.athletes import AthleteForm, RevealForm
+from registration.forms.delegations import DelegationForm, EntryForm, InvitationForm, TeamForm
+from registration.selectors import athletes as athlete_selectors
+from registration.selectors import delegations as delegation_selectors
+from registration.selectors.eligibility import roster_checklist
+from registration.services import athletes as athlete_services
+from registration.services import delegations as delegation_services
+from registration.services import documents as document_services
+from registration.services import entries as entry_services
 
 MANAGE = "registration.manage_delegation"
-IMPORT_SESSION_KEY = "registration_import"
 
 
 def _can(user, perm, obj) -> bool:
@@ -39,7 +34,7 @@ def _can(user, perm, obj) -> bool:
 
 @login_required
 def delegation_list(request):
-    delegations = selectors.delegation_list_for_user(request.user)
+    delegations = delegation_selectors.delegation_list_for_user(request.user)
     return render(request, "registration/delegation_list.html", {"delegations": delegations})
 
 
@@ -48,7 +43,7 @@ def delegation_create(request):
     form = DelegationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            delegation = services.delegation_create(user=request.user, **form.cleaned_data)
+            delegation = delegation_services.delegation_create(user=request.user, **form.cleaned_data)
         except RegistrationError as error:
             form.add_error(None, str(error))
         else:
@@ -58,11 +53,11 @@ def delegation_create(request):
 
 @login_required
 def delegation_detail(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk)
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk)
     context = {
         "delegation": delegation,
-        "teams": selectors.teams_for_delegation(delegation),
-        "memberships": selectors.memberships_for_delegation(delegation),
+        "teams": delegation_selectors.teams_for_delegation(delegation),
+        "memberships": delegation_selectors.memberships_for_delegation(delegation),
         "can_manage": _can(request.user, MANAGE, delegation),
         "athlete_count": delegation.athletes.count(),
     }
@@ -71,11 +66,11 @@ def delegation_detail(request, pk):
 
 @login_required
 def membership_invite(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
     form = InvitationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_invite(
+            delegation_services.membership_invite(
                 delegation=delegation,
                 invited_by=request.user,
                 build_accept_url=lambda token: request.build_absolute_uri(
@@ -95,12 +90,12 @@ def membership_invite(request, pk):
 @never_cache
 def invitation_accept(request, token):
     try:
-        membership = services.invitation_get(token=token, user=request.user)
+        membership = delegation_services.invitation_get(token=token, user=request.user)
     except RegistrationError as error:
         return render(request, "registration/invitation_accept.html", {"error": str(error)}, status=404)
     if request.method == "POST":
         try:
-            membership = services.membership_accept(token=token, user=request.user)
+            membership = delegation_services.membership_accept(token=token, user=request.user)
         except RegistrationError as error:
             return render(request, "registration/invitation_accept.html", {"error": str(error)}, status=400)
         messages.success(request, _("You joined %(delegation)s.") % {"delegation": membership.delegation})
@@ -110,11 +105,13 @@ def invitation_accept(request, token):
 
 @login_required
 def team_create(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
     form = TeamForm(request.POST or None, delegation=delegation)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_create(delegation=delegation, user=request.user, **form.cleaned_data)
+            team = delegation_services.team_create(
+                delegation=delegation, user=request.user, **form.cleaned_data
+            )
         except RegistrationError as error:
             form.add_error(None, str(error))
         else:
@@ -124,12 +121,12 @@ def team_create(request, pk):
 
 @login_required
 def team_detail(request, pk):
-    team = selectors.team_get_for_user(request.user, pk)
+    team = delegation_selectors.team_get_for_user(request.user, pk)
     can_manage = _can(request.user, MANAGE, team)
     form = EntryForm(team=team) if can_manage else None
     context = {
         "team": team,
-        "entries": selectors.entries_for_team(team),
+        "entries": delegation_selectors.entries_for_team(team),
         "checklist": roster_checklist(team),
         "form": form,
         "can_manage": can_manage,
@@ -140,13 +137,13 @@ def team_detail(request, pk):
 @login_required
 @require_POST
 def entry_create(request, pk):
-    team = selectors.team_get_for_user(request.user, pk, perm=MANAGE)
+    team = delegation_selectors.team_get_for_user(request.user, pk, perm=MANAGE)
     form = EntryForm(request.POST, team=team)
     refusals = []
     if form.is_valid():
         try:
-            services.entry_create(team=team, athlete=form.cleaned_data["athlete"], user=request.user)
-        except EntryRefused as refused:
+            entry_services.entry_create(team=team, athlete=form.cleaned_data["athlete"], user=request.user)
+        except EntryRefusedError as refused:
             refusals = refused.refusals
         except RegistrationError as error:
             form.add_error(None, str(error))
@@ -155,7 +152,7 @@ def entry_create(request, pk):
             return redirect(team)
     context = {
         "team": team,
-        "entries": selectors.entries_for_team(team),
+        "entries": delegation_selectors.entries_for_team(team),
         "checklist": roster_checklist(team),
         "form": form,
         "refusals": refusals,
@@ -166,10 +163,14 @@ def entry_create(request, pk):
 
 @login_required
 def athlete_list(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk)
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk)
+    athletes = athlete_selectors.athletes_for_delegation(delegation)
+    athlete_services.roster_read_log(
+        delegation=delegation, athletes=athletes, user=request.user, kind=AthleteAccessKind.ROSTER
+    )
     context = {
         "delegation": delegation,
-        "athletes": selectors.athletes_for_delegation(delegation),
+        "athletes": athletes,
         "show_documents": _can(request.user, "registration.view_documents", delegation),
         "can_manage": _can(request.user, MANAGE, delegation),
     }
@@ -182,11 +183,11 @@ def athlete_list(request, pk):
 @login_required
 @never_cache
 def athlete_create(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
+    delegation = delegation_selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
     form = AthleteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            athlete = services.athlete_create(
+            athlete = athlete_services.athlete_create(
                 delegation=delegation,
                 data=form.athlete_data(),
                 user=request.user,
@@ -202,8 +203,8 @@ def athlete_create(request, pk):
 
 @login_required
 def athlete_detail(request, pk):
-    athlete = selectors.athlete_get_for_user(request.user, pk)
-    services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.DETAIL)
+    athlete = athlete_selectors.athlete_get_for_user(request.user, pk)
+    athlete_services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.DETAIL)
     context = {
         "athlete": athlete,
         "guardians": athlete.guardians.all(),
@@ -211,22 +212,33 @@ def athlete_detail(request, pk):
         "show_documents": _can(request.user, "registration.view_documents", athlete),
         "can_manage": _can(request.user, MANAGE, athlete),
         "can_reveal": _can(request.user, "registration.reveal_document", athlete),
-        "attestation": selectors.attestation_current(athlete),
+        "attestation": athlete_selectors.attestation_current(athlete),
     }
     return render(request, "registration/athlete_detail.html", context)
+
+
+@login_required
+@never_cache
+def athlete_photo(request, pk):
+    """The athlete's photo, from private storage, to the roles that may see the roster (never cached)."""
+    athlete = athlete_selectors.athlete_get_for_user(request.user, pk)
+    if not athlete.photo:
+        raise Http404
+    athlete_services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.PHOTO)
+    return FileResponse(athlete.photo.open("rb"), content_type="image/jpeg")
 
 
 @sensitive_post_parameters()
 @login_required
 @never_cache
 def athlete_edit(request, pk):
-    athlete = selectors.athlete_get_for_user(request.user, pk, perm=MANAGE)
+    athlete = athlete_selectors.athlete_get_for_user(request.user, pk, perm=MANAGE)
     form = AthleteForm(
         request.POST or None, request.FILES or None, editing=True, initial=AthleteForm.initial_for(athlete)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.athlete_update(
+            athlete_services.athlete_update(
                 athlete=athlete, data=form.athlete_data(), photo=form.cleaned_data.get("photo")
             )
         except RegistrationError as error:
@@ -238,18 +250,19 @@ def athlete_edit(request, pk):
     return render(request, "registration/athlete_form.html", context)
 
 
+@sensitive_variables()
 @sensitive_post_parameters()
 @login_required
 @never_cache
 def document_reveal(request, pk):
     """Organisers only (under /organiser/, so two-factor is enforced). The number is in the POST
     response body once, never in a URL, a redirect or the log."""
-    athlete = selectors.athlete_get_for_user(request.user, pk, perm="registration.reveal_document")
+    athlete = athlete_selectors.athlete_get_for_user(request.user, pk, perm="registration.reveal_document")
     form = RevealForm(request.POST or None)
     number = None
     if request.method == "POST" and form.is_valid():
         try:
-            number = services.document_reveal(
+            number = document_services.document_reveal(
                 athlete=athlete,
                 user=request.user,
                 purpose=form.cleaned_data["purpose"],
@@ -265,78 +278,3 @@ def document_reveal(request, pk):
 
 
 # --- bulk import --------------------------------------------------------------------------------
-
-
-@login_required
-def import_template(request, pk, fmt):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
-    if fmt == "csv":
-        content, content_type = imports.template_csv(), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        content = imports.template_xlsx()
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        raise Http404
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="athletes-template-{delegation.pk}.{fmt}"'
-    return response
-
-
-@csrf_exempt  # only so the upload handlers can be swapped before anything reads the body
-@login_required
-@never_cache
-def athlete_import(request, pk):
-    """Upload -> preview (nothing saved) -> confirm. The staged rows are encrypted in the cache.
-    The upload stays in memory (never a temporary file) and reading stops past the size limit."""
-    request.upload_handlers = [imports.BoundedMemoryUploadHandler(request)]
-    return _athlete_import(request, pk)
-
-
-@csrf_protect
-def _athlete_import(request, pk):
-    delegation = selectors.delegation_get_for_user(request.user, pk, perm=MANAGE)
-    upload_form = ImportUploadForm()
-    preview = None
-    too_large = request.method == "POST" and not request.FILES and request.upload_handlers[0].exceeded
-    if request.method == "POST" and ("file" in request.FILES or too_large):
-        upload_form = ImportUploadForm(request.POST, request.FILES, too_large=too_large)
-        if upload_form.is_valid():
-            try:
-                rows = imports.read_rows(upload_form.cleaned_data["file"])
-            except ImportFileError as error:
-                upload_form.add_error("file", str(error))
-            else:
-                preview = imports.validate_rows(delegation=delegation, rows=rows)
-                request.session[IMPORT_SESSION_KEY] = {
-                    "delegation": delegation.pk,
-                    "key": imports.import_stage(delegation=delegation, preview=preview),
-                }
-    elif request.method == "POST":
-        confirm = ImportConfirmForm(request.POST)
-        staged = request.session.get(IMPORT_SESSION_KEY) or {}
-        if confirm.is_valid() and staged.get("delegation") == delegation.pk:
-            try:
-                result = imports.import_commit(
-                    delegation=delegation,
-                    key=staged.get("key", ""),
-                    valid_only=confirm.cleaned_data["import_valid_only"],
-                    user=request.user,
-                )
-            except RegistrationError as error:
-                messages.error(request, str(error))
-                return redirect("registration:athlete-import", pk=delegation.pk)
-            request.session.pop(IMPORT_SESSION_KEY, None)
-            messages.success(
-                request,
-                _("%(created)s athletes imported; %(skipped)s rows left out.")
-                % {"created": result.created, "skipped": result.skipped},
-            )
-            return redirect("registration:athlete-list", pk=delegation.pk)
-        messages.error(request, _("The preview has expired; upload the file again."))
-    context = {
-        "delegation": delegation,
-        "upload_form": upload_form,
-        "preview": preview,
-        "confirm_form": ImportConfirmForm(),
-    }
-    return render(request, "registration/athlete_import.html", context)

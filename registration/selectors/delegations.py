@@ -1,4 +1,5 @@
-"""Read paths for registration, scoped by the person asking. Views never build these querysets."""
+"""Reads of delegations, teams, entries and memberships, scoped by the person asking. Views never build
+these querysets."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from events.enums import EventStatus, ProgrammeRole
 from events.models import Event, Programme, ProgrammeMembership
+from events.permissions import get_for_user_or_404
 from registration.enums import EntryStatus
 from registration.models import (
-    Athlete,
     Delegation,
     DelegationMembership,
-    DocumentAttestation,
-    DocumentReveal,
     Entry,
     Team,
 )
@@ -43,13 +42,11 @@ def delegation_list_for_user(user) -> QuerySet[Delegation]:
 
 def delegation_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Delegation:
     """A delegation the user may see (and hold `perm` on), else Http404."""
-    from events.permissions import get_for_user_or_404
 
     return get_for_user_or_404(delegations_for_user(user), user=user, perm=perm, pk=pk)
 
 
 def team_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Team:
-    from events.permissions import get_for_user_or_404
 
     queryset = Team.objects.select_related("delegation__programme", "delegation__city", "event").filter(
         delegation__in=delegations_for_user(user)
@@ -57,34 +54,12 @@ def team_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -
     return get_for_user_or_404(queryset, user=user, perm=perm, pk=pk)
 
 
-def athlete_get_for_user(user, pk, *, perm: str = "registration.view_delegation") -> Athlete:
-    from events.permissions import get_for_user_or_404
-
-    queryset = Athlete.objects.select_related("delegation__programme").filter(
-        delegation__in=delegations_for_user(user)
-    )
-    return get_for_user_or_404(queryset, user=user, perm=perm, pk=pk)
-
-
 def entry_get_for_user(user, pk, *, perm: str = "registration.manage_delegation") -> Entry:
-    from events.permissions import get_for_user_or_404
 
     queryset = Entry.objects.select_related("team__delegation", "athlete", "event").filter(
         team__delegation__in=delegations_for_user(user)
     )
     return get_for_user_or_404(queryset, user=user, perm=perm, pk=pk)
-
-
-def athletes_for_delegation(delegation: Delegation) -> QuerySet[Athlete]:
-    """The roster, with the active entries' events prefetched (one query for all rows)."""
-    from django.db.models import Prefetch
-
-    active = Entry.objects.exclude(status=EntryStatus.WITHDRAWN).select_related("event")
-    return (
-        Athlete.objects.filter(delegation=delegation)
-        .defer("document_number_encrypted")
-        .prefetch_related(Prefetch("entries", queryset=active, to_attr="active_entries"))
-    )
 
 
 def teams_for_delegation(delegation: Delegation) -> QuerySet[Team]:
@@ -121,42 +96,3 @@ def events_open_for_registration(programme: Programme) -> QuerySet[Event]:
 def programmes_open_for_registration() -> QuerySet[Programme]:
     published = Event.objects.filter(programme=OuterRef("pk"), status=EventStatus.PUBLISHED)
     return Programme.objects.filter(Exists(published))
-
-
-def athletes_sharing_document(athlete: Athlete) -> QuerySet[Athlete]:
-    """The same document on other rosters (by keyed hash), e.g. one child in a club and a city team."""
-    return (
-        Athlete.objects.filter(document_hash=athlete.document_hash)
-        .exclude(pk=athlete.pk)
-        .select_related("delegation")
-    )
-
-
-def reveals_for_programme(programme: Programme) -> QuerySet[DocumentReveal]:
-    return DocumentReveal.objects.filter(delegation__programme=programme).select_related("revealed_by")
-
-
-def attestation_current(athlete: Athlete) -> DocumentAttestation | None:
-    """The athlete's current document attestation (with who attested), or None if not verified."""
-    return (
-        DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=True)
-        .select_related("attested_by")
-        .first()
-    )
-
-
-def attestation_last_superseded(athlete: Athlete) -> DocumentAttestation | None:
-    """The most recently superseded attestation, to say "the document changed since it was verified"."""
-    return (
-        DocumentAttestation.objects.filter(athlete_id=athlete.pk, superseded_at__isnull=False)
-        .order_by("-superseded_at", "-pk")
-        .first()
-    )
-
-
-def document_verified(athlete_ref: str = "pk") -> Exists:
-    """An expression for querysets: the athlete (at `athlete_ref`) has a current attestation.
-    Annotate or filter with it so lists learn the status without a query per row."""
-    return Exists(
-        DocumentAttestation.objects.filter(athlete_id=OuterRef(athlete_ref), superseded_at__isnull=True)
-    )

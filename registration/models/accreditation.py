@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from events.storage import PrivateUploadTo, private_storage
+
 __all__ = ["Badge", "BadgeRole", "BadgeSheetJob", "BadgeSheetState"]
 
 
@@ -77,7 +79,8 @@ class BadgeSheetJob(models.Model):
     )
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="badges/%Y/", blank=True)
+    # Children's names and live badge codes: private storage, a random name, served by a view only.
+    file = models.FileField(upload_to=PrivateUploadTo("badges"), storage=private_storage, blank=True)
     error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

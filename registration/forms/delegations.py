@@ -1,0 +1,56 @@
+"""Forms for delegations: creating one, its teams, invitations and entries."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.models import City
+from registration.enums import (
+    DelegationKind,
+    MembershipRole,
+)
+from registration.models import Athlete
+from registration.selectors.delegations import events_open_for_registration, programmes_open_for_registration
+
+
+class DelegationForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=None, label=_("Programme"))
+    city = forms.ModelChoiceField(queryset=City.objects.all(), label=_("City"))
+    kind = forms.ChoiceField(choices=DelegationKind.choices, label=_("Kind"))
+    name_zh = forms.CharField(max_length=120, label=_("Name (Chinese)"))
+    name_en = forms.CharField(max_length=120, required=False, label=_("Name (English)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes_open_for_registration()
+
+
+class TeamForm(forms.Form):
+    event = forms.ModelChoiceField(queryset=None, label=_("Event"))
+    name = forms.CharField(max_length=120, label=_("Team name"))
+
+    def __init__(self, *args, delegation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events_open_for_registration(delegation.programme)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(choices=MembershipRole.choices, label=_("Role"))
+    language = forms.ChoiceField(
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        label=_("Language of the email"),
+        help_text=_("Used when the person has no Corridor account yet."),
+    )
+
+
+class EntryForm(forms.Form):
+    athlete = forms.ModelChoiceField(queryset=None, label=_("Athlete"))
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+
+        self.fields["athlete"].queryset = Athlete.objects.filter(delegation_id=team.delegation_id).only(
+            "pk", "family_name_zh", "given_name_zh", "name_latin"
+        )

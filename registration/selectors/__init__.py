@@ -1,0 +1,1 @@
+"""Registration read paths, one module per sub-domain. Import the module, e.g. `selectors.athletes`."""
