@@ -61,7 +61,7 @@ def test_orders_setup_gives_ticket_types_on_sale_now(frozen, settings):
 
 
 def test_imports_setup_gives_a_roster_file_that_is_all_valid(frozen):
-    from registration.imports import read_rows, validate_rows
+    from registration.forms.roster_import import read_rows, validate_rows
 
     upload = imports.roster_file(imports.ROWS)
 

@@ -230,8 +230,8 @@ def test_a_demo_loaded_a_year_ahead_moves_back_and_its_ballot_opens_again():
 
 
 def test_roster_deadlines_follow_the_moved_season():
-    from registration.services import demo as registration_demo
     from registration.models import EventRegistrationSettings
+    from registration.services import demo as registration_demo
 
     with time_machine.travel(shanghai(DAY + dt.timedelta(days=400), 10), tick=False):
         events_demo.seed()

@@ -19,7 +19,7 @@ from PIL import Image
 
 from registration.enums import AthleteAccessKind, AthleteSex, EntryStatus, MembershipRole
 from registration.models import Athlete, AthleteAccess, BadgeSheetJob
-from tests.factories import ProgrammeMembershipFactory, UserFactory, with_totp
+from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, with_totp
 from tests.factories.registration import (
     AthleteFactory,
     DelegationFactory,
@@ -136,7 +136,7 @@ def test_badge_sheet_download_answers_its_delegation_managers_only_and_is_never_
     assert "no-store" in response["Cache-Control"]
 
     for role in ("coach", "other_manager", "organiser", "other_organiser", "stranger"):
-        client.force_login(world[role])
+        login_two_factor(client, world[role])
         assert client.get(url).status_code == 404, role
     client.logout()
     anonymous = client.get(url)
@@ -148,7 +148,7 @@ def test_athlete_photo_answers_the_roster_roles_only_and_is_never_cached(client,
     url = reverse("registration:athlete-photo", args=[athlete.pk])
 
     for role in ("manager", "coach", "organiser"):
-        client.force_login(world[role])
+        login_two_factor(client, world[role])
         response = client.get(url)
         assert response.status_code == 200, role
         assert response["Content-Type"] == "image/jpeg"
@@ -160,7 +160,7 @@ def test_athlete_photo_answers_the_roster_roles_only_and_is_never_cached(client,
     ]
 
     for role in ("other_manager", "other_organiser", "stranger"):
-        client.force_login(world[role])
+        login_two_factor(client, world[role])
         assert client.get(url).status_code == 404, role
     client.logout()
     anonymous = client.get(url)
