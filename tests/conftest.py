@@ -95,3 +95,22 @@ def page(request, browser):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """What would reach the broker: the arguments the mail task is queued with (tasks run eagerly here)."""
+    from celery import current_app
+
+    from events.mail import MAIL_TASK
+
+    task = current_app.tasks[MAIL_TASK]
+    seen: list[tuple] = []
+    real = task.delay
+
+    def record(*args):
+        seen.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(task, "delay", record)
+    return seen

@@ -12,13 +12,11 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.mail import mail_send_after_commit
 from registration.errors import ConsentError, PaperworkError
 from registration.models import (
     Athlete,
@@ -140,14 +138,14 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _send_consent_link(*, link_id: int, url: str, language: str) -> None:
-
-    link = ConsentLink.objects.select_related("athlete", "guardian").get(pk=link_id)
-    with translation.override(language):
-        context = {"child": link.athlete.display_name, "url": url, "days": CONSENT_LINK_DAYS}
-        subject = render_to_string("registration/email/consent_link_subject.txt", context).strip()
-        body = render_to_string("registration/email/consent_link_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [link.guardian.email])
+def _consent_link_mail(*, link: ConsentLink, url: str, language: str) -> None:
+    """Queued after commit through the one mail path; the one-time link is sealed in the broker."""
+    mail_send_after_commit(
+        to=[link.guardian.email],
+        template="registration/email/consent_link",
+        context={"child": link.athlete.display_name, "url": url, "days": CONSENT_LINK_DAYS},
+        language=language,
+    )
 
 
 def consent_link_send(*, athlete: Athlete, guardian: Guardian, user, build_url, language: str) -> ConsentLink:
@@ -165,8 +163,7 @@ def consent_link_send(*, athlete: Athlete, guardian: Guardian, user, build_url, 
             created_by=user,
             expires_at=timezone.now() + dt.timedelta(days=CONSENT_LINK_DAYS),
         )
-        url = build_url(token)
-        transaction.on_commit(lambda: _send_consent_link(link_id=link.pk, url=url, language=language))
+        _consent_link_mail(link=link, url=build_url(token), language=language)
     return link
 
 

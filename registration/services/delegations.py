@@ -7,15 +7,13 @@ import hashlib
 import secrets
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.enums import EventStatus
+from events.mail import mail_send_after_commit
 from registration.enums import MembershipRole
 from registration.errors import (
     DelegationError,
@@ -58,21 +56,21 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _send_invitation(*, membership_id: int, token: str, language: str, accept_url: str) -> None:
-
-    membership = DelegationMembership.objects.select_related("delegation", "invited_by").get(pk=membership_id)
-    with translation.override(language):
-        context = {
+def _invitation_mail(*, membership: DelegationMembership, accept_url: str, language: str) -> None:
+    """Queued after commit through the one mail path; the accept link is sealed in the broker."""
+    mail_send_after_commit(
+        to=[membership.invited_email],
+        template="registration/email/invitation",
+        context={
             "membership": membership,
             "delegation": membership.delegation,
-            "role": membership.get_role_display(),
+            "role": membership.get_role_display,  # called while rendering, in the recipient's language
             "inviter": membership.invited_by,
             "accept_url": accept_url,
             "valid_days": INVITATION_VALID_DAYS,
-        }
-        subject = render_to_string("registration/email/invitation_subject.txt", context).strip()
-        body = render_to_string("registration/email/invitation_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [membership.invited_email])
+        },
+        language=language,
+    )
 
 
 def membership_invite(
@@ -112,12 +110,7 @@ def membership_invite(
             invitation_token_hash=_token_hash(token),
             invited_by=invited_by,
         )
-        accept_url = build_accept_url(token)
-        transaction.on_commit(
-            lambda: _send_invitation(
-                membership_id=membership.pk, token=token, language=language, accept_url=accept_url
-            )
-        )
+        _invitation_mail(membership=membership, accept_url=build_accept_url(token), language=language)
     return membership
 
 

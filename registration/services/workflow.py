@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.mail import mail_send_after_commit
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import (
     EntryNotReadyError,
@@ -59,29 +58,25 @@ def _managers(delegation_id: int) -> list:
     ]
 
 
-def send_entry_email(*, entry_id: int, kind: str, reason: str = "") -> None:
-    """One email per manager, in that manager's language. Names only: no birth date, no document."""
-
-    entry = Entry.objects.select_related("athlete", "event", "team__delegation").get(pk=entry_id)
+def _notify(entry: Entry, kind: str, reason: str = "") -> None:
+    """One email per manager, in that manager's language, after the transition commits. Names only:
+    no birth date, no document."""
     for user in _managers(entry.team.delegation_id):
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {
+        mail_send_after_commit(
+            to=[user.email],
+            template="registration/email/entry_status",
+            context={
                 "kind": kind,
                 "athlete": entry.athlete.display_name,
-                "event": entry.event.name,
+                "event": entry.event,  # str() while rendering: the recipient's language
                 "team": entry.team.name,
-                "status": entry.get_status_display(),
+                # Called while rendering, so the status reads in the recipient's language.
+                "status": entry.get_status_display,
                 "reason": reason,
                 "url": settings.SITE_URL + entry.team.get_absolute_url(),
-            }
-            subject = render_to_string("registration/email/entry_status_subject.txt", context).strip()
-            body = render_to_string("registration/email/entry_status_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-
-def _notify(entry: Entry, kind: str, reason: str = "") -> None:
-    entry_id = entry.pk
-    transaction.on_commit(lambda: send_entry_email(entry_id=entry_id, kind=kind, reason=reason))
+            },
+            language=user.preferred_language or settings.LANGUAGE_CODE,
+        )
 
 
 # --- the ledger --------------------------------------------------------------------------------

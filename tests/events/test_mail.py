@@ -45,21 +45,6 @@ def flaky(settings, monkeypatch):
     return FlakyBackend
 
 
-@pytest.fixture
-def queued(monkeypatch):
-    """What would reach the broker: the arguments the mail task is queued with (tasks run eagerly here)."""
-    task = current_app.tasks[MAIL_TASK]
-    seen: list[tuple] = []
-    real = task.delay
-
-    def record(*args):
-        seen.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(task, "delay", record)
-    return seen
-
-
 def test_mail_leaves_after_commit_in_the_given_language_and_the_broker_never_sees_the_token(
     django_capture_on_commit_callbacks, queued
 ):

@@ -248,3 +248,34 @@ def test_published_rules_page_is_public(client):
     assert "<h2>Rules for processing children&#x27;s personal data</h2>" in html
     assert "We process children&#x27;s personal data only to register them for the competition." in html
     assert "DRAFT TEXT" not in html
+
+
+def test_guardian_link_and_invitation_leave_through_the_sealed_mail_path(
+    django_capture_on_commit_callbacks, queued
+):
+    """The one-time tokens travel sealed: whoever reads the broker sees neither link nor address."""
+    from registration.services.delegations import membership_invite
+    from tests.factories.registration import DelegationFactory
+
+    athlete = AthleteFactory()
+    guardian = GuardianFactory(athlete=athlete, email="mum@example.com")
+    delegation = DelegationFactory()
+    tokens: list[str] = []
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.consent_link_send(
+            athlete=athlete, guardian=guardian, user=None, build_url=tokens.append, language="en"
+        )
+        membership_invite(
+            delegation=delegation,
+            email="coach@example.com",
+            role="coach",
+            invited_by=None,
+            language="zh-hans",
+            build_accept_url=lambda token: tokens.append(token) or f"https://corridor.example/i/{token}",
+        )
+        assert mail.outbox == []  # nothing leaves before the commit
+
+    assert [message.to for message in mail.outbox] == [["mum@example.com"], ["coach@example.com"]]
+    assert len(queued) == 2
+    for (sealed,), token in zip(queued, tokens, strict=True):
+        assert token not in sealed and "@example.com" not in sealed
