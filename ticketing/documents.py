@@ -14,15 +14,18 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
+@sensitive_variables()
 def document_number_normalise(number: str) -> str:
     """NFKC (full-width becomes ASCII), upper-case, without spaces and hyphens: the form that is hashed."""
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
 
 
+@sensitive_variables()
 def document_hash(number: str) -> str:
     """The keyed hash (64 hex characters) of a document number, normalised first ("" for no number)."""
     normalised = document_number_normalise(number)

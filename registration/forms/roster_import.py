@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from registration.crypto import document_hash, mask_document
 from registration.enums import AthleteSex, DocumentType, GuardianRelationship
 from registration.errors import ImportFileError
 from registration.forms.athletes import AthleteForm
 from registration.models import Athlete, Delegation
 from registration.services.athletes import AthleteData
+from registration.services.encryption import mask_document
+from ticketing.documents import document_hash
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024

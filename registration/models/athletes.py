@@ -31,7 +31,7 @@ class Athlete(models.Model):
     """A child or young person on a delegation's roster.
 
     The document number is never stored in clear: `document_number_encrypted` is a MultiFernet token
-    (registration.crypto), `document_hash` an HMAC over the normalised number to find the same person
+    (registration/services/encryption.py), `document_hash` an HMAC over the normalised number to find the same person
     on two rosters, `document_last4` what lists may show.
     """
 

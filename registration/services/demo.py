@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from events.demo import DEMO_PASSWORD, SEX_NAMES, WEAPON_NAMES, demo_today
 from events.enums import Discipline, EventCategory
 from events.models import City, Event, Programme
-from registration.crypto import document_hash, encrypt_document, mask_document
 from registration.enums import (
     AthleteSex,
     DelegationKind,
@@ -47,6 +46,8 @@ from registration.models import (
     WaitlistPlace,
     WaitlistState,
 )
+from registration.services.encryption import encrypt_document, mask_document
+from ticketing.documents import document_hash
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MANAGER_EMAIL = "manager@corridor.example"

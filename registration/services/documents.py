@@ -9,14 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from registration.crypto import (
-    decrypt_document,
-    document_hash,
-    encrypt_document,
-    mask_document,
-    needs_rotation,
-    rotate_token,
-)
 from registration.enums import DocumentType
 from registration.errors import (
     AttestationError,
@@ -29,6 +21,14 @@ from registration.models import (
     DocumentReveal,
 )
 from registration.rules import is_delegation_programme_organiser
+from registration.services.encryption import (
+    decrypt_document,
+    encrypt_document,
+    mask_document,
+    needs_rotation,
+    rotate_token,
+)
+from ticketing.documents import document_hash
 
 
 @sensitive_variables()

@@ -1,5 +1,6 @@
-"""Document numbers at rest: MultiFernet encryption (newest key first), a keyed hash to match the
-same document across rosters, and the masked form lists show.
+"""Document numbers at rest: MultiFernet encryption (newest key first) and the masked form lists show.
+The keyed hash that matches the same document across rosters and real-name tickets is
+`ticketing.documents.document_hash`, the one hash of the house.
 
 Keys come from settings.FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first) and
 settings.DOCUMENT_HASH_KEY. Rotation: put a new key first, keep the old ones, then run
@@ -7,9 +8,6 @@ settings.DOCUMENT_HASH_KEY. Rotation: put a new key first, keep the old ones, th
 """
 
 from __future__ import annotations
-
-import hashlib
-import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -61,14 +59,6 @@ def needs_rotation(token: str) -> bool:
 def rotate_token(token: str) -> str:
     """Re-encrypt a token under the newest key (keeps its original timestamp)."""
     return _multifernet().rotate(token.encode("ascii")).decode("ascii")
-
-
-@sensitive_variables()
-def document_hash(number: str) -> str:
-    """HMAC-SHA256 (hex) of the normalised number under DOCUMENT_HASH_KEY."""
-    key = settings.DOCUMENT_HASH_KEY
-    key_bytes = key.encode() if isinstance(key, str) else key
-    return hmac.new(key_bytes, number.encode(), hashlib.sha256).hexdigest()
 
 
 @sensitive_variables()

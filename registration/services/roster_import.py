@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from registration.crypto import decrypt_document, encrypt_document
 from registration.errors import DuplicateDocumentError, ImportFileError
 from registration.models import Athlete, Delegation, Guardian
 from registration.services.athletes import GuardianData, delegation_lock_row
 from registration.services.documents import document_fields
+from registration.services.encryption import decrypt_document, encrypt_document
 
 STAGE_SECONDS = 30 * 60
 

@@ -9,9 +9,10 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 
-from registration.crypto import decrypt_document, document_hash, encrypt_document, mask_document
 from registration.models import Athlete
+from registration.services.encryption import decrypt_document, encrypt_document, mask_document
 from tests.factories.registration import AthleteFactory, resident_id
+from ticketing.documents import document_hash
 
 
 def test_encrypted_token_hides_the_number_and_round_trips():

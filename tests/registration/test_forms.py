@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from registration.crypto import decrypt_document
 from registration.enums import AthleteSex, DocumentType, MembershipRole
 from registration.forms.athletes import AthleteForm
 from registration.models import Athlete
+from registration.services.encryption import decrypt_document
 from tests.factories.registration import AthleteFactory, GuardianFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

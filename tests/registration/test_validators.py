@@ -67,7 +67,7 @@ FULL_WIDTH = str.maketrans("0123456789X-", "０１２３４５６７８９Ｘ－
 def test_full_width_digits_are_stored_as_the_same_ascii_number(part):
     # A Chinese input method in full-width mode types ３１０１０１…; it must hash like the ASCII number,
     # or the same child could sit twice on one roster.
-    from registration.crypto import document_hash
+    from ticketing.documents import document_hash
 
     number = resident_id(dt.date(2014, 3, 2))
     typed = (

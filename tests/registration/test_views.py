@@ -11,9 +11,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registration.crypto import decrypt_document
 from registration.enums import AthleteSex, MembershipRole
 from registration.models import Athlete, DelegationMembership, DocumentReveal, Entry
+from registration.services.encryption import decrypt_document
 from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified, with_totp
 from tests.factories.registration import (
     AthleteFactory,
