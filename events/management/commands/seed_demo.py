@@ -7,6 +7,7 @@ Idempotent: every row is keyed on a natural key (slug, code, email), so running 
 from __future__ import annotations
 
 import importlib
+import logging
 import time
 from pathlib import Path
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         modules = [importlib.import_module(name) for name in demo_modules()]
+        # Eager demo tasks would log a line each: the summary below is what someone running it reads.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         # Demo orders and invitations would email made-up people: seeding sends nothing.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             for module in modules:
