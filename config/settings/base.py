@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "events.middleware.OrganiserMFAMiddleware",
+    "config.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
