@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["orders", "scans", "pdf", "imports"]
+MODULES = ["orders", "scans", "pdf", "imports", "schedule"]
 
 
 def machine() -> str:

@@ -131,8 +131,13 @@ class ScheduleState:
         *,
         first_only: bool = False,
         check_resource: bool = True,
+        needed_placed: bool = True,
     ) -> list[Violation]:
-        """Rules between this placement and the placed matches: overlap, rest, travel, limits, order."""
+        """Rules between this placement and the placed matches: overlap, rest, travel, limits, order.
+
+        With `needed_placed` false, a needed match that is not placed yet is no violation (the
+        CP-SAT builder filters candidates against the fixed matches only).
+        """
         problem, found = self.problem, []
         end = start + match.duration
         day = day_of(start)
@@ -207,6 +212,8 @@ class ScheduleState:
             needed = problem.match_by_id.get(needed_id)
             placed = self.placements.get(needed_id)
             if needed is None:
+                continue
+            if placed is None and not needed_placed:
                 continue
             if placed is None or placed.start + needed.duration + problem.dependency_rest > start:
                 found.append(

@@ -19,6 +19,8 @@ How the model is shaped, so it proves good bounds quickly rather than waiting lo
 
 from __future__ import annotations
 
+import random
+import threading
 import time
 from collections import defaultdict
 
@@ -83,7 +85,12 @@ class _Model:
                         continue
                     # Clashes with fixed matches (pins, the frozen past) are ruled out here.
                     if state.clash_violations(
-                        match, representative, start, first_only=True, check_resource=False
+                        match,
+                        representative,
+                        start,
+                        first_only=True,
+                        check_resource=False,
+                        needed_placed=False,
                     ):
                         continue
                     self.x[(match.id, index, start)] = self.model.new_bool_var(
@@ -346,13 +353,13 @@ class _Model:
             self.model.add_hint(self.balance_vars[0], max(values))
             self.model.add_hint(self.balance_vars[1], min(values))
 
-    def placements(self, solver) -> dict[str, Placement]:
+    def placements_from(self, values: dict[tuple[str, int, int], bool]) -> dict[str, Placement]:
         """The chosen class and start of each match, then concrete resources by interval colouring."""
         problem = self.problem
         placements = dict(problem.fixed)
         per_class: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-        for (match_id, c, s), var in self.x.items():
-            if solver.boolean_value(var):
+        for (match_id, c, s), value in values.items():
+            if value:
                 per_class[c].append((s, s + problem.match_by_id[match_id].duration, match_id))
         for c, items in per_class.items():
             resources = self.classes[c]
@@ -382,11 +389,18 @@ def build_cpsat(
     """Optimise the schedule with CP-SAT for at most `time_limit` seconds on `workers` threads.
 
     Warm-started from `warm_start` (the greedy answer when not given), whose every variable is
-    hinted. `on_progress` receives the objective and the proven bound as they improve (a Celery
-    task can store them for the organiser's page). Returns the same `ScheduleResult` as the greedy,
-    with `bound` set; never worse than the warm start.
+    hinted. Two searches share the threads: the whole model, which proves the lower bound (the LP
+    of the clique model is strong) and may find better schedules; and a time-window search, which
+    fixes everything outside two windows of the timeline and re-solves the windows exactly,
+    growing them when they solve fast and shrinking them when not. With one worker they run one
+    after the other.
+
+    `on_progress` receives the objective and the proven bound as they improve (a Celery task can
+    store them for the organiser's page); it may be called from a solver thread. Returns the same
+    `ScheduleResult` as the greedy, with `bound` set; never worse than the warm start.
     """
     started = time.perf_counter()
+    deadline = started + time_limit
     if warm_start is None:
         warm_start = build_greedy(problem)
     built = _Model(problem)
@@ -402,38 +416,155 @@ def build_cpsat(
             built.model.add(placed == 1)
     built.model.minimize(sum(built.objective_terms) + built.constant)
     built.hint(warm_start.placements)
-
+    search = _Search(built, warm_start, started, on_progress)
     cp_model = built.cp_model
+
+    full = _solver(cp_model, 1.0, 1, seed, log)
+    if workers > 1:
+        full.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
+        thread = threading.Thread(target=search.run_full, args=(full,), daemon=True)
+        thread.start()
+        search.windows(deadline, workers - 1, seed)
+        full.stop_search()
+        thread.join()
+    else:
+        full.parameters.max_time_in_seconds = max(0.1, (deadline - time.perf_counter()) * 0.3)
+        search.run_full(full)
+        if not search.proven:
+            search.windows(deadline, 1, seed)
+    if search.values is None:
+        return finish(
+            "cpsat",
+            problem,
+            dict(warm_start.placements),
+            started,
+            status=search.status,
+            progress=search.progress,
+        )
+    placements = built.placements_from(search.values)
+    if objective(problem, placements) > warm_start.objective:
+        placements = dict(warm_start.placements)
+    status = "optimal" if search.proven else "feasible"
+    return finish(
+        "cpsat", problem, placements, started, bound=search.bound, status=status, progress=search.progress
+    )
+
+
+class _Search:
+    """The best schedule and bound so far, shared by the whole-model solve and the window search."""
+
+    def __init__(
+        self, built: _Model, warm_start: ScheduleResult, started: float, on_progress: ProgressCallback | None
+    ):
+        self.built = built
+        self.started = started
+        self.on_progress = on_progress
+        self.lock = threading.Lock()
+        self.progress: list[Progress] = []
+        self.bound: int | None = None
+        self.status = "unknown"
+        self.values: dict | None = None
+        self.best: int | None = None
+        class_of = {r.id: index for index, resources in enumerate(built.classes) for r in resources}
+        chosen = {
+            (m, class_of[p.resource_id], p.start)
+            for m, p in warm_start.placements.items()
+            if m in built.placed
+        }
+        if all(key in built.x for key in chosen) and len(chosen) == len(built.placed):
+            self.values = {key: key in chosen for key in built.x}
+            self.best = None  # the whole-model solve reports the hint's objective first
+
+    @property
+    def proven(self) -> bool:
+        return self.best is not None and self.bound is not None and self.best <= self.bound
+
+    def offer(self, value: int, values: dict | None, bound: float | None = None) -> None:
+        with self.lock:
+            if bound is not None:
+                self.bound = max(self.bound or 0, max(0, round(bound)))
+            if values is not None and (self.best is None or value < self.best):
+                self.best, self.values = value, values
+            item = Progress(self.best, self.bound, time.perf_counter() - self.started)
+            self.progress.append(item)
+        if self.on_progress:
+            self.on_progress(item)
+
+    def run_full(self, solver) -> None:
+        built, cp_model = self.built, self.built.cp_model
+        search = self
+
+        class Callback(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                value = round(self.objective_value)
+                better = search.best is None or value < search.best
+                values = {key: self.boolean_value(var) for key, var in built.x.items()} if better else None
+                search.offer(value, values, self.best_objective_bound)
+
+        status = solver.solve(built.model, Callback())
+        self.status = solver.status_name(status).lower()
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.offer(round(solver.objective_value), None, solver.best_objective_bound)
+
+    def windows(self, deadline: float, workers: int, seed: int) -> None:
+        """Large-neighbourhood search over the timeline: free the matches in two random windows of
+        time points (they may move anywhere inside those windows), fix the rest, solve exactly.
+
+        Moving a match from a late window into an early one is how the schedule finishes earlier;
+        windows are resized so each sub-problem solves in a fraction of a second.
+        """
+        built = self.built
+        cp_model = built.cp_model
+        points = sorted({key[2] for key in built.x})
+        rng = random.Random(seed)  # noqa: S311  neighbourhood choice, not a secret
+        width = max(2, min(len(points) // 5, 4))
+        step_limit = 0.5
+        sub = built.model.clone()
+        while len(points) > 1 and self.values is not None and not self.proven:
+            remaining = deadline - time.perf_counter()
+            if remaining < 0.15:
+                break
+            # Two windows that do not overlap (one early, one later) when the timeline is long enough.
+            first = rng.randrange(0, max(1, len(points) - 2 * width + 1))
+            second = rng.randrange(
+                min(first + width, len(points) - 1), max(first + width + 1, len(points) - width + 1)
+            )
+            window = set(points[first : first + width]) | set(points[second : second + width])
+            with self.lock:
+                values, best = self.values, self.best
+            current = {key[0]: key for key, value in values.items() if value}
+            sub.clear_hints()
+            for key, var in built.x.items():
+                proto = sub.proto.variables[var.index]
+                if key[2] in window and current.get(key[0], (0, 0, None))[2] in window:
+                    proto.domain[0], proto.domain[1] = 0, 1
+                    sub.add_hint(sub.get_bool_var_from_proto_index(var.index), values[key])
+                else:
+                    # A Boolean's domain is [0, 1]: fixing both ends fixes it, no constraint added.
+                    proto.domain[0] = proto.domain[1] = int(values[key])
+            solver = _solver(cp_model, min(step_limit, remaining), workers, seed, False)
+            status = solver.solve(sub)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                value = round(solver.objective_value)
+                if best is None or value < best:
+                    found = {
+                        key: solver.boolean_value(sub.get_bool_var_from_proto_index(var.index))
+                        for key, var in built.x.items()
+                    }
+                    self.offer(value, found)
+            if status == cp_model.OPTIMAL:
+                width = min(len(points), width + 1) if solver.wall_time < step_limit / 4 else width
+            else:
+                width = max(2, width - 1)
+
+
+def _solver(cp_model, seconds: float, workers: int, seed: int, log: bool):
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
+    solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     # Presolve may drop solutions that are symmetric or dominated, the hint among them; keep them
     # so the warm start is the first solution.
     solver.parameters.keep_all_feasible_solutions_in_presolve = True
-    progress: list[Progress] = []
-
-    def report(objective_value: int | None, bound: float) -> None:
-        item = Progress(objective_value, max(0, round(bound)), time.perf_counter() - started)
-        progress.append(item)
-        if on_progress:
-            on_progress(item)
-
-    class Callback(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            report(round(self.objective_value), self.best_objective_bound)
-
-    if hasattr(solver, "best_bound_callback"):
-        solver.best_bound_callback = lambda bound: report(progress[-1].objective if progress else None, bound)
-    status = solver.solve(built.model, Callback())
-    status_name = solver.status_name(status).lower()
-    bound = None
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = round(solver.best_objective_bound)
-        placements = built.placements(solver)
-        if objective(problem, placements) > warm_start.objective:
-            placements = dict(warm_start.placements)
-    else:
-        placements = dict(warm_start.placements)
-    return finish("cpsat", problem, placements, started, bound=bound, status=status_name, progress=progress)
+    return solver

@@ -1,0 +1,83 @@
+"""The CP-SAT builder respects every hard rule, reports progress and never does worse than the greedy."""
+
+from __future__ import annotations
+
+from events.scheduling import (
+    AgeBandLimit,
+    Placement,
+    Rule,
+    Severity,
+    build_cpsat,
+    build_greedy,
+    check_schedule,
+)
+from events.scheduling.standard import standard_instance
+from tests.events.scheduling.conftest import at, bout, make_problem, team
+
+
+def hard(violations):
+    return [v for v in violations if v.severity is not Severity.WARNING]
+
+
+def test_cpsat_respects_every_hard_rule_on_the_standard_instance():
+    problem = standard_instance()
+    greedy = build_greedy(problem)
+    seen = []
+    result = build_cpsat(problem, time_limit=3.0, workers=2, warm_start=greedy, on_progress=seen.append)
+    assert result.placed == 96
+    assert hard(check_schedule(problem, result.placements)) == []
+    assert result.objective <= greedy.objective
+    assert result.bound is not None and 0 < result.bound <= result.objective
+    # The standard instance's objective is the sum of slot indices.
+    assert result.objective == sum(problem.start_cost(p.start) for p in result.placements.values())
+    assert any(report.objective == result.objective for report in seen)
+    assert all(p.bound is None or p.bound <= result.objective for p in seen)
+
+
+def test_cpsat_small_problem_is_optimal_with_travel_and_children(venues):
+    child = "child-5"
+    matches = [
+        bout("f1", team("li", child), team("wu"), event="fencing"),
+        bout(
+            "b1",
+            team("u10", child, "child-6"),
+            team("u10b"),
+            event="basketball",
+            resources=frozenset({"court-1"}),
+        ),
+        bout("b2", team("u10b"), team("u10c"), event="basketball"),
+        bout("f2", team("zhao"), team("qian"), after=("f1",), event="fencing"),
+    ]
+    problem = make_problem(
+        matches,
+        venues,
+        slot_starts=tuple(at(day, h) for day in (0, 1) for h in (9, 10, 11, 12, 14, 15, 16)),
+        min_rest=30,
+        dependency_rest=30,
+        age_limits={"U10": AgeBandLimit("U10", max_matches_per_day=1, earliest_start=10 * 60)},
+        person_bands={child: "U10", "child-6": "U10"},
+    )
+    result = build_cpsat(problem, time_limit=3.0, workers=1)
+    assert result.status == "optimal"
+    assert result.placed == 4
+    assert hard(result.violations) == []
+    f1, b1 = result.placements["f1"], result.placements["b1"]
+    assert f1.start // 1440 != b1.start // 1440  # one match a day for the under-10
+    assert result.placements["f2"].start >= f1.start + 60 + 30
+    assert b1.resource_id == "court-1"
+
+
+def test_cpsat_keeps_pins_and_reports_unplaceable_matches(venues):
+    child = "child-9"
+    problem = make_problem(
+        [bout(f"m{n}", team(f"t{n}", child), team(f"o{n}")) for n in range(3)],
+        venues,
+        age_limits={"U8": AgeBandLimit("U8", max_matches_per_day=1)},
+        person_bands={child: "U8"},
+        pins={"m0": Placement("m0", "piste-2", at(0, 10))},
+        slot_starts=(at(0, 10), at(0, 12), at(1, 10)),
+    )
+    result = build_cpsat(problem, time_limit=2.0, workers=1)
+    assert result.placements["m0"] == Placement("m0", "piste-2", at(0, 10))
+    assert result.placed == 2
+    assert [u.rules[0] for u in result.unplaced] == [Rule.AGE_DAILY_LIMIT]
