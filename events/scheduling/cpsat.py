@@ -28,6 +28,7 @@ from events.scheduling.checker import ScheduleState, objective, team_venues_by_d
 from events.scheduling.greedy import build_greedy, finish
 from events.scheduling.problem import Placement, Problem, Resource, day_of
 from events.scheduling.result import Progress, ProgressCallback, ScheduleResult
+from events.scheduling.rules import Severity
 
 
 def _classes(problem: Problem) -> list[list[Resource]]:
@@ -442,7 +443,7 @@ def build_cpsat(
             progress=search.progress,
         )
     placements = built.placements_from(search.values)
-    if objective(problem, placements) > warm_start.objective:
+    if objective(problem, placements) > warm_start.objective and not _blocking(problem, warm_start):
         placements = dict(warm_start.placements)
     status = "optimal" if search.proven else "feasible"
     return finish(
@@ -556,6 +557,10 @@ class _Search:
                 width = min(len(points), width + 1) if solver.wall_time < step_limit / 4 else width
             else:
                 width = max(2, width - 1)
+
+
+def _blocking(problem: Problem, result: ScheduleResult) -> bool:
+    return any(v.severity is Severity.BLOCKS_SCHEDULING for v in result.violations)
 
 
 def _solver(cp_model, seconds: float, workers: int, seed: int, log: bool):

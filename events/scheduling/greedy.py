@@ -96,7 +96,7 @@ class GreedyBuilder:
         baseline = self.problem.baseline.get(match.id)
         if baseline is not None:
             resource = self.problem.resource_by_id.get(baseline.resource_id)
-            if resource is not None:
+            if resource is not None and not self.state.static_violations(match, resource, baseline.start):
                 yield baseline.start, [resource]
         for _cost, start, resources in self.options.by_match[match.id]:
             yield start, self._prefer(match, start, resources)
@@ -142,13 +142,18 @@ class GreedyBuilder:
         """Place `match` by moving up to `max_blockers` placed matches that block it elsewhere."""
         state, problem = self.state, self.problem
         tries = []
+        looked = 0
         for start, resources in self.candidates(match):
+            if looked > 150:  # the earliest places are where an ejection pays; stop looking later
+                break
             for resource in resources:
+                looked += 1
                 blockers = self._blockers(match, resource, start)
                 if blockers is not None and len(blockers) <= max_blockers:
                     tries.append((len(blockers), problem.start_cost(start), start, resource, blockers))
         tries.sort(key=lambda t: t[:3])
-        for _size, _cost, start, resource, blockers in tries:
+        # The cheapest few dozen are where a move pays off; the rest only cost time.
+        for _size, _cost, start, resource, blockers in tries[:40]:
             old = [state.remove(blocker_id) for blocker_id in blockers]
             if not state.clash_violations(match, resource, start, first_only=True):
                 state.add(Placement(match.id, resource.id, start))
