@@ -423,16 +423,38 @@ def build_cpsat(
     full = _solver(cp_model, 1.0, 1, seed, log)
     if workers > 1:
         full.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-        thread = threading.Thread(target=search.run_full, args=(full,), daemon=True)
-        thread.start()
-        search.windows(deadline, workers - 1, seed)
+        whole = threading.Thread(target=search.run_full, args=(full,), daemon=True)
+        whole.start()
+        searchers = [
+            threading.Thread(target=search.windows, args=(deadline, seed + n), daemon=True)
+            for n in range(workers - 1)
+        ]
+        for thread in searchers:
+            thread.start()
+        # Once the bound stops rising, the whole model's thread is worth more as one more window search.
+        stall = max(1.0, 0.15 * time_limit)
+        while any(thread.is_alive() for thread in searchers) and time.perf_counter() < deadline:
+            time.sleep(0.05)
+            if (
+                whole.is_alive()
+                and search.bound_since is not None
+                and time.perf_counter() - search.bound_since > stall
+            ):
+                full.stop_search()
+                whole.join()
+                searchers.append(
+                    threading.Thread(target=search.windows, args=(deadline, seed + workers), daemon=True)
+                )
+                searchers[-1].start()
         full.stop_search()
-        thread.join()
+        whole.join()
+        for thread in searchers:
+            thread.join()
     else:
         full.parameters.max_time_in_seconds = max(0.1, (deadline - time.perf_counter()) * 0.3)
         search.run_full(full)
         if not search.proven:
-            search.windows(deadline, 1, seed)
+            search.windows(deadline, seed)
     if search.values is None:
         return finish(
             "cpsat",
@@ -463,6 +485,7 @@ class _Search:
         self.lock = threading.Lock()
         self.progress: list[Progress] = []
         self.bound: int | None = None
+        self.bound_since: float | None = None  # when the bound last rose
         self.status = "unknown"
         self.values: dict | None = None
         self.best: int | None = None
@@ -482,8 +505,9 @@ class _Search:
 
     def offer(self, value: int, values: dict | None, bound: float | None = None) -> None:
         with self.lock:
-            if bound is not None:
-                self.bound = max(self.bound or 0, max(0, round(bound)))
+            if bound is not None and (self.bound is None or round(bound) > self.bound):
+                self.bound = max(0, round(bound))
+                self.bound_since = time.perf_counter()
             if values is not None and (self.best is None or value < self.best):
                 self.best, self.values = value, values
             item = Progress(self.best, self.bound, time.perf_counter() - self.started)
@@ -507,7 +531,7 @@ class _Search:
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.offer(round(solver.objective_value), None, solver.best_objective_bound)
 
-    def windows(self, deadline: float, workers: int, seed: int) -> None:
+    def windows(self, deadline: float, seed: int) -> None:
         """Large-neighbourhood search over the timeline: free the matches in two random windows of
         time points (they may move anywhere inside those windows), fix the rest, solve exactly.
 
@@ -543,7 +567,7 @@ class _Search:
                 else:
                     # A Boolean's domain is [0, 1]: fixing both ends fixes it, no constraint added.
                     proto.domain[0] = proto.domain[1] = int(values[key])
-            solver = _solver(cp_model, min(step_limit, remaining), workers, seed, False)
+            solver = _solver(cp_model, min(step_limit, remaining), 1, seed, False)
             status = solver.solve(sub)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 value = round(solver.objective_value)
