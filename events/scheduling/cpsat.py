@@ -64,6 +64,7 @@ class _Model:
         self.classes = _classes(problem)
         self.free = [m for m in problem.matches if m.id not in problem.fixed]
         self.x: dict[tuple[str, int, int], object] = {}  # (match, class, start) -> bool
+        self.x_points: set[tuple[int, int]] = set()  # (class, start) pairs some match may take
         self.by_match: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.placed: dict[str, object] = {}
         self.objective_terms: list = []
@@ -98,6 +99,7 @@ class _Model:
                         f"x[{match.id},{index},{start}]"
                     )
                     self.by_match[match.id].append((index, start))
+                    self.x_points.add((index, start))
             placed = self.model.new_bool_var(f"placed[{match.id}]")
             self.placed[match.id] = placed
             self.model.add(sum(self.x[(match.id, c, s)] for c, s in self.by_match[match.id]) == placed)
@@ -403,7 +405,8 @@ def build_cpsat(
     started = time.perf_counter()
     deadline = started + time_limit
     if warm_start is None:
-        warm_start = build_greedy(problem)
+        # A few seeded restarts of the greedy are the cheapest first improvement there is.
+        warm_start = build_greedy(problem, time_limit=0.04 * time_limit, keep_trying=True, seed=seed)
     built = _Model(problem)
     built.candidates()
     built.capacity()
@@ -541,46 +544,67 @@ class _Search:
         built = self.built
         cp_model = built.cp_model
         points = sorted({key[2] for key in built.x})
+        index_of = {point: n for n, point in enumerate(points)}
         rng = random.Random(seed)  # noqa: S311  neighbourhood choice, not a secret
         width = max(2, min(len(points) // 5, 4))
         step_limit = 0.5
         sub = built.model.clone()
+        variables = [(key, sub.proto.variables[var.index], var.index) for key, var in built.x.items()]
+        domains = {key: (0, 1) for key in built.x}  # what each domain in `sub` is now
         while len(points) > 1 and self.values is not None and not self.proven:
             remaining = deadline - time.perf_counter()
             if remaining < 0.15:
                 break
-            # Two windows that do not overlap (one early, one later) when the timeline is long enough.
-            first = rng.randrange(0, max(1, len(points) - 2 * width + 1))
-            second = rng.randrange(
-                min(first + width, len(points) - 1), max(first + width + 1, len(points) - width + 1)
-            )
-            window = set(points[first : first + width]) | set(points[second : second + width])
             with self.lock:
                 values, best = self.values, self.best
             current = {key[0]: key for key, value in values.items() if value}
+            first, second = self._pick(points, index_of, current, width, rng)
+            window = set(points[first : first + width]) | set(points[second : second + width])
             sub.clear_hints()
-            for key, var in built.x.items():
-                proto = sub.proto.variables[var.index]
+            free = []
+            for key, proto, index in variables:
                 if key[2] in window and current.get(key[0], (0, 0, None))[2] in window:
-                    proto.domain[0], proto.domain[1] = 0, 1
-                    sub.add_hint(sub.get_bool_var_from_proto_index(var.index), values[key])
+                    wanted = (0, 1)
+                    free.append((key, index))
                 else:
                     # A Boolean's domain is [0, 1]: fixing both ends fixes it, no constraint added.
-                    proto.domain[0] = proto.domain[1] = int(values[key])
+                    wanted = (int(values[key]),) * 2
+                if domains[key] != wanted:
+                    proto.domain[0], proto.domain[1] = wanted
+                    domains[key] = wanted
+            for key, index in free:
+                sub.add_hint(sub.get_bool_var_from_proto_index(index), values[key])
             solver = _solver(cp_model, min(step_limit, remaining), 1, seed, False)
             status = solver.solve(sub)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 value = round(solver.objective_value)
                 if best is None or value < best:
-                    found = {
-                        key: solver.boolean_value(sub.get_bool_var_from_proto_index(var.index))
-                        for key, var in built.x.items()
-                    }
+                    solution = solver.response_proto.solution
+                    found = dict(values)
+                    for key, index in free:
+                        found[key] = bool(solution[index])
                     self.offer(value, found)
             if status == cp_model.OPTIMAL:
                 width = min(len(points), width + 1) if solver.wall_time < step_limit / 4 else width
             else:
                 width = max(2, width - 1)
+
+    def _pick(self, points, index_of, current, width, rng) -> tuple[int, int]:
+        """Two windows that do not overlap: mostly the first around a time point with room left
+        (a free court early on is where a later match can move to), the second later on."""
+        last = max(0, len(points) - width)
+        first = rng.randrange(0, max(1, len(points) - 2 * width + 1))
+        if rng.random() < 0.7:
+            usage: dict[tuple[int, int], int] = defaultdict(int)
+            for _match, c, s in current.values():
+                usage[(c, s)] += 1
+            capacity = {c: len(resources) for c, resources in enumerate(self.built.classes)}
+            room = sorted({index_of[s] for (c, s) in self.built.x_points if usage[(c, s)] < capacity[c]})
+            if room:
+                hole = room[min(len(room) - 1, int(rng.random() ** 2 * len(room)))]  # early holes first
+                first = max(0, min(hole - rng.randrange(width), last))
+        second = rng.randrange(min(first + width, last), last + 1) if first + width <= last else last
+        return first, second
 
 
 def _blocking(problem: Problem, result: ScheduleResult) -> bool:

@@ -287,12 +287,14 @@ def build_greedy(
     time_limit: float = 0.3,
     max_restarts: int = 20,
     seed: int = 0,
+    keep_trying: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> ScheduleResult:
     """A complete or best-effort schedule in milliseconds.
 
-    Runs once in a fixed order; if matches are left unplaced, restarts with seeded random tie-breaks
-    while `time_limit` seconds and `max_restarts` allow, keeping the best. Unplaced matches come back
+    Runs once in a fixed order; if matches are left unplaced (or with `keep_trying`, to finish
+    earlier), restarts with seeded random tie-breaks while `time_limit` seconds and `max_restarts`
+    allow, keeping the best. Unplaced matches come back
     in `unplaced` with the rules that bind them, and as UNPLACED violations.
     """
     started = time.perf_counter()
@@ -311,7 +313,7 @@ def build_greedy(
             if on_progress:
                 on_progress(report)
         complete = len(best) == len(problem.matches)
-        if (complete and attempt >= 1) or time.perf_counter() - started > time_limit:
+        if (complete and attempt >= 1 and not keep_trying) or time.perf_counter() - started > time_limit:
             break
     return finish("greedy", problem, best or {}, started, progress=progress)
 
