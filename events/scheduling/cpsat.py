@@ -434,7 +434,8 @@ def build_cpsat(
         ]
         for thread in searchers:
             thread.start()
-        # Once the bound stops rising, the whole model's thread is worth more as one more window search.
+        # Once the bound stops rising (for a while, and not too early: on a busy machine it rises in
+        # steps), the whole model's thread is worth more as one more neighbourhood search.
         stall = max(1.0, 0.15 * time_limit)
         while any(thread.is_alive() for thread in searchers) and time.perf_counter() < deadline:
             time.sleep(0.05)
@@ -442,6 +443,7 @@ def build_cpsat(
                 whole.is_alive()
                 and search.bound_since is not None
                 and time.perf_counter() - search.bound_since > stall
+                and time.perf_counter() - started > 0.4 * time_limit
             ):
                 full.stop_search()
                 whole.join()
@@ -535,11 +537,12 @@ class _Search:
             self.offer(round(solver.objective_value), None, solver.best_objective_bound)
 
     def windows(self, deadline: float, seed: int) -> None:
-        """Large-neighbourhood search over the timeline: free the matches in two random windows of
-        time points (they may move anywhere inside those windows), fix the rest, solve exactly.
+        """Large-neighbourhood search: free some matches, fix the rest, solve exactly, keep a gain.
 
-        Moving a match from a late window into an early one is how the schedule finishes earlier;
-        windows are resized so each sub-problem solves in a fraction of a second.
+        Half the rounds free the matches in two windows of the timeline (they may move anywhere
+        inside them: a later match into an early gap); half free a late match and the matches
+        linked to it by people and competitors (they may move anywhere). Both kinds are resized
+        so each sub-problem solves in a fraction of a second.
         """
         built = self.built
         cp_model = built.cp_model
@@ -551,6 +554,7 @@ class _Search:
         sub = built.model.clone()
         variables = [(key, sub.proto.variables[var.index], var.index) for key, var in built.x.items()]
         domains = {key: (0, 1) for key in built.x}  # what each domain in `sub` is now
+        size = 16  # matches freed by a related-matches neighbourhood
         while len(points) > 1 and self.values is not None and not self.proven:
             remaining = deadline - time.perf_counter()
             if remaining < 0.15:
@@ -558,12 +562,20 @@ class _Search:
             with self.lock:
                 values, best = self.values, self.best
             current = {key[0]: key for key, value in values.items() if value}
-            first, second = self._pick(points, index_of, current, width, rng)
-            window = set(points[first : first + width]) | set(points[second : second + width])
+            by_window = rng.random() < 0.5
+            if by_window:
+                first, second = self._pick(points, index_of, current, width, rng)
+                window = set(points[first : first + width]) | set(points[second : second + width])
+            else:
+                related = self._related(current, size, rng)
             sub.clear_hints()
             free = []
             for key, proto, index in variables:
-                if key[2] in window and current.get(key[0], (0, 0, None))[2] in window:
+                if (
+                    key[2] in window and current.get(key[0], (0, 0, None))[2] in window
+                    if by_window
+                    else key[0] in related
+                ):
                     wanted = (0, 1)
                     free.append((key, index))
                 else:
@@ -584,10 +596,35 @@ class _Search:
                     for key, index in free:
                         found[key] = bool(solution[index])
                     self.offer(value, found)
-            if status == cp_model.OPTIMAL:
-                width = min(len(points), width + 1) if solver.wall_time < step_limit / 4 else width
+            fast = status == cp_model.OPTIMAL and solver.wall_time < step_limit / 4
+            slow = status != cp_model.OPTIMAL
+            if by_window:
+                width = min(len(points), width + 1) if fast else max(2, width - 1) if slow else width
             else:
-                width = max(2, width - 1)
+                size = min(len(built.placed), size + 2) if fast else max(4, size - 2) if slow else size
+
+    def _related(self, current, size: int, rng) -> set[str]:
+        """A late match and the matches linked to it through people and competitors, freed to go
+        anywhere: long moves across the day, which time windows cannot make."""
+        problem = self.built.problem
+        placed = sorted(current.values(), key=lambda key: -key[2])
+        if not placed:
+            return set()
+        seed_match = placed[int(rng.random() ** 2 * len(placed))][0]
+        chosen, queue = {seed_match}, [seed_match]
+        while queue and len(chosen) < size:
+            match_id = queue.pop(rng.randrange(len(queue)))
+            for identity in problem.identities_of.get(match_id, ()):
+                for other in identity.matches:
+                    if other in current and other not in chosen and len(chosen) < size:
+                        chosen.add(other)
+                        queue.append(other)
+            if not queue and len(chosen) < size:  # an island: jump to another late match
+                other = placed[int(rng.random() ** 2 * len(placed))][0]
+                if other not in chosen:
+                    chosen.add(other)
+                    queue.append(other)
+        return chosen
 
     def _pick(self, points, index_of, current, width, rng) -> tuple[int, int]:
         """Two windows that do not overlap: mostly the first around a time point with room left
