@@ -313,7 +313,7 @@ def build_greedy(
             if on_progress:
                 on_progress(report)
         complete = len(best) == len(problem.matches)
-        if (complete and attempt >= 1 and not keep_trying) or time.perf_counter() - started > time_limit:
+        if (complete and not keep_trying) or time.perf_counter() - started > time_limit:
             break
     return finish("greedy", problem, best or {}, started, progress=progress)
 
