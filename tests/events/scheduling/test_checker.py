@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.utils import translation
 
 from events.scheduling import (
@@ -234,3 +236,20 @@ def test_check_move_reports_only_the_moved_match(venues):
     assert rules_of(clash) == sorted([Rule.RESOURCE_OVERLAP, Rule.ATHLETE_OVERLAP])
     assert all("m2" in v.matches for v in clash)
     assert [v.rule for v in state.check_move("m2", "nowhere", at(0, 9))] == [Rule.UNKNOWN]
+
+
+def test_check_move_answers_a_drag_and_drop_at_once():
+    from events.scheduling import build_greedy
+    from events.scheduling.standard import standard_instance
+
+    problem = standard_instance()
+    state = ScheduleState(problem, build_greedy(problem).placements.values())
+    match = problem.matches[0]
+    starts = problem.time_points
+    started = time.perf_counter()
+    answers = [state.check_move(match.id, "court-1", start) for start in starts]
+    per_move = (time.perf_counter() - started) / len(starts)
+    assert per_move < 0.01  # well under a frame; about 50 µs on a quiet machine
+    own = state.placements[match.id]
+    assert state.check_move(match.id, own.resource_id, own.start) == []  # its own place is legal
+    assert any(Rule.RESOURCE_OVERLAP in {v.rule for v in answer} for answer in answers)

@@ -81,3 +81,36 @@ def test_cpsat_keeps_pins_and_reports_unplaceable_matches(venues):
     assert result.placements["m0"] == Placement("m0", "piste-2", at(0, 10))
     assert result.placed == 2
     assert [u.rules[0] for u in result.unplaced] == [Rule.AGE_DAILY_LIMIT]
+
+
+def test_cpsat_leaves_travel_time_between_cities(venues):
+    # One athlete plays in Shanghai and in Nanjing on the only day: 150 minutes of travel between.
+    athlete = "rower-1"
+    problem = make_problem(
+        [
+            bout("sh", team("crew-a", athlete), team("crew-b"), resources=frozenset({"piste-1"})),
+            bout("nj", team("crew-c", athlete), team("crew-d"), resources=frozenset({"court-1"})),
+        ],
+        venues,
+        slot_starts=tuple(at(0, 9 + hour) for hour in range(9)),
+        min_rest=15,
+    )
+    result = build_cpsat(problem, time_limit=2.0, workers=1)
+    assert result.status == "optimal"
+    first, second = sorted(result.placements.values(), key=lambda p: p.start)
+    assert second.start - (first.start + 60) >= 150
+    assert second.start - (first.start + 60) < 150 + 60  # and no later than it has to be
+    assert hard(result.violations) == []
+
+
+def test_cpsat_keeps_a_team_at_one_venue_a_day(venues):
+    a = team("a")
+    problem = make_problem(
+        [bout("m1", a, team("b")), bout("m2", a, team("c")), bout("m3", team("d"), team("e"))],
+        venues,
+        slot_starts=(at(0, 9), at(0, 11), at(0, 13)),
+    )
+    result = build_cpsat(problem, time_limit=2.0, workers=1)
+    venue = {m: problem.resource_by_id[p.resource_id].venue for m, p in result.placements.items()}
+    assert venue["m1"] == venue["m2"]
+    assert [v for v in result.violations if v.rule is Rule.TEAM_VENUES] == []
