@@ -509,12 +509,18 @@ class _Search:
         return self.best is not None and self.bound is not None and self.best <= self.bound
 
     def offer(self, value: int, values: dict | None, bound: float | None = None) -> None:
+        """Take a schedule if it is better and a bound if it is higher; report what changed."""
         with self.lock:
-            if bound is not None and (self.bound is None or round(bound) > self.bound):
+            changed = False
+            if bound is not None and (self.bound is None or max(0, round(bound)) > self.bound):
                 self.bound = max(0, round(bound))
                 self.bound_since = time.perf_counter()
+                changed = True
             if values is not None and (self.best is None or value < self.best):
                 self.best, self.values = value, values
+                changed = True
+            if not changed:
+                return
             item = Progress(self.best, self.bound, time.perf_counter() - self.started)
             self.progress.append(item)
         if self.on_progress:
@@ -531,6 +537,8 @@ class _Search:
                 values = {key: self.boolean_value(var) for key, var in built.x.items()} if better else None
                 search.offer(value, values, self.best_objective_bound)
 
+        # The bound also rises between solutions: report it (the organiser's page shows both).
+        solver.best_bound_callback = lambda bound: search.offer(0, None, bound)
         status = solver.solve(built.model, Callback())
         self.status = solver.status_name(status).lower()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

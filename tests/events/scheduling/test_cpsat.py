@@ -114,3 +114,20 @@ def test_cpsat_keeps_a_team_at_one_venue_a_day(venues):
     venue = {m: problem.resource_by_id[p.resource_id].venue for m, p in result.placements.items()}
     assert venue["m1"] == venue["m2"]
     assert [v for v in result.violations if v.rule is Rule.TEAM_VENUES] == []
+
+
+def test_cpsat_in_continuous_minutes_with_mixed_durations(venues):
+    # No slot grid: starts every 15 minutes; bouts of 20 to 90 minutes on two pistes and a court.
+    fencers = [team(f"f{n}", f"fencer-{n}") for n in range(6)]
+    matches = [
+        bout(f"b{a}{b}", fencers[a], fencers[b], duration=20 + 10 * ((a + b) % 8))
+        for a in range(6)
+        for b in range(a + 1, 6)
+    ]
+    problem = make_problem(matches, venues, min_rest=10, step=15)
+    greedy = build_greedy(problem)
+    result = build_cpsat(problem, time_limit=3.0, workers=2, warm_start=greedy)
+    assert result.placed == len(matches)
+    assert hard(result.violations) == []
+    assert result.objective <= greedy.objective
+    assert all(p.start % 15 == 0 for p in result.placements.values())
