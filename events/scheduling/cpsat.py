@@ -491,6 +491,8 @@ class _Search:
         self.progress: list[Progress] = []
         self.bound: int | None = None
         self.bound_since: float | None = None  # when the bound last rose
+        self.full_done = False
+        self.full_optimal = False
         self.status = "unknown"
         self.values: dict | None = None
         self.best: int | None = None
@@ -506,6 +508,8 @@ class _Search:
 
     @property
     def proven(self) -> bool:
+        if self.full_optimal:
+            return True
         return self.best is not None and self.bound is not None and self.best <= self.bound
 
     def offer(self, value: int, values: dict | None, bound: float | None = None) -> None:
@@ -541,6 +545,8 @@ class _Search:
         solver.best_bound_callback = lambda bound: search.offer(0, None, bound)
         status = solver.solve(built.model, Callback())
         self.status = solver.status_name(status).lower()
+        self.full_optimal = status == cp_model.OPTIMAL
+        self.full_done = True
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.offer(round(solver.objective_value), None, solver.best_objective_bound)
 
@@ -554,6 +560,9 @@ class _Search:
         """
         built = self.built
         cp_model = built.cp_model
+        # Without a complete warm start, wait for the whole model's first schedule.
+        while self.values is None and not self.full_done and time.perf_counter() < deadline:
+            time.sleep(0.02)
         points = sorted({key[2] for key in built.x})
         index_of = {point: n for n, point in enumerate(points)}
         rng = random.Random(seed)  # noqa: S311  neighbourhood choice, not a secret

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from events.scheduling import (
     AgeBandLimit,
     Placement,
@@ -67,7 +69,8 @@ def test_cpsat_small_problem_is_optimal_with_travel_and_children(venues):
     assert b1.resource_id == "court-1"
 
 
-def test_cpsat_keeps_pins_and_reports_unplaceable_matches(venues):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cpsat_keeps_pins_and_reports_unplaceable_matches(venues, workers):
     child = "child-9"
     problem = make_problem(
         [bout(f"m{n}", team(f"t{n}", child), team(f"o{n}")) for n in range(3)],
@@ -77,7 +80,8 @@ def test_cpsat_keeps_pins_and_reports_unplaceable_matches(venues):
         pins={"m0": Placement("m0", "piste-2", at(0, 10))},
         slot_starts=(at(0, 10), at(0, 12), at(1, 10)),
     )
-    result = build_cpsat(problem, time_limit=2.0, workers=1)
+    result = build_cpsat(problem, time_limit=2.0, workers=workers)
+    assert result.status == "optimal"  # proven: no schedule places the third match
     assert result.placements["m0"] == Placement("m0", "piste-2", at(0, 10))
     assert result.placed == 2
     assert [u.rules[0] for u in result.unplaced] == [Rule.AGE_DAILY_LIMIT]
