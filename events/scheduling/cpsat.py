@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from bisect import bisect_left
 from collections import defaultdict
 
 from events.scheduling.checker import ScheduleState, objective, team_venues_by_day
@@ -107,21 +108,18 @@ class _Model:
     # ---- hard rules ------------------------------------------------------------------------
 
     def capacity(self) -> None:
+        """Per class and time point: the matches running then fit on the class's free resources."""
         state = self.state
         for index, resources in enumerate(self.classes):
+            points = sorted({s for m in self.free for c, s in self.by_match[m.id] if c == index})
             covering: dict[int, list] = defaultdict(list)
-            points = set()
-            for match in self.free:
-                for c, s in self.by_match[match.id]:
-                    if c == index:
-                        points.add(s)
             for match in self.free:
                 for c, s in self.by_match[match.id]:
                     if c != index:
                         continue
-                    for point in points:
-                        if s <= point < s + match.duration:
-                            covering[point].append(self.x[(match.id, c, s)])
+                    # The points inside [s, s + duration), found by bisection, not by a scan.
+                    for point in points[bisect_left(points, s) : bisect_left(points, s + match.duration)]:
+                        covering[point].append(self.x[(match.id, c, s)])
             for point, terms in covering.items():
                 busy = sum(1 for r in resources if state.resource_busy(r.id, point, point + 1) is not None)
                 capacity = max(0, len(resources) - busy)
@@ -167,15 +165,15 @@ class _Model:
     def _clique_per_point(self, match_ids: list[str]) -> None:
         problem = self.problem
         points = sorted({s for m in match_ids for _, s in self.by_match[m]})
+        covering: dict[int, list] = defaultdict(list)
+        for match_id in match_ids:
+            reach = problem.match_by_id[match_id].duration + problem.min_rest
+            for c, s in self.by_match[match_id]:
+                for point in points[bisect_left(points, s) : bisect_left(points, s + reach)]:
+                    covering[point].append(self.x[(match_id, c, s)])
         for point in points:
-            terms = []
-            for match_id in match_ids:
-                reach = problem.match_by_id[match_id].duration + problem.min_rest
-                terms.extend(
-                    self.x[(match_id, c, s)] for c, s in self.by_match[match_id] if s <= point < s + reach
-                )
-            if len(terms) > 1:
-                self.model.add_at_most_one(terms)
+            if len(covering[point]) > 1:
+                self.model.add_at_most_one(covering[point])
 
     def _travel(self, match_ids: list[str]) -> None:
         problem = self.problem
