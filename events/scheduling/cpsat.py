@@ -63,6 +63,11 @@ class _Model:
         self.model = cp_model.CpModel()
         self.state = ScheduleState(problem, problem.fixed.values())
         self.classes = _classes(problem)
+        self.class_travel = {
+            (a, b): problem.travel.minutes(first[0], second[0])
+            for a, first in enumerate(self.classes)
+            for b, second in enumerate(self.classes)
+        }
         self.free = [m for m in problem.matches if m.id not in problem.fixed]
         self.x: dict[tuple[str, int, int], object] = {}  # (match, class, start) -> bool
         self.x_points: set[tuple[int, int]] = set()  # (class, start) pairs some match may take
@@ -178,16 +183,17 @@ class _Model:
     def _travel(self, match_ids: list[str]) -> None:
         problem = self.problem
         rest = problem.min_rest
+        classes = {c for match_id in match_ids for c, _ in self.by_match[match_id]}
+        if all(self.class_travel[(a, b)] <= rest for a in classes for b in classes):
+            return  # one venue, or venues close enough: the clique per point already covers it
         for i, first_id in enumerate(match_ids):
             first = problem.match_by_id[first_id]
             for second_id in match_ids[i + 1 :]:
                 second = problem.match_by_id[second_id]
                 for c1, s1 in self.by_match[first_id]:
-                    r1 = self.classes[c1][0]
                     clash = []
                     for c2, s2 in self.by_match[second_id]:
-                        r2 = self.classes[c2][0]
-                        travel = problem.travel.minutes(r1, r2)
+                        travel = self.class_travel[(c1, c2)]
                         if travel <= rest:
                             continue  # the clique per point already covers it
                         if s1 <= s2:
