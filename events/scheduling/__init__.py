@@ -2,15 +2,22 @@
 
 Pure Python with no model or database import (an import-linter contract checks it): the `events`
 services turn stages, competitors and venues into a `Problem` and store the `ScheduleResult`.
+Times are whole minutes from midnight of day 0 in the venue's time zone.
 
 - `Problem` and its parts (`Match`, `Competitor`, `Resource`, `TravelMatrix`, `AgeBandLimit`,
-  `Placement`, `Weights`) describe what to place and the rules.
-- `check_schedule(problem, placements)` lists every `Violation` of a schedule;
-  `ScheduleState(problem, placements).check_move(match_id, resource_id, start)` checks one move.
+  `Placement`, `Weights`) describe what to place and the rules. People are opaque keys
+  (`Competitor.people`): the builder sees every athlete in every event without knowing who they are.
+- `check_schedule(problem, placements)` lists every `Violation` (rule, severity, matches, people,
+  `.reason` in the active language); `ScheduleState(problem, placements).check_move(match_id,
+  resource_id, start)` checks one drag-and-drop against the rest.
 - `build_greedy(problem)` drafts in milliseconds; `build_cpsat(problem, time_limit=, workers=,
-  on_progress=)` optimises with OR-Tools CP-SAT, warm-started from the greedy answer.
-- `reschedule(...)` re-solves after a delay with the fewest moves; `schedule_diff(...)` says which
-  matches moved and whom that affects; `switch_plan(...)` switches to a contingency plan.
+  warm_start=, on_progress=)` optimises with OR-Tools CP-SAT. Both return a `ScheduleResult`:
+  placements, `unplaced` (each with its binding rules), violations, objective, bound, status;
+  `on_progress` gets a `Progress(objective, bound, elapsed)` whenever either improves.
+- `reschedule(problem, current, now=, delay=, resources=)` re-solves after a delay with the fewest
+  moves; `schedule_diff(problem, before, after)` says which matches moved and whose (people,
+  competitors, resources); `switch_plan(problem, current, plan)` switches to a contingency plan.
+- `standard.standard_instance()` is the benchmark instance of issue 11, seeded.
 """
 
 from events.scheduling.changes import (
