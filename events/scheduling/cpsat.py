@@ -148,7 +148,9 @@ class _Search:
         }
         if all(key in built.x for key in chosen) and len(chosen) == len(built.placed):
             self.values = {key: key in chosen for key in built.x}
-            self.best = None  # the whole-model solve reports the hint's objective first
+            # The warm start is the first schedule to report (the page shows it at once); the
+            # whole model confirms it when its presolve is done.
+            self.offer(warm_start.objective, self.values)
 
     @property
     def proven(self) -> bool:
