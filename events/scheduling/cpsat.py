@@ -148,9 +148,12 @@ class _Search:
         }
         if all(key in built.x for key in chosen) and len(chosen) == len(built.placed):
             self.values = {key: key in chosen for key in built.x}
-            # The warm start is the first schedule to report (the page shows it at once); the
-            # whole model confirms it when its presolve is done.
-            self.offer(warm_start.objective, self.values)
+            # The warm start is the first schedule to report (the page shows it at once). `best`
+            # stays unset until the whole model confirms it, so the first windows may step sideways.
+            first = Progress(warm_start.objective, None, time.perf_counter() - started)
+            self.progress.append(first)
+            if on_progress:
+                on_progress(first)
 
     @property
     def proven(self) -> bool:
@@ -158,8 +161,11 @@ class _Search:
             return True
         return self.best is not None and self.bound is not None and self.best <= self.bound
 
-    def offer(self, value: int, values: dict | None, bound: float | None = None) -> None:
-        """Take a schedule if it is better and a bound if it is higher; report what changed."""
+    def offer(
+        self, value: int, values: dict | None, bound: float | None = None, *, sideways: bool = False
+    ) -> None:
+        """Take a schedule if it is better (or as good, `sideways`) and a bound if it is higher;
+        report what changed."""
         with self.lock:
             changed = False
             if bound is not None and (self.bound is None or max(0, round(bound)) > self.bound):
@@ -169,6 +175,8 @@ class _Search:
             if values is not None and (self.best is None or value < self.best):
                 self.best, self.values = value, values
                 changed = True
+            elif values is not None and sideways and value == self.best:
+                self.values = values  # same objective, nothing to report
             if not changed:
                 return
             item = Progress(self.best, self.bound, time.perf_counter() - self.started)
@@ -253,12 +261,14 @@ class _Search:
             status = solver.solve(sub)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 value = round(solver.objective_value)
-                if best is None or value < best:
+                if best is None or value <= best:
+                    # An equal schedule is taken too: a sideways step that lets the next
+                    # neighbourhoods start from somewhere new instead of circling one plateau.
                     solution = solver.response_proto.solution
                     found = dict(values)
                     for key, index in free:
                         found[key] = bool(solution[index])
-                    self.offer(value, found)
+                    self.offer(value, found, sideways=True)
             fast = status == cp_model.OPTIMAL and solver.wall_time < step_limit / 4
             slow = status != cp_model.OPTIMAL
             if by_window:
