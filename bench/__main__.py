@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["orders", "scans", "pdf", "imports", "draws"]
+MODULES = ["orders", "scans", "pdf", "imports", "draws", "schedule"]
 
 
 def machine() -> str:

@@ -13,7 +13,12 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.streaming or response.content or request.path.startswith("/api/"):
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or request.path.startswith("/api/")
+        ):
             return response
         page = TemplateResponse(request, "405.html", status=405)
         page.render()
