@@ -46,6 +46,7 @@ PREFIXES: dict[str, Access] = {
 ROUTES: dict[str, Route] = {
     # config
     "healthz": Route(Access.ANONYMOUS),
+    "favicon": Route(Access.ANONYMOUS),
     "set_language": Route(Access.ANONYMOUS),
     "api:openapi-json": Route(Access.ANONYMOUS),
     "api:openapi-view": Route(Access.ANONYMOUS),

@@ -22,6 +22,9 @@ from registration.validators import GB11643_TYPES, validate_document
 ADULT_AGE = 18
 
 
+RELATIONSHIP_CHOICES = [("", _("— choose —")), *GuardianRelationship.choices]
+
+
 class AthleteForm(forms.Form):
     family_name_zh = forms.CharField(max_length=40, required=False, label=_("Family name (Chinese)"))
     given_name_zh = forms.CharField(max_length=40, required=False, label=_("Given name (Chinese)"))
@@ -40,14 +43,16 @@ class AthleteForm(forms.Form):
     emergency_contact_name = forms.CharField(max_length=80, label=_("Emergency contact"))
     emergency_contact_phone = forms.CharField(max_length=30, label=_("Emergency contact phone"))
     guardian_name = forms.CharField(max_length=80, required=False, label=_("Guardian's name"))
+    # An empty first choice: a browser shows the first option as chosen, so without it an untouched
+    # optional second guardian looked half filled in ("mother") and the form refused it.
     guardian_relationship = forms.ChoiceField(
-        choices=GuardianRelationship.choices, required=False, label=_("Relationship")
+        choices=RELATIONSHIP_CHOICES, required=False, label=_("Relationship")
     )
     guardian_phone = forms.CharField(max_length=30, required=False, label=_("Guardian's phone"))
     guardian_email = forms.EmailField(required=False, label=_("Guardian's email"))
     guardian2_name = forms.CharField(max_length=80, required=False, label=_("Second guardian's name"))
     guardian2_relationship = forms.ChoiceField(
-        choices=GuardianRelationship.choices, required=False, label=_("Relationship")
+        choices=RELATIONSHIP_CHOICES, required=False, label=_("Relationship")
     )
     guardian2_phone = forms.CharField(max_length=30, required=False, label=_("Second guardian's phone"))
     guardian2_email = forms.EmailField(required=False, label=_("Second guardian's email"))

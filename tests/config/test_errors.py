@@ -64,3 +64,10 @@ def test_the_403_page_reads_in_the_site_layout(rf: RequestFactory, client):
 
     assert response.status_code == 403
     assert '<h1 id="error-title">无权操作</h1>' in response.content.decode()
+
+
+def test_the_favicon_is_served_by_the_app(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"

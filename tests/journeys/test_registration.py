@@ -163,3 +163,36 @@ def test_manager_registers_imports_submits_organiser_approves_manager_prints_bad
     assert len(pdf.pages) == 5  # 20 badges, four A6 badges per A4 page
     text = "".join(p.extract_text() for p in pdf.pages).replace(" ", "")
     assert "欧阳明平" in text and "DEMO9" not in text
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 9, tzinfo=SHANGHAI), tick=True)
+def test_manager_adds_an_athlete_with_one_guardian_on_a_phone(page, live_server, season):
+    """The second guardian is optional: left untouched, the form must not see it as half filled in."""
+    from tests.factories.registration import DelegationFactory, MembershipFactory
+
+    delegation = DelegationFactory(programme=season["event"].programme, city=season["city"])
+    MembershipFactory(delegation=delegation, user=season["manager"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, season["manager"].email)
+
+    page.goto(f"{live_server.url}/delegations/{delegation.pk}/athletes/new/")
+    assert page.locator("#id_guardian2_relationship").input_value() == ""
+    page.fill("#id_family_name_zh", "王")
+    page.fill("#id_given_name_zh", "小雨")
+    page.fill("#id_name_latin", "WANG Xiaoyu")
+    page.select_option("#id_sex", "female")
+    page.fill("#id_birth_date", "2015-06-01")
+    page.select_option("#id_document_type", "passport")
+    page.fill("#id_document_number", "E12345678")
+    page.fill("#id_emergency_contact_name", "王妈妈")
+    page.fill("#id_emergency_contact_phone", "13800001111")
+    page.fill("#id_guardian_name", "王妈妈")
+    page.select_option("#id_guardian_relationship", "mother")
+    page.fill("#id_guardian_phone", "13800001111")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    page.screenshot(path="test-artifacts/manager-adds-athlete-one-guardian-phone.png", full_page=True)
+
+    athlete = Athlete.objects.get(delegation=delegation)
+    assert [guardian.name for guardian in athlete.guardians.all()] == ["王妈妈"]
+    assert page.url.endswith(athlete.get_absolute_url())
