@@ -27,7 +27,7 @@ class UserAdmin(ScopedAdmin, BaseUserAdmin):  # superusers only: no programme_pa
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-# --- paperwork, workflow, fees, accreditation (r2): read-mostly; writes go through the services ---
+# --- paperwork, workflow, fees, accreditation: read-mostly; writes go through the services --------
 
 from registration.models import (  # noqa: E402
     Badge,

@@ -29,7 +29,7 @@ from ticketing.signing import credential_code
 
 GATE_EMAIL = "gate@corridor.example"
 FENCING_VENUE = "putuo-sports-centre"
-FENCING_EVENT = "fencing-u12-men-epee"  # on today (events/demo.py)
+FENCING_EVENT = "fencing-u12-men-epee"  # on today (events/demodata/season.py)
 GATE_CODE = "gate-a"
 DEVICE_NAME = "Demo scanner · Putuo fencing hall"
 

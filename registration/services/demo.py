@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from events.demo import DEMO_PASSWORD, SEX_NAMES, WEAPON_NAMES, demo_today
+from events.demo import DEMO_PASSWORD
+from events.demodata.season import SEX_NAMES, WEAPON_NAMES, demo_today
 from events.enums import Discipline, EventCategory
 from events.models import City, Event, Programme
 from registration.enums import (
@@ -92,7 +93,7 @@ RULES_TEXT = {
 
 
 def _days_ago(days: int) -> dt.datetime:
-    """Paperwork dates follow the demo season, which is placed relative to today (events/demo.py)."""
+    """Paperwork dates follow the demo season, which is placed relative to today (events/demodata/season.py)."""
     return dt.datetime.combine(demo_today() - dt.timedelta(days=days), dt.time(9), SHANGHAI)
 
 

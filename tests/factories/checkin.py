@@ -61,7 +61,7 @@ def issued_ticket(*, user=None, ticket_type=None, holder_name="", real_name=Fals
     """A paid order with one valid ticket and its active credential, built directly with the ORM.
 
     Gate and ticket-page tests only need the rows a real purchase leaves behind; the purchase itself
-    is t1's (tests/ticketing/test_orders.py and the purchase journey).
+    is tested in tests/ticketing/test_orders.py and the purchase journey.
     """
     from django.utils import timezone
 

@@ -138,7 +138,7 @@ class EventEligibilityFactory(factory.django.DjangoModelFactory):
     max_birth_year = 2015
 
 
-# --- paperwork, workflow, fees (r2) ---------------------------------------------------------------
+# --- paperwork, workflow, fees --------------------------------------------------------------------
 
 from registration.models import (  # noqa: E402
     Consent,

@@ -1,4 +1,4 @@
-"""Factories for ticketing. Sales factories first (t1); credential and gate factories follow (t2)."""
+"""Factories for ticketing. Sales factories first; credential and gate factories follow."""
 
 from __future__ import annotations
 

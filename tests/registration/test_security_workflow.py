@@ -1,4 +1,4 @@
-"""Every URL r2 added, per role: a manager of delegation A gets 404 for B; coaches and chaperones
+"""Every workflow, paperwork, fee and badge URL, per role: a manager of delegation A gets 404 for B; coaches and chaperones
 cannot approve or export; gate staff and merchants see nothing; anonymous users are sent to log in.
 No document number appears in a URL, a log line or an email."""
 

