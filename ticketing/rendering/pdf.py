@@ -408,9 +408,10 @@ def render_credential_cards(
     return buffer.getvalue()
 
 
-def _join(names: Iterable[str]) -> str:
-    """A list of names as the reader writes one: 入口A、入口B in Chinese, Gate A, Gate B in English."""
-    return ("、" if _primary_font() == CJK_FONT else ", ").join(names)
+def _join(names: Iterable[str], *, separator: tuple[str, str] = ("、", ", ")) -> str:
+    """Names as the reader writes a list: 入口A、入口B in Chinese, Gate A, Gate B in English
+    (`separator` gives the Chinese and the English one)."""
+    return separator[0 if _primary_font() == CJK_FONT else 1].join(names)
 
 
 def _when(session) -> str:
@@ -446,12 +447,15 @@ def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCar
     if ticket.ticket_type.real_name and credential.holder_label:
         holder = _("Holder: %(name)s") % {"name": credential.holder_label}
         if ticket.holder_document_last4:
-            holder += f" (****{ticket.holder_document_last4})"
+            holder = _("%(holder)s (document ending %(last4)s)") % {
+                "holder": holder,
+                "last4": ticket.holder_document_last4,
+            }
     return CredentialCard(
         code=credential_code(credential),
         title=session.event.name,
         subtitle=session.name,
-        kind_label=_("Ticket") + " · " + ticket.ticket_type.name,
+        kind_label=_join((_("Ticket"), ticket.ticket_type.name), separator=("·", " · ")),
         holder=holder,
         price=format_fen(ticket.price_fen),
         number=str(ticket),
