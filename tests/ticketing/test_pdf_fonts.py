@@ -195,3 +195,25 @@ def test_english_lines_break_between_words_and_chinese_between_characters():
     assert "".join(chinese) == "沪宁沿线青少年击剑邀请赛U12男子花剑"
     assert chinese[0] == "沪宁沿线青少"  # six 10-point hanzi fill 60 points
     assert all(_width(line, size=10, primary=CJK_FONT) <= 60 for line in chinese)
+
+
+def test_tickets_rendered_one_after_another_each_read_back_their_own_text():
+    """Subsets are cached across documents: a cached subset must never give one ticket another's text."""
+    texts = []
+    with translation.override("zh-hans"):
+        for number, holder in [
+            ("QX7-1", "持票人：王*明"),
+            ("ZK9-2", "持票人：李*雷"),
+            ("QX7-1", "持票人：王*明"),
+        ]:
+            card = CredentialCard(code="X", title="沪宁击剑", holder=holder, number=number, gate="入口B")
+            texts.append(
+                PdfReader(io.BytesIO(render_credential_cards([card], "ticket-a4"))).pages[0].extract_text()
+            )
+
+    assert "票号：QX7-1" in texts[0]
+    assert "王*明" in texts[0]
+    assert "票号：ZK9-2" in texts[1]
+    assert "李*雷" in texts[1]
+    assert "王" not in texts[1]
+    assert texts[2] == texts[0]

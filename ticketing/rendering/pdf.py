@@ -89,6 +89,27 @@ def _cache_subsets(face) -> None:
     face.makeSubset = lambda subset: cached(tuple(subset))
 
 
+# Characters that vary from ticket to ticket (order codes, numbers, ids), given their places in every
+# document's first subset up front, so the tickets of one session share one subset and its cache entry.
+VARYING = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef-:. "
+
+
+def _prime_subsets(canvas, cards: Sequence[CredentialCard], primary: str) -> None:
+    """Assign the primary face's subset places before drawing: the varying characters first, then
+    every other character of the cards in code point order. reportlab otherwise numbers characters
+    in the order they are drawn, so no two tickets would share a subset."""
+    from reportlab.pdfbase.pdfmetrics import getFont  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+
+    text = set()
+    for card in cards:
+        text.update(
+            card.title, card.subtitle, card.kind_label, card.holder, card.price, card.gate, *card.lines
+        )
+        text.update(*card.zones)
+    drawn = sorted(char for char in text - set(VARYING) if _font_for(char, primary) == primary)
+    getFont(primary).splitString(VARYING + "".join(drawn), canvas._doc)
+
+
 def _primary_font() -> str:
     """The face the active language is set in: Noto Sans SC for Chinese, Noto Sans otherwise."""
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -375,6 +396,7 @@ def render_credential_cards(
     canvas = Canvas(buffer, pagesize=page, pageCompression=1, initialFontName=primary)
     canvas.setTitle(title or _("Corridor credentials"))
     canvas.setAuthor("Corridor")
+    _prime_subsets(canvas, cards, primary)
     page_w, page_h = page
     if layout == "a6-on-a4":
         cw, ch = page_w / 2, page_h / 2
