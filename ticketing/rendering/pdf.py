@@ -1,8 +1,11 @@
 """QR images and PDFs for signed credentials: tickets (one page each) and badge sheets (A6 on A4).
 
-Lessons from pretix: the QR is a raster image (a vector QR is most of its 64–86 ms per ticket), fonts
-are registered once per process, and Chinese uses reportlab's built-in CID font STSong-Light, so no
-font file is needed. Ticketing never imports registration: badge data arrives as `CredentialCard`.
+Lessons from pretix: the QR is a raster image (a vector QR is most of its 64–86 ms per ticket) and
+fonts are registered once per process. Every font is embedded (as a subset of the characters drawn),
+so a PDF prints the same in any viewer: Noto Sans SC (every character of GB 2312) sets Chinese, and
+Noto Sans sets English, falling back to Noto Sans SC character by character for Chinese names and
+full-width punctuation (see ticketing/fonts/README.md). Ticketing never imports registration: badge
+data arrives as `CredentialCard`.
 """
 
 from __future__ import annotations
@@ -12,15 +15,24 @@ import io
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.enums import VenueResourceKind
 from events.models import VenueResource
+from ticketing.money import format_fen
 from ticketing.signing import credential_code
 
-FONT = "STSong-Light"
+CJK_FONT = "NotoSansSC"  # Chinese pages, and any character the Latin face lacks
+LATIN_FONT = "NotoSans"  # English pages
+FONT_FILES = {
+    CJK_FONT: "NotoSansSC-Regular-GB2312.ttf",
+    LATIN_FONT: "NotoSans-Regular-Latin.ttf",
+}
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 LAYOUTS = ("ticket-a4", "a6-on-a4", "a6")
 MM = 72 / 25.4
 PHOTO_W, PHOTO_H = 30 * MM, 40 * MM  # the photo box on a badge: a 3:4 portrait
@@ -43,18 +55,122 @@ class CredentialCard:
     # The holder's photo as image bytes (JPEG or anything Pillow reads), drawn on badge layouts only.
     # The issuing app decides whether it may be shown (consent); None or undecodable: a placeholder.
     photo: bytes | None = None
+    price: str = ""  # formatted ("¥80.00"), shown in the top band
+    number: str = ""  # the ticket's number, printed under the QR
+    gate: str = ""  # where to enter (gate names, in the reader's language), printed large
+    zones: tuple[str, ...] = ()  # zone names a badge opens (names, not codes), printed large
 
 
 @functools.cache
-def _fonts() -> str:
-    """Register the CID font once per process."""
+def _fonts() -> dict[str, frozenset[int]]:
+    """Register the embedded TrueType fonts once per process; each font's characters by name."""
     from reportlab import rl_config  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
     from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    characters = {}
+    for name, filename in FONT_FILES.items():
+        # Subsets hold only the characters drawn (ASCII is not reserved a subset of its own), so a
+        # ticket embeds one small subset per face; text still extracts through the ToUnicode map.
+        font = TTFont(name, str(FONT_DIR / filename), asciiReadable=False)
+        _cache_subsets(font.face)
+        pdfmetrics.registerFont(font)
+        characters[name] = frozenset(font.face.charToGlyph)
     rl_config.useA85 = 0  # binary image streams: ASCII85 in pure Python cost more than the drawing
-    return FONT
+    return characters
+
+
+def _cache_subsets(face) -> None:
+    """Keep the last few embedded subsets: reportlab cuts a new TrueType subset of up to 256
+    characters for every document, in pure Python, and the tickets of one session draw the same
+    characters (their subsets depend only on which characters appear, in which order)."""
+    make_subset = face.makeSubset
+    cached = functools.lru_cache(maxsize=64)(lambda codes: make_subset(list(codes)))
+    face.makeSubset = lambda subset: cached(tuple(subset))
+
+
+# Characters that vary from ticket to ticket (order codes, numbers, ids), given their places in every
+# document's first subset up front, so the tickets of one session share one subset and its cache entry.
+VARYING = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef-:. "
+
+
+def _prime_subsets(canvas, cards: Sequence[CredentialCard], primary: str) -> None:
+    """Assign the primary face's subset places before drawing: the varying characters first, then
+    every other character of the cards in code point order. reportlab otherwise numbers characters
+    in the order they are drawn, so no two tickets would share a subset."""
+    from reportlab.pdfbase.pdfmetrics import getFont  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+
+    text = set()
+    for card in cards:
+        text.update(
+            card.title, card.subtitle, card.kind_label, card.holder, card.price, card.gate, *card.lines
+        )
+        text.update(*card.zones)
+    drawn = sorted(char for char in text - set(VARYING) if _font_for(char, primary) == primary)
+    getFont(primary).splitString(VARYING + "".join(drawn), canvas._doc)
+
+
+def _primary_font() -> str:
+    """The face the active language is set in: Noto Sans SC for Chinese, Noto Sans otherwise."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return CJK_FONT if language.lower().startswith("zh") else LATIN_FONT
+
+
+@functools.lru_cache(maxsize=8192)
+def _font_for(char: str, primary: str) -> str:
+    """The primary face when it has the character, else the other face when that one has it."""
+    characters = _fonts()
+    if ord(char) in characters[primary]:
+        return primary
+    other = LATIN_FONT if primary == CJK_FONT else CJK_FONT
+    return other if ord(char) in characters[other] else primary
+
+
+def missing_glyphs(text: str, *, primary: str) -> set[str]:
+    """The characters of `text` that neither face can draw (for tests and checks of new data)."""
+    characters = _fonts()
+    return {char for char in text if ord(char) not in characters[_font_for(char, primary)]}
+
+
+@functools.lru_cache(maxsize=16384)
+def _char_width(char: str, font: str) -> float:
+    """The advance of one character at size 1 (reportlab does not kern, so widths add up)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+
+    return stringWidth(char, font, 1000) / 1000
+
+
+def _width(text: str, *, size: float, primary: str) -> float:
+    return sum(_char_width(char, _font_for(char, primary)) for char in text) * size
+
+
+def _runs(text: str, primary: str) -> list[tuple[str, str]]:
+    """The text cut into (font, characters) runs, each run drawable in one face."""
+    runs: list[tuple[str, list[str]]] = []
+    for char in text:
+        font = _font_for(char, primary)
+        if runs and runs[-1][0] == font:
+            runs[-1][1].append(char)
+        else:
+            runs.append((font, [char]))
+    return [(font, "".join(chars)) for font, chars in runs]
+
+
+def _draw(canvas, x: float, y: float, text: str, *, size: float, primary: str, anchor: str = "left") -> None:
+    """Draw one line, switching faces where the primary one lacks a character."""
+    if anchor != "left":
+        width = _width(text, size=size, primary=primary)
+        x -= width / 2 if anchor == "centre" else width
+    runs = _runs(text, primary)
+    if len(runs) == 1:
+        canvas.setFont(runs[0][0], size)
+        canvas.drawString(x, y, runs[0][1])
+        return
+    line = canvas.beginText(x, y)  # one text object, so the line extracts as one line
+    for font, chunk in runs:
+        line.setFont(font, size)
+        line.textOut(chunk)
+    canvas.drawText(line)
 
 
 def _qr_image(code: str, *, box_size: int):
@@ -88,17 +204,36 @@ def credential_qr_png(credential, *, box_size: int = 8) -> bytes:
     return code_qr_png(credential_code(credential), box_size=box_size)
 
 
-def _wrap(text: str, *, width: float, size: float) -> list[str]:
-    """Break text to fit `width` points, character by character (Chinese has no spaces)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
+def _is_cjk(char: str) -> bool:
+    return ord(char) >= 0x2E80
 
-    lines, current = [], ""
+
+def _wrap(text: str, *, width: float, size: float, primary: str) -> list[str]:
+    """Break text to fit `width` points: between any two Chinese characters, and at a space inside a
+    Latin word (a word longer than the line is broken where it must)."""
+    lines, current, current_width = [], "", 0.0
     for char in text:
-        if stringWidth(current + char, FONT, size) > width and current:
-            lines.append(current.rstrip())
-            current = char.lstrip()
+        char_width = _char_width(char, _font_for(char, primary)) * size
+        if current and current_width + char_width > width:
+            space = current.rfind(" ")
+            tail = current[space + 1 :]
+            if (
+                not char.isspace()
+                and not _is_cjk(char)
+                and space > 0
+                and tail
+                and not any(map(_is_cjk, tail))
+            ):
+                lines.append(current[:space].rstrip())
+                current = tail
+            else:
+                lines.append(current.rstrip())
+                current = ""
+            current = (current + char).lstrip()
+            current_width = _width(current, size=size, primary=primary)
         else:
             current += char
+            current_width += char_width
     if current:
         lines.append(current)
     return lines
@@ -120,7 +255,9 @@ def _photo_reader(photo: bytes | None):
     return reader
 
 
-def _draw_photo(canvas, photo: bytes | None, *, x: float, y: float, w: float, h: float, scale: float) -> None:
+def _draw_photo(
+    canvas, photo: bytes | None, *, x: float, y: float, w: float, h: float, scale: float, primary: str
+) -> None:
     """The photo fitted into the box (aspect kept, centred), or a placeholder box saying so."""
     from reportlab.lib.colors import HexColor  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
@@ -137,15 +274,22 @@ def _draw_photo(canvas, photo: bytes | None, *, x: float, y: float, w: float, h:
     canvas.setLineWidth(0.8)
     canvas.rect(x, y, w, h, stroke=1, fill=1)
     canvas.setFillColor(HexColor("#6b7a90"))
-    canvas.setFont(FONT, 9 * scale)
-    canvas.drawCentredString(x + w / 2, y + h / 2 - 3 * scale, _("No photo"))
+    _draw(
+        canvas,
+        x + w / 2,
+        y + h / 2 - 3 * scale,
+        _("No photo"),
+        size=9 * scale,
+        primary=primary,
+        anchor="centre",
+    )
     canvas.restoreState()
 
 
-def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h: float) -> None:
+def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h: float, primary: str) -> None:
     """One card in the box (x, y, w, h). A tall card (badges: "a6-on-a4", "a6") stacks text above and
     below a row of the photo box and the QR; a wide one puts the QR on the left and the text beside
-    it (A4 tickets, no photo)."""
+    it (A4 tickets, no photo). The number, when there is one, is printed under the QR."""
     from reportlab.lib.colors import HexColor  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
     from reportlab.lib.utils import ImageReader  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
@@ -159,8 +303,10 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
     canvas.setFillColor(HexColor(card.accent))
     canvas.rect(x, y + h - band, w, band, stroke=0, fill=1)
     canvas.setFillColor(HexColor("#ffffff"))
-    canvas.setFont(FONT, 11 * scale)
-    canvas.drawString(x + pad, y + h - band + 10 * scale, card.kind_label)
+    band_y = y + h - band + 10 * scale
+    if card.price:
+        _draw(canvas, x + w - pad, band_y, card.price, size=13 * scale, primary=primary, anchor="right")
+    _draw(canvas, x + pad, band_y, card.kind_label, size=11 * scale, primary=primary)
     canvas.setFillColor(HexColor("#111111"))
 
     wide = w > h * 1.1
@@ -173,13 +319,13 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
         text_x, text_w, cursor = x + pad, w - 2 * pad, top - 12 * scale
     bottom = y + pad + 10 * scale
 
-    def write(text: str, size: float, max_lines: int) -> None:
+    def write(text: str, size: float, max_lines: int, colour: str = "#111111") -> None:
         nonlocal cursor
-        canvas.setFont(FONT, size * scale)
-        for line in _wrap(text, width=text_w, size=size * scale)[:max_lines]:
+        canvas.setFillColor(HexColor(colour))
+        for line in _wrap(text, width=text_w, size=size * scale, primary=primary)[:max_lines]:
             if cursor < bottom:
                 return
-            canvas.drawString(text_x, cursor, line)
+            _draw(canvas, text_x, cursor, line, size=size * scale, primary=primary)
             cursor -= (size + 4) * scale
 
     write(card.title, 13, 3)
@@ -191,19 +337,45 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
         qr_size = min(text_w - photo_w - pad, h * 0.5 * 0.78)
         row_top = cursor - 2 * scale
         left = x + (w - (photo_w + pad + qr_size)) / 2
-        _draw_photo(canvas, card.photo, x=left, y=row_top - photo_h, w=photo_w, h=photo_h, scale=scale)
+        _draw_photo(
+            canvas,
+            card.photo,
+            x=left,
+            y=row_top - photo_h,
+            w=photo_w,
+            h=photo_h,
+            scale=scale,
+            primary=primary,
+        )
         canvas.setFillColor(HexColor("#111111"))
         qr_x, qr_y = left + photo_w + pad, row_top - qr_size
         cursor = row_top - max(qr_size, photo_h) - 14 * scale
+        if card.number:
+            cursor -= 10 * scale
     canvas.drawImage(ImageReader(_qr_image(card.code, box_size=4)), qr_x, qr_y, qr_size, qr_size)
+    if card.number:
+        canvas.setFillColor(HexColor("#111111"))
+        number = _("Ticket no. %(number)s") % {"number": card.number}
+        _draw(
+            canvas,
+            qr_x + qr_size / 2,
+            qr_y - 10 * scale,
+            number,
+            size=9 * scale,
+            primary=primary,
+            anchor="centre",
+        )
     if card.holder:
         write(card.holder, 12, 2)
+    if card.gate:
+        write(_("Gate: %(gate)s") % {"gate": card.gate}, 14, 2, card.accent)
+    if card.zones:
+        write(_("Zones: %(zones)s") % {"zones": _join(card.zones)}, 12, 3, card.accent)
     for text in card.lines:
         write(text, 9, 2)
     if card.footer:
         canvas.setFillColor(HexColor("#666666"))
-        canvas.setFont(FONT, 7 * scale)
-        canvas.drawString(x + pad, y + pad * 0.6, card.footer)
+        _draw(canvas, x + pad, y + pad * 0.6, card.footer, size=7 * scale, primary=primary)
     canvas.restoreState()
 
 
@@ -211,43 +383,57 @@ def render_credential_cards(
     cards: Sequence[CredentialCard], layout: str = "a6-on-a4", *, title: str = ""
 ) -> bytes:
     """A PDF of cards: "ticket-a4" (one per A4 page), "a6-on-a4" (four per A4 sheet, cut marks at the
-    card edges) or "a6" (one per A6 page, for badge printers)."""
+    card edges) or "a6" (one per A6 page, for badge printers). Set in the active language's face."""
     from reportlab.lib.pagesizes import A4, A6  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
     from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}")
     _fonts()
+    primary = _primary_font()
     buffer = io.BytesIO()
     page = A6 if layout == "a6" else A4
-    canvas = Canvas(buffer, pagesize=page, pageCompression=1, initialFontName=FONT)
+    canvas = Canvas(buffer, pagesize=page, pageCompression=1, initialFontName=primary)
     canvas.setTitle(title or _("Corridor credentials"))
     canvas.setAuthor("Corridor")
+    _prime_subsets(canvas, cards, primary)
     page_w, page_h = page
     if layout == "a6-on-a4":
         cw, ch = page_w / 2, page_h / 2
         slots = [(0, ch), (cw, ch), (0, 0), (cw, 0)]
         for index, card in enumerate(cards):
             sx, sy = slots[index % 4]
-            _draw_card(canvas, card, x=sx + 8, y=sy + 8, w=cw - 16, h=ch - 16)
+            _draw_card(canvas, card, x=sx + 8, y=sy + 8, w=cw - 16, h=ch - 16, primary=primary)
             if index % 4 == 3 and index != len(cards) - 1:
                 canvas.showPage()
     else:
         margin = 36 if layout == "ticket-a4" else 10
         height = page_h / 2 - margin if layout == "ticket-a4" else page_h - 2 * margin
         for index, card in enumerate(cards):
-            _draw_card(canvas, card, x=margin, y=page_h - margin - height, w=page_w - 2 * margin, h=height)
+            _draw_card(
+                canvas,
+                card,
+                x=margin,
+                y=page_h - margin - height,
+                w=page_w - 2 * margin,
+                h=height,
+                primary=primary,
+            )
             if layout == "ticket-a4":
-                canvas.setFont(FONT, 9)
-                canvas.drawString(
-                    margin,
-                    page_h / 2 - 24,
-                    _("Show this code at the gate. One code admits one person; it is checked when scanned."),
+                notice = _(
+                    "Show this code at the gate. One code admits one person; it is checked when scanned."
                 )
+                _draw(canvas, margin, page_h / 2 - 24, notice, size=9, primary=primary)
             if index != len(cards) - 1:
                 canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _join(names: Iterable[str], *, separator: tuple[str, str] = ("、", ", ")) -> str:
+    """Names as the reader writes a list: 入口A、入口B in Chinese, Gate A, Gate B in English
+    (`separator` gives the Chinese and the English one)."""
+    return separator[0 if _primary_font() == CJK_FONT else 1].join(names)
 
 
 def _when(session) -> str:
@@ -259,29 +445,47 @@ def _when(session) -> str:
 def _gate_names(credential, gates: dict[str, str]) -> str:
     if not credential.zones:
         return _("Any gate")
-    return ", ".join(gates.get(code, code) for code in credential.zones)
+    return _join(gates.get(code, code) for code in credential.zones)
+
+
+def zone_names(codes: Iterable[str], *, venue_ids: Iterable[int]) -> tuple[str, ...]:
+    """The names, in the active language, of the venue resources (gates, pistes, courts...) with
+    these codes at these venues, in the codes' order; a code no venue knows is kept as it is. For
+    badge cards: `CredentialCard(zones=zone_names(credential.zones, venue_ids=...))`."""
+    codes = list(codes)
+    names: dict[str, str] = {}
+    for resource in VenueResource.objects.filter(venue_id__in=list(venue_ids), code__in=codes):
+        names.setdefault(resource.code, resource.name)
+    return tuple(dict.fromkeys(names.get(code, code) for code in codes))
 
 
 def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCard:
-    """The card of one ticket (a Ticket with its order, ticket type, session, holder and credential)."""
+    """The card of one ticket (a Ticket with its order, ticket type, session, holder and credential).
+    A real-name ticket shows its holder as the issuing service masked it for the gate (张*明) with
+    the document's last four characters, never the full name."""
     credential = ticket.credential
     session = ticket.session
     holder = ""
-    if ticket.ticket_type.real_name and ticket.holder_name:
-        holder = _("Holder: %(name)s") % {"name": ticket.holder_name}
+    if ticket.ticket_type.real_name and credential.holder_label:
+        holder = _("Holder: %(name)s") % {"name": credential.holder_label}
         if ticket.holder_document_last4:
-            holder += f" (····{ticket.holder_document_last4})"
+            holder = _("%(holder)s (document ending %(last4)s)") % {
+                "holder": holder,
+                "last4": ticket.holder_document_last4,
+            }
     return CredentialCard(
         code=credential_code(credential),
         title=session.event.name,
         subtitle=session.name,
-        kind_label=_("Ticket") + " · " + ticket.ticket_type.name,
+        kind_label=_join((_("Ticket"), ticket.ticket_type.name), separator=("·", " · ")),
         holder=holder,
+        price=format_fen(ticket.price_fen),
+        number=str(ticket),
+        gate=_gate_names(credential, gates or {}),
         lines=(
             _("When: %(when)s") % {"when": _when(session)},
             _("Venue: %(venue)s") % {"venue": session.venue.name},
             _("Address: %(address)s") % {"address": session.venue.address},
-            _("Gate: %(gate)s") % {"gate": _gate_names(credential, gates or {})},
             _("Order %(code)s") % {"code": ticket.order.code},
         ),
         footer=str(credential.public_id),
