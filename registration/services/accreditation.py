@@ -37,7 +37,7 @@ from registration.selectors.accreditation import (
     zones_for,
 )
 from ticketing.enums import CredentialKind, CredentialState
-from ticketing.rendering.pdf import CredentialCard, render_credential_cards
+from ticketing.rendering.pdf import CredentialCard, render_credential_cards, zone_names
 from ticketing.services.credentials import credential_issue, credential_set_state
 from ticketing.signing import credential_code
 
@@ -168,22 +168,24 @@ def badge_sheet_job_create(*, user, delegation: Delegation) -> BadgeSheetJob:
     return job
 
 
-def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None):
-
+def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None, zone_cache=None):
+    """The card of one badge. Zones print by name in the active language (入口A、4号剑道), never as codes;
+    `zone_cache` (a dict) lets a sheet look each venue's names up once, not once per badge."""
     start, end = badge.event.start_date, badge.event.end_date
     dates = start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
-    zones = badge.credential.zones
+    codes = tuple(badge.credential.zones or ())
+    cache = {} if zone_cache is None else zone_cache
+    key = (badge.event.venue_id, codes)
+    if key not in cache:
+        cache[key] = zone_names(codes, venue_ids=[badge.event.venue_id]) if codes else (_("all"),)
     return CredentialCard(
         code=credential_code(badge.credential),
         title=badge.event.name,
         subtitle=badge.get_role_display(),
         kind_label=_("Accreditation badge"),
         holder=badge.holder_label,
-        lines=(
-            delegation_name,
-            dates,
-            _("Zones: %(zones)s") % {"zones": ", ".join(zones) if zones else _("all")},
-        ),
+        lines=(delegation_name, dates),
+        zones=cache[key],
         footer="Corridor",
         accent={BadgeRole.ATHLETE: "#1f4e8c", BadgeRole.COACH: "#8c1f3a", BadgeRole.CHAPERONE: "#2f7a3a"}[
             badge.role
@@ -202,8 +204,11 @@ def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
         badges = list(badges_for_sheet(job.delegation))
         name = job.delegation.name
         cards = []
+        zone_cache: dict = {}
         for index, badge in enumerate(badges, start=1):
-            cards.append(badge_card(badge, delegation_name=name, photo=badge_photo(badge)))
+            cards.append(
+                badge_card(badge, delegation_name=name, photo=badge_photo(badge), zone_cache=zone_cache)
+            )
             if index % PROGRESS_EVERY == 0:
                 BadgeSheetJob.objects.filter(pk=job.pk).update(done=index * 9 // 10)
         pdf = render_credential_cards(cards, "a6-on-a4", title=_("Accreditation badges"))
