@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from tests.factories.registration import resident_id
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import OrderState, TicketKind
 from ticketing.models import Order
@@ -127,3 +130,60 @@ def test_cart_query_count_is_flat(client, django_assert_num_queries, lines):
     client.force_login(user)
     with django_assert_num_queries(6):
         client.get(reverse("ticketing:cart"))
+
+
+def test_checkout_chooses_the_payment_method_once(client, session, settings):
+    settings.PAYMENT_DEMO_ENABLED = True
+    adult = TicketTypeFactory(session=session, price_fen=8000)
+    user = buyer()
+    cart_add(user=user, ticket_type=adult, quantity=1)
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = client.post(reverse("ticketing:checkout"), {"provider": "demo"})
+
+    order = Order.objects.get(user=user)
+    assert order.provider == "demo" and order.payments.get().provider == "demo"  # started at checkout
+    pay = client.get(response["Location"]).content.decode()
+    assert reverse("ticketing:order-pay-demo", kwargs={"code": order.code}) in pay
+    # The other methods wait behind a closed "change payment method", not a second choice to make.
+    assert '<details class="card change-payment">' in pay and "Change payment method" in pay
+
+
+def _holder(line_pk: int, index: int, name: str, document_type: str, number: str) -> dict:
+    prefix = f"holder_{line_pk}_{index}"
+    return {f"{prefix}_name": name, f"{prefix}_document_type": document_type, f"{prefix}_document": number}
+
+
+def test_real_name_checkout_checks_each_number_by_its_document_type(client, session, settings):
+    settings.PAYMENT_DEMO_ENABLED = True
+    named = TicketTypeFactory(session=session, real_name=True, price_fen=5000)
+    user = buyer()
+    line = cart_add(user=user, ticket_type=named, quantity=2)
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(reverse("ticketing:checkout")).content.decode()
+    assert "Document type" in page and "Passport" in page and "Demo (synthetic" not in page
+    child_id = resident_id(dt.date(2015, 6, 1), sex="female")
+    typo = child_id[:17] + ("1" if child_id[17] != "1" else "2")
+
+    refused = client.post(
+        reverse("ticketing:checkout"),
+        {"provider": "demo"}
+        | _holder(line.pk, 0, "张小红", "resident_id", typo)
+        | _holder(line.pk, 1, "Anna Smith", "resident_id", "E12345678"),
+    ).content.decode()
+
+    assert not Order.objects.exists()
+    assert "The last character of the ID number does not match the others" in refused
+    assert "An ID number has 18 characters" in refused
+    assert typo not in refused.split("<form", 1)[0]  # the number is never echoed in a message
+
+    client.post(
+        reverse("ticketing:checkout"),
+        {"provider": "demo"}
+        | _holder(line.pk, 0, "张小红", "resident_id", child_id.lower())
+        | _holder(line.pk, 1, "Anna Smith", "passport", "e1234 5678"),
+    )
+    tickets = Order.objects.get(user=user).tickets.order_by("pk")
+    assert [t.holder_document_last4 for t in tickets] == [child_id[-4:], "5678"]
