@@ -27,6 +27,31 @@ def test_event_tickets_lists_types_prices_and_sold_out(client, session):
     assert "¥50.00" in html and "Sold out" in html and "Add to cart" in html
 
 
+def test_event_tickets_show_price_places_left_and_an_accessible_stepper(client, session):
+    grandstand = TicketTypeFactory(
+        session=session, name_en="Grandstand", price_fen=8000, quota__capacity=30, max_per_order=6
+    )
+    TicketTypeFactory(session=session, name_en="Family", price_fen=12000, quota__capacity=3, max_per_order=6)
+    other = buyer()
+    cart_add(user=other, ticket_type=grandstand, quantity=4)  # someone else's hold counts as taken
+
+    html = client.get(
+        reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "¥80.00" in html and "¥120.00" in html
+    assert "26 left" in html and "3 left" in html
+    # A number input that works alone, bounded by what one order may take now (3 left < 6 per order).
+    assert f'id="qty-{grandstand.pk}" class="stepper-input"' in html
+    assert 'min="1" max="6"' in html and 'min="1" max="3"' in html
+    assert "One more: Grandstand" in html and "One fewer: Family" in html
+    assert html.count('data-step="1"') == 2 and "<script>" not in html and "ticketing/stepper.js" in html
+    chinese = client.get(
+        reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "剩余 26 张" in chinese
+
+
 def test_event_tickets_empty_state(client, session):
     page = client.get(reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}))
     assert "该赛事暂无在售门票" in page.content.decode()
@@ -39,7 +64,10 @@ def test_event_tickets_query_count_is_flat(client, django_assert_num_queries, ty
         TicketTypeFactory(session=session)
     BallotFactory(ticket_type=TicketTypeFactory(session=session))
     with django_assert_num_queries(9):
-        client.get(reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}))
+        page = client.get(
+            reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert page.content.decode().count("100 left") == types
 
 
 def test_buying_requires_login(client, session):
