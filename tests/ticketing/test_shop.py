@@ -47,7 +47,8 @@ def test_event_tickets_show_price_places_left_and_an_accessible_stepper(client, 
     assert "One more: Grandstand" in html and "One fewer: Family" in html
     assert html.count('data-step="1"') == 2 and "<script>" not in html and "ticketing/stepper.js" in html
     chinese = client.get(
-        reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
     assert "剩余 26 张" in chinese
 
