@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from tests.factories.registration import resident_id
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer, future_session
@@ -13,6 +15,7 @@ from ticketing.enums import OrderState, TicketKind
 from ticketing.models import Order
 from ticketing.services.carts import cart_add
 from ticketing.services.orders import order_place
+from ticketing.services.payments import payment_confirm_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -216,3 +219,63 @@ def test_real_name_checkout_checks_each_number_by_its_document_type(client, sess
     )
     tickets = Order.objects.get(user=user).tickets.order_by("pk")
     assert [t.holder_document_last4 for t in tickets] == [child_id[-4:], "5678"]
+
+
+def _paid_order(user, *types_and_quantities, holders=None):
+    for ticket_type, quantity in types_and_quantities:
+        cart_add(user=user, ticket_type=ticket_type, quantity=quantity)
+    order = order_place(user=user, provider="demo", holders=holders)
+    return payment_confirm_demo(order=order)
+
+
+def test_order_page_names_each_tickets_event_and_session_and_offers_one_pdf(client, settings):
+    settings.PAYMENT_DEMO_ENABLED = True
+    final = future_session(name_en="Final", event__name_en="City Cup")
+    semi = future_session(
+        name_en="Semi-final", event__name_en="Youth Open", event__programme=final.event.programme
+    )
+    user = buyer()
+    order = _paid_order(
+        user,
+        (TicketTypeFactory(session=final, name_en="Adult"), 2),
+        (TicketTypeFactory(session=semi, name_en="Child"), 1),
+    )
+    client.force_login(user)
+
+    html = client.get(order.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    tickets_part = html.split("Download all tickets (PDF)", 1)[1]
+    assert tickets_part.count('class="card session-group order-session"') == 2
+    for event, session in (("City Cup", "Final"), ("Youth Open", "Semi-final")):
+        assert f"<h3>{event}</h3>" in tickets_part and f"<div>{session}</div>" in tickets_part
+    for ticket in order.tickets.all():
+        assert f"{order.code}-{ticket.pk}" in tickets_part
+    pdf = client.get(reverse("ticketing:order-tickets-pdf", kwargs={"code": order.code}))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 3
+
+
+def test_unpaid_order_offers_no_pdf(client, session):
+    user = buyer()
+    cart_add(user=user, ticket_type=TicketTypeFactory(session=session), quantity=1)
+    order = order_place(user=user, provider="demo")
+    client.force_login(user)
+    html = client.get(order.get_absolute_url()).content.decode()
+    assert reverse("ticketing:order-tickets-pdf", kwargs={"code": order.code}) not in html
+    assert client.get(reverse("ticketing:order-tickets-pdf", kwargs={"code": order.code})).status_code == 404
+
+
+@pytest.mark.parametrize("sessions", [1, 3])
+def test_order_page_query_count_is_flat(client, django_assert_num_queries, settings, sessions):
+    settings.PAYMENT_DEMO_ENABLED = True
+    first = future_session()
+    types = [(TicketTypeFactory(session=first), 2)]
+    for _ in range(sessions - 1):
+        types.append((TicketTypeFactory(session=future_session(event__programme=first.event.programme)), 2))
+    user = buyer()
+    order = _paid_order(user, *types)
+    client.force_login(user)
+    client.get(order.get_absolute_url())
+    with django_assert_num_queries(9):
+        html = client.get(order.get_absolute_url()).content.decode()
+    assert html.count("ticket-number") == 2 * sessions

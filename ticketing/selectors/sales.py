@@ -96,7 +96,9 @@ def order_get_for_user(*, user, code: str) -> Order:
 
 
 def _order_detail_qs() -> QuerySet[Order]:
-    tickets = Ticket.objects.select_related("ticket_type", "session__venue", "credential").order_by("pk")
+    tickets = Ticket.objects.select_related(
+        "ticket_type", "session__event", "session__venue", "credential"
+    ).order_by("session__starts_at", "session_id", "pk")
     return Order.objects.select_related("user", "programme").prefetch_related(
         "lines", Prefetch("tickets", queryset=tickets), "payments"
     )
