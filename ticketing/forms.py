@@ -49,6 +49,7 @@ class CheckoutForm(forms.Form):
     document type and its number, checked by the rule of that type (ticketing.documents)."""
 
     def __init__(self, *args, lines, needs_payment: bool, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # the label is its own line; no colon in either language
         super().__init__(*args, **kwargs)
         self.lines = lines
         if needs_payment:
