@@ -279,3 +279,19 @@ def test_order_page_query_count_is_flat(client, django_assert_num_queries, setti
     with django_assert_num_queries(9):
         html = client.get(order.get_absolute_url()).content.decode()
     assert html.count("ticket-number") == 2 * sessions
+
+
+def test_checkout_with_card_goes_straight_to_the_card_form(client, session, stripe_on):
+    adult = TicketTypeFactory(session=session, price_fen=8000)
+    user = buyer()
+    cart_add(user=user, ticket_type=adult, quantity=1)
+    client.force_login(user)
+
+    response = client.post(reverse("ticketing:checkout"), {"provider": "stripe"})
+
+    order = Order.objects.get(user=user)
+    assert order.payments.get().intent_id  # the intent exists before the pay page is shown
+    pay = client.get(response["Location"]).content.decode()
+    assert 'id="payment-element"' in pay and "data-client-secret" in pay
+    assert '<details class="card change-payment">' in pay  # other methods only on request
+    assert order.payments.count() == 1

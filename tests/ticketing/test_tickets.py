@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.factories.accounts import UserFactory
 from tests.factories.checkin import issued_ticket
+from tests.factories.events import VenueResourceFactory
 from tests.factories.ticketing import TicketTypeFactory, future_session
 from tests.qr import qr_codes
 from ticketing.models import Ticket
@@ -36,7 +37,7 @@ def test_ticket_page_shows_qr_session_venue_and_gate_to_the_owner(client, owner)
     assert ticket.session.event.name in html
     assert ticket.session.name in html
     assert ticket.session.venue.name in html
-    assert "gate-a" in html
+    assert "入口A" in html and "gate-a" not in html  # the gate's name, never its code
     assert reverse("ticketing:ticket-qr", args=[ticket.credential.public_id]) in html
 
 
@@ -140,3 +141,15 @@ def test_wallet_groups_tickets_by_session_with_holder_and_ticket_number(client, 
     assert "Unnamed ticket" in semi and f"{unnamed.order.code}-{unnamed.pk}" in semi
     chinese = client.get(reverse("ticketing:wallet"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "持票人：张小红（证件尾号 002X）" in chinese and "票号" in chinese
+
+
+def test_ticket_page_names_its_gates_and_shows_the_ticket_number(client, owner):
+    ticket = issued_ticket(user=owner, zones=["north", "east"])
+    VenueResourceFactory(venue=ticket.session.venue, code="north", name_zh="北门", name_en="North Gate")
+
+    html = client.get(
+        reverse("ticketing:ticket-detail", args=[ticket.credential.public_id]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert "北门 / east" in html  # a code the venue does not list stays as it is
+    assert f"{ticket.order.code}-{ticket.pk}" in html and "票号" in html

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from events.models import Session
+from events.enums import VenueResourceKind
+from events.models import Session, VenueResource
 from ticketing.enums import TicketState
 from ticketing.models import Ticket
 
@@ -64,6 +65,21 @@ def wallet_for_user(user) -> dict[str, list[SessionTickets]]:
     past = [g for g in groups if g.session.ends_at < now]
     past.reverse()
     return {"upcoming": upcoming, "past": past}
+
+
+def gate_names_for(ticket: Ticket) -> list[str]:
+    """The names of the gates a ticket enters by, in the reader's language ([] for any gate); a code
+    the venue does not list is shown as it is. One query."""
+    codes = list(ticket.credential.zones or [])
+    if not codes:
+        return []
+    names = {
+        gate.code: gate.name
+        for gate in VenueResource.objects.filter(
+            venue_id=ticket.session.venue_id, kind=VenueResourceKind.GATE, code__in=codes
+        )
+    }
+    return [names.get(code, code) for code in codes]
 
 
 def ticket_number(ticket: Ticket) -> str:
