@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.factories.events import SessionFactory
 from tests.factories.registration import resident_id
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import OrderState, TicketKind
@@ -61,17 +62,24 @@ def test_event_tickets_empty_state(client, session):
     assert "该赛事暂无在售门票" in page.content.decode()
 
 
-@pytest.mark.parametrize("types", [1, 6])
-def test_event_tickets_query_count_is_flat(client, django_assert_num_queries, types):
+@pytest.mark.parametrize(("sessions", "types"), [(1, 1), (1, 6), (3, 4)])
+def test_event_tickets_query_count_is_flat(client, django_assert_num_queries, sessions, types):
     session = future_session()
-    for _ in range(types):
-        TicketTypeFactory(session=session)
+    all_sessions = [session] + [
+        SessionFactory(event=session.event, starts_at=session.starts_at + dt.timedelta(hours=3 * n))
+        for n in range(1, sessions)
+    ]
+    for each in all_sessions:
+        for _ in range(types):
+            TicketTypeFactory(session=each)
     BallotFactory(ticket_type=TicketTypeFactory(session=session))
     with django_assert_num_queries(9):
         page = client.get(
             reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="en"
         )
-    assert page.content.decode().count("100 left") == types
+    html = page.content.decode()
+    assert html.count("100 left") == sessions * types
+    assert html.count('class="stepper-input"') == sessions * types
 
 
 def test_buying_requires_login(client, session):
