@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -9,7 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from ticketing.documents import HOLDER_DOCUMENT_TYPES, DocumentType, validate_document
+from ticketing.documents import (
+    HOLDER_DOCUMENT_TYPES,
+    DocumentType,
+    document_number_normalise,
+    validate_document,
+)
 from ticketing.enums import OrderState
 from ticketing.payments import available_providers
 from ticketing.payments.policy import manual_allowed_for_order, manual_allowed_for_types
@@ -19,6 +25,9 @@ from ticketing.services.orders import Holder
 class AddToCartForm(forms.Form):
     ticket_type = forms.IntegerField(widget=forms.HiddenInput)
     quantity = forms.IntegerField(label=_("Number of tickets"), min_value=1, max_value=50, initial=1)
+
+
+_LETTERS = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,11 @@ class CheckoutForm(forms.Form):
                 cleaned[row.document.name] = validate_document(document_type=document_type, number=number)
             except ValidationError as error:
                 self.add_error(row.document.name, error)
+                if error.code == "id_format" and _LETTERS.search(document_number_normalise(number)[:-1]):
+                    self.add_error(
+                        row.document.name,
+                        _("If this is a passport or a travel permit, choose that document type."),
+                    )
         return cleaned
 
     def holders(self) -> dict[int, list[Holder]]:

@@ -219,6 +219,7 @@ def test_real_name_checkout_checks_each_number_by_its_document_type(client, sess
     assert not Order.objects.exists()
     assert "The last character of the ID number does not match the others" in refused
     assert "An ID number has 18 characters" in refused
+    assert "If this is a passport or a travel permit, choose that document type." in refused
     assert typo not in refused.split("<form", 1)[0]  # the number is never echoed in a message
 
     client.post(
