@@ -83,8 +83,9 @@ def gate_names_for(ticket: Ticket) -> list[str]:
 
 
 def ticket_number(ticket: Ticket) -> str:
-    """The number printed on a ticket and said over a counter: the order code and the ticket's id."""
-    return f"{ticket.order.code}-{ticket.pk}"
+    """The number printed on a ticket and said over a counter: the order code and the ticket's id,
+    which is what `Ticket.__str__` gives (so the PDF, a layer below, prints the same with `str(ticket)`)."""
+    return str(ticket)
 
 
 def ticket_get_for_owner(*, user, public_id) -> Ticket:
