@@ -188,7 +188,14 @@ def test_bought_ticket_opens_downloads_and_passes_the_gate_once(page, browser, l
         starts_at=timezone.now() + dt.timedelta(hours=1), name_zh="南通 vs 苏州", name_en="Nantong v Suzhou"
     )
     VenueResourceFactory(venue=session.venue, code="north", name_zh="北门", name_en="North Gate")
-    TicketTypeFactory(session=session, name_zh="成人票", name_en="Adult", price_fen=8000, quota__capacity=50)
+    TicketTypeFactory(
+        session=session,
+        name_zh="成人票",
+        name_en="Adult",
+        price_fen=8000,
+        quota__capacity=50,
+        gate_codes=["north"],
+    )
     spectator = verified(UserFactory(email="parent@example.com"))
 
     log_in(page, live_server, spectator.email)
@@ -205,6 +212,8 @@ def test_bought_ticket_opens_downloads_and_passes_the_gate_once(page, browser, l
     page.wait_for_url("**/tickets/*/")
     qr = page.locator("img.ticket-qr")
     assert qr.is_visible()
+    assert page.get_by_text("北门").is_visible()  # the gate by its name
+    snap(page, "phone-zh", "7-ticket")
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", qr.element_handle())
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 PDF").click()
