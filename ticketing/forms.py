@@ -29,11 +29,25 @@ class AddToCartForm(forms.Form):
 
 _LETTERS = re.compile(r"[A-Za-z]")
 
+# What a number of each type looks like, shown under the field (static/ticketing/holder-documents.js
+# swaps in the chosen type's hint; without JavaScript the general one stays).
+DOCUMENT_HINT_GENERAL = _(
+    "Resident ID: 18 characters, the last may be X. Passport or permit: 5 to 20 letters and digits."
+)
+DOCUMENT_HINTS = {
+    DocumentType.RESIDENT_ID: _("18 characters; the last may be X."),
+    DocumentType.HKMO_TW_PERMIT: _("18 characters, starting 810000, 820000 or 830000."),
+    DocumentType.FOREIGN_PERMANENT_RESIDENCE: _("18 characters, starting with 9."),
+    DocumentType.PASSPORT: _("5 to 20 letters and digits, as printed on the document."),
+    DocumentType.TRAVEL_PERMIT: _("5 to 20 letters and digits, as printed on the document."),
+}
+
 
 @dataclass(frozen=True)
 class HolderRow:
     """One named spectator's fields on the checkout page."""
 
+    hint_id: str
     number: int
     line: object
     name: forms.BoundField
@@ -89,11 +103,17 @@ class CheckoutForm(forms.Form):
                     label=_("Document number"),
                     max_length=40,
                     widget=forms.TextInput(
-                        attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+                        attrs={
+                            "autocomplete": "off",
+                            "autocapitalize": "characters",
+                            "spellcheck": "false",
+                            "aria-describedby": f"{prefix}_hint",
+                        }
                     ),
                 )
                 self.holder_rows.append(
                     HolderRow(
+                        hint_id=f"{prefix}_hint",
                         number=number,
                         line=line,
                         name=self[f"{prefix}_name"],
@@ -120,6 +140,10 @@ class CheckoutForm(forms.Form):
                         _("If this is a passport or a travel permit, choose that document type."),
                     )
         return cleaned
+
+    @property
+    def document_hints(self):
+        return {"general": DOCUMENT_HINT_GENERAL, "by_type": DOCUMENT_HINTS.items()}
 
     def holders(self) -> dict[int, list[Holder]]:
         result: dict[int, list[Holder]] = {}

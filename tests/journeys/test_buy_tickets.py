@@ -42,6 +42,7 @@ DEVICES = {
         "document_type": "证件类型",
         "document": "证件号码",
         "passport": "护照",
+        "passport_hint": "5 至 20 位字母和数字，与证件上印的一致。",
         "left": "剩余 48 张",
         "holder": "持票人：张小红（证件尾号 5678）",
     },
@@ -62,6 +63,7 @@ DEVICES = {
         "document_type": "Document type",
         "document": "Document number",
         "passport": "Passport",
+        "passport_hint": "5 to 20 letters and digits, as printed on the document.",
         "left": "48 left",
         "holder": "Holder: 张小红 (document ····5678)",
     },
@@ -132,6 +134,7 @@ def test_spectator_buys_tickets_choosing_the_payment_method_once(browser, live_s
         page.get_by_role("button", name=words["place"]).click()
         assert page.locator(".errorlist").first.is_visible()  # a passport number is no resident ID
         page.get_by_label(words["document_type"]).select_option(label=words["passport"])
+        assert page.locator(".document-hint").inner_text() == words["passport_hint"]
         page.get_by_label(words["document"]).fill("e1234 5678")
         snap(page, device, "3-checkout")
         page.get_by_label(words["demo"]).check()

@@ -204,6 +204,9 @@ def test_real_name_checkout_checks_each_number_by_its_document_type(client, sess
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = client.get(reverse("ticketing:checkout")).content.decode()
     assert "Document type" in page and "Passport" in page and "Demo (synthetic" not in page
+    # Without JavaScript the hint covers every type; the script only narrows it to the chosen one.
+    assert page.count("Resident ID: 18 characters, the last may be X.") == 2
+    assert 'data-hint-passport="5 to 20 letters and digits' in page and "holder-documents.js" in page
     child_id = resident_id(dt.date(2015, 6, 1), sex="female")
     typo = child_id[:17] + ("1" if child_id[17] != "1" else "2")
 
