@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ticketing.documents import DocumentType as TicketingDocumentType
+
 
 class DelegationKind(models.TextChoices):
     CITY = "city", _("City delegation")
@@ -21,16 +23,8 @@ class AthleteSex(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
-class DocumentType(models.TextChoices):
-    RESIDENT_ID = "resident_id", _("Resident identity card")
-    HKMO_TW_PERMIT = "hkmo_tw_permit", _("Residence permit for Hong Kong, Macao and Taiwan residents")
-    FOREIGN_PERMANENT_RESIDENCE = (
-        "foreign_permanent_residence",
-        _("Foreign permanent resident ID card"),
-    )
-    PASSPORT = "passport", _("Passport")
-    TRAVEL_PERMIT = "travel_permit", _("Travel permit (Mainland travel permit or similar)")
-    DEMO = "demo", _("Demo (synthetic, never real)")
+# One list of document types for rosters and real-name tickets: ticketing owns it with its validator.
+DocumentType = TicketingDocumentType
 
 
 class GuardianRelationship(models.TextChoices):

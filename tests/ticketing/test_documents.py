@@ -1,10 +1,21 @@
-"""The one keyed document hash: full-width and ASCII input agree, and it is byte-identical to registration's."""
+"""The one document validator and keyed hash: full-width and ASCII input agree, each type is checked by
+its own rule, and registration uses the very same functions."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from registration import validators as registration_validators
+from registration.enums import DocumentType as RosterDocumentType
 from registration.services.documents import document_fields
 from registration.validators import normalise_document_number
-from ticketing.documents import document_hash, document_number_normalise
+from tests.factories.registration import resident_id
+from ticketing import documents
+from ticketing.documents import DocumentType, document_hash, document_number_normalise, validate_document
 from ticketing.services.orders import Holder
 
 ASCII = "11010520080101002X"
@@ -28,3 +39,61 @@ def test_a_ticket_holder_hashes_like_a_roster_athlete(settings):
     assert holder.document_hash == athlete_fields["document_hash"]
     assert Holder(name="张小明", document=ASCII).document_hash == athlete_fields["document_hash"]
     assert document_fields(normalise_document_number(FULL_WIDTH))["document_hash"] == holder.document_hash
+
+
+TODAY = dt.date(2027, 3, 1)
+VALID_ID = resident_id(dt.date(2008, 1, 1), area="110105")
+FULL_WIDTH_DIGITS = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
+
+
+def test_registration_validates_with_ticketings_functions_and_table():
+    for name in ("validate_document", "province_table", "parse_resident_id", "GB11643_TYPES"):
+        assert getattr(registration_validators, name) is getattr(documents, name)
+    assert "31" in documents.province_table()["provinces"]
+    assert {value for value, _ in RosterDocumentType.choices} == {value for value, _ in DocumentType.choices}
+
+
+@pytest.mark.parametrize(
+    ("document_type", "number", "expected"),
+    [
+        (DocumentType.RESIDENT_ID, VALID_ID, VALID_ID),
+        (DocumentType.RESIDENT_ID, VALID_ID.translate(FULL_WIDTH_DIGITS), VALID_ID),
+        (DocumentType.PASSPORT, "e 1234 5678", "E12345678"),
+        (DocumentType.TRAVEL_PERMIT, "C12345678", "C12345678"),
+    ],
+)
+def test_each_type_accepts_its_own_numbers_normalised(document_type, number, expected):
+    assert validate_document(document_type=document_type, number=number, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("document_type", "number", "code"),
+    [
+        (
+            DocumentType.RESIDENT_ID,
+            VALID_ID[:17] + ("1" if VALID_ID[17] != "1" else "2"),
+            "id_check_character",
+        ),
+        (DocumentType.RESIDENT_ID, "E12345678", "id_format"),
+        (DocumentType.RESIDENT_ID, "110105080101002", "id_fifteen_digits"),
+        (DocumentType.HKMO_TW_PERMIT, VALID_ID, "permit_area_code"),
+        (DocumentType.FOREIGN_PERMANENT_RESIDENCE, VALID_ID, "fpr_first_digit"),
+        (DocumentType.PASSPORT, "11010520080101002X-TOO-LONG-FOR-A-PASSPORT", "passport_format"),
+        ("", "E12345678", "document_type"),
+    ],
+)
+def test_a_number_of_another_type_is_refused_with_the_reason(document_type, number, code):
+    with pytest.raises(ValidationError) as caught:
+        validate_document(document_type=document_type, number=number, today=TODAY)
+    assert caught.value.code == code
+    assert number not in caught.value.messages[0]
+
+
+def test_a_residence_permit_typed_as_a_resident_id_names_the_right_type_in_both_languages():
+    permit = resident_id(dt.date(2010, 5, 1), area="810000")
+    for language, words in (("en", "residence permit"), ("zh-hans", "居住证")):
+        with translation.override(language):
+            with pytest.raises(ValidationError) as caught:
+                validate_document(document_type=DocumentType.RESIDENT_ID, number=permit, today=TODAY)
+            assert words in caught.value.messages[0]
+    assert validate_document(document_type=DocumentType.HKMO_TW_PERMIT, number=permit, today=TODAY) == permit

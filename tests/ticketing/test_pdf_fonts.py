@@ -32,7 +32,15 @@ from ticketing.services.orders import mask_name
 from ticketing.signing import credential_code
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_MODULES = ["events/demo.py", "ticketing/demo.py", "ticketing/demo_gate.py", "registration/demo.py"]
+DEMO_MODULES = [
+    "events/demo.py",
+    "events/demodata/places.py",
+    "events/demodata/season.py",
+    "ticketing/demo.py",
+    "ticketing/demo_gate.py",
+    "registration/services/demo.py",
+    "tourism/demo.py",
+]
 PUNCTUATION = "·：，—–¥0123456789（）、。“”《》！？；…"
 
 

@@ -12,8 +12,10 @@ from pypdf import PdfReader
 
 from tests.factories.accounts import UserFactory
 from tests.factories.checkin import issued_ticket
+from tests.factories.events import VenueResourceFactory
 from tests.factories.ticketing import TicketTypeFactory, future_session
 from tests.qr import qr_codes
+from ticketing.models import Ticket
 from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ def test_ticket_page_shows_qr_session_venue_and_gate_to_the_owner(client, owner)
     assert ticket.session.event.name in html
     assert ticket.session.name in html
     assert ticket.session.venue.name in html
-    assert "gate-a" in html
+    assert "入口A" in html and "gate-a" not in html  # the gate's name, never its code
     assert reverse("ticketing:ticket-qr", args=[ticket.credential.public_id]) in html
 
 
@@ -118,3 +120,36 @@ def test_wallet_query_count_is_flat(client, owner, django_assert_num_queries):
         many = client.get(reverse("ticketing:wallet"))
     assert one.content.decode().count("wallet-ticket") == 1
     assert many.content.decode().count("wallet-ticket") == 7
+
+
+def test_wallet_groups_tickets_by_session_with_holder_and_ticket_number(client, owner):
+    named = TicketTypeFactory(session=future_session(name_en="Final"), real_name=True, name_en="Adult")
+    first = issued_ticket(user=owner, ticket_type=named, holder_name="张小红")
+    Ticket.objects.filter(pk=first.pk).update(holder_document_last4="002X")
+    second = issued_ticket(user=owner, ticket_type=named, holder_name="Anna Smith")
+    unnamed = issued_ticket(user=owner, ticket_type=TicketTypeFactory(session=future_session(name_en="Semi")))
+
+    html = client.get(reverse("ticketing:wallet"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    groups = html.split('class="card session-group"')[1:]
+    assert len(groups) == 2
+    final = next(g for g in groups if "<div>Final</div>" in g)
+    assert final.count("wallet-ticket") == 2 and "2 tickets" in final
+    assert "Holder: 张小红 (document ····002X)" in final and "Holder: Anna Smith" in final
+    assert f"{first.order.code}-{first.pk}" in final and f"{second.order.code}-{second.pk}" in final
+    semi = next(g for g in groups if "<div>Semi</div>" in g)
+    assert "Unnamed ticket" in semi and f"{unnamed.order.code}-{unnamed.pk}" in semi
+    chinese = client.get(reverse("ticketing:wallet"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "持票人：张小红（证件尾号 002X）" in chinese and "票号" in chinese
+
+
+def test_ticket_page_names_its_gates_and_shows_the_ticket_number(client, owner):
+    ticket = issued_ticket(user=owner, zones=["north", "east"])
+    VenueResourceFactory(venue=ticket.session.venue, code="north", name_zh="北门", name_en="North Gate")
+
+    html = client.get(
+        reverse("ticketing:ticket-detail", args=[ticket.credential.public_id]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert "北门 / east" in html  # a code the venue does not list stays as it is
+    assert f"{ticket.order.code}-{ticket.pk}" in html and "票号" in html

@@ -5,9 +5,13 @@ Every getter is scoped to the owner (order.user), so another person's ticket is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from events.enums import VenueResourceKind
+from events.models import Session, VenueResource
 from ticketing.enums import TicketState
 from ticketing.models import Ticket
 
@@ -33,14 +37,55 @@ def tickets_for_user(user) -> QuerySet[Ticket]:
     )
 
 
-def wallet_for_user(user) -> dict[str, list[Ticket]]:
-    """The wallet split into sessions still to come (or running) and those already over."""
+@dataclass(frozen=True)
+class SessionTickets:
+    """One session of the wallet with the user's tickets for it (one query for the whole wallet)."""
+
+    session: Session
+    tickets: list[Ticket]
+
+
+def tickets_by_session(tickets) -> list[SessionTickets]:
+    """Tickets (with their sessions selected) grouped by session, in the order the sessions come first."""
+    groups: dict[int, SessionTickets] = {}
+    for ticket in tickets:
+        group = groups.get(ticket.session_id)
+        if group is None:
+            group = groups[ticket.session_id] = SessionTickets(session=ticket.session, tickets=[])
+        group.tickets.append(ticket)
+    return list(groups.values())
+
+
+def wallet_for_user(user) -> dict[str, list[SessionTickets]]:
+    """The wallet grouped by session, split into sessions still to come (or running), soonest first,
+    and those already over, latest first."""
     now = timezone.now()
-    upcoming, past = [], []
-    for ticket in tickets_for_user(user):
-        (upcoming if ticket.session.ends_at >= now else past).append(ticket)
+    groups = tickets_by_session(tickets_for_user(user))
+    upcoming = [g for g in groups if g.session.ends_at >= now]
+    past = [g for g in groups if g.session.ends_at < now]
     past.reverse()
     return {"upcoming": upcoming, "past": past}
+
+
+def gate_names_for(ticket: Ticket) -> list[str]:
+    """The names of the gates a ticket enters by, in the reader's language ([] for any gate); a code
+    the venue does not list is shown as it is. One query."""
+    codes = list(ticket.credential.zones or [])
+    if not codes:
+        return []
+    names = {
+        gate.code: gate.name
+        for gate in VenueResource.objects.filter(
+            venue_id=ticket.session.venue_id, kind=VenueResourceKind.GATE, code__in=codes
+        )
+    }
+    return [names.get(code, code) for code in codes]
+
+
+def ticket_number(ticket: Ticket) -> str:
+    """The number printed on a ticket and said over a counter: the order code and the ticket's id,
+    which is what `Ticket.__str__` gives (so the PDF, a layer below, prints the same with `str(ticket)`)."""
+    return str(ticket)
 
 
 def ticket_get_for_owner(*, user, public_id) -> Ticket:
@@ -49,10 +94,9 @@ def ticket_get_for_owner(*, user, public_id) -> Ticket:
 
 
 def tickets_for_pdf(*, order) -> QuerySet[Ticket]:
-    """An order's tickets that can be shown at a gate (issued, not cancelled), for its PDF."""
+    """An order's tickets that can be shown at a gate (paid, not refunded or cancelled), for its PDF."""
     return (
-        Ticket.objects.filter(order=order)
-        .exclude(state=TicketState.CANCELLED)
+        Ticket.objects.filter(order=order, state=TicketState.VALID)
         .select_related(*_TICKET_RELATED)
         .order_by("pk")
     )

@@ -23,9 +23,17 @@ class TypeOffer:
     ballot: Ballot | None
 
     @property
+    def max_quantity(self) -> int:
+        """The most one order may take now: the type's per-order limit, or what is left if fewer."""
+        return min(self.ticket_type.max_per_order, self.remaining)
+
+    @property
     def choices(self) -> range:
-        top = min(self.ticket_type.max_per_order, self.remaining)
-        return range(self.ticket_type.min_per_order, top + 1)
+        return range(self.ticket_type.min_per_order, self.max_quantity + 1)
+
+    @property
+    def buyable(self) -> bool:
+        return self.on_sale and self.ballot is None and self.max_quantity >= self.ticket_type.min_per_order
 
 
 def event_get_for_tickets(*, slug: str) -> Event:
@@ -88,7 +96,9 @@ def order_get_for_user(*, user, code: str) -> Order:
 
 
 def _order_detail_qs() -> QuerySet[Order]:
-    tickets = Ticket.objects.select_related("ticket_type", "session__venue", "credential").order_by("pk")
+    tickets = Ticket.objects.select_related(
+        "ticket_type", "session__event", "session__venue", "credential"
+    ).order_by("session__starts_at", "session_id", "pk")
     return Order.objects.select_related("user", "programme").prefetch_related(
         "lines", Prefetch("tickets", queryset=tickets), "payments"
     )

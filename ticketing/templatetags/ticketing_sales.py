@@ -1,10 +1,12 @@
-"""Template helpers for sales pages: `{{ amount|fen }}` formats integer fen as yuan."""
+"""Template helpers for sales pages: `{{ amount|fen }}` formats integer fen as yuan,
+`{{ ticket|ticket_number }}` the number printed on a ticket."""
 
 from __future__ import annotations
 
 from django import template
 
 from ticketing.money import format_fen
+from ticketing.selectors.credentials import ticket_number as _ticket_number
 
 register = template.Library()
 
@@ -12,3 +14,8 @@ register = template.Library()
 @register.filter
 def fen(amount_fen, currency: str = "CNY") -> str:
     return format_fen(amount_fen, currency)
+
+
+@register.filter
+def ticket_number(ticket) -> str:
+    return _ticket_number(ticket)

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ticketing.enums import TicketState
 from ticketing.errors import TicketingError
 from ticketing.forms import PayForm
 from ticketing.models import Order
+from ticketing.selectors import credentials as credential_selectors
 from ticketing.selectors import sales as selectors
 from ticketing.services import orders as order_services
 from ticketing.services import payments as payment_services
@@ -35,7 +37,12 @@ def order_detail(request, code: str):
     order = _own_order(request, code)
     # Coming back from Stripe shows the state only; the webhook is what marks the order paid.
     returning = "payment_intent" in request.GET and order.is_pending
-    context = {"order": order, "returning": returning}
+    context = {
+        "order": order,
+        "returning": returning,
+        "sessions": credential_selectors.tickets_by_session(order.tickets.all()),
+        "printable": any(ticket.state == TicketState.VALID for ticket in order.tickets.all()),
+    }
     return render(request, "ticketing/order_detail.html", context)
 
 

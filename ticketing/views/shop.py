@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from events.models import Event
@@ -18,6 +19,7 @@ from ticketing.selectors import sales as selectors
 from ticketing.services import ballots as ballot_services
 from ticketing.services import carts as cart_services
 from ticketing.services import orders as order_services
+from ticketing.services import payments as payment_services
 
 
 def event_tickets(request, slug: str):
@@ -72,7 +74,10 @@ def cart_remove(request, pk: int):
 
 
 @login_required
+@sensitive_post_parameters()
 def checkout(request):
+    """The payment method is chosen here, once: the order is placed and its payment started with that
+    method, so the pay page shows that method's next step (demo button, card form, bank details)."""
     lines = selectors.cart_lines_for_user(request.user)
     if not lines:
         return redirect("ticketing:cart")
@@ -86,9 +91,14 @@ def checkout(request):
         except TicketingError as exc:
             messages.error(request, str(exc))
         else:
-            return redirect(
-                "ticketing:order-detail" if order.is_paid else "ticketing:order-pay", code=order.code
-            )
+            if order.is_paid:
+                return redirect("ticketing:order-detail", code=order.code)
+            try:
+                # A second transaction, after the order's commit: the provider is called without a lock.
+                payment_services.payment_start(order=order, provider=order.provider)
+            except TicketingError as exc:
+                messages.error(request, str(exc))  # the pay page offers the methods again
+            return redirect("ticketing:order-pay", code=order.code)
     context = {"form": form, "lines": lines, "total_fen": sum(line.amount_fen for line in lines)}
     return render(request, "ticketing/checkout.html", context)
 

@@ -38,9 +38,8 @@ def wallet(request):
 @login_required
 def ticket_detail(request, public_id):
     ticket = _own_ticket(request, public_id)
-    return render(
-        request, "ticketing/ticket_detail.html", {"ticket": ticket, "credential": ticket.credential}
-    )
+    context = {"ticket": ticket, "credential": ticket.credential, "gates": selectors.gate_names_for(ticket)}
+    return render(request, "ticketing/ticket_detail.html", context)
 
 
 @login_required
