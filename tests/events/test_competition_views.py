@@ -183,3 +183,13 @@ def test_an_organiser_without_two_factor_is_sent_to_set_it_up_and_sees_nothing(c
     assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/")
     client.post(f"/organiser/competition/events/{event.slug}/pools/", {"max_size": 5})
     assert not Stage.objects.filter(event=event).exists()
+
+
+@pytest.mark.parametrize("count", [4, 20])
+def test_tableau_query_count_does_not_grow_with_fencers(client, event, django_assert_num_queries, count):
+    fencers(event, count)
+    _fence_all(pools_generate(event=event), UserFactory())
+    tableau_generate(event=event)
+    with django_assert_num_queries(3):  # event, stage, matches with both sides
+        response = client.get(f"/events/{event.slug}/tableau/")
+    assert response.context["rounds"][0].table == (4 if count == 4 else 32)
