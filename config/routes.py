@@ -63,6 +63,7 @@ ROUTES: dict[str, Route] = {
     "events:competition-pools": Route(Access.ANONYMOUS, "public_event"),
     "events:competition-tableau": Route(Access.ANONYMOUS, "public_event"),
     "events:organiser-competition": Route(Access.ORGANISER, "event"),
+    "events:organiser-competitors-refresh": Route(Access.ORGANISER, "event"),
     "events:organiser-pools-generate": Route(Access.ORGANISER, "event"),
     "events:organiser-tableau-generate": Route(Access.ORGANISER, "event"),
     "events:organiser-result": Route(Access.ORGANISER, "match"),

@@ -18,6 +18,11 @@ urlpatterns = [
         name="organiser-competition",
     ),
     path(
+        "organiser/competition/events/<slug:slug>/competitors/",
+        views_competition.organiser_competitors_refresh,
+        name="organiser-competitors-refresh",
+    ),
+    path(
         "organiser/competition/events/<slug:slug>/pools/",
         views_competition.organiser_pools_generate,
         name="organiser-pools-generate",

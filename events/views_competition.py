@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from events import selectors, selectors_competition, services_competition
+from events import hooks, selectors, selectors_competition, services_competition
 from events.competition.errors import CompetitionError
 from events.enums import Discipline
 from events.forms_competition import BoutResultForm, PoolsDrawForm, TableauDrawForm
@@ -90,6 +90,24 @@ def organiser_pools_generate(request, slug: str):
             messages.success(request, _("%(count)s pools drawn.") % {"count": len(stage.settings["pools"])})
         except CompetitionError as error:
             _refused(request, error)
+    return redirect("events:organiser-competition", slug=event.slug)
+
+
+@login_required
+@require_POST
+def organiser_competitors_refresh(request, slug: str):
+    event = _organiser_event(request, slug)
+    reports = hooks.competitors_refresh(event=event)
+    created = sum(r.get("created", 0) for r in reports)
+    updated = sum(r.get("updated", 0) for r in reports)
+    removed = sum(r.get("removed", 0) for r in reports)
+    messages.success(
+        request,
+        _(
+            "Competitors updated from the approved entries: %(created)s new, %(updated)s changed, %(removed)s removed."
+        )
+        % {"created": created, "updated": updated, "removed": removed},
+    )
     return redirect("events:organiser-competition", slug=event.slug)
 
 

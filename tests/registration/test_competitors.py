@@ -10,6 +10,7 @@ from events.enums import CompetitorStatus, EventStatus
 from events.services_competition import pools_generate
 from registration.enums import EntryStatus
 from registration.services.competitors import competitors_sync, person_key
+from tests.factories import ProgrammeMembershipFactory, login_two_factor, verified
 from tests.factories.competition import FencingEventFactory
 from tests.factories.registration import AthleteFactory, DelegationFactory, EntryFactory, TeamFactory
 
@@ -82,3 +83,20 @@ def test_after_the_draw_a_withdrawn_entry_marks_the_competitor_withdrawn(team):
     competitors_sync(event=team.event)
     competitor = team.event.competitors.get(key=person_key(entries[0].athlete))
     assert competitor.status == CompetitorStatus.WITHDRAWN
+
+
+def test_the_organiser_page_updates_competitors_through_the_events_hook(client, team):
+    _enter(team, family_name_zh="周", given_name_zh="文", name_latin="ZHOU Wen")
+    _enter(team, status=EntryStatus.SUBMITTED)
+    organiser = verified(ProgrammeMembershipFactory(programme=team.event.programme).user)
+    login_two_factor(client, organiser)
+    response = client.post(
+        f"/organiser/competition/events/{team.event.slug}/competitors/",
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "1 new, 0 changed, 0 removed" in response.content.decode()
+    assert list(team.event.competitors.values_list("display_name", flat=True)) == ["周文 (ZHOU Wen)"]
+    stranger = verified(ProgrammeMembershipFactory().user)
+    login_two_factor(client, stranger)
+    assert client.post(f"/organiser/competition/events/{team.event.slug}/competitors/").status_code == 404
