@@ -61,6 +61,13 @@ ROUTES: dict[str, Route] = {
     "events:event-detail": Route(Access.ANONYMOUS, "public_event"),
     "events:venue-detail": Route(Access.ANONYMOUS, "public_venue"),
     "events:organiser-home": Route(Access.ORGANISER),
+    "events:competition-pools": Route(Access.ANONYMOUS, "public_event"),
+    "events:competition-tableau": Route(Access.ANONYMOUS, "public_event"),
+    "events:organiser-competition": Route(Access.ORGANISER, "event"),
+    "events:organiser-competitors-refresh": Route(Access.ORGANISER, "event"),
+    "events:organiser-pools-generate": Route(Access.ORGANISER, "event"),
+    "events:organiser-tableau-generate": Route(Access.ORGANISER, "event"),
+    "events:organiser-result": Route(Access.ORGANISER, "match"),
     # ticketing: shop and orders
     "ticketing:event-tickets": Route(Access.ANONYMOUS, "public_event"),
     "ticketing:ballot-detail": Route(Access.ANONYMOUS, "public_ballot"),

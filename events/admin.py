@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from events.models import City, Event, Programme, ProgrammeMembership, Session, Venue, VenueResource
+from events.models import (
+    City,
+    Competitor,
+    Event,
+    Match,
+    Programme,
+    ProgrammeMembership,
+    ResultChange,
+    Session,
+    Venue,
+    VenueResource,
+)
 from events.rules import two_factor_passed
 
 
@@ -194,3 +205,41 @@ class SessionAdmin(ScopedAdmin):
     search_fields = ["name_zh", "name_en", "event__name_zh", "event__name_en"]
     list_select_related = ["event", "venue"]
     date_hierarchy = "starts_at"
+
+
+class ReadOnlyResultsAdmin(ScopedAdmin):
+    """Draws and results change only through the competition services, which log every change
+    (ResultChange): the admin shows them and writes nothing."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Competitor)
+class CompetitorAdmin(ReadOnlyResultsAdmin):
+    programme_path = "event__programme"
+    list_display = ["display_name", "event", "club_zh", "seed", "status"]
+    list_filter = ["status"]
+    search_fields = ["display_name", "club_zh", "club_en"]
+    list_select_related = ["event"]
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyResultsAdmin):
+    programme_path = "stage__event__programme"
+    list_display = ["code", "stage", "left", "right", "left_score", "right_score", "status"]
+    list_filter = ["status"]
+    list_select_related = ["stage__event", "left", "right"]
+
+
+@admin.register(ResultChange)
+class ResultChangeAdmin(ReadOnlyResultsAdmin):
+    programme_path = "match__stage__event__programme"
+    list_display = ["match", "changed_by", "changed_at"]
+    list_select_related = ["match__stage__event", "changed_by"]

@@ -72,3 +72,28 @@ class SessionStatus(models.TextChoices):
 
 class ProgrammeRole(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
+
+
+class StageKind(models.TextChoices):
+    POOLS = "pools", _("Pools")
+    TABLEAU = "tableau", _("Direct elimination")
+
+
+class CompetitorKind(models.TextChoices):
+    FENCER = "fencer", _("Fencer")
+    CREW = "crew", _("Crew")
+    TEAM = "team", _("Team")
+
+
+class CompetitorStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXCLUDED = "excluded", _("Excluded")
+
+
+class MatchStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    WALKOVER = "walkover", _("Walkover")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import views, views_competition
 
 app_name = "events"
 
@@ -8,6 +8,33 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("events/", views.event_list, name="event-list"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("events/<slug:slug>/pools/", views_competition.pools_public, name="competition-pools"),
+    path("events/<slug:slug>/tableau/", views_competition.tableau_public, name="competition-tableau"),
     path("venues/<slug:slug>/", views.venue_detail, name="venue-detail"),
     path("organiser/", views.organiser_home, name="organiser-home"),
+    path(
+        "organiser/competition/events/<slug:slug>/",
+        views_competition.organiser_competition,
+        name="organiser-competition",
+    ),
+    path(
+        "organiser/competition/events/<slug:slug>/competitors/",
+        views_competition.organiser_competitors_refresh,
+        name="organiser-competitors-refresh",
+    ),
+    path(
+        "organiser/competition/events/<slug:slug>/pools/",
+        views_competition.organiser_pools_generate,
+        name="organiser-pools-generate",
+    ),
+    path(
+        "organiser/competition/events/<slug:slug>/tableau/",
+        views_competition.organiser_tableau_generate,
+        name="organiser-tableau-generate",
+    ),
+    path(
+        "organiser/competition/matches/<int:pk>/result/",
+        views_competition.organiser_result,
+        name="organiser-result",
+    ),
 ]

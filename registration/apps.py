@@ -9,11 +9,14 @@ class RegistrationConfig(AppConfig):
     def ready(self):
         # Register the Celery tasks in every process: services queue them by name (tasks are leaves).
         # Imported here, not at the top: the app registry is not ready when this module loads.
+        from events import hooks as events_hooks  # noqa: PLC0415
         from registration import tasks  # noqa: F401, PLC0415
-        from registration.services import fees  # noqa: PLC0415
+        from registration.services import competitors, fees  # noqa: PLC0415
         from ticketing import hooks  # noqa: PLC0415
 
         # Entry fees are ticketing fee orders: mark our charges paid/refunded inside ticketing's transaction.
 
         hooks.register_order_paid(fees.on_order_paid)
         hooks.register_order_refunded(fees.on_order_refunded)
+        # The draws in events take their competitors from the approved entries.
+        events_hooks.register_competitors_source(competitors.competitors_sync)

@@ -17,7 +17,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.html import escape
 
-from events.models import City, Event, Programme, Session, Venue
+from events.enums import MatchStatus, StageKind
+from events.models import City, Competitor, Event, Match, Programme, ResultChange, Session, Stage, Venue
 from registration.models import (
     Badge,
     BadgeSheetJob,
@@ -40,6 +41,7 @@ from tests.factories import (
     with_totp,
 )
 from tests.factories.checkin import CredentialFactory, GateStaffAssignmentFactory, device_with_token
+from tests.factories.competition import CompetitorFactory
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,
@@ -60,7 +62,8 @@ ORGANISER_CHANGES = {Programme, Event, Session, EventRegistrationSettings, Event
 # allauth's and Django's own admins keep Django's model permissions, which no organiser is given.
 SUPERUSERS_ONLY = {User, ConsentRulesText, Merchant, EmailAddress, Group, Authenticator}
 SHARED = {City, Venue}  # reference data: every organiser views, superusers change
-NEVER_CHANGED = {Scan, Consent, EntryTransition}  # records: not even a superuser edits them
+# Records: not even a superuser edits them (results change only through the services, which log them).
+NEVER_CHANGED = {Scan, Consent, EntryTransition, Competitor, Match, ResultChange}
 
 
 def build_world():
@@ -84,6 +87,11 @@ def build_world():
         nonce="admin-test-1",
     )
     badge_credential = CredentialFactory(kind="badge", session=None, event=event, allows_reentry=True)
+    stage = Stage.objects.create(event=event, kind=StageKind.POOLS, order=1)
+    left, right = CompetitorFactory(event=event), CompetitorFactory(event=event)
+    bout = Match.objects.create(
+        stage=stage, code="P1-01", pool=1, sequence=1, left=left, right=right, status=MatchStatus.SCHEDULED
+    )
     objects = {
         City: event.host_city,
         Venue: event.venue,
@@ -122,6 +130,9 @@ def build_world():
         BadgeSheetJob: BadgeSheetJob.objects.create(
             delegation=team.delegation, programme=programme, requested_by=manager
         ),
+        Competitor: left,
+        Match: bout,
+        ResultChange: ResultChange.objects.create(match=bout, before={}, after={"left_score": 5}),
         Merchant: Merchant.objects.create(
             slug="tea", name_zh="茶", name_en="Tea", city=CityFactory(), category="restaurant"
         ),

@@ -14,6 +14,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.routes import ROUTES, route_for
+from events.enums import StageKind
+from events.models import Match, Stage
 from registration.models import BadgeSheetJob, SubstitutionRequest
 from tests.factories import (
     ProgrammeMembershipFactory,
@@ -24,6 +26,7 @@ from tests.factories import (
     verified,
 )
 from tests.factories.checkin import GateStaffAssignmentFactory, issued_ticket
+from tests.factories.competition import CompetitorFactory
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,
@@ -74,6 +77,15 @@ def world():
     substitution = SubstitutionRequest.objects.create(
         entry=entry, replacement=AthleteFactory(delegation=delegation), reason="injury", requested_by=manager
     )
+    stage = Stage.objects.create(event=event, kind=StageKind.POOLS, order=1)
+    bout = Match.objects.create(
+        stage=stage,
+        code="P1-01",
+        pool=1,
+        sequence=1,
+        left=CompetitorFactory(event=event),
+        right=CompetitorFactory(event=event),
+    )
     sheet = BadgeSheetJob.objects.create(delegation=delegation, programme=programme, requested_by=manager)
     kwargs = {
         "event": {"slug": event.slug},
@@ -95,6 +107,7 @@ def world():
         "badge_sheet": {"pk": sheet.pk},
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
+        "match": {"pk": bout.pk},
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())

@@ -8,10 +8,12 @@ import time
 import pytest
 
 from events import demo as events_demo
+from events.enums import MatchStatus, StageKind
+from events.models import Competitor, Match, Stage
 from registration.enums import DocumentType, EntryStatus
 from registration.errors import RevealError
 from registration.models import Athlete, Consent, Delegation, Entry
-from registration.services import demo
+from registration.services import demo, demo_competition
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,21 @@ def test_demo_documents_never_revealed():
     with pytest.raises(RevealError):
         document_reveal(athlete=athlete, user=organiser, purpose="verification", reason="check")
     assert athlete.document_masked.startswith("****")
+
+
+def test_seed_demo_competition_slice_draws_pools_with_results_once():
+    events_demo.seed()
+    demo.seed()
+    started = time.monotonic()
+    summary = demo_competition.seed()
+    assert time.monotonic() - started < 30
+    approved = Entry.objects.filter(event__discipline="fencing", status__in=["approved", "locked"]).count()
+    assert Competitor.objects.count() == approved
+    stage = Stage.objects.get(event__slug=demo_competition.POOLS_EVENT, kind=StageKind.POOLS)
+    done = Match.objects.filter(stage=stage, status=MatchStatus.DONE).count()
+    assert 0 < done < stage.matches.count()
+    assert "bouts scored now" in summary
+    again = demo_competition.seed()  # idempotent
+    assert "0 bouts scored now" in again
+    assert Match.objects.filter(stage=stage, status=MatchStatus.DONE).count() == done
+    assert Stage.objects.count() == 1

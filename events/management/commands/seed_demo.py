@@ -20,8 +20,8 @@ APP_ORDER = ["events", "ticketing", "registration", "tourism"]
 
 
 def demo_modules() -> list[str]:
-    """`<app>/demo.py` or `<app>/services/demo.py`, then `<app>/demo_*.py` (alphabetical), app by app
-    up the chain."""
+    """`<app>/demo.py` or `<app>/services/demo.py`, then `<app>/demo_*.py` and `<app>/services/demo_*.py`
+    (alphabetical), app by app up the chain."""
     names = []
     for label in APP_ORDER:
         if not apps.is_installed(label):
@@ -32,6 +32,7 @@ def demo_modules() -> list[str]:
         elif (folder / "services" / "demo.py").is_file():
             names.append(f"{label}.services.demo")
         names.extend(f"{label}.{path.stem}" for path in sorted(folder.glob("demo_*.py")))
+        names.extend(f"{label}.services.{path.stem}" for path in sorted(folder.glob("services/demo_*.py")))
     return names
 
 

@@ -27,6 +27,8 @@ from events.enums import (
 from events.i18n import BilingualMixin
 from events.validators import session_window_errors
 
+__all__ = ["City", "Event", "Programme", "ProgrammeMembership", "Session", "Venue", "VenueResource"]
+
 
 class City(BilingualMixin, models.Model):
     slug = models.SlugField(_("slug"), unique=True)

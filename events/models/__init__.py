@@ -1,0 +1,5 @@
+"""Events models, split by sub-domain: the catalogue (programmes, cities, venues, events, sessions) and
+competitions (stages, competitors, matches, result changes)."""
+
+from events.models.catalogue import *  # noqa: F403
+from events.models.competition import *  # noqa: F403

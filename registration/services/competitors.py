@@ -1,0 +1,79 @@
+"""Approved entries become the competitors of an event's draw (events.Competitor).
+
+`events` never imports registration: this is where an athlete turns into an opaque person key, the
+same key in every event the athlete enters, so the schedule builder in `events` can check one child
+across sports and cities without seeing who the child is.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from events.enums import CompetitorKind, CompetitorStatus
+from events.models import Competitor, Event, Stage
+from registration.enums import EntryStatus
+from registration.models import Athlete, Entry
+
+DRAWN = (EntryStatus.APPROVED, EntryStatus.LOCKED)
+
+
+def person_key(athlete: Athlete | int) -> str:
+    """An opaque, stable key for an athlete: a keyed hash of the primary key, never a name or number."""
+    pk = athlete if isinstance(athlete, int) else athlete.pk
+    return "p-" + salted_hmac("registration.person_key", f"athlete:{pk}").hexdigest()[:30]
+
+
+def competitors_sync(*, event: Event) -> dict[str, int]:
+    """Create or update the event's competitors from its approved (and locked) entries.
+
+    A new competitor is seeded after those already there (in entry order); name, delegation and city
+    follow the roster. A competitor whose entry is no longer approved is deleted while no draw exists,
+    and marked withdrawn once it does (its pool bouts are then annulled by the ranking). Locks the
+    event row, as the draws do, so a sync and a draw cannot interleave.
+    """
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        entries = (
+            Entry.objects.filter(event=event, status__in=DRAWN)
+            .select_related("athlete", "team__delegation__city")
+            .order_by("pk")
+        )
+        existing = {c.key: c for c in Competitor.objects.filter(event=event)}
+        next_seed = max((c.seed for c in existing.values()), default=0) + 1
+        seen, created, updated = set(), [], []
+        for entry in entries:
+            athlete, delegation = entry.athlete, entry.team.delegation
+            key = person_key(athlete)
+            seen.add(key)
+            fields = {
+                "kind": CompetitorKind.FENCER,
+                "display_name": athlete.display_name,
+                "club_zh": delegation.name_zh,
+                "club_en": delegation.name_en,
+                "city_zh": delegation.city.name_zh,
+                "city_en": delegation.city.name_en,
+                "person_keys": [key],
+                "status": CompetitorStatus.ACTIVE,
+            }
+            competitor = existing.get(key)
+            if competitor is None:
+                created.append(Competitor(event=event, key=key, seed=next_seed, **fields))
+                next_seed += 1
+            elif any(getattr(competitor, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(competitor, name, value)
+                updated.append(competitor)
+        Competitor.objects.bulk_create(created)
+        if updated:
+            Competitor.objects.bulk_update(updated, [*fields, "updated_at"])
+        gone = [c for key, c in existing.items() if key not in seen]
+        drawn = Stage.objects.filter(event=event).exists()
+        if drawn:
+            withdrawn = Competitor.objects.filter(pk__in=[c.pk for c in gone]).exclude(
+                status=CompetitorStatus.WITHDRAWN
+            )
+            removed = withdrawn.update(status=CompetitorStatus.WITHDRAWN)
+        else:
+            removed, _ = Competitor.objects.filter(pk__in=[c.pk for c in gone]).delete()
+        return {"created": len(created), "updated": len(updated), "removed": removed}

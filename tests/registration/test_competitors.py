@@ -1,0 +1,102 @@
+"""Approved entries become competitors of the event's draw, keyed by opaque person keys."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from events.enums import CompetitorStatus, EventStatus
+from events.services_competition import pools_generate
+from registration.enums import EntryStatus
+from registration.services.competitors import competitors_sync, person_key
+from tests.factories import ProgrammeMembershipFactory, login_two_factor, verified
+from tests.factories.competition import FencingEventFactory
+from tests.factories.registration import AthleteFactory, DelegationFactory, EntryFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    event = FencingEventFactory(status=EventStatus.PUBLISHED)
+    delegation = DelegationFactory(
+        programme=event.programme, name_zh="苏州市击剑队", name_en="Suzhou Fencing"
+    )
+    return TeamFactory(delegation=delegation, event=event)
+
+
+def _enter(team, status=EntryStatus.APPROVED, **athlete):
+    return EntryFactory(
+        team=team, athlete=AthleteFactory(delegation=team.delegation, **athlete), status=status
+    )
+
+
+def test_only_approved_and_locked_entries_become_competitors_with_public_fields(team):
+    approved = _enter(team, family_name_zh="王", given_name_zh="子涵", name_latin="WANG Zihan")
+    _enter(team, status=EntryStatus.LOCKED)
+    _enter(team, status=EntryStatus.SUBMITTED)
+    _enter(team, status=EntryStatus.WITHDRAWN)
+    summary = competitors_sync(event=team.event)
+    assert summary == {"created": 2, "updated": 0, "removed": 0}
+    competitor = team.event.competitors.get(key=person_key(approved.athlete))
+    assert competitor.display_name == "王子涵 (WANG Zihan)"
+    assert (competitor.club_zh, competitor.club_en) == ("苏州市击剑队", "Suzhou Fencing")
+    assert competitor.city_zh == team.delegation.city.name_zh
+    assert competitor.person_keys == [competitor.key] and competitor.seed == 1
+
+
+def test_person_keys_are_opaque_and_the_same_in_every_event(team):
+    entry = _enter(team)
+    other_event = FencingEventFactory(programme=team.event.programme)
+    other_team = TeamFactory(delegation=team.delegation, event=other_event)
+    EntryFactory(team=other_team, athlete=entry.athlete, status=EntryStatus.APPROVED)
+    competitors_sync(event=team.event)
+    competitors_sync(event=other_event)
+    key = team.event.competitors.get().key
+    assert other_event.competitors.get().key == key
+    # A keyed hash: nothing of the athlete (pk, name, document, birth date) can be read back from it.
+    assert re.fullmatch(r"p-[0-9a-f]{30}", key)
+    assert key != f"athlete:{entry.athlete.pk}" and person_key(entry.athlete.pk + 1) != key
+
+
+def test_sync_is_idempotent_and_follows_changes(team):
+    entry = _enter(team)
+    _enter(team)
+    competitors_sync(event=team.event)
+    assert competitors_sync(event=team.event) == {"created": 0, "updated": 0, "removed": 0}
+    entry.athlete.given_name_zh = "新名"
+    entry.athlete.save()
+    assert competitors_sync(event=team.event)["updated"] == 1
+    entry.status = EntryStatus.WITHDRAWN
+    entry.save()
+    assert competitors_sync(event=team.event)["removed"] == 1
+    assert team.event.competitors.count() == 1
+
+
+def test_after_the_draw_a_withdrawn_entry_marks_the_competitor_withdrawn(team):
+    entries = [_enter(team) for _ in range(5)]
+    competitors_sync(event=team.event)
+    pools_generate(event=team.event)
+    entries[0].status = EntryStatus.WITHDRAWN
+    entries[0].save()
+    competitors_sync(event=team.event)
+    competitor = team.event.competitors.get(key=person_key(entries[0].athlete))
+    assert competitor.status == CompetitorStatus.WITHDRAWN
+
+
+def test_the_organiser_page_updates_competitors_through_the_events_hook(client, team):
+    _enter(team, family_name_zh="周", given_name_zh="文", name_latin="ZHOU Wen")
+    _enter(team, status=EntryStatus.SUBMITTED)
+    organiser = verified(ProgrammeMembershipFactory(programme=team.event.programme).user)
+    login_two_factor(client, organiser)
+    response = client.post(
+        f"/organiser/competition/events/{team.event.slug}/competitors/",
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "1 new, 0 changed, 0 removed" in response.content.decode()
+    assert list(team.event.competitors.values_list("display_name", flat=True)) == ["周文 (ZHOU Wen)"]
+    stranger = verified(ProgrammeMembershipFactory().user)
+    login_two_factor(client, stranger)
+    assert client.post(f"/organiser/competition/events/{team.event.slug}/competitors/").status_code == 404
