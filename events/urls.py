@@ -1,6 +1,7 @@
 from django.urls import path
 
-from events import views, views_competition
+from events.views import catalogue as views
+from events.views import competition as views_competition
 
 app_name = "events"
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 
 from events.enums import Discipline, MatchStatus, StageKind
 from events.models import Event, Programme, Stage
-from events.services_competition import bout_result_record, pools_generate
+from events.services.competition import bout_result_record, pools_generate
 from registration.services.competitors import competitors_sync
 
 POOLS_EVENT = "fencing-u12-men-foil"

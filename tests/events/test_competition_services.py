@@ -10,8 +10,8 @@ from events.competition.errors import DrawError, ResultError
 from events.competition.fencing.bout_orders import STANDARD
 from events.enums import CompetitorStatus, MatchStatus, StageKind
 from events.models import Match, ResultChange, Stage
-from events.selectors_competition import overall_ranking, pools_view, tableau_view
-from events.services_competition import bout_result_record, pools_generate, tableau_generate
+from events.selectors.competition import overall_ranking, pools_view, tableau_view
+from events.services.competition import bout_result_record, pools_generate, tableau_generate
 from tests.factories import UserFactory
 from tests.factories.competition import CompetitorFactory, FencingEventFactory, fencers
 

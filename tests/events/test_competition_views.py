@@ -7,7 +7,7 @@ import pytest
 
 from events.enums import EventStatus, MatchStatus, StageKind
 from events.models import Match, Stage
-from events.services_competition import bout_result_record, pools_generate, tableau_generate
+from events.services.competition import bout_result_record, pools_generate, tableau_generate
 from registration.enums import EntryStatus
 from registration.services.competitors import competitors_sync
 from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified

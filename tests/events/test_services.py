@@ -9,7 +9,7 @@ from django.utils import translation
 
 from events.errors import SessionOutsideEventError
 from events.models import Session
-from events.services import event_set_status, session_create
+from events.services.catalogue import event_set_status, session_create
 from tests.factories import EventFactory
 from tests.factories.events import SHANGHAI
 

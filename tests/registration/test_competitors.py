@@ -7,7 +7,7 @@ import re
 import pytest
 
 from events.enums import CompetitorStatus, EventStatus
-from events.services_competition import pools_generate
+from events.services.competition import pools_generate
 from registration.enums import EntryStatus
 from registration.services.competitors import competitors_sync, person_key
 from tests.factories import ProgrammeMembershipFactory, login_two_factor, verified

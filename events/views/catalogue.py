@@ -6,10 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from events import selectors
-from events.forms import EventFilterForm
+from events.forms.catalogue import EventFilterForm
 from events.models import Event, Venue
 from events.permissions import require_perm_or_404
+from events.selectors import catalogue as selectors
 
 
 def home(request):

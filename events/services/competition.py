@@ -21,7 +21,7 @@ from events.competition.fencing.ranking import PoolBout, bout_check, pool_cut
 from events.competition.fencing.tableau import DEResult, Tableau, tableau_bouts, tableau_draw, tableau_record
 from events.enums import CompetitorStatus, Discipline, MatchStatus, StageKind
 from events.models import Competitor, Event, Match, ResultChange, Stage
-from events.selectors_competition import overall_ranking
+from events.selectors.competition import overall_ranking
 
 POOL_TOUCHES = 5
 TABLEAU_TOUCHES = 15

@@ -13,12 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from events import hooks, selectors, selectors_competition, services_competition
+from events import hooks
 from events.competition.errors import CompetitionError
 from events.enums import Discipline
-from events.forms_competition import BoutResultForm, PoolsDrawForm, TableauDrawForm
+from events.forms.competition import BoutResultForm, PoolsDrawForm, TableauDrawForm
 from events.models import Event, Match
 from events.permissions import get_for_user_or_404
+from events.selectors import catalogue as selectors
+from events.selectors import competition as selectors_competition
+from events.services import competition as services_competition
 
 PERM = "events.manage_event"
 

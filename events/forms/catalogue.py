@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import Discipline
 from events.models import City
-from events.selectors import EventFilter
+from events.selectors.catalogue import EventFilter
 
 
 class EventFilterForm(forms.Form):

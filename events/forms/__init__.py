@@ -1,0 +1,1 @@
+"""events' forms: the catalogue (programmes, venues, events, sessions) and competitions."""

@@ -1,0 +1,1 @@
+"""events' selectors: the catalogue (programmes, venues, events, sessions) and competitions."""

@@ -1,0 +1,1 @@
+"""events' services: the catalogue (programmes, venues, events, sessions) and competitions."""

@@ -1,0 +1,1 @@
+"""events' views: the catalogue (programmes, venues, events, sessions) and competitions."""
