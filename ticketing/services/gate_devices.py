@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,11 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from ticketing.errors import CheckInError
 from ticketing.models import GateDevice, GateStaffAssignment
+
+# Every scan authenticates its device: the row is cached this long by token hash, so a burst of
+# scans costs no query. Revocation deletes the cache entry at once; this bounds every other change
+# (an admin edit of the device's gates, a device deleted) to a few seconds.
+DEVICE_CACHE_SECONDS = 5
 
 
 def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
@@ -26,17 +32,24 @@ def gate_device_create_with_token(
     *, name: str, event: Event, gates: Iterable[str] = (), token: str
 ) -> GateDevice:
     """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY)."""
+    digest = token_digest(token)
     with transaction.atomic():
         device, _created = GateDevice.objects.update_or_create(
-            token_hash=token_digest(token),
+            token_hash=digest,
             defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
         )
+        transaction.on_commit(lambda: cache.delete(_cache_key(digest)))
     return device
 
 
 def gate_device_revoke(*, device: GateDevice) -> GateDevice:
+    """Revoke a device: its token stops working now (the cached authentication is dropped too)."""
     with transaction.atomic():
         GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        # Deleted now and again after commit: a scan between the two cannot re-cache the live row
+        # for longer than the commit takes.
+        cache.delete(_cache_key(device.token_hash))
+        transaction.on_commit(lambda: cache.delete(_cache_key(device.token_hash)))
     device.refresh_from_db()
     return device
 
@@ -45,21 +58,35 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _cache_key(digest: str) -> str:
+    return f"ticketing:gate-device:{digest}"
+
+
 def gate_device_authenticate(token: str) -> GateDevice | None:
-    """The live device holding this bearer token, with last_seen refreshed at most once a minute."""
+    """The live device holding this bearer token, with last_seen refreshed at most once a minute.
+
+    Cached for DEVICE_CACHE_SECONDS by token hash (an unknown token is never cached, so a new
+    device works at once); `gate_device_revoke` drops the entry.
+    """
     if not token or len(token) > 200:
         return None
-    device = (
-        GateDevice.objects.select_related("event", "event__venue")
-        .filter(token_hash=token_digest(token), revoked_at__isnull=True)
-        .first()
-    )
+    digest = token_digest(token)
+    key = _cache_key(digest)
+    device = cache.get(key)
     if device is None:
-        return None
+        device = (
+            GateDevice.objects.select_related("event", "event__venue")
+            .filter(token_hash=digest, revoked_at__isnull=True)
+            .first()
+        )
+        if device is None:
+            return None
+        cache.set(key, device, timeout=DEVICE_CACHE_SECONDS)
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > dt.timedelta(minutes=1):
         GateDevice.objects.filter(pk=device.pk).update(last_seen=now)
         device.last_seen = now
+        cache.set(key, device, timeout=DEVICE_CACHE_SECONDS)
     return device
 
 
