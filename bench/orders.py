@@ -1,7 +1,7 @@
 """Orders placed per second with many concurrent buyers on PostgreSQL, and how many places were oversold.
 
 Runs in a child process (`python -m bench.orders --worker`) against the scratch database
-`corridor_bench_orders` on 127.0.0.1:5432 (user postgres), dropped and recreated each run.
+`corridor_bench_orders` (or $BENCH_DATABASE with `_orders` appended) on 127.0.0.1:5432 (user postgres), dropped and recreated each run.
 Buyers are real threads, each with its own connection, calling the same services as the
 checkout page (cart_add then order_place, demo provider). Each scenario stops at sold-out or
 after SECONDS, so the whole module stays well under a minute.
@@ -17,7 +17,7 @@ import threading
 import time
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-DB_NAME = "corridor_bench_orders"
+DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench") + "_orders"
 SECONDS = 12.0
 BUYERS = 64
 SCENARIOS = [
