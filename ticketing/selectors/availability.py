@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,23 +46,31 @@ class Scarce:
 
 
 def _scarce_for(type_ids: Iterable[int]) -> Scarce:
+    """The quota and section configuration behind the types: two statements, read before any lock."""
     type_ids = set(type_ids)
     through = TicketType.quotas.through
     quotas_by_type: dict[int, list[int]] = defaultdict(list)
-    quota_ids = set(through.objects.filter(tickettype_id__in=type_ids).values_list("quota_id", flat=True))
     types_by_quota: dict[int, list[int]] = defaultdict(list)
-    for quota_id, type_id in through.objects.filter(quota_id__in=quota_ids).values_list(
+    # Every (quota, type) pair of every quota the types draw on, the other types of a shared quota too.
+    touched = through.objects.filter(tickettype_id__in=type_ids).values("quota_id")
+    for quota_id, type_id in through.objects.filter(quota_id__in=touched).values_list(
         "quota_id", "tickettype_id"
     ):
         types_by_quota[quota_id].append(type_id)
         quotas_by_type[type_id].append(quota_id)
-    sections = dict(TicketType.objects.filter(pk__in=type_ids).values_list("pk", "section_id"))
-    section_ids = {s for s in sections.values() if s}
+    # The types' own sections, and every type of those sections.
+    section_ids = TicketType.objects.filter(pk__in=type_ids, section__isnull=False).values("section_id")
+    sections: dict[int, int | None] = dict.fromkeys(type_ids)
     types_by_section: dict[int, list[int]] = defaultdict(list)
-    for type_id, section_id in TicketType.objects.filter(section_id__in=section_ids).values_list(
+    rows = TicketType.objects.filter(Q(pk__in=type_ids) | Q(section_id__in=section_ids)).values_list(
         "pk", "section_id"
-    ):
-        types_by_section[section_id].append(type_id)
+    )
+    for type_id, section_id in rows:
+        if type_id in type_ids:
+            sections[type_id] = section_id
+        if section_id:
+            types_by_section[section_id].append(type_id)
+    # A type of the demand that is in no section only appears in the sections map.
     return Scarce(dict(quotas_by_type), dict(types_by_quota), sections, dict(types_by_section))
 
 
