@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -16,10 +17,12 @@ from events.models import Event
 from ticketing.errors import CheckInError
 from ticketing.models import GateDevice, GateStaffAssignment
 
-# Every scan authenticates its device: the row is cached this long by token hash, so a burst of
-# scans costs no query. Revocation deletes the cache entry at once; this bounds every other change
-# (an admin edit of the device's gates, a device deleted) to a few seconds.
+# Every scan authenticates its device: the row is kept this long by token hash, in this process and
+# in the shared cache, so a burst of scans costs no query and no cache round trip. Revocation drops
+# both at once (other processes' copies lapse within this time); it bounds every other change (an
+# admin edit of the device's gates, a device deleted) the same way.
 DEVICE_CACHE_SECONDS = 5
+_local: dict[str, tuple[float, GateDevice]] = {}  # token hash -> (monotonic expiry, device)
 
 
 def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
@@ -38,7 +41,8 @@ def gate_device_create_with_token(
             token_hash=digest,
             defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
         )
-        transaction.on_commit(lambda: cache.delete(_cache_key(digest)))
+        _forget(digest)
+        transaction.on_commit(lambda: _forget(digest))
     return device
 
 
@@ -46,10 +50,10 @@ def gate_device_revoke(*, device: GateDevice) -> GateDevice:
     """Revoke a device: its token stops working now (the cached authentication is dropped too)."""
     with transaction.atomic():
         GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        # Deleted now and again after commit: a scan between the two cannot re-cache the live row
+        # Forgotten now and again after commit: a scan between the two cannot keep the live row
         # for longer than the commit takes.
-        cache.delete(_cache_key(device.token_hash))
-        transaction.on_commit(lambda: cache.delete(_cache_key(device.token_hash)))
+        _forget(device.token_hash)
+        transaction.on_commit(lambda: _forget(device.token_hash))
     device.refresh_from_db()
     return device
 
@@ -62,31 +66,47 @@ def _cache_key(digest: str) -> str:
     return f"ticketing:gate-device:{digest}"
 
 
+def _forget(digest: str) -> None:
+    _local.pop(digest, None)
+    cache.delete(_cache_key(digest))
+
+
+def _remember(digest: str, device: GateDevice) -> None:
+    """Keep the device in this process only: the shared copy is set from the database alone, so
+    processes never extend each other's copies past DEVICE_CACHE_SECONDS after the database read."""
+    if len(_local) > 1000:
+        _local.clear()  # a bound, not an eviction policy: only a few hundred devices exist
+    _local[digest] = (time.monotonic() + DEVICE_CACHE_SECONDS, device)
+
+
 def gate_device_authenticate(token: str) -> GateDevice | None:
     """The live device holding this bearer token, with last_seen refreshed at most once a minute.
 
-    Cached for DEVICE_CACHE_SECONDS by token hash (an unknown token is never cached, so a new
-    device works at once); `gate_device_revoke` drops the entry.
+    Kept for DEVICE_CACHE_SECONDS by token hash in this process and in the shared cache (an unknown
+    token is never kept, so a new device works at once). `gate_device_revoke` drops both at once;
+    another process may still hold its copy for up to twice that time.
     """
     if not token or len(token) > 200:
         return None
     digest = token_digest(token)
-    key = _cache_key(digest)
-    device = cache.get(key)
-    if device is None:
-        device = (
-            GateDevice.objects.select_related("event", "event__venue")
-            .filter(token_hash=digest, revoked_at__isnull=True)
-            .first()
-        )
+    expires, device = _local.get(digest, (0.0, None))
+    if device is None or expires < time.monotonic():
+        device = cache.get(_cache_key(digest))
         if device is None:
-            return None
-        cache.set(key, device, timeout=DEVICE_CACHE_SECONDS)
+            device = (
+                GateDevice.objects.select_related("event", "event__venue")
+                .filter(token_hash=digest, revoked_at__isnull=True)
+                .first()
+            )
+            if device is None:
+                return None
+            cache.set(_cache_key(digest), device, timeout=DEVICE_CACHE_SECONDS)
+        _remember(digest, device)
     now = timezone.now()
     if device.last_seen is None or now - device.last_seen > dt.timedelta(minutes=1):
         GateDevice.objects.filter(pk=device.pk).update(last_seen=now)
         device.last_seen = now
-        cache.set(key, device, timeout=DEVICE_CACHE_SECONDS)
+        _remember(digest, device)
     return device
 
 
