@@ -35,7 +35,7 @@ def test_event_tickets_query_count_is_flat(client, django_assert_num_queries, ty
     for _ in range(types):
         TicketTypeFactory(session=session)
     BallotFactory(ticket_type=TicketTypeFactory(session=session))
-    with django_assert_num_queries(8):  # the quota and section set-up in two statements
+    with django_assert_num_queries(7):  # quota and section set-up in two statements, places taken in one
         client.get(reverse("ticketing:event-tickets", kwargs={"slug": session.event.slug}))
 
 

@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,19 +76,29 @@ def _scarce_for(type_ids: Iterable[int]) -> Scarce:
 
 
 def _used_by_type(type_ids: set[int], *, exclude_cart_id: int | None) -> dict[int, int]:
-    used: dict[int, int] = defaultdict(int)
+    """Places taken per type (tickets that hold one, live holds of other carts): one statement."""
     tickets = (
-        Ticket.objects.filter(ticket_type_id__in=type_ids, state__in=TICKET_HOLDING_STATES)
+        Ticket.objects.filter(ticket_type_id=OuterRef("pk"), state__in=TICKET_HOLDING_STATES)
+        .order_by()
         .values("ticket_type_id")
         .annotate(n=Count("pk"))
+        .values("n")
     )
-    for row in tickets:
-        used[row["ticket_type_id"]] += row["n"]
-    holds = CartLine.objects.filter(ticket_type_id__in=type_ids, hold_expires_at__gt=timezone.now())
+    holds = CartLine.objects.filter(ticket_type_id=OuterRef("pk"), hold_expires_at__gt=timezone.now())
     if exclude_cart_id is not None:
         holds = holds.exclude(cart_id=exclude_cart_id)
-    for row in holds.values("ticket_type_id").annotate(n=Sum("quantity")):
-        used[row["ticket_type_id"]] += row["n"]
+    holds = holds.order_by().values("ticket_type_id").annotate(n=Sum("quantity")).values("n")
+    rows = (
+        TicketType.objects.filter(pk__in=type_ids)
+        .annotate(
+            tickets_held=Coalesce(Subquery(tickets, output_field=IntegerField()), 0),
+            holds_live=Coalesce(Subquery(holds, output_field=IntegerField()), 0),
+        )
+        .values_list("pk", "tickets_held", "holds_live")
+    )
+    used: dict[int, int] = defaultdict(int)
+    for type_id, tickets_n, holds_n in rows:
+        used[type_id] = tickets_n + holds_n
     return used
 
 

@@ -134,12 +134,12 @@ def _credential_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.starts_at - dt.timedelta(hours=3), session.ends_at + dt.timedelta(hours=1)
 
 
-def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: str) -> list[Ticket]:
-    """The line's credentials in one INSERT, then its tickets in another."""
+def _issue_credentials(line: OrderLine, holders: list[Holder], state: str) -> list[Credential]:
+    """The line's credentials in one INSERT (they take no place: written before the quota lock)."""
     ticket_type = line.ticket_type
     session = ticket_type.session
     valid_from, valid_until = _credential_window(session)
-    credentials = Credential.objects.bulk_create(
+    return Credential.objects.bulk_create(
         [
             Credential(
                 kind=CredentialKind.TICKET,
@@ -155,6 +155,20 @@ def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: 
             for holder in holders
         ]
     )
+
+
+def _issue_tickets(
+    order: Order,
+    line: OrderLine,
+    holders: list[Holder],
+    state: str,
+    credentials: list[Credential] | None = None,
+) -> list[Ticket]:
+    """The line's tickets in one INSERT (and its credentials in another unless given)."""
+    ticket_type = line.ticket_type
+    session = ticket_type.session
+    if credentials is None:
+        credentials = _issue_credentials(line, holders, state)
     tickets = [
         Ticket(
             order=order,
@@ -248,15 +262,20 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             )
             for line in lines
         ]
+        credentials = [
+            _issue_credentials(order_line, plan.holders[line.pk], TicketState.RESERVED)
+            for line, order_line in zip(lines, order_lines, strict=True)
+        ]
+        # The buyer's own holds are left out of the count anyway: gone before the lock, not under it.
+        CartLine.objects.filter(cart_id=cart_id).delete()
         availability.lock_and_check(dict(demand), exclude_cart_id=cart_id)
         # session_cancel may have committed since the checks above: look again, after the lock.
         for session in Session.objects.filter(
             pk__in={line.ticket_type.session_id for line in lines}
         ).select_related("event"):
             check_session_open(session)
-        for line, order_line in zip(lines, order_lines, strict=True):
-            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED)
-        CartLine.objects.filter(cart_id=cart_id).delete()
+        for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
+            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
         if total == 0:
             order_mark_paid(order=order)
     if total == 0:
