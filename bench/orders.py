@@ -186,7 +186,7 @@ def worker() -> None:
     rows.append(
         {
             "benchmark": "orders/s ÷ bare inserts/s, one hot quota",
-            "value": round(rows[0]["value"] / bare["value"], 2),
+            "value": round(rows[0]["value"] / bare["value"], 3),
             "unit": "ratio",
             "note": f"{BUYERS} buyers; load average after the run "
             + "/".join(f"{value:.1f}" for value in os.getloadavg()),
