@@ -1,10 +1,15 @@
 """Orders placed per second with many concurrent buyers on PostgreSQL, and how many places were oversold.
 
 Runs in a child process (`python -m bench.orders --worker`) against the scratch database
-`corridor_bench_orders` on 127.0.0.1:5432 (user postgres), dropped and recreated each run.
+`corridor_bench_orders` (or $BENCH_DATABASE with `_orders` appended) on 127.0.0.1:5432 (user postgres), dropped and recreated each run.
 Buyers are real threads, each with its own connection, calling the same services as the
 checkout page (cart_add then order_place, demo provider). Each scenario stops at sold-out or
 after SECONDS, so the whole module stays well under a minute.
+
+The baseline is the same BUYERS threads, with the same connections and settings, each committing
+one INSERT per transaction into a scratch table for SECONDS: what the database and this harness
+allow at best. Orders per second ÷ inserts per second is the figure (issue 10: ≥ 0.25 on one hot
+quota). It runs in this harness, not behind gunicorn, because the orders themselves do.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import threading
 import time
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-DB_NAME = "corridor_bench_orders"
+DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench") + "_orders"
 SECONDS = 12.0
 BUYERS = 64
 SCENARIOS = [
@@ -131,6 +136,40 @@ def _scenario(name: str, sessions: int, places: int) -> dict:
     }
 
 
+def _bare_inserts() -> dict:
+    """BUYERS threads, each committing one INSERT per transaction, for SECONDS."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_insert (id bigserial PRIMARY KEY, buyer int, at timestamptz)")
+    count = [0] * BUYERS
+    barrier = threading.Barrier(BUYERS)
+    deadline = [0.0]
+
+    def insert(index: int) -> None:
+        barrier.wait()
+        while time.monotonic() < deadline[0]:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("INSERT INTO bench_insert (buyer, at) VALUES (%s, now())", [index])
+            count[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=insert, args=(i,)) for i in range(BUYERS)]
+    started = time.monotonic()
+    deadline[0] = started + SECONDS
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return {
+        "benchmark": f"bare INSERT in a transaction, {BUYERS} threads (baseline)",
+        "value": round(sum(count) / elapsed, 1),
+        "unit": "inserts/s",
+        "note": f"{sum(count)} committed in {elapsed:.1f}s; same harness, connections and settings",
+    }
+
+
 def worker() -> None:
     _prepare_database()
     import django
@@ -142,6 +181,17 @@ def worker() -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     call_command("migrate", verbosity=0)
     rows = [_scenario(*scenario) for scenario in SCENARIOS]
+    bare = _bare_inserts()
+    rows.append(bare)
+    rows.append(
+        {
+            "benchmark": "orders/s ÷ bare inserts/s, one hot quota",
+            "value": round(rows[0]["value"] / bare["value"], 3),
+            "unit": "ratio",
+            "note": f"{BUYERS} buyers; load average after the run "
+            + "/".join(f"{value:.1f}" for value in os.getloadavg()),
+        }
+    )
     print(json.dumps(rows))
 
 

@@ -1,10 +1,11 @@
 """Gate scans per second and p50/p99 latency through gunicorn on PostgreSQL, against a bare Django
 JSON endpoint behind the same gunicorn setup in the same run (the ratio is the figure).
 
-Each run drops and recreates the scratch database `corridor_bench` on 127.0.0.1:5432 (user postgres),
+Each run drops and recreates the scratch database `corridor_bench` (or $BENCH_DATABASE, so parallel
+runs on one server keep apart) on 127.0.0.1:5432 (user postgres),
 migrates it and builds (`gate_world`, valid at any hour) one event with a session on now, N ticket
 credentials and a gate device in a subprocess with the servers' environment. Then two gunicorns
-(sync workers, WORKERS each, production-like settings: DEBUG off, persistent database connections)
+(sync workers, WORKERS each, production-like settings: DEBUG off, psycopg's connection pool)
 serve config.wsgi and bench.wsgi_bare on free loopback ports. A load generator in this process
 (CONNECTIONS threads, http.client) posts to each for WARMUP + SECONDS; every scan is the entry of a
 distinct credential, so each one decodes, verifies the Ed25519 signature, locks the credential row
@@ -30,7 +31,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-DB_NAME = "corridor_bench"
+DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench")
 WORKERS = 2
 CONNECTIONS = 4
 WARMUP = 2.0
@@ -48,6 +49,7 @@ def _server_env() -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
         DATABASE_URL=f"{PG_SERVER}/{DB_NAME}",
+        DATABASE_POOL_SIZE="2",  # a sync worker uses one connection at a time
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -60,8 +62,10 @@ def _server_env() -> dict[str, str]:
         LOG_FORMAT="text",
         PYTHONPATH=str(BASE_DIR),
     )
-    for key in ("REDIS_URL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "EMAIL_URL"):
+    for key in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "EMAIL_URL"):
         env.pop(key, None)
+    # Production shares one cache between workers (and refuses to start without it when DEBUG is off).
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     return env
 
 

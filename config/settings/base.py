@@ -76,8 +76,16 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = 60 if not DEBUG else 0
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_POOL_SIZE = env.int("DATABASE_POOL_SIZE", default=0) if not DEBUG else 0
+if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # psycopg's pool (Django 5.1+): a connection handed out is known good, so no request pays a
+    # health-check round trip; Django refuses persistent connections alongside it.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_SIZE}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 60 if not DEBUG else 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = required("REDIS_URL", when=False)

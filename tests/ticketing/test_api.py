@@ -122,14 +122,14 @@ def test_bundle_query_count_does_not_grow_with_rows(client, django_assert_num_qu
     credential, _device, token = setup
     credential_set_state(credential=credential, state=CredentialState.REVOKED)
     client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")  # refreshes last_seen once
-    with django_assert_num_queries(5):  # device, sessions, blocked, inside, used
+    with django_assert_num_queries(4):  # sessions, blocked, inside, used (the device is cached)
         response = client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert len(response.json()["blocked"]) == 1
     for _ in range(10):
         credential_set_state(
             credential=CredentialFactory(session=credential.session), state=CredentialState.REVOKED
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get("/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert len(response.json()["blocked"]) == 11
 
@@ -349,3 +349,38 @@ def test_upload_with_an_impossible_time_is_a_422_not_a_crash(client, when):
     response = post(client, "upload", {"scans": scans}, token)
     assert response.status_code == 422
     assert "scanned_at" in json.dumps(response.json())
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it: savepoints would be counted
+@time_machine.travel(DURING)
+def test_a_scan_is_four_statements_in_one_transaction(client, django_assert_num_queries, setup):
+    credential, _device, token = setup
+    first, second, third = credential, CredentialFactory(session=credential.session), None
+    post(client, "scan", {"code": credential_code(first), "gate": "gate-a", "nonce": "nonce-0100"}, token)
+
+    # The device comes from the cache; then BEGIN, the credential locked, its presence, the scan, the
+    # presence upsert, COMMIT (before: device, nonce, BEGIN, lock, presence, SAVEPOINT, scan, RELEASE,
+    # upsert, COMMIT, and a health check per request).
+    with django_assert_num_queries(6):
+        admitted = post(
+            client, "scan", {"code": credential_code(second), "gate": "gate-a", "nonce": "nonce-0101"}, token
+        )
+    # A re-sent nonce: the attempt is refused by the unique nonce and rolled back (BEGIN, lock, presence,
+    # insert, ROLLBACK), then the stored scan read.
+    with django_assert_num_queries(6):
+        again = post(
+            client, "scan", {"code": credential_code(second), "gate": "gate-b", "nonce": "nonce-0101"}, token
+        )
+    # A second entry on a used ticket: BEGIN, lock, presence, the refusal, COMMIT, and the earlier gate's
+    # name is cached with the event's gate codes.
+    with django_assert_num_queries(5):
+        third = post(
+            client, "scan", {"code": credential_code(second), "gate": "gate-b", "nonce": "nonce-0102"}, token
+        )
+
+    assert admitted.json()["result"] == "admitted"
+    assert again.json()["result"] == "admitted"
+    assert again.json()["duplicate"] is True
+    assert third.json()["reason"] == "already_used"
+    assert third.json()["earlier_gate"] == "Gate A"
+    assert Scan.objects.filter(credential=second).count() == 2

@@ -17,8 +17,8 @@ import time_machine
 
 from tests.concurrency import pause_after, race
 from tests.factories import VenueResourceFactory
-from tests.factories.checkin import CredentialFactory
-from ticketing.models import Scan
+from tests.factories.checkin import CredentialFactory, device_with_token
+from ticketing.models import CheckInState, Scan
 from ticketing.services import scans as checkin
 from ticketing.signing import credential_code
 
@@ -97,3 +97,48 @@ def test_control_without_the_row_lock_the_constraint_still_holds_single_entry(mo
 
         assert errors == []
         assert sorted(results) == ["admitted", "already_used"]
+
+
+def test_annul_while_an_upload_rewrites_the_same_ticket_does_not_deadlock(monkeypatch):
+    """An annulment and an offline upload of one ticket both lock the credential first.
+
+    The upload's earlier offline entry demotes the online entry the annulment undoes. The pause
+    after each credential lock keeps both transactions open together: when annulment locked the scan
+    row before the credential (the old order), PostgreSQL found a deadlock and killed one of them.
+    """
+    pause_after(monkeypatch, checkin, "_lock", seconds=0.2)
+    for _ in range(5):
+        credential = CredentialFactory()
+        device, _token = device_with_token(credential.event)
+        code = credential_code(credential)
+        with time_machine.travel(DURING + dt.timedelta(minutes=10)):
+            online = checkin.credential_scan(
+                code=code, gate_code="gate-b", direction="entry", device=device, nonce=uuid.uuid4().hex
+            )
+            offline = checkin.OfflineScan(
+                nonce=uuid.uuid4().hex,
+                code=code,
+                gate_code="gate-a",
+                direction="entry",
+                scanned_at=DURING + dt.timedelta(minutes=5),
+                device_result="admitted",
+            )
+            results, errors = race(
+                [
+                    lambda nonce=online.scan.nonce, device=device: checkin.scan_annul(
+                        nonce=nonce, device=device
+                    ),
+                    lambda device=device, offline=offline: checkin.scans_upload(
+                        device=device, scans=[offline]
+                    ),
+                ]
+            )
+
+        assert errors == []
+        assert len(results) == 2
+        online.scan.refresh_from_db()
+        assert online.scan.annulled_at is not None
+        assert Scan.objects.get(nonce=offline.nonce).result == "admitted"
+        state = CheckInState.objects.get(credential=credential)
+        assert state.inside
+        assert state.last_entry.nonce == offline.nonce

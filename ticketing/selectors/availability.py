@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,40 +47,58 @@ class Scarce:
 
 
 def _scarce_for(type_ids: Iterable[int]) -> Scarce:
+    """The quota and section configuration behind the types: two statements, read before any lock."""
     type_ids = set(type_ids)
     through = TicketType.quotas.through
     quotas_by_type: dict[int, list[int]] = defaultdict(list)
-    quota_ids = set(through.objects.filter(tickettype_id__in=type_ids).values_list("quota_id", flat=True))
     types_by_quota: dict[int, list[int]] = defaultdict(list)
-    for quota_id, type_id in through.objects.filter(quota_id__in=quota_ids).values_list(
+    # Every (quota, type) pair of every quota the types draw on, the other types of a shared quota too.
+    touched = through.objects.filter(tickettype_id__in=type_ids).values("quota_id")
+    for quota_id, type_id in through.objects.filter(quota_id__in=touched).values_list(
         "quota_id", "tickettype_id"
     ):
         types_by_quota[quota_id].append(type_id)
         quotas_by_type[type_id].append(quota_id)
-    sections = dict(TicketType.objects.filter(pk__in=type_ids).values_list("pk", "section_id"))
-    section_ids = {s for s in sections.values() if s}
+    # The types' own sections, and every type of those sections.
+    section_ids = TicketType.objects.filter(pk__in=type_ids, section__isnull=False).values("section_id")
+    sections: dict[int, int | None] = dict.fromkeys(type_ids)
     types_by_section: dict[int, list[int]] = defaultdict(list)
-    for type_id, section_id in TicketType.objects.filter(section_id__in=section_ids).values_list(
+    rows = TicketType.objects.filter(Q(pk__in=type_ids) | Q(section_id__in=section_ids)).values_list(
         "pk", "section_id"
-    ):
-        types_by_section[section_id].append(type_id)
+    )
+    for type_id, section_id in rows:
+        if type_id in type_ids:
+            sections[type_id] = section_id
+        if section_id:
+            types_by_section[section_id].append(type_id)
+    # A type of the demand that is in no section only appears in the sections map.
     return Scarce(dict(quotas_by_type), dict(types_by_quota), sections, dict(types_by_section))
 
 
 def _used_by_type(type_ids: set[int], *, exclude_cart_id: int | None) -> dict[int, int]:
-    used: dict[int, int] = defaultdict(int)
+    """Places taken per type (tickets that hold one, live holds of other carts): one statement."""
     tickets = (
-        Ticket.objects.filter(ticket_type_id__in=type_ids, state__in=TICKET_HOLDING_STATES)
+        Ticket.objects.filter(ticket_type_id=OuterRef("pk"), state__in=TICKET_HOLDING_STATES)
+        .order_by()
         .values("ticket_type_id")
         .annotate(n=Count("pk"))
+        .values("n")
     )
-    for row in tickets:
-        used[row["ticket_type_id"]] += row["n"]
-    holds = CartLine.objects.filter(ticket_type_id__in=type_ids, hold_expires_at__gt=timezone.now())
+    holds = CartLine.objects.filter(ticket_type_id=OuterRef("pk"), hold_expires_at__gt=timezone.now())
     if exclude_cart_id is not None:
         holds = holds.exclude(cart_id=exclude_cart_id)
-    for row in holds.values("ticket_type_id").annotate(n=Sum("quantity")):
-        used[row["ticket_type_id"]] += row["n"]
+    holds = holds.order_by().values("ticket_type_id").annotate(n=Sum("quantity")).values("n")
+    rows = (
+        TicketType.objects.filter(pk__in=type_ids)
+        .annotate(
+            tickets_held=Coalesce(Subquery(tickets, output_field=IntegerField()), 0),
+            holds_live=Coalesce(Subquery(holds, output_field=IntegerField()), 0),
+        )
+        .values_list("pk", "tickets_held", "holds_live")
+    )
+    used: dict[int, int] = defaultdict(int)
+    for type_id, tickets_n, holds_n in rows:
+        used[type_id] = tickets_n + holds_n
     return used
 
 

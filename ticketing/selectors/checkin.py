@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events.enums import VenueResourceKind
 from events.exports import spreadsheet_cell
+from events.i18n import pick
 from events.models import Event, Session, VenueResource
 from events.rules import is_programme_organiser, is_superuser
 from ticketing.enums import CredentialState, ScanDirection, ScanResult
@@ -205,25 +206,32 @@ def scan_counts(*, event: Event) -> dict:
     )
 
 
-def event_gate_codes(event: Event) -> frozenset[str]:
-    """Gate codes of the event's venues, cached for a minute: every scan checks its gate against them."""
-    key = f"ticketing:event-gates:{event.pk}"
-    codes = cache.get(key)
-    if codes is None:
-        codes = frozenset(
+def _event_gate_names(event: Event) -> dict[str, tuple[str, str]]:
+    """Gate code -> (Chinese, English) name for the event's venues, cached for a minute: every scan
+    checks its gate against them, and a refusal names the gate of the earlier entry."""
+    key = f"ticketing:event-gate-names:{event.pk}"
+    names = cache.get(key)
+    if names is None:
+        names = {}
+        rows = (
             VenueResource.objects.filter(kind=VenueResourceKind.GATE)
             .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-            .values_list("code", flat=True)
+            .order_by("pk")
+            .values_list("code", "name_zh", "name_en")
         )
-        cache.set(key, codes, timeout=60)
-    return codes
+        for code, name_zh, name_en in rows:
+            names.setdefault(code, (name_zh, name_en))
+        cache.set(key, names, timeout=60)
+    return names
+
+
+def event_gate_codes(event: Event) -> frozenset[str]:
+    """Gate codes of the event's venues (cached for a minute with their names)."""
+    return frozenset(_event_gate_names(event))
 
 
 def gate_name(event: Event, gate_code: str) -> str:
-    """The name staff know a gate by (its code when the gate is not one of the event's)."""
-    gate = (
-        VenueResource.objects.filter(kind=VenueResourceKind.GATE, code=gate_code)
-        .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
-        .first()
-    )
-    return gate.name if gate else gate_code
+    """The name staff know a gate by, in the active language (its code when the gate is not one of
+    the event's)."""
+    names = _event_gate_names(event).get(gate_code)
+    return pick(*names) if names else gate_code

@@ -60,38 +60,49 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
 
     One cart per user may mix sessions of several events and cities of one programme.
-    Locks the type's quotas/sections (availability locking rule), then writes the hold.
+    Locks the buyer's `Cart` row (its upsert), writes the hold, and only then locks the type's
+    quotas/sections (availability locking rule) to re-check: the count leaves the buyer's own cart
+    out, so the hot quota row is held for the count and the commit only. Sold out rolls it all back.
     """
     now = timezone.now()
-    ticket_type = TicketType.objects.select_related("session__event").get(pk=ticket_type.pk)
+    ticket_type = TicketType.objects.select_related("session__event", "ballot").get(pk=ticket_type.pk)
     check_sellable(ticket_type, now=now)
     if quantity < 1:
         raise OrderLimitError(_("Choose at least one ticket."))
     with transaction.atomic():
-        cart, _created = Cart.objects.get_or_create(user=user)
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
-        lines = list(cart.lines.select_related("ticket_type__session__event"))
-        programmes = {line.ticket_type.session.event.programme_id for line in lines if line.is_live}
+        # One upsert creates the cart or touches it, and holds its row lock to the commit.
+        (cart,) = Cart.objects.bulk_create(
+            [Cart(user=user, updated_at=now)],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["updated_at"],
+        )
+        lines = list(CartLine.objects.filter(cart_id=cart.pk).select_related("ticket_type__session__event"))
+        live = [line for line in lines if line.is_live]
+        programmes = {line.ticket_type.session.event.programme_id for line in live}
         if programmes and programmes != {ticket_type.session.event.programme_id}:
             raise SalesError(_("One order covers one programme: check out your cart first."))
-        existing = next(
-            (line for line in lines if line.ticket_type_id == ticket_type.pk and line.is_live), None
-        )
+        existing = next((line for line in live if line.ticket_type_id == ticket_type.pk), None)
         total = quantity + (existing.quantity if existing else 0)
         if total > ticket_type.max_per_order:
             check_quantity(ticket_type, total)
-        if existing is None and len([line for line in lines if line.is_live]) >= MAX_LINES_PER_CART:
+        if existing is None and len(live) >= MAX_LINES_PER_CART:
             raise OrderLimitError(_("Your cart is full: check out first."))
+        expires = now + dt.timedelta(minutes=hold_minutes())
+        (line,) = CartLine.objects.bulk_create(
+            [CartLine(cart_id=cart.pk, ticket_type=ticket_type, quantity=total, hold_expires_at=expires)],
+            update_conflicts=True,
+            unique_fields=["cart", "ticket_type"],
+            update_fields=["quantity", "hold_expires_at"],
+        )
+        if any(other.ticket_type_id != ticket_type.pk for other in live):
+            CartLine.objects.filter(cart_id=cart.pk, hold_expires_at__gt=now).exclude(
+                ticket_type=ticket_type
+            ).update(hold_expires_at=expires)
         # The whole cart is re-checked: its other holds may share this type's quota.
-        demand = {line.ticket_type_id: line.quantity for line in lines if line.is_live}
+        demand = {other.ticket_type_id: other.quantity for other in live}
         demand[ticket_type.pk] = total
         availability.lock_and_check(demand, exclude_cart_id=cart.pk)
-        expires = now + dt.timedelta(minutes=hold_minutes())
-        line, _created = CartLine.objects.update_or_create(
-            cart=cart, ticket_type=ticket_type, defaults={"quantity": total, "hold_expires_at": expires}
-        )
-        cart.lines.exclude(pk=line.pk).filter(hold_expires_at__gt=now).update(hold_expires_at=expires)
-        cart.save(update_fields=["updated_at"])
     return line
 
 

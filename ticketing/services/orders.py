@@ -41,12 +41,12 @@ from ticketing.enums import (
     TicketState,
 )
 from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, SalesError
-from ticketing.models import BallotApplication, Cart, CartLine, Order, OrderLine, Ticket, TicketType
+from ticketing.models import BallotApplication, CartLine, Credential, Order, OrderLine, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
 from ticketing.selectors import availability
 from ticketing.services.carts import check_quantity, check_sellable, check_session_open, hold_minutes
-from ticketing.services.credentials import credential_issue, credential_set_state
+from ticketing.services.credentials import credential_set_state
 
 # Alipay and WeChat Pay can stay "processing" for a while: an order whose payment is processing is
 # kept (not expired) up to this long after it was placed, so money on its way is not refunded.
@@ -134,37 +134,59 @@ def _credential_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.starts_at - dt.timedelta(hours=3), session.ends_at + dt.timedelta(hours=1)
 
 
-def _issue_tickets(order: Order, line: OrderLine, holders: list[Holder], state: str) -> list[Ticket]:
+def _issue_credentials(line: OrderLine, holders: list[Holder], state: str) -> list[Credential]:
+    """The line's credentials in one INSERT (they take no place: written before the quota lock)."""
     ticket_type = line.ticket_type
     session = ticket_type.session
     valid_from, valid_until = _credential_window(session)
-    tickets = []
-    for holder in holders:
-        credential = credential_issue(
-            kind=CredentialKind.TICKET,
-            event=session.event,
-            session=session,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            zones=ticket_type.gate_codes or (),
-            allows_reentry=ticket_type.allows_reentry,
-            holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
-            state=CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID,
-        )
-        tickets.append(
-            Ticket(
-                order=order,
-                line=line,
-                ticket_type=ticket_type,
+    return Credential.objects.bulk_create(
+        [
+            Credential(
+                kind=CredentialKind.TICKET,
+                event_id=session.event_id,
                 session=session,
-                price_fen=line.unit_price_fen,
-                state=state,
-                holder_name=holder.name.strip(),
-                holder_document_hash=holder.document_hash,
-                holder_document_last4=document_number_normalise(holder.document)[-4:],
-                credential=credential,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                zones=sorted(set(ticket_type.gate_codes or ())),
+                allows_reentry=ticket_type.allows_reentry,
+                holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
+                state=CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID,
             )
+            for holder in holders
+        ]
+    )
+
+
+def _issue_tickets(
+    order: Order,
+    line: OrderLine,
+    holders: list[Holder],
+    state: str,
+    credentials: list[Credential] | None = None,
+) -> list[Ticket]:
+    """The line's tickets in one INSERT (and its credentials in another unless given)."""
+    ticket_type = line.ticket_type
+    session = ticket_type.session
+    if credentials is None:
+        credentials = _issue_credentials(line, holders, state)
+    tickets = [
+        Ticket(
+            order=order,
+            line=line,
+            ticket_type=ticket_type,
+            session=session,
+            price_fen=line.unit_price_fen,
+            state=state,
+            holder_name=holder.name.strip(),
+            holder_document_hash=holder.document_hash,
+            holder_document_last4=document_number_normalise(holder.document)[-4:],
+            credential=credential,
         )
+        for holder, credential in zip(holders, credentials, strict=True)
+    ]
+    if not ticket_type.real_name:
+        # No holder document: the one-ticket-per-person constraint cannot refuse these rows.
+        return Ticket.objects.bulk_create(tickets)
     try:
         with transaction.atomic():
             return Ticket.objects.bulk_create(tickets)
@@ -190,16 +212,14 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     Raises SoldOutError, SaleClosedError, OrderLimitError, PaymentError; on error nothing changes.
     """
     now = timezone.now()
-    cart = Cart.objects.filter(user=user).first()
     lines = list(
-        cart.lines.select_related(
-            "ticket_type__session__event", "ticket_type__session__venue"
-        ).prefetch_related("ticket_type__ballot")
-        if cart
-        else []
+        CartLine.objects.filter(cart__user=user).select_related(
+            "ticket_type__session__event", "ticket_type__session__venue", "ticket_type__ballot"
+        )
     )
     if not lines:
         raise SalesError(_("Your cart is empty."))
+    cart_id = lines[0].cart_id
     lines = [line for line in lines if line.hold_expires_at > now]
     if not lines:
         raise SalesError(_("Your hold has lapsed and the places went back on sale: add the tickets again."))
@@ -220,12 +240,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     for line in lines:
         demand[line.ticket_type_id] += line.quantity
     with transaction.atomic():
-        availability.lock_and_check(dict(demand), exclude_cart_id=cart.pk)
-        # session_cancel may have committed since the checks above: look again, after the lock.
-        for session in Session.objects.filter(
-            pk__in={line.ticket_type.session_id for line in lines}
-        ).select_related("event"):
-            check_session_open(session)
+        # The order, its lines and the credentials take no place from anyone: written before the lock.
         order = Order.objects.create(
             user=user,
             programme_id=programmes.pop(),
@@ -235,8 +250,8 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             created_at=now,
             expires_at=_order_expiry(provider, now),
         )
-        for line in lines:
-            order_line = OrderLine.objects.create(
+        order_lines = [
+            OrderLine.objects.create(
                 order=order,
                 kind=OrderLineKind.TICKET,
                 ticket_type=line.ticket_type,
@@ -245,11 +260,26 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
                 quantity=line.quantity,
                 unit_price_fen=line.ticket_type.price_fen,
             )
-            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED)
-        cart.lines.all().delete()
+            for line in lines
+        ]
+        credentials = [
+            _issue_credentials(order_line, plan.holders[line.pk], TicketState.RESERVED)
+            for line, order_line in zip(lines, order_lines, strict=True)
+        ]
+        # The buyer's own holds are left out of the count anyway: gone before the lock, not under it.
+        CartLine.objects.filter(cart_id=cart_id).delete()
+        availability.lock_and_check(dict(demand), exclude_cart_id=cart_id)
+        # session_cancel may have committed since the checks above: look again, after the lock.
+        for session in Session.objects.filter(
+            pk__in={line.ticket_type.session_id for line in lines}
+        ).select_related("event"):
+            check_session_open(session)
+        for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
+            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
         if total == 0:
             order_mark_paid(order=order)
-    order.refresh_from_db()
+    if total == 0:
+        order.refresh_from_db()
     return order
 
 

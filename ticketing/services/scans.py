@@ -171,6 +171,9 @@ def _lock(public_id) -> Credential | None:
 
 
 def _presence(credential: Credential) -> CheckInState | None:
+    # A statement of its own, after the lock: read in the locking statement itself (a join),
+    # PostgreSQL returns the presence as of before the lock was granted (tried: 8 of 8 gates
+    # admitted), because a lock wait re-reads only the locked row, not the rows joined to it.
     return CheckInState.objects.filter(credential=credential).select_related("last_entry").first()
 
 
@@ -227,8 +230,7 @@ def _check_context(*, event, device, gate_code, direction) -> Event:
 
 
 def _store(**fields) -> Scan:
-    with transaction.atomic():
-        return Scan.objects.create(**fields)
+    return Scan.objects.create(**fields)
 
 
 def credential_scan(
@@ -245,17 +247,13 @@ def credential_scan(
     """Scan a code at a gate, now, and store the scan whatever the answer.
 
     `event` is the device's event when a device scans. Re-sending a nonce returns the stored answer and
-    changes nothing. Locks the credential row (see the module docstring).
+    changes nothing: the unique nonce refuses the insert, the attempt rolls back whole, and only then
+    is the stored scan read. Locks the credential row (see the module docstring).
+
+    Statements for an admitted entry: the credential locked together with its presence, the scan
+    insert, the presence upsert, then COMMIT (pinned in tests/ticketing/test_checkin.py).
     """
     event = _check_context(event=event, device=device, gate_code=gate_code, direction=direction)
-    if existing := _existing(nonce):
-        scan = existing.scan
-        if (device is not None and scan.device_id != device.pk) or (
-            device is None and scan.user_id != getattr(user, "pk", None)
-        ):
-            # Someone else's scan reference: answering with it would show another gate's ticket.
-            raise CheckInError(_("This scan reference is already used."))
-        return existing
     common = {
         "event": event,
         "code_hash": code_hash(code),
@@ -265,6 +263,29 @@ def credential_scan(
         "user": user,
         "nonce": nonce,
     }
+    for attempt in (1, 2):
+        try:
+            return _scan_now(common, code, session=session)
+        except IntegrityError:
+            existing = _existing(nonce)
+            if existing is None:
+                if attempt == 2:
+                    raise
+                # Another admission won the single-entry constraint (reachable only without the row
+                # lock): judged again, now that the winner has committed.
+                continue
+            scan = existing.scan
+            if (device is not None and scan.device_id != device.pk) or (
+                device is None and scan.user_id != getattr(user, "pk", None)
+            ):
+                # Someone else's scan reference: answering with it would show another gate's ticket.
+                raise CheckInError(_("This scan reference is already used.")) from None
+            return existing
+    raise AssertionError("unreachable: the second attempt returns or raises")
+
+
+def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcome:
+    """One attempt, in one transaction with no savepoint: an IntegrityError rolls all of it back."""
     try:
         decoded = credential_decode(code)
     except CredentialCodeError:
@@ -275,30 +296,29 @@ def credential_scan(
             return _store_refusal(common, None, ScanReason.UNKNOWN)
         now = timezone.now()
         reason = _signed_mismatch(decoded, credential) or _static_refusal(
-            credential, event=event, session=session, gate_code=gate_code, at=now
+            credential, event=common["event"], session=session, gate_code=common["gate_code"], at=now
         )
         if reason:
             return _store_refusal(common, credential, reason)
-        return _scan_presence(common, credential, direction=direction, now=now)
+        return _scan_presence(common, credential, direction=common["direction"], now=now)
 
 
 def _store_refusal(common: dict, credential: Credential | None, reason: str) -> ScanOutcome:
+    """Store a refusal; a nonce stored before raises IntegrityError for the caller to answer."""
     fields = {"scanned_at": timezone.now(), **common}
-    try:
-        scan = _store(
-            **fields,
-            credential=credential,
-            result=ScanResult.REFUSED,
-            reason=reason,
-            single_entry=not credential.allows_reentry if credential else True,
-        )
-    except IntegrityError:
-        return _existing(common["nonce"])
+    scan = _store(
+        **fields,
+        credential=credential,
+        result=ScanResult.REFUSED,
+        reason=reason,
+        single_entry=not credential.allows_reentry if credential else True,
+    )
     # A ticket of another event says nothing about its holder at this gate.
     return ScanOutcome(scan=scan, credential=None if reason == ScanReason.WRONG_EVENT else credential)
 
 
 def _scan_presence(common: dict, credential: Credential, *, direction: str, now: dt.datetime) -> ScanOutcome:
+    """Decide on the presence read under the credential lock, store the scan, move the presence."""
     state = _presence(credential)
     inside = bool(state and state.inside)
     entries = state.entries if state else 0
@@ -309,20 +329,14 @@ def _scan_presence(common: dict, credential: Credential, *, direction: str, now:
     else:
         ok = inside
         reason = "" if ok else ScanReason.NOT_INSIDE
-    fields = {
+    scan = _store(
         **common,
-        "credential": credential,
-        "scanned_at": now,
-        "single_entry": not credential.allows_reentry,
-    }
-    try:
-        scan = _store(**fields, result=ScanResult.ADMITTED if ok else ScanResult.REFUSED, reason=reason)
-    except IntegrityError:
-        if existing := _existing(common["nonce"]):
-            return existing
-        # Another admission won the single-entry constraint: only reachable without the row lock.
-        scan = _store(**fields, result=ScanResult.REFUSED, reason=ScanReason.ALREADY_USED)
-        return _outcome(scan)
+        credential=credential,
+        scanned_at=now,
+        single_entry=not credential.allows_reentry,
+        result=ScanResult.ADMITTED if ok else ScanResult.REFUSED,
+        reason=reason,
+    )
     if ok and direction == ScanDirection.ENTRY:
         _save_presence(credential, inside=True, entries=entries + 1, last_entry=scan)
     elif ok:
@@ -447,6 +461,19 @@ def _upload_one(
         "device_result": item.device_result if item.device_result in ScanResult.values else "",
     }
     try:
+        return _upload_judge(common=common, item=item, event=event, at=at, stale=stale)
+    except IntegrityError:
+        # Stored meanwhile by another upload of the same batch: that attempt rolled back whole.
+        existing = _existing(item.nonce)
+        if existing is None:
+            raise
+        return existing
+
+
+def _upload_judge(
+    *, common: dict, item: OfflineScan, event: Event, at: dt.datetime, stale: bool
+) -> ScanOutcome:
+    try:
         decoded = credential_decode(item.code)
     except CredentialCodeError:
         return _store_refusal(common, None, ScanReason.FORGED)
@@ -463,16 +490,13 @@ def _upload_one(
         if reason:
             return _store_refusal(common, credential, reason)
         # Stored as a presence refusal first, then the replay decides who won.
-        try:
-            scan = _store(
-                **common,
-                credential=credential,
-                result=ScanResult.REFUSED,
-                reason=ScanReason.ALREADY_USED,
-                single_entry=not credential.allows_reentry,
-            )
-        except IntegrityError:
-            return _existing(item.nonce)
+        scan = _store(
+            **common,
+            credential=credential,
+            result=ScanResult.REFUSED,
+            reason=ScanReason.ALREADY_USED,
+            single_entry=not credential.allows_reentry,
+        )
         overturned = _replay(credential, rewrite=True, fresh=scan)
         scan.refresh_from_db()
         if (
@@ -492,10 +516,15 @@ def scan_annul(*, nonce: str, device: GateDevice | None = None, user=None) -> Sc
     """Undo a scan this gate made a moment ago (wrong person, wrong direction).
 
     Only the device or person who scanned may annul, within GATE_ANNUL_WINDOW_SECONDS. Locks the
-    credential row and recomputes its presence.
+    credential row first, then the scan row, and recomputes the credential's presence: the same
+    order as an offline upload, which rewrites a credential's scans under its credential lock, so
+    the two cannot deadlock (tests/ticketing/test_concurrency_checkin.py).
     """
     window = dt.timedelta(seconds=settings.GATE_ANNUL_WINDOW_SECONDS)
     with transaction.atomic():
+        # Unlocked read for the credential only: a scan's credential never changes once stored.
+        found = Scan.objects.filter(nonce=nonce).values_list("credential__public_id", flat=True).first()
+        credential = _lock(found) if found is not None else None
         scan = Scan.objects.select_for_update().filter(nonce=nonce).first()
         mine = scan is not None and (
             (device is not None and scan.device_id == device.pk)
@@ -507,10 +536,8 @@ def scan_annul(*, nonce: str, device: GateDevice | None = None, user=None) -> Sc
             return scan
         if timezone.now() - scan.received_at > window:
             raise CheckInError(_("Too late to annul this scan; ask an organiser."))
-        if scan.credential_id:
-            credential = _lock(scan.credential.public_id)
         scan.annulled_at = timezone.now()
         scan.save(update_fields=["annulled_at"])
-        if scan.credential_id:
+        if credential is not None:
             _replay(credential, rewrite=False)
     return scan
