@@ -116,3 +116,30 @@ def test_chinese_reads_like_chinese(po_path):
         if (problems := _wording_problems(text))
     ]
     assert offenders == [], "\n".join(offenders)
+
+
+def templates() -> list[Path]:
+    return sorted(
+        path
+        for target in TARGETS
+        for pattern in ("*.html", "*.txt")
+        for path in (ROOT / target / "templates").rglob(pattern)
+    )
+
+
+_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_COLON_AFTER_TRANSLATION = re.compile(r"\{%\s*(?:translate|trans)\s[^%]*%\}\s*[:：]")
+
+
+def test_templates_leave_words_and_punctuation_to_the_catalogues():
+    """A colon typed after `{% translate %}` reads "合计: " in Chinese or "Total：" in English, and
+    Chinese typed into a template never reaches an English reader: both belong in the msgid."""
+    offenders = []
+    for path in templates():
+        source = path.read_text(encoding="utf-8")
+        if _COLON_AFTER_TRANSLATION.search(source):
+            offenders.append(f"{path.relative_to(ROOT)}: colon after a translated string")
+        if match := _CJK.search(_TAG.sub("", source)):
+            offenders.append(f"{path.relative_to(ROOT)}: Chinese outside gettext ({match.group()!r})")
+    assert offenders == [], "\n".join(offenders)
