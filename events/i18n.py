@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from collections.abc import Iterable
+
+from django.utils.translation import get_language, pgettext
 
 
 def pick(zh: str, en: str) -> str:
@@ -22,3 +24,13 @@ class BilingualMixin:
     @property
     def name(self) -> str:
         return self.localized("name")
+
+
+def join_clauses(clauses: Iterable[object]) -> str:
+    """Several reasons in one message: "a; b" in English, "a；b" in Chinese."""
+    return pgettext("separator between the clauses of one message", "; ").join(map(str, clauses))
+
+
+def join_names(names: Iterable[object]) -> str:
+    """A list of names: "a, b" in English, "a、b" in Chinese."""
+    return pgettext("separator between names in a list", ", ").join(map(str, names))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from events.i18n import join_clauses
+
 
 class RegistrationError(Exception):
     """Base class; `str(error)` is a translated, user-facing sentence."""
@@ -32,7 +34,7 @@ class EntryRefusedError(EntryError):
 
     def __init__(self, refusals):
         self.refusals = list(refusals)
-        super().__init__("; ".join(refusal.message for refusal in self.refusals))
+        super().__init__(join_clauses(refusal.message for refusal in self.refusals))
 
 
 class RevealError(RegistrationError):
@@ -63,7 +65,7 @@ class EntryNotReadyError(WorkflowError):
 
     def __init__(self, reasons):
         self.reasons = list(reasons)
-        super().__init__("; ".join(str(reason) for reason in self.reasons))
+        super().__init__(join_clauses(self.reasons))
 
 
 class RosterLockedError(WorkflowError):

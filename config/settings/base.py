@@ -149,6 +149,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# English dates read "Sat 10 Apr 2027, 08:30" everywhere; Chinese keeps Django's 2027年4月10日 08:30.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

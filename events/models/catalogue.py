@@ -285,6 +285,13 @@ class Session(BilingualMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.event.name} · {self.name}"
 
+    @property
+    def kind_adds_information(self) -> bool:
+        """Competition sessions are named for what happens ("Pool round"), so "bout block" or "match"
+        after the name repeats it; a ceremony or camp activity in a competition's programme is worth a
+        label, since a spectator would otherwise expect sport."""
+        return self.kind in (SessionKind.CEREMONY, SessionKind.CAMP_ACTIVITY)
+
     def clean(self) -> None:
         super().clean()
         if self.event_id and self.starts_at and self.ends_at:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.i18n import join_clauses
 from events.mail import mail_send_after_commit
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import (
@@ -201,7 +202,7 @@ def team_submit(*, team: Team, user) -> list[Entry]:
             raise RosterLockedError(_("The roster deadline has passed; entries can no longer be submitted."))
         missing = roster_checklist(team)
         if missing:
-            raise WorkflowError("; ".join(item.message for item in missing))
+            raise WorkflowError(join_clauses(item.message for item in missing))
         entries = list(
             Entry.objects.select_for_update()
             .select_related("athlete", "event", "team")
@@ -329,7 +330,9 @@ def substitution_decide(
         refusals = evaluate_entry(athlete=request.replacement, team=entry.team)
         missing = paperwork_missing(request.replacement, entry.event)
         if refusals or missing:
-            raise SubstitutionError("; ".join([r.message for r in refusals] + [m.message for m in missing]))
+            raise SubstitutionError(
+                join_clauses([r.message for r in refusals] + [m.message for m in missing])
+            )
         new_entry = Entry.objects.create(
             athlete=request.replacement,
             team=entry.team,

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
+from events.i18n import join_clauses
 from events.models import City, Event, Programme
 from events.permissions import get_for_user_or_404, require_perm_or_404
 from registration.enums import AthleteAccessKind
@@ -142,7 +143,7 @@ def entry_approve(request, pk):
     try:
         workflow_services.entry_approve(entry=entry, user=request.user)
     except EntryNotReadyError as error:
-        messages.error(request, _("Not ready: %(reasons)s") % {"reasons": "; ".join(map(str, error.reasons))})
+        messages.error(request, _("Not ready: %(reasons)s") % {"reasons": join_clauses(error.reasons)})
     except RegistrationError as error:
         messages.error(request, str(error))
     else:

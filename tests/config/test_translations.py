@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -64,3 +65,81 @@ def test_catalogue_is_in_step_with_the_code(tmp_path, target):
         assert not missing, (
             f"strings missing from {target}'s catalogue; run python -m config.messages {target}"
         )
+
+
+# Placeholders (%(name)s, %s, {name}), URLs and clock times may keep their ASCII colons.
+_COLON_EXEMPT = re.compile(
+    r"%\([^)]*\)[a-z]|%[a-z]|\{[^}]*\}|[a-z][a-z0-9+.-]*://\S+|\b\d{1,2}:\d{2}\b", re.I
+)
+# Words a native reader would not use in this product, with what to say instead.
+_BANNED_WORDS = {"会话": "场次", "过滤器": "筛选"}
+# 注意 for a note reads as "watch out"; 注意事项 (points to heed) is fine.
+_NOTE = re.compile(r"注意(?!事项)")
+
+
+def _msgstrs(entry: polib.POEntry) -> list[str]:
+    return [entry.msgstr] if entry.msgstr else list(entry.msgstr_plural.values())
+
+
+def _wording_problems(text: str) -> list[str]:
+    problems = []
+    stripped = _COLON_EXEMPT.sub("", text)
+    if "::" in stripped or "：：" in stripped or "：:" in stripped or ":：" in stripped:
+        problems.append("doubled colon")
+    elif ":" in stripped:
+        problems.append("ASCII colon (use ：)")
+    for word, instead in _BANNED_WORDS.items():
+        if word in text:
+            problems.append(f"{word} (use {instead})")
+    if _NOTE.search(text):
+        problems.append("注意 (use 备注 for a note)")
+    return problems
+
+
+def test_wording_rules_catch_what_they_should():
+    assert _wording_problems("合计: %(total)s") == ["ASCII colon (use ：)"]
+    assert _wording_problems("姓名：：") == ["doubled colon"]
+    assert _wording_problems("会话") == ["会话 (use 场次)"]
+    assert _wording_problems("注意") == ["注意 (use 备注 for a note)"]
+    assert _wording_problems("%(start)s，08:30 开门，见 https://example.com/a") == []
+    assert _wording_problems("合计：%(total)s") == []
+
+
+@pytest.mark.parametrize("po_path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_chinese_reads_like_chinese(po_path):
+    """Full-width colons, no doubled colons, 场次 / 筛选 / 备注 rather than 会话 / 过滤器 / 注意."""
+    po = polib.pofile(str(po_path))
+    offenders = [
+        f"{entry.msgid!r} -> {text!r}: {', '.join(problems)}"
+        for entry in po.translated_entries()
+        for text in _msgstrs(entry)
+        if (problems := _wording_problems(text))
+    ]
+    assert offenders == [], "\n".join(offenders)
+
+
+def templates() -> list[Path]:
+    return sorted(
+        path
+        for target in TARGETS
+        for pattern in ("*.html", "*.txt")
+        for path in (ROOT / target / "templates").rglob(pattern)
+    )
+
+
+_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_COLON_AFTER_TRANSLATION = re.compile(r"\{%\s*(?:translate|trans)\s[^%]*%\}\s*[:：]")
+
+
+def test_templates_leave_words_and_punctuation_to_the_catalogues():
+    """A colon typed after `{% translate %}` reads "合计: " in Chinese or "Total：" in English, and
+    Chinese typed into a template never reaches an English reader: both belong in the msgid."""
+    offenders = []
+    for path in templates():
+        source = path.read_text(encoding="utf-8")
+        if _COLON_AFTER_TRANSLATION.search(source):
+            offenders.append(f"{path.relative_to(ROOT)}: colon after a translated string")
+        if match := _CJK.search(_TAG.sub("", source)):
+            offenders.append(f"{path.relative_to(ROOT)}: Chinese outside gettext ({match.group()!r})")
+    assert offenders == [], "\n".join(offenders)

@@ -101,6 +101,43 @@ def test_event_page_lists_its_sessions(client, season):
     assert "花剑" in body
 
 
+def test_event_page_names_sessions_without_their_kind_stuck_on(client, season):
+    fencing = season["fencing"]
+    SessionFactory(event=fencing, kind="bout_block", name_zh="淘汰赛", name_en="Direct elimination")
+    SessionFactory(event=fencing, kind="ceremony", name_zh="颁奖", name_en="Medals")
+    body = text(client.get(f"/events/{fencing.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "淘汰赛" in body
+    assert "比赛时段" not in body
+    assert '颁奖 <span class="badge">仪式</span>' in body
+
+
+def test_event_page_dates_read_naturally_in_both_languages(client, season):
+    fencing = season["fencing"]
+    SessionFactory(
+        event=fencing,
+        name_zh="决赛",
+        name_en="Finals",
+        starts_at=dt.datetime(2027, 4, 10, 8, 30, tzinfo=SHANGHAI),
+        ends_at=dt.datetime(2027, 4, 10, 22, 15, tzinfo=SHANGHAI),
+    )
+    english = text(client.get(f"/events/{fencing.slug}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Sat 10 Apr 2027, 08:30–22:15" in english
+    assert "p.m." not in english
+    assert "Apr. 10" not in english
+    chinese = text(client.get(f"/events/{fencing.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    assert "2027年4月10日 08:30–22:15" in chinese
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_language_switcher_names_each_language_in_itself(client, language):
+    body = text(client.get("/", HTTP_ACCEPT_LANGUAGE=language))
+    assert '<option value="zh-hans" lang="zh-hans"' in body
+    assert ">简体中文</option>" in body
+    assert ">English</option>" in body
+    assert "英语" not in body
+    assert "Simplified Chinese" not in body
+
+
 def test_draft_event_page_is_not_found(client, season):
     assert client.get(f"/events/{season['draft'].slug}/").status_code == 404
 

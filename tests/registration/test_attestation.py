@@ -163,8 +163,8 @@ def test_document_type_change_supersedes(world):
 @pytest.mark.parametrize(
     ("language", "verified_text", "method_text", "missing_text"),
     [
-        ("en", "Document verified by Organiser Wu on 2027-03-01", "Seen in person", "Not verified yet"),
-        ("zh-hans", "Organiser Wu 于 2027-03-01 核验了证件", "现场查验", "尚未核验"),
+        ("en", "Document verified by Organiser Wu on 1 Mar 2027", "Seen in person", "Not verified yet"),
+        ("zh-hans", "Organiser Wu 于 2027年3月1日 核验了证件", "现场查验", "尚未核验"),
     ],
 )
 def test_review_page_shows_the_status_in_both_languages(
@@ -194,7 +194,7 @@ def test_review_page_says_when_the_document_changed_since_the_check(client, worl
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("en", "Document verified ✓ on 2027-03-01"), ("zh-hans", "证件已于 2027-03-01 核验 ✓")],
+    [("en", "Document verified ✓ on 1 Mar 2027"), ("zh-hans", "证件已于 2027年3月1日 核验 ✓")],
 )
 def test_manager_sees_verified_and_the_date_but_not_who(client, world, language, text):
     with time_machine.travel(NOW, tick=False):

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from events.competition.dragonboat.lanes import assign_lanes
 from events.competition.dragonboat.tables import TABLES, Progression, Round
@@ -123,7 +124,7 @@ def _ranked_finishes(races: Sequence[Race], finishes: Sequence[Finish]) -> list[
                 _("race %(race)s has no result for %(crews)s"),
                 _("enter every crew's time, or mark it did not finish"),
                 race=race.code,
-                crews=", ".join(missing),
+                crews=pgettext("separator between names in a list", ", ").join(missing),
             )
         never = 10**12
         order = sorted(race.crews, key=lambda c: (got[c].time_ms is None, got[c].time_ms or never))

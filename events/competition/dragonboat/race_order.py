@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from events.competition.dragonboat.progression import Race
 from events.competition.errors import DrawError
@@ -92,5 +93,5 @@ def race_order_adjust(
         "back_to_back",
         _("no running order keeps %(paddlers)s out of back-to-back races"),
         _("add a race break between the rounds, or take the paddler out of one crew"),
-        paddlers=", ".join(names),
+        paddlers=pgettext("separator between names in a list", ", ").join(names),
     )
