@@ -43,7 +43,7 @@ UPLOAD_CHUNK = 250
 GATES = FIXTURES["gates"]  # [{"gate": code, "token": bearer, "codes": [...]}]
 FANS = sum(len(gate["codes"]) for gate in GATES)
 STATE = {"started": None, "finished_gates": 0}
-RECORDS: dict[str, list] = {"scans": [], "queue_waits": [], "uploaded": [], "refused": []}
+RECORDS: dict[str, list] = {"scans": [], "pages": [], "queue_waits": [], "uploaded": [], "refused": []}
 _gate_numbers = itertools.count()
 
 
@@ -168,6 +168,8 @@ class Phone(FastHttpUser):
         with self.client.get(path, headers=headers, name=name, catch_response=True) as response:
             if response.status_code != 200 or marker not in response.text:
                 response.failure(f"{response.status_code}: the holder's ticket is not on the page")
+            else:
+                RECORDS["pages"].append(_elapsed())
 
 
 class Opening(LoadTestShape):
