@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 MODULES = ["orders", "scans", "pdf", "imports", "draws", "schedule"]
+# Not in the default run: `python -m bench opening` (the opening load test, about ten minutes) runs when named.
 
 
 def machine() -> str:
