@@ -263,17 +263,12 @@ def gates_for_staff(user) -> list[VenueResource]:
     return list(_venue_gates().filter(venue_id__in=venue_ids))
 
 
+GATE_STAFF_SESSION_KEY = "ticketing_gate_staff"  # set at login by ticketing.views.gate.remember_gate_staff
+
+
 def has_gate_assignment(user) -> bool:
-    """Whether the header should offer this person the gate page (cached for a minute: every page
-    asks, and pages keep their pinned query counts)."""
-    if not user.is_authenticated:
-        return False
-    key = f"ticketing:gate-staff:{user.pk}"
-    assigned = cache.get(key)
-    if assigned is None:
-        assigned = user.gate_assignments.exists()
-        cache.set(key, assigned, timeout=60)
-    return assigned
+    """Whether this person is gate staff (asked once at login: the header offers them the gate page)."""
+    return user.is_authenticated and user.gate_assignments.exists()
 
 
 def gate_fallback_event(gate: VenueResource, *, today: dt.date | None = None) -> Event | None:

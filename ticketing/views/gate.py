@@ -52,6 +52,13 @@ class GateAnnulForm(forms.Form):
     nonce = forms.RegexField(regex=r"^[A-Za-z0-9._:-]{8,64}$")
 
 
+def remember_gate_staff(sender, request, user, **kwargs) -> None:
+    """On login (`user_logged_in`): whether the header offers this person the gate page, kept in the
+    session so that no page pays a query for it (a later assignment shows from the next login)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[selectors.GATE_STAFF_SESSION_KEY] = selectors.has_gate_assignment(user)
+
+
 def _manage_event(request, slug: str) -> Event:
     return get_for_user_or_404(
         Event.objects.select_related("venue"), user=request.user, perm="events.manage_event", slug=slug
