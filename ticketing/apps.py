@@ -9,4 +9,9 @@ class TicketingConfig(AppConfig):
     def ready(self):
         # Register the tasks (and the mail attachment builders) by name in every process: services
         # queue tasks by name (events/jobs.py). Imported here because they need the app registry.
+        from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
+
         from ticketing import tasks  # noqa: F401, PLC0415  tasks import services: needs the app registry
+        from ticketing.views.gate import remember_gate_staff  # noqa: PLC0415
+
+        user_logged_in.connect(remember_gate_staff, dispatch_uid="ticketing.remember_gate_staff")

@@ -124,7 +124,7 @@ def announce() -> str:
         local = timezone.localtime(session.starts_at).strftime("%H:%M")
         lines += [
             f"  a ticket valid now ({session.event.name_en} · {session.name_en}, from {local}, "
-            f"in {SPECTATOR_EMAIL}'s wallet): at /gate/ choose that event and Gate A, then type",
+            f"in {SPECTATOR_EMAIL}'s wallet): at /gate/ choose {session.venue.name_en} · Gate A, then type",
             f"  {credential_code(ticket.credential)}",
             "  (the first scan admits, the second is refused; `make seed` issues a fresh one)",
         ]

@@ -80,6 +80,7 @@ class ScanReason(models.TextChoices):
     """Why a scan was refused (empty for an admission). The gate shows the label to staff."""
 
     FORGED = "forged", _("Forged or damaged code")
+    ORDER_NUMBER = "order_number", _("This is an order number: scan a ticket")
     UNKNOWN = "unknown", _("Unknown credential")
     WRONG_EVENT = "wrong_event", _("Wrong event")
     WRONG_SESSION = "wrong_session", _("Wrong session")

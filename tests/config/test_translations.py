@@ -67,9 +67,10 @@ def test_catalogue_is_in_step_with_the_code(tmp_path, target):
         )
 
 
-# Placeholders (%(name)s, %s, {name}), URLs and clock times may keep their ASCII colons.
+# Placeholders (%(name)s, %s, {name}), URLs, clock times and the time in a Django date format
+# ("n月j日 H:i") may keep their ASCII colons.
 _COLON_EXEMPT = re.compile(
-    r"%\([^)]*\)[a-z]|%[a-z]|\{[^}]*\}|[a-z][a-z0-9+.-]*://\S+|\b\d{1,2}:\d{2}\b", re.I
+    r"%\([^)]*\)[a-z]|%[a-z]|\{[^}]*\}|[a-z][a-z0-9+.-]*://\S+|\b\d{1,2}:\d{2}\b|\b[HG]:i(:s)?\b", re.I
 )
 # Words a native reader would not use in this product, with what to say instead.
 _BANNED_WORDS = {"会话": "场次", "过滤器": "筛选"}
@@ -103,6 +104,7 @@ def test_wording_rules_catch_what_they_should():
     assert _wording_problems("注意") == ["注意 (use 备注 for a note)"]
     assert _wording_problems("%(start)s，08:30 开门，见 https://example.com/a") == []
     assert _wording_problems("合计：%(total)s") == []
+    assert _wording_problems("n月j日 H:i") == []  # a date format: the colon is the clock's
 
 
 @pytest.mark.parametrize("po_path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -263,6 +263,7 @@ import json  # noqa: E402
 
 from django.urls import reverse  # noqa: E402
 
+from events.models import VenueResource  # noqa: E402
 from tests.factories import EventFactory, ProgrammeMembershipFactory, UserFactory  # noqa: E402
 from tests.factories.checkin import GateStaffAssignmentFactory  # noqa: E402
 from ticketing.services.gate_devices import gate_staff_assign  # noqa: E402
@@ -290,6 +291,10 @@ def gate_setup(client):
     return credential, staff
 
 
+def gate_a(credential):
+    return VenueResource.objects.get(venue=credential.event.venue, code="gate-a")
+
+
 @time_machine.travel(DURING)
 def test_venue_staff_scan_only_at_their_own_venues_gates(client, gate_setup):
     from tests.factories import VenueFactory
@@ -297,56 +302,56 @@ def test_venue_staff_scan_only_at_their_own_venues_gates(client, gate_setup):
     credential, staff = gate_setup
     other_venue = VenueFactory(gates=["east"])
     SessionFactory(event=credential.event, venue=other_venue)  # the event also uses another venue
+    east = VenueResource.objects.get(venue=other_venue, code="east")
 
-    page = client.get(reverse("ticketing:gate"), {"event": credential.event.slug}).content.decode()
+    page = client.get(reverse("ticketing:gate")).content.decode()
     refused = post_json(
         client,
         "gate-scan",
-        {
-            "event": credential.event.slug,
-            "gate": "east",
-            "direction": "entry",
-            "code": credential_code(credential),
-            "nonce": "web-east-1",
-        },
+        {"gate": east.pk, "direction": "entry", "code": credential_code(credential), "nonce": "web-east-1"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert 'value="gate-a"' in page
-    assert 'value="east"' not in page
+    assert f'value="{gate_a(credential).pk}"' in page
+    assert f'value="{east.pk}"' not in page
     assert refused.status_code == 403
     assert refused.json()["detail"] == "You are not assigned to that gate."
     assert not Scan.objects.exists()
 
     gate_staff_assign(user=staff, event=credential.event)  # assigned to the whole event now
-    page = client.get(reverse("ticketing:gate"), {"event": credential.event.slug}).content.decode()
-    assert 'value="east"' in page
+    page = client.get(reverse("ticketing:gate")).content.decode()
+    assert f'value="{east.pk}"' in page
 
 
-def test_gate_page_lists_assigned_events_and_gates(client, gate_setup):
+def test_gate_page_lists_assigned_venues_gates(client, gate_setup):
     credential, _staff = gate_setup
+    gate = gate_a(credential)
 
     choose = client.get(reverse("ticketing:gate")).content.decode()
-    gates = client.get(reverse("ticketing:gate"), {"event": credential.event.slug}).content.decode()
+    scanning = client.get(reverse("ticketing:gate"), {"gate": gate.pk, "direction": "entry"}).content.decode()
+
+    assert f'value="{gate.pk}"' in choose
+    assert f"{credential.event.venue.name} · 入口A" in choose
+    assert 'id="gate-code"' in scanning
+    assert f'data-gate="{gate.pk}"' in scanning
+    assert "ticketing/gate.js" in scanning
+
+
+def test_the_scan_input_lets_a_phone_type(client, gate_setup):
+    credential, _staff = gate_setup
+
     scanning = client.get(
-        reverse("ticketing:gate"), {"event": credential.event.slug, "gate": "gate-a", "direction": "entry"}
+        reverse("ticketing:gate"), {"gate": gate_a(credential).pk, "direction": "entry"}
     ).content.decode()
 
-    assert credential.event.name in choose
-    assert 'value="gate-a"' in gates
     assert 'id="gate-code"' in scanning
-    assert 'data-gate="gate-a"' in scanning
-    assert "ticketing/gate.js" in scanning
+    assert 'inputmode="none"' not in scanning  # a phone's keyboard opens; a wedge scanner types anyway
+    assert 'type="text"' in scanning
 
 
 @time_machine.travel(DURING)
 def test_gate_scan_endpoint_admits_then_refuses_with_gate_and_time(client, gate_setup):
     credential, staff = gate_setup
-    body = {
-        "event": credential.event.slug,
-        "gate": "gate-a",
-        "direction": "entry",
-        "code": credential_code(credential),
-    }
+    body = {"gate": gate_a(credential).pk, "direction": "entry", "code": credential_code(credential)}
 
     first = post_json(client, "gate-scan", {**body, "nonce": "web-00001"})
     second = post_json(client, "gate-scan", {**body, "nonce": "web-00002"})
@@ -369,13 +374,7 @@ def test_gate_scan_endpoint_requires_csrf(gate_setup):
     response = strict.post(
         reverse("ticketing:gate-scan"),
         data=json.dumps(
-            {
-                "event": credential.event.slug,
-                "gate": "gate-a",
-                "direction": "entry",
-                "code": "x",
-                "nonce": "web-00003",
-            }
+            {"gate": gate_a(credential).pk, "direction": "entry", "code": "x", "nonce": "web-00003"}
         ),
         content_type="application/json",
     )
@@ -389,7 +388,7 @@ def test_gate_scan_endpoint_rejects_bad_json(client, gate_setup):
         client.post(reverse("ticketing:gate-scan"), data="[1]", content_type="application/json").status_code
         == 400
     )
-    response = post_json(client, "gate-scan", {"event": "x"})
+    response = post_json(client, "gate-scan", {"gate": "x"})
     assert response.status_code == 422
     assert "code" in response.json()["errors"]
     nested = client.post(reverse("ticketing:gate-scan"), data="[" * 5000, content_type="application/json")
@@ -399,35 +398,34 @@ def test_gate_scan_endpoint_rejects_bad_json(client, gate_setup):
 @time_machine.travel(DURING, tick=False)
 def test_gate_annul_button_endpoint(client, gate_setup):
     credential, _staff = gate_setup
-    body = {
-        "event": credential.event.slug,
-        "gate": "gate-a",
-        "direction": "entry",
-        "code": credential_code(credential),
-    }
+    body = {"gate": gate_a(credential).pk, "direction": "entry", "code": credential_code(credential)}
     post_json(client, "gate-scan", {**body, "nonce": "web-00010"})
 
-    response = post_json(client, "gate-annul", {"event": credential.event.slug, "nonce": "web-00010"})
+    response = post_json(client, "gate-annul", {"nonce": "web-00010"})
 
     assert response.json()["annulled"] is True
     assert post_json(client, "gate-scan", {**body, "nonce": "web-00011"}).json()["result"] == "admitted"
 
 
-def test_gate_staff_of_one_event_gets_404_on_another(client, django_user_model):
+def test_gate_staff_of_one_event_cannot_work_anothers_gates(client, django_user_model):
     mine, theirs = EventFactory(), EventFactory()
+    mine_gate = VenueResourceFactory(venue=mine.venue, code="gate-a")
+    theirs_gate = VenueResourceFactory(venue=theirs.venue, code="gate-a")
     staff = UserFactory()
     GateStaffAssignmentFactory(user=staff, event=mine)
     client.force_login(staff)
     _device, _token = device_with_token(theirs)
 
-    assert client.get(reverse("ticketing:gate"), {"event": mine.slug}).status_code == 200
-    assert client.get(reverse("ticketing:gate"), {"event": theirs.slug}).status_code == 404
+    choose = client.get(reverse("ticketing:gate")).content.decode()
+    assert f'value="{mine_gate.pk}"' in choose
+    assert f'value="{theirs_gate.pk}"' not in choose
+    page = client.get(reverse("ticketing:gate"), {"gate": theirs_gate.pk, "direction": "entry"})
+    assert 'id="gate-code"' not in page.content.decode()  # back to the choice, not a scanning screen
     scan_theirs = post_json(
-        client,
-        "gate-scan",
-        {"event": theirs.slug, "gate": "gate-a", "direction": "entry", "code": "x", "nonce": "web-00020"},
+        client, "gate-scan", {"gate": theirs_gate.pk, "direction": "entry", "code": "x", "nonce": "web-00020"}
     )
-    assert scan_theirs.status_code == 404
+    assert scan_theirs.status_code == 403
+    assert not Scan.objects.exists()
     assert (
         client.get(reverse("ticketing:gate-flow", args=[mine.slug])).status_code == 404
     )  # staff, not organiser
@@ -628,3 +626,123 @@ def test_a_gate_that_is_not_at_the_events_venues_is_refused():
     with pytest.raises(CheckInError, match="does not belong"):
         scan(credential, gate="gate-of-another-stadium")
     assert not Scan.objects.exists()
+
+
+@pytest.fixture
+def shared_gate(client, gate_setup):
+    """Two events at one venue share Gate A (the U12 foil days); staff are assigned to the first only."""
+    credential, _staff = gate_setup
+    venue = credential.event.venue
+    other_event = EventFactory(venue=venue, name_zh="U12 女子花剑", name_en="U12 Women's Foil")
+    other = CredentialFactory(session=SessionFactory(event=other_event, venue=venue))
+    return gate_a(credential), credential, other
+
+
+def scan_at(client, gate, code, nonce, language="zh-hans"):
+    body = {"gate": gate.pk, "direction": "entry", "code": code, "nonce": nonce}
+    return post_json(client, "gate-scan", body, HTTP_ACCEPT_LANGUAGE=language).json()
+
+
+@time_machine.travel(DURING)
+def test_a_gate_admits_every_ticket_valid_there_whichever_event(client, shared_gate):
+    gate, credential, other = shared_gate
+
+    theirs = scan_at(client, gate, credential_code(other), "web-shared-1")
+    mine = scan_at(client, gate, credential_code(credential), "web-shared-2")
+    again = scan_at(client, gate, credential_code(other), "web-shared-3", "en")
+
+    assert theirs["result"] == "admitted"
+    assert mine["result"] == "admitted"
+    assert again["message"] == "Already used: entered at Gate A at 09:30."  # exactly once, still
+    assert list(Scan.objects.filter(credential=other).order_by("pk").values_list("event_id", "result")) == [
+        (other.event_id, "admitted"),
+        (other.event_id, "refused"),
+    ]
+    assert CheckInState.objects.get(credential=other).event_id == other.event_id
+
+
+@time_machine.travel(DURING)
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Wrong event: for U12 Men's Foil on 1 May at Gate B."),
+        ("zh-hans", "赛事不符：此票用于5月1日从入口B入场的U12 男子花剑。"),
+    ],
+)
+def test_a_ticket_for_another_venue_names_its_event_day_and_gate(client, gate_setup, language, message):
+    from tests.factories import VenueFactory
+
+    credential, _staff = gate_setup
+    elsewhere = EventFactory(venue=VenueFactory(), name_zh="U12 男子花剑", name_en="U12 Men's Foil")
+    VenueResourceFactory(venue=elsewhere.venue, code="gate-b", name_zh="入口B", name_en="Gate B")
+    ticket = CredentialFactory(session=SessionFactory(event=elsewhere), zones=["gate-b"])
+
+    answer = scan_at(client, gate_a(credential), credential_code(ticket), "web-elsewhere-1", language)
+
+    assert answer["reason"] == ScanReason.WRONG_EVENT
+    assert answer["message"] == message
+    assert answer["credential"] is None  # nothing about its holder
+    stored = Scan.objects.get(nonce="web-elsewhere-1")
+    assert (stored.event_id, stored.credential_id) == (credential.event_id, ticket.pk)  # filed at this gate
+
+
+@time_machine.travel(DURING)
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Wrong gate: for U12 Women's Foil on 1 May at Gate C."),
+        ("zh-hans", "入口不符：此票用于5月1日从入口C入场的U12 女子花剑。"),
+    ],
+)
+def test_a_ticket_for_another_gate_of_the_venue_names_its_gate(client, shared_gate, language, message):
+    gate, _credential, other = shared_gate
+    VenueResourceFactory(venue=gate.venue, code="gate-c", name_zh="入口C", name_en="Gate C")
+    other.zones = ["gate-c"]
+    other.save(update_fields=["zones"])
+
+    answer = scan_at(client, gate, credential_code(other), "web-gate-c-1", language)
+
+    assert answer["reason"] == ScanReason.WRONG_GATE
+    assert answer["message"] == message
+
+
+@time_machine.travel(dt.datetime(2027, 5, 1, 7, 0, tzinfo=SHANGHAI))
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Not valid yet: valid from 1 May 08:00."), ("zh-hans", "尚未生效：5月1日 08:00起有效。")],
+)
+def test_not_valid_yet_says_from_when(client, gate_setup, language, message):
+    credential, _staff = gate_setup
+
+    answer = scan_at(client, gate_a(credential), credential_code(credential), "web-early-1", language)
+
+    assert answer["reason"] == ScanReason.NOT_VALID_YET
+    assert answer["message"] == message
+
+
+@time_machine.travel(DURING)
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "This is an order number: scan a ticket"), ("zh-hans", "这是订单号：请扫描门票")],
+)
+def test_a_typed_order_number_is_named_not_called_forged(client, gate_setup, language, message):
+    from ticketing.models.sales import new_order_code
+
+    credential, _staff = gate_setup
+
+    typed = scan_at(client, gate_a(credential), new_order_code().lower(), "web-order-1", language)
+    garbage = scan_at(client, gate_a(credential), "NOT-A-TICKET", "web-order-2", language)
+
+    assert typed["reason"] == ScanReason.ORDER_NUMBER
+    assert typed["message"] == message
+    assert garbage["reason"] == ScanReason.FORGED
+    assert Scan.objects.filter(credential__isnull=True, event=credential.event).count() == 2  # both stored
+
+
+def test_the_header_links_the_gate_page_for_gate_staff_only(client, gate_setup):
+    _credential, _staff = gate_setup
+    gate_url = f'href="{reverse("ticketing:gate")}"'
+
+    assert gate_url in client.get(reverse("events:event-list")).content.decode()
+    client.force_login(UserFactory())
+    assert gate_url not in client.get(reverse("events:event-list")).content.decode()

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from events import demo as events_demo
-from events.models import Event
+from events.models import Event, VenueResource
 from ticketing import demo as ticketing_demo
 from ticketing import demo_gate
 
@@ -33,11 +33,13 @@ def test_readme_gate_journey_admits_the_printed_code_once(client, hour):
         assert event.name_en in printed
         client.force_login(get_user_model().objects.get(email=demo_gate.GATE_EMAIL))
 
+        ticket_venue = demo_gate.gate_ticket().session.venue
+        assert f"{ticket_venue.name_en} · Gate A" in printed
+        gate = VenueResource.objects.get(venue=ticket_venue, code="gate-a")
+
         choose = client.get(reverse("ticketing:gate"))
-        assert event.name_zh in choose.content.decode()
-        screen = client.get(
-            reverse("ticketing:gate"), {"event": event.slug, "gate": "gate-a", "direction": "entry"}
-        )
+        assert f"{ticket_venue.name_zh} · 入口A" in choose.content.decode()
+        screen = client.get(reverse("ticketing:gate"), {"gate": gate.pk, "direction": "entry"})
         assert "入口A" in screen.content.decode()
 
         answers = [
@@ -45,8 +47,7 @@ def test_readme_gate_journey_admits_the_printed_code_once(client, hour):
                 reverse("ticketing:gate-scan"),
                 json.dumps(
                     {
-                        "event": event.slug,
-                        "gate": "gate-a",
+                        "gate": gate.pk,
                         "direction": "entry",
                         "code": code,
                         "nonce": f"readme-{n}",

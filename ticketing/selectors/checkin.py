@@ -235,3 +235,61 @@ def gate_name(event: Event, gate_code: str) -> str:
     the event's)."""
     names = _event_gate_names(event).get(gate_code)
     return pick(*names) if names else gate_code
+
+
+def _venue_gates() -> QuerySet[VenueResource]:
+    return (
+        VenueResource.objects.filter(kind=VenueResourceKind.GATE)
+        .select_related("venue")
+        .order_by("venue__slug", "code")
+    )
+
+
+def gates_for_staff(user) -> list[VenueResource]:
+    """Every gate this person may work, whichever event comes through it: the gates of the venues
+    they are assigned to, of the venues their assigned events use, and (two-factor passed) of the
+    venues their programmes' events use; every gate for superusers."""
+    if not user.is_authenticated:
+        return []
+    if is_superuser.test(user):
+        return list(_venue_gates())
+    venue_ids = set(user.gate_assignments.filter(venue__isnull=False).values_list("venue_id", flat=True))
+    events = Event.objects.filter(Q(gate_staff__user=user) | Q(programme__memberships__user=user)).distinct()
+    allowed = [event.pk for event in events if user.has_perm("ticketing.scan_event", event)]
+    venue_ids |= set(
+        Event.objects.filter(pk__in=allowed, venue__isnull=False).values_list("venue_id", flat=True)
+    )
+    venue_ids |= set(Session.objects.filter(event__in=allowed).values_list("venue_id", flat=True))
+    return list(_venue_gates().filter(venue_id__in=venue_ids))
+
+
+GATE_STAFF_SESSION_KEY = "ticketing_gate_staff"  # set at login by ticketing.views.gate.remember_gate_staff
+
+
+def has_gate_assignment(user) -> bool:
+    """Whether this person is gate staff (asked once at login: the header offers them the gate page)."""
+    return user.is_authenticated and user.gate_assignments.exists()
+
+
+def gate_fallback_event(gate: VenueResource, *, today: dt.date | None = None) -> Event | None:
+    """The event a scan at this gate is filed under when the code names none of the venue's events
+    (forged, unknown, an order number, another venue's ticket): the venue's event on today, else
+    the next one, else the last one."""
+    today = today or timezone.localdate()
+    events = Event.objects.filter(Q(venue=gate.venue_id) | Q(sessions__venue=gate.venue_id)).distinct()
+    return (
+        events.filter(start_date__lte=today, end_date__gte=today).order_by("start_date", "pk").first()
+        or events.filter(start_date__gt=today).order_by("start_date", "pk").first()
+        or events.order_by("-end_date", "-pk").first()
+    )
+
+
+def credential_venue_ids(credential: Credential) -> set[int]:
+    """The venues a credential admits to: its session's, else every venue its event uses."""
+    if credential.session_id is not None:
+        return {credential.session.venue_id}
+    event = credential.event
+    venues = set(Session.objects.filter(event=event).values_list("venue_id", flat=True))
+    if event.venue_id:
+        venues.add(event.venue_id)
+    return venues

@@ -10,20 +10,26 @@ shows the race happening without the lock.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from events.models import Event, Session
+from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
 from ticketing.models import CheckInState, Credential, GateDevice, Scan
-from ticketing.selectors.checkin import event_gate_codes, gate_name
+from ticketing.selectors.checkin import (
+    credential_venue_ids,
+    event_gate_codes,
+    gate_fallback_event,
+    gate_name,
+)
 from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
 LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
@@ -34,6 +40,9 @@ _STATE_REASONS = {
     CredentialState.REVOKED: ScanReason.REVOKED,
 }
 _PRESENCE_REASONS = (ScanReason.ALREADY_USED, ScanReason.NOT_INSIDE)
+# An order's `code` (ticketing.models.sales.new_order_code) typed at the gate instead of a ticket's.
+_ORDER_CODE = re.compile(r"^[A-HJ-NP-Z2-9]{10}$")
+_WHERE_REASONS = (ScanReason.WRONG_EVENT, ScanReason.WRONG_SESSION, ScanReason.WRONG_GATE)
 
 
 @dataclass
@@ -46,6 +55,7 @@ class ScanOutcome:
     earlier_at: dt.datetime | None = None
     duplicate: bool = False
     overturned: list[Scan] = field(default_factory=list)  # earlier verdicts this upload reversed
+    valid_for: str = ""  # where and when a ticket refused at this gate is valid
 
     @property
     def admitted(self) -> bool:
@@ -66,6 +76,15 @@ class ScanOutcome:
             return _("Already used: entered at %(gate)s at %(time)s.") % {
                 "gate": self.earlier_gate,
                 "time": _local_time(self.earlier_at),
+            }
+        if scan.reason in _WHERE_REASONS and self.valid_for:
+            return _("%(reason)s: %(where)s.") % {
+                "reason": ScanReason(scan.reason).label,
+                "where": self.valid_for,
+            }
+        if scan.reason == ScanReason.NOT_VALID_YET and self.credential is not None:
+            return _("Not valid yet: valid from %(time)s.") % {
+                "time": _local_day_time(self.credential.valid_from)
             }
         return str(ScanReason(scan.reason).label)
 
@@ -130,6 +149,28 @@ def _local_time(moment: dt.datetime) -> str:
     if local.date() == timezone.localdate():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _local_day_time(moment: dt.datetime) -> str:
+    # Translators: a Django date format for a day and time at the gate, e.g. "12 Apr 08:30".
+    return dateformat.format(timezone.localtime(moment), _("j M H:i"))
+
+
+def _valid_for(credential: Credential) -> str:
+    """'for U12 Men's Foil on 12 Apr at Gate B': the event, day and gate (or venue) a ticket is for."""
+    event = credential.event
+    session = credential.session if credential.session_id else None
+    start = session.starts_at if session else max(credential.valid_from, timezone.now())
+    # Translators: a Django date format for a day, e.g. "12 Apr".
+    day = dateformat.format(timezone.localtime(start), _("j M"))
+    if credential.zones:
+        place = gate_name(event, credential.zones[0])
+    else:
+        venue = session.venue if session else event.venue
+        place = venue.name if venue else ""
+    if not place:
+        return _("for %(event)s on %(day)s") % {"event": event.name, "day": day}
+    return _("for %(event)s on %(day)s at %(place)s") % {"event": event.name, "day": day, "place": place}
 
 
 def _static_refusal(
@@ -243,8 +284,13 @@ def credential_scan(
     session: Session | None = None,
     device: GateDevice | None = None,
     user=None,
+    gate: VenueResource | None = None,
 ) -> ScanOutcome:
     """Scan a code at a gate, now, and store the scan whatever the answer.
+
+    With `gate` (the web gate page: staff work a venue's gate, not an event), every ticket valid for
+    that gate now is admitted, whichever event or session of the venue it is for; the scan is filed
+    under the ticket's event (under the venue's current event when the code names none of its).
 
     `event` is the device's event when a device scans. Re-sending a nonce returns the stored answer and
     changes nothing: the unique nonce refuses the insert, the attempt rolls back whole, and only then
@@ -253,7 +299,12 @@ def credential_scan(
     Statements for an admitted entry: the credential locked together with its presence, the scan
     insert, the presence upsert, then COMMIT (pinned in tests/ticketing/test_checkin.py).
     """
-    event = _check_context(event=event, device=device, gate_code=gate_code, direction=direction)
+    if gate is not None:
+        if direction not in ScanDirection.values:
+            raise CheckInError(_("Direction must be entry or exit."))
+        gate_code, event = gate.code, None
+    else:
+        event = _check_context(event=event, device=device, gate_code=gate_code, direction=direction)
     common = {
         "event": event,
         "code_hash": code_hash(code),
@@ -265,6 +316,8 @@ def credential_scan(
     }
     for attempt in (1, 2):
         try:
+            if gate is not None:
+                return _scan_at_gate(common, code, gate=gate)
             return _scan_now(common, code, session=session)
         except IntegrityError:
             existing = _existing(nonce)
@@ -289,7 +342,7 @@ def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcom
     try:
         decoded = credential_decode(code)
     except CredentialCodeError:
-        return _store_refusal(common, None, ScanReason.FORGED)
+        return _store_refusal(common, None, _undecodable(code))
     with transaction.atomic():
         credential = _lock(decoded.public_id)
         if credential is None:
@@ -301,6 +354,44 @@ def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcom
         if reason:
             return _store_refusal(common, credential, reason)
         return _scan_presence(common, credential, direction=common["direction"], now=now)
+
+
+def _undecodable(code: str) -> str:
+    return ScanReason.ORDER_NUMBER if _ORDER_CODE.match(code.strip().upper()) else ScanReason.FORGED
+
+
+def _scan_at_gate(common: dict, code: str, *, gate: VenueResource) -> ScanOutcome:
+    """One attempt at a venue's gate, in one transaction with no savepoint (as `_scan_now`)."""
+
+    def elsewhere() -> dict:
+        fallback = gate_fallback_event(gate)
+        if fallback is None:
+            raise CheckInError(_("No event uses this gate's venue."))
+        return {**common, "event": fallback}
+
+    try:
+        decoded = credential_decode(code)
+    except CredentialCodeError:
+        return _store_refusal(elsewhere(), None, _undecodable(code))
+    with transaction.atomic():
+        credential = _lock(decoded.public_id)
+        if credential is None:
+            return _store_refusal(elsewhere(), None, ScanReason.UNKNOWN)
+        now = timezone.now()
+        if gate.venue_id not in credential_venue_ids(credential):
+            outcome = _store_refusal(elsewhere(), credential, ScanReason.WRONG_EVENT)
+            outcome.valid_for = _valid_for(credential)
+            return outcome
+        mine = {**common, "event": credential.event}
+        reason = _signed_mismatch(decoded, credential) or _static_refusal(
+            credential, event=credential.event, session=None, gate_code=gate.code, at=now
+        )
+        if reason:
+            outcome = _store_refusal(mine, credential, reason)
+            if reason in _WHERE_REASONS:
+                outcome.valid_for = _valid_for(credential)
+            return outcome
+        return _scan_presence(mine, credential, direction=common["direction"], now=now)
 
 
 def _store_refusal(common: dict, credential: Credential | None, reason: str) -> ScanOutcome:

@@ -1,7 +1,9 @@
 """The gate page (phones, keyboard-wedge scanners, camera) and the organiser's gate flow pages.
 
-Gate staff reach only the events they are assigned to (rule `ticketing.scan_event`); organisers see
-the flow of their events (`events.manage_event`). Anything else is a 404.
+Gate staff work a venue's gate, not an event: they choose one of the gates they may work
+(`selectors.checkin.gates_for_staff`: their venues, their events' venues, their programmes' venues)
+and every ticket valid for that gate now is admitted. Organisers see the flow of their events
+(`events.manage_event`). Anything else is a 404.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,36 +31,32 @@ MAX_JSON_BYTES = 4096
 
 
 class GateChoiceForm(forms.Form):
-    gate = forms.CharField(label=gettext_lazy("Gate"), max_length=50)
+    gate = forms.TypedChoiceField(label=gettext_lazy("Gate"), coerce=int)
     direction = forms.ChoiceField(
         label=gettext_lazy("Direction"), choices=ScanDirection.choices, initial=ScanDirection.ENTRY
     )
 
     def __init__(self, *args, gates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gate"] = forms.ChoiceField(
-            label=gettext_lazy("Gate"),
-            choices=[(gate.code, f"{gate.name} · {gate.venue.name}") for gate in gates],
-        )
+        self.fields["gate"].choices = [(gate.pk, f"{gate.venue.name} · {gate.name}") for gate in gates]
 
 
 class GateScanForm(forms.Form):
-    event = forms.SlugField()
-    gate = forms.SlugField(max_length=50)
+    gate = forms.IntegerField(min_value=1)
     direction = forms.ChoiceField(choices=ScanDirection.choices)
     code = forms.CharField(max_length=400, strip=True)
     nonce = forms.RegexField(regex=r"^[A-Za-z0-9._:-]{8,64}$")
 
 
 class GateAnnulForm(forms.Form):
-    event = forms.SlugField()
     nonce = forms.RegexField(regex=r"^[A-Za-z0-9._:-]{8,64}$")
 
 
-def _scan_event(request, slug: str) -> Event:
-    return get_for_user_or_404(
-        Event.objects.select_related("venue"), user=request.user, perm="ticketing.scan_event", slug=slug
-    )
+def remember_gate_staff(sender, request, user, **kwargs) -> None:
+    """On login (`user_logged_in`): whether the header offers this person the gate page, kept in the
+    session so that no page pays a query for it (a later assignment shows from the next login)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[selectors.GATE_STAFF_SESSION_KEY] = selectors.has_gate_assignment(user)
 
 
 def _manage_event(request, slug: str) -> Event:
@@ -81,19 +79,13 @@ def _json_body(request) -> dict:
 
 @login_required
 def gate(request):
-    """Choose event, gate and direction; then the scanning screen for that choice."""
-    events = list(selectors.events_for_gate_user(request.user))
-    slug = request.GET.get("event")
-    if not slug:
-        return render(request, "ticketing/gate_choose.html", {"events": events})
-    event = _scan_event(request, slug)
-    gates = selectors.gates_for_user(request.user, event)
+    """Choose a venue's gate and the direction; then the scanning screen for that gate."""
+    gates = selectors.gates_for_staff(request.user)
     form = GateChoiceForm(request.GET if "gate" in request.GET else None, gates=gates)
     if not form.is_valid():
-        return render(request, "ticketing/gate_choose.html", {"events": events, "event": event, "form": form})
+        return render(request, "ticketing/gate_choose.html", {"gates": gates, "form": form})
     context = {
-        "event": event,
-        "gate": next(gate for gate in gates if gate.code == form.cleaned_data["gate"]),
+        "gate": next(gate for gate in gates if gate.pk == form.cleaned_data["gate"]),
         "direction": form.cleaned_data["direction"],
         "direction_label": ScanDirection(form.cleaned_data["direction"]).label,
     }
@@ -110,20 +102,17 @@ def gate_scan(request):
         return JsonResponse({"detail": _("Send a JSON object.")}, status=400)
     if not form.is_valid():
         return JsonResponse({"detail": _("Invalid scan."), "errors": form.errors}, status=422)
-    try:
-        event = _scan_event(request, form.cleaned_data["event"])
-    except Http404:
-        return JsonResponse({"detail": _("Not found.")}, status=404)
     data = form.cleaned_data
-    if data["gate"] not in {gate.code for gate in selectors.gates_for_user(request.user, event)}:
+    gate = next((gate for gate in selectors.gates_for_staff(request.user) if gate.pk == data["gate"]), None)
+    if gate is None:
         return JsonResponse({"detail": _("You are not assigned to that gate.")}, status=403)
     try:
         outcome = credential_scan(
             code=data["code"],
-            gate_code=data["gate"],
+            gate_code=gate.code,
             direction=data["direction"],
             nonce=data["nonce"],
-            event=event,
+            gate=gate,
             user=request.user,
         )
     except CheckInError as exc:
@@ -142,10 +131,8 @@ def gate_annul(request):
     if not form.is_valid():
         return JsonResponse({"detail": _("Invalid request."), "errors": form.errors}, status=422)
     try:
-        _scan_event(request, form.cleaned_data["event"])
+        # Only the person who scanned may annul (checked by the service), whatever gate they work now.
         scan = scan_annul(nonce=form.cleaned_data["nonce"], user=request.user)
-    except Http404:
-        return JsonResponse({"detail": _("Not found.")}, status=404)
     except CheckInError as exc:
         return JsonResponse({"detail": str(exc)}, status=403)
     return JsonResponse({"nonce": scan.nonce, "annulled": True, "message": _("Scan annulled.")})

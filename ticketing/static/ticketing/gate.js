@@ -55,7 +55,7 @@
     ready();
     var id = nonce();
     post(root.dataset.scanUrl, {
-      event: root.dataset.event, gate: root.dataset.gate, direction: root.dataset.direction, code: code, nonce: id,
+      gate: root.dataset.gate, direction: root.dataset.direction, code: code, nonce: id,
     }).then(function (reply) {
       var data = reply.data;
       if (!reply.ok) { show("refused", labels.refused, data.detail || "", ""); return; }
@@ -64,10 +64,11 @@
       var who = data.credential ? [data.credential.kind_label, data.credential.holder].filter(Boolean).join(" · ") : "";
       show(admitted ? "admitted" : "refused", title, data.message, who);
       if (navigator.vibrate) navigator.vibrate(admitted ? 60 : [80, 60, 80]);
-      lastNonce = data.nonce;
-      annulButton.hidden = false;
+      // Only an admission can be undone: a refusal let nobody in.
       clearTimeout(annulTimer);
-      annulTimer = setTimeout(function () { annulButton.hidden = true; }, 110000);
+      lastNonce = admitted ? data.nonce : null;
+      annulButton.hidden = !admitted;
+      if (admitted) annulTimer = setTimeout(function () { annulButton.hidden = true; }, 110000);
     }).catch(function () {
       show("refused", labels.refused, root.dataset.msgNetwork, "");
     }).finally(function () {
@@ -83,7 +84,7 @@
 
   annulButton.addEventListener("click", function () {
     if (!lastNonce) return;
-    post(root.dataset.annulUrl, { event: root.dataset.event, nonce: lastNonce }).then(function (reply) {
+    post(root.dataset.annulUrl, { nonce: lastNonce }).then(function (reply) {
       show("idle", reply.data.message || reply.data.detail || "", "", "");
       annulButton.hidden = true;
       lastNonce = null;
