@@ -19,7 +19,8 @@ from pydantic import field_validator
 from ticketing.errors import CheckInError
 from ticketing.selectors.checkin import offline_bundle
 from ticketing.services.gate_devices import gate_device_authenticate
-from ticketing.services.scans import MAX_UPLOAD_SCANS, OfflineScan, credential_scan, scan_annul, scans_upload
+from ticketing.services.scan_uploads import MAX_UPLOAD_SCANS, OfflineScan, scans_upload
+from ticketing.services.scans import credential_scan, scan_annul
 
 MAX_BODY_BYTES = 1_000_000
 NONCE_PATTERN = r"^[A-Za-z0-9._:-]{8,64}$"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import factory
 
 from ticketing.enums import CredentialKind, CredentialState
 from ticketing.models import Credential, GateDevice, GateStaffAssignment
+from ticketing.services.scans import credential_scan
+from ticketing.signing import credential_code
 
 
 class CredentialFactory(factory.django.DjangoModelFactory):
@@ -103,4 +106,14 @@ def issued_ticket(*, user=None, ticket_type=None, holder_name="", real_name=Fals
         state=TicketState.VALID,
         holder_name=holder_name,
         credential=credential,
+    )
+
+
+def scan(credential_or_code, *, direction="entry", gate="gate-a", event=None, **extra):
+    """Scan a credential (or a raw code) as a gate device would, with a fresh nonce."""
+    code = credential_or_code if isinstance(credential_or_code, str) else credential_code(credential_or_code)
+    if event is None and not isinstance(credential_or_code, str):
+        event = credential_or_code.event
+    return credential_scan(
+        code=code, gate_code=gate, direction=direction, event=event, nonce=uuid.uuid4().hex, **extra
     )

@@ -19,6 +19,7 @@ from tests.concurrency import pause_after, race
 from tests.factories import VenueResourceFactory
 from tests.factories.checkin import CredentialFactory, device_with_token
 from ticketing.models import CheckInState, Scan
+from ticketing.services import scan_uploads
 from ticketing.services import scans as checkin
 from ticketing.signing import credential_code
 
@@ -115,7 +116,7 @@ def test_annul_while_an_upload_rewrites_the_same_ticket_does_not_deadlock(monkey
             online = checkin.credential_scan(
                 code=code, gate_code="gate-b", direction="entry", device=device, nonce=uuid.uuid4().hex
             )
-            offline = checkin.OfflineScan(
+            offline = scan_uploads.OfflineScan(
                 nonce=uuid.uuid4().hex,
                 code=code,
                 gate_code="gate-a",
@@ -128,7 +129,7 @@ def test_annul_while_an_upload_rewrites_the_same_ticket_does_not_deadlock(monkey
                     lambda nonce=online.scan.nonce, device=device: checkin.scan_annul(
                         nonce=nonce, device=device
                     ),
-                    lambda device=device, offline=offline: checkin.scans_upload(
+                    lambda device=device, offline=offline: scan_uploads.scans_upload(
                         device=device, scans=[offline]
                     ),
                 ]
