@@ -34,7 +34,7 @@ from tests.factories.registration import (
     GuardianFactory,
     MembershipFactory,
 )
-from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
+from tests.factories.ticketing import BallotFactory, SectionFactory, TicketTypeFactory, buyer
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
 
@@ -108,6 +108,9 @@ def world():
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
         "match": {"pk": bout.pk},
+        "ticket_type": {"pk": ticket_type.pk},
+        "quota": {"pk": ticket_type.quotas.get().pk},
+        "section": {"pk": SectionFactory(session=session).pk},
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
