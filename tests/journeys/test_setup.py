@@ -29,7 +29,9 @@ def shot(page, name: str) -> None:
 
 @time_machine.travel(dt.datetime(2027, 3, 1, 9, tzinfo=SHANGHAI), tick=True)
 def test_organiser_adds_a_ticket_type_with_a_quota_and_previews_an_eligibility_rule(page, live_server):
-    team = TeamFactory(event__name_zh="击剑邀请赛 U12 男子花剑", event__category="men", event__age_group="U12")
+    team = TeamFactory(
+        event__name_zh="击剑邀请赛 U12 男子花剑", event__category="men", event__age_group="U12"
+    )
     event = team.event
     session = SessionFactory(event=event, name_zh="决赛", name_en="Finals")
     girl = AthleteFactory(
@@ -43,7 +45,9 @@ def test_organiser_adds_a_ticket_type_with_a_quota_and_previews_an_eligibility_r
     log_in(page, live_server, organiser.email)
     page.wait_for_url("**/2fa/authenticate/**")
     page.fill("input[name=code]", totp_code())
-    page.locator("form").filter(has=page.locator("input[name=code]")).locator("button[type=submit]").first.click()
+    page.locator("form").filter(has=page.locator("input[name=code]")).locator(
+        "button[type=submit]"
+    ).first.click()
     page.wait_for_load_state()
 
     page.goto(f"{url}/organiser/ticketing/events/{event.slug}/setup/")

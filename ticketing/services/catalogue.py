@@ -52,6 +52,18 @@ class CapacityData:
 
 
 @dataclass(frozen=True)
+class CapacityProbe:
+    """A locked row seen with the capacity it would have after the change."""
+
+    row: Quota | Section
+    capacity: int
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+
+@dataclass(frozen=True)
 class BallotData:
     applications_open_at: dt.datetime
     applications_close_at: dt.datetime
@@ -240,18 +252,6 @@ def section_delete(*, section: Section) -> None:
         if TicketType.objects.filter(section_id=section.pk).exists():
             raise CatalogueError(_("Ticket types still sell places in this section; move them first."))
         sections[section.pk].delete()
-
-
-@dataclass(frozen=True)
-class CapacityProbe:
-    """A locked row seen with the capacity it would have after the change."""
-
-    row: Quota | Section
-    capacity: int
-
-    @property
-    def name(self) -> str:
-        return self.row.name
 
 
 def _check_ballot(data: BallotData) -> None:
