@@ -252,5 +252,6 @@ def test_seed_finds_every_apps_slice_including_a_services_package():
         "ticketing.demo_gate",
         "registration.services.demo",
         "registration.services.demo_competition",
+        "registration.services.demo_eligibility",
         "tourism.demo",
     ]
