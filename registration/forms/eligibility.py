@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registration.enums import AgeRuleKind, SexAllowed
+from registration.enums import GRADE_ORDER, AgeRuleKind, AthleteGrade, SexAllowed
 from registration.models import EventEligibility
 from registration.services.eligibility import EligibilityData
 
@@ -40,6 +40,17 @@ class EligibilityForm(forms.Form):
         label=_("Years per age group"), min_value=1, max_value=10, initial=2
     )
     sex_allowed = forms.ChoiceField(label=_("Sex allowed"), choices=SexAllowed.choices)
+    min_grade = forms.ChoiceField(
+        label=_("Lowest technical grade"),
+        choices=[("", _("Any grade")), *AthleteGrade.choices],
+        required=False,
+    )
+    max_grade = forms.ChoiceField(
+        label=_("Highest technical grade"),
+        choices=[("", _("Any grade")), *AthleteGrade.choices],
+        required=False,
+        help_text=_("Amateur and youth divisions often allow no grade above second."),
+    )
     roster_min = forms.IntegerField(label=_("Minimum roster"), **COUNT)
     roster_max = forms.IntegerField(label=_("Maximum roster"), **COUNT)
     max_events_per_athlete = forms.IntegerField(
@@ -59,6 +70,9 @@ class EligibilityForm(forms.Form):
         for low, high, message in pairs:
             if data.get(low) is not None and data.get(high) is not None and data[high] < data[low]:
                 self.add_error(high, message)
+        low_grade, high_grade = data.get("min_grade"), data.get("max_grade")
+        if low_grade and high_grade and GRADE_ORDER[high_grade] < GRADE_ORDER[low_grade]:
+            self.add_error("max_grade", _("The highest grade cannot be below the lowest."))
         if (
             rule == AgeRuleKind.BIRTH_YEAR_WINDOW
             and data.get("min_birth_year") is None

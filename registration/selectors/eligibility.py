@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.enums import EventCategory
-from registration.enums import AgeRuleKind, AthleteSex, EntryStatus, SexAllowed
+from registration.enums import GRADE_ORDER, AgeRuleKind, AthleteGrade, AthleteSex, EntryStatus, SexAllowed
 from registration.models import Athlete, Entry, EventEligibility, Team
 
 # Entries that hold a place on a roster and count towards events-per-athlete.
@@ -26,6 +26,7 @@ ROSTER_EXCLUDED_STATUSES = (EntryStatus.WITHDRAWN, EntryStatus.WAITLISTED)
 class Rule:
     AGE = "age"
     SEX = "sex"
+    GRADE = "grade"
     ROSTER_MAX = "roster_max"
     ROSTER_MIN = "roster_min"
     EVENTS_PER_ATHLETE = "events_per_athlete"
@@ -178,6 +179,26 @@ def sex_refusal(athlete: Athlete, team: Team, rules: EventEligibility) -> Refusa
     return _both(Rule.SEX, build)
 
 
+def grade_refusal(athlete: Athlete, rules: EventEligibility) -> Refusal | None:
+    """The athlete's technical grade against the event's lowest and highest allowed grade."""
+    rank = GRADE_ORDER.get(athlete.grade, 0)
+    too_low = bool(rules.min_grade) and rank < GRADE_ORDER[rules.min_grade]
+    too_high = bool(rules.max_grade) and rank > GRADE_ORDER[rules.max_grade]
+    if not (too_low or too_high):
+        return None
+
+    def build() -> str:
+        params = {
+            "grade": AthleteGrade(athlete.grade).label,
+            "limit": AthleteGrade(rules.max_grade if too_high else rules.min_grade).label,
+        }
+        if too_high:
+            return _("graded %(grade)s; this event allows no grade above %(limit)s") % params
+        return _("graded %(grade)s; this event requires at least %(limit)s") % params
+
+    return _both(Rule.GRADE, build)
+
+
 def roster_count(team: Team) -> int:
     return team.entries.exclude(status__in=ROSTER_EXCLUDED_STATUSES).count()
 
@@ -213,10 +234,11 @@ def _events_refusal(count: int, rules: EventEligibility) -> Refusal | None:
 def _person_refusals(
     athlete: Athlete, team: Team, rules: EventEligibility, other_events: int
 ) -> list[Refusal]:
-    """The rules about the athlete: age, sex, events per athlete (not the roster's size)."""
+    """The rules about the athlete: age, sex, technical grade, events per athlete (not the roster's size)."""
     found = (
         age_refusal(athlete, team, rules),
         sex_refusal(athlete, team, rules),
+        grade_refusal(athlete, rules),
         _events_refusal(other_events, rules),
     )
     return [refusal for refusal in found if refusal is not None]
@@ -292,7 +314,14 @@ def candidates_for_team(team: Team) -> list[Candidate]:
     reasons for the others. The same rules as `evaluate_entry`, in four statements for any roster."""
     athletes = list(
         Athlete.objects.filter(delegation_id=team.delegation_id, anonymised_at__isnull=True).only(
-            "pk", "delegation_id", "family_name_zh", "given_name_zh", "name_latin", "sex", "birth_date"
+            "pk",
+            "delegation_id",
+            "family_name_zh",
+            "given_name_zh",
+            "name_latin",
+            "sex",
+            "birth_date",
+            "grade",
         )
     )
     rules = EventEligibility.objects.filter(event_id=team.event_id).first()

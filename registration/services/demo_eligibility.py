@@ -1,5 +1,5 @@
-"""The eligibility slice of the demo season: rules on every demo event (fencing by birth-year band and
-sex, the basketball camp, dragon-boat divisions, the league trips, football friendlies, table tennis),
+"""The eligibility slice of the demo season: rules on every demo event (fencing by birth-year band, sex
+and technical grade, the basketball camp, dragon-boat divisions, the league trips, football friendlies, table tennis),
 placed relative to the demo's today like the rest of the season, and the demo's own synthetic
 athletes brought in line with them (a database seeded by an older demo may hold a fencer born in
 the wrong year or of the wrong sex for the event: they are corrected, never withdrawn).
@@ -12,7 +12,7 @@ import datetime as dt
 
 from events.demodata.season import demo_today
 from events.models import Event, Programme
-from registration.enums import AgeRuleKind, AthleteSex, DocumentType, SexAllowed
+from registration.enums import AgeRuleKind, AthleteGrade, AthleteSex, DocumentType, SexAllowed
 from registration.models import Athlete, Entry, EventEligibility
 from registration.selectors.eligibility import Rule, entries_refusals
 
@@ -23,7 +23,13 @@ def rules_by_slug(year: int) -> dict[str, dict]:
     """Each demo event's rules for a season whose today falls in `year`."""
     band = AgeRuleKind.BIRTH_YEAR_WINDOW
     on_date = AgeRuleKind.AGE_ON_DATE
-    fencing = {"sex_allowed": SexAllowed.FROM_CATEGORY, "roster_max": 8, "max_events_per_athlete": 3}
+    # A youth invitational: no fencer graded above second grade (运动员技术等级).
+    fencing = {
+        "sex_allowed": SexAllowed.FROM_CATEGORY,
+        "roster_max": 8,
+        "max_events_per_athlete": 3,
+        "max_grade": AthleteGrade.GRADE_2,
+    }
     rules: dict[str, dict] = {}
     for weapon in ("foil", "epee", "sabre"):
         for sex in ("men", "women"):
@@ -52,6 +58,7 @@ def rules_by_slug(year: int) -> dict[str, dict]:
         rules[f"jiangsu-league-{city}"] = {"age_rule": on_date, "min_age": 6, "sex_allowed": ANY}
     rules["table-tennis-carnival"] = {
         "age_rule": on_date, "min_age": 7, "max_age": 17, "sex_allowed": ANY, "max_events_per_athlete": 2,
+        "max_grade": AthleteGrade.GRADE_2,
     }  # fmt: skip
     return rules
 
@@ -74,6 +81,7 @@ def seed() -> str:
             "max_events_per_athlete": None,
             "allow_playing_up": False,
         }
+        full |= {"min_grade": "", "max_grade": ""}
         EventEligibility.objects.update_or_create(event=event, defaults={**full, **values})
         saved += 1
     corrected = _align_demo_athletes(programme)
@@ -83,7 +91,7 @@ def seed() -> str:
 
 
 def _align_demo_athletes(programme: Programme) -> int:
-    """Give the demo's synthetic fencers refused by the rules a birth date and sex that fit."""
+    """Give the demo's synthetic fencers refused by the rules a birth date, sex and grade that fit."""
     entries = list(
         Entry.objects.filter(event__programme=programme, athlete__document_type=DocumentType.DEMO)
         .select_related("athlete", "event", "team")
@@ -102,7 +110,9 @@ def _align_demo_athletes(programme: Programme) -> int:
             athlete.birth_date = dt.date(event_rules.min_birth_year, 1, 1) + dt.timedelta(
                 days=athlete.pk % 365
             )
-        if codes & {Rule.SEX, Rule.AGE}:
+        if Rule.GRADE in codes:
+            athlete.grade = AthleteGrade.NONE
+        if codes & {Rule.SEX, Rule.AGE, Rule.GRADE}:
             changed.append(athlete)
-    Athlete.objects.bulk_update(changed, ["sex", "birth_date"])
+    Athlete.objects.bulk_update(changed, ["sex", "birth_date", "grade"])
     return len(changed)

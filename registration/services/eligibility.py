@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from events.models import Event
+from registration.enums import GRADE_ORDER
 from registration.errors import EligibilityRulesError
 from registration.models import EventEligibility
 from registration.selectors.eligibility import eligibility_preview
@@ -35,6 +37,8 @@ class EligibilityData:
     allow_playing_up: bool = False
     playing_up_groups: int = 1
     group_span_years: int = 2
+    min_grade: str = ""
+    max_grade: str = ""
     roster_min: int | None = None
     roster_max: int | None = None
     max_events_per_athlete: int | None = None
@@ -54,6 +58,8 @@ def eligibility_save(*, event: Event, data: EligibilityData) -> tuple[EventEligi
         EventEligibility.objects.get_or_create(event=event)
         current = EventEligibility.objects.select_for_update().get(event=event)
         rules = data.as_rules(event, pk=current.pk)
+        if data.min_grade and data.max_grade and GRADE_ORDER[data.max_grade] < GRADE_ORDER[data.min_grade]:
+            raise EligibilityRulesError(_("The highest grade cannot be below the lowest."))
         try:
             rules.full_clean(exclude=["event"], validate_unique=False)
         except ValidationError as error:

@@ -219,3 +219,59 @@ def test_entry_form_query_count_is_flat(team, django_assert_num_queries, count):
         AthleteFactory(delegation=team.delegation, birth_date=dt.date(2015, 1, 1 + index))
     with django_assert_num_queries(4):
         EntryForm(team=team)
+
+
+def test_technical_grade_caps_and_floors_are_rules_like_the_others(team):
+    from registration.enums import AthleteGrade
+    from registration.selectors.eligibility import evaluate_entry
+
+    graded = AthleteFactory(
+        delegation=team.delegation, birth_date=dt.date(2015, 1, 1), grade=AthleteGrade.GRADE_1
+    )
+    plain = AthleteFactory(delegation=team.delegation, birth_date=dt.date(2015, 1, 1))
+    EventEligibility.objects.create(event=team.event, **U12, max_grade=AthleteGrade.GRADE_2)
+    [refusal] = evaluate_entry(athlete=graded, team=team)
+    assert (
+        refusal.message_en
+        == "graded First-grade athlete; this event allows no grade above Second-grade athlete"
+    )
+    assert evaluate_entry(athlete=plain, team=team) == []
+    rules = EligibilityData(**U12, min_grade=AthleteGrade.GRADE_3).as_rules(team.event)
+    EntryFactory(team=team, athlete=plain, status=EntryStatus.SUBMITTED)
+    [(entry, [reason])] = eligibility_preview(team.event, rules)
+    assert entry.athlete == plain and "requires at least Third-grade athlete" in reason.message_en
+
+
+def test_grade_bounds_must_be_in_order():
+    form = EligibilityForm(
+        {"age_rule": AgeRuleKind.NONE, "sex_allowed": SexAllowed.ANY, "playing_up_groups": 1, "group_span_years": 2,
+         "min_grade": "grade_1", "max_grade": "grade_3"}
+    )  # fmt: skip
+    assert not form.is_valid()
+    assert form.errors["max_grade"] == ["The highest grade cannot be below the lowest."]
+
+
+def test_manager_records_an_athletes_grade(client, team):
+    from registration.enums import AthleteGrade
+    from registration.forms.athletes import AthleteForm
+    from registration.services.athletes import athlete_update
+
+    athlete = AthleteFactory(delegation=team.delegation)
+    initial = AthleteForm.initial_for(athlete)
+    assert initial["grade"] == AthleteGrade.NONE
+    form = AthleteForm(
+        {
+            **initial,
+            "grade": AthleteGrade.GRADE_2,
+            "guardian_name": "王芳",
+            "guardian_relationship": "mother",
+            "guardian_phone": "139",
+        },
+        initial=initial,
+        editing=True,
+    )
+    assert form.is_valid(), form.errors
+    assert form.athlete_data().grade == AthleteGrade.GRADE_2
+    athlete_update(athlete=athlete, data=form.athlete_data())
+    athlete.refresh_from_db()
+    assert athlete.grade == AthleteGrade.GRADE_2
