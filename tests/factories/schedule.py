@@ -31,9 +31,11 @@ def drawn_event(
     *, count: int = 10, piste_count: int = 3, hours: tuple[int, int] = (9, 18), **fields
 ) -> Event:
     """A published fencing event with `count` fencers drawn into pools, `piste_count` pistes at its
-    venue, and one session on its first day from `hours[0]` to `hours[1]` (the venue's opening)."""
+    venue, and one session on its first day from `hours[0]` to `hours[1]` (the venue's opening).
+    With `count=0` nothing is drawn (the caller brings its own competitors)."""
     event = FencingEventFactory(**fields)
-    fencers(event, count)
+    if count:
+        fencers(event, count)
     pistes(event.venue, piste_count)
     day = event.start_date
     SessionFactory(
@@ -41,7 +43,8 @@ def drawn_event(
         starts_at=dt.datetime.combine(day, dt.time(hours[0]), tzinfo=SHANGHAI),
         ends_at=dt.datetime.combine(day, dt.time(hours[1]), tzinfo=SHANGHAI),
     )
-    pools_generate(event=event)
+    if count:
+        pools_generate(event=event)
     return event
 
 
