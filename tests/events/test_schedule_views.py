@@ -57,7 +57,11 @@ def test_move_endpoint_refuses_a_clash_at_once_with_the_reason(client, event, or
     before = Placement.objects.get(match=clash).starts_at
     response = client.post(
         url("schedule-move", event),
-        {"match": clash.pk, "resource": piste.pk, "starts_at": f"{target.starts_at.astimezone(local(event.start_date, 0).tzinfo):%Y-%m-%dT%H:%M}"},
+        {
+            "match": clash.pk,
+            "resource": piste.pk,
+            "starts_at": f"{target.starts_at.astimezone(local(event.start_date, 0).tzinfo):%Y-%m-%dT%H:%M}",
+        },
         HTTP_ACCEPT="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -82,7 +86,9 @@ def test_move_endpoint_accepts_a_free_slot_and_the_form_post_redirects_back(clie
 
 def test_move_with_bad_input_is_a_400_in_the_readers_language(client, event, organiser):
     response = client.post(
-        url("schedule-move", event), {"match": "x", "starts_at": "soon"}, HTTP_ACCEPT="application/json",
+        url("schedule-move", event),
+        {"match": "x", "starts_at": "soon"},
+        HTTP_ACCEPT="application/json",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 400 and response.json()["ok"] is False
@@ -92,13 +98,17 @@ def test_move_with_bad_input_is_a_400_in_the_readers_language(client, event, org
 def test_quick_solve_publish_and_versions_page(client, event, organiser):
     response = client.post(url("schedule-solve", event), {"builder": "greedy", "time_limit": 5})
     assert response.status_code == 302 and Placement.objects.count() == 15
-    response = client.post(url("schedule-publish", event), {"note": "first"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        url("schedule-publish", event), {"note": "first"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert ScheduleVersion.objects.get().number == 1
     body = text(response)
     assert "Version 1 published" in body and "v1" in body and "first" in body
 
 
-def test_optimising_solve_shows_progress_then_the_result(client, event, organiser, django_capture_on_commit_callbacks):
+def test_optimising_solve_shows_progress_then_the_result(
+    client, event, organiser, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("schedule-solve", event), {"builder": "cpsat", "time_limit": 2})
     job = SolveJob.objects.get()
@@ -115,7 +125,10 @@ def test_diff_page_names_the_moved_bout(client, event, organiser):
     services.schedule_publish(programme=event.programme)
     bout = Match.objects.filter(stage__event=event).order_by("-sequence").first()
     services.placement_move(
-        programme=event.programme, match=bout, resource=bout.placement.resource, starts_at=local(event.start_date, 17)
+        programme=event.programme,
+        match=bout,
+        resource=bout.placement.resource,
+        starts_at=local(event.start_date, 17),
     )
     services.schedule_publish(programme=event.programme)
     body = text(client.get(url("schedule-diff", event) + "?a=1&b=2", HTTP_ACCEPT_LANGUAGE="en"))
@@ -140,7 +153,9 @@ def test_another_programmes_organiser_gets_404_everywhere(client, event):
     login_two_factor(client, outsider)
     assert client.get(url("schedule-grid", event)).status_code == 404
     bout = Match.objects.filter(stage__event=event).first()
-    response = client.post(url("schedule-move", event), {"match": bout.pk, "resource": 1, "starts_at": "2027-05-01T10:00"})
+    response = client.post(
+        url("schedule-move", event), {"match": bout.pk, "resource": 1, "starts_at": "2027-05-01T10:00"}
+    )
     assert response.status_code == 404
 
 
@@ -173,7 +188,9 @@ def test_public_pages_by_event_venue_city_delegation_and_athlete(client, publish
 
 def test_public_pages_hide_draft_events_and_unpublished_drafts(client, event):
     services.schedule_build_greedy(programme=event.programme)
-    body = text(client.get(reverse("events:event-schedule", kwargs={"slug": event.slug}), HTTP_ACCEPT_LANGUAGE="en"))
+    body = text(
+        client.get(reverse("events:event-schedule", kwargs={"slug": event.slug}), HTTP_ACCEPT_LANGUAGE="en")
+    )
     assert "Nothing is published here yet." in body  # a draft is not public until published
     event.status = EventStatus.DRAFT
     event.save()
@@ -189,14 +206,16 @@ def test_ical_feeds_parse_back_in_beijing_time(client, published, time_machine):
     response = client.get(reverse("events:competitor-ical", kwargs={"pk": fencer.pk}))
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) == 5
     first = min(events, key=lambda e: e.decoded("dtstart"))
     start = first.decoded("dtstart")
     assert str(start.tzinfo) == "Asia/Shanghai" and start.hour >= 9
     assert fencer.display_name in str(first.get("summary"))
-    assert [c for c in calendar.walk("VTIMEZONE")][0]["TZID"] == "Asia/Shanghai"
-    venue = icalendar.Calendar.from_ical(client.get(reverse("events:venue-ical", kwargs={"slug": event.venue.slug})).content)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    venue = icalendar.Calendar.from_ical(
+        client.get(reverse("events:venue-ical", kwargs={"slug": event.venue.slug})).content
+    )
     assert len(list(venue.walk("VEVENT"))) == 15
     club = reverse("events:delegation-ical", kwargs={"slug": event.programme.slug, "club": fencer.club_zh})
     assert len(list(icalendar.Calendar.from_ical(client.get(club).content).walk("VEVENT"))) == 5
@@ -206,7 +225,9 @@ def test_venue_page_shows_what_is_on_now_per_piste(client, published, time_machi
     event = published
     bout = Match.objects.filter(stage__event=event).order_by("starts_at").first()
     time_machine.move_to(bout.starts_at)
-    response = client.get(reverse("events:venue-schedule", kwargs={"slug": event.venue.slug}), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        reverse("events:venue-schedule", kwargs={"slug": event.venue.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     now_on = response.context["now_on"]
     current = {spot.resource.pk: spot.current for spot in now_on}
     assert current[bout.resource_id] == bout and "Now on" in text(response)
