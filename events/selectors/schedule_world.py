@@ -7,6 +7,7 @@ competitors' opaque person keys, and keeps the rows behind each id so answers ma
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -57,6 +58,16 @@ class ScheduleWorld:
     resources: dict[str, VenueResource]
     draft: dict[str, sched.Placement] = field(default_factory=dict)
     pinned: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # competitor id or person key -> public name
+
+    def readable(self, violations: list[sched.Violation]) -> list[sched.Violation]:
+        """The violations with "who" as the public name, not the opaque key the builder knows."""
+        return [
+            dataclasses.replace(v, params={**v.params, "who": self.names.get(v.params["who"], v.params["who"])})
+            if "who" in v.params
+            else v
+            for v in violations
+        ]
 
     def minute(self, moment: dt.datetime) -> int:
         return int((moment - self.epoch).total_seconds() // 60)
@@ -158,6 +169,7 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
             previous[stage_id] = stages[index - 1][1] if index else None
 
     matches: dict[str, Match] = {}
+    names: dict[str, str] = {}
     problem_matches = []
     for row in rows:
         event = row.stage.event
@@ -169,6 +181,10 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
             for side in (row.left, row.right)
             if side is not None
         )
+        for side in (row.left, row.right):
+            if side is not None:
+                names[str(side.pk)] = side.display_name
+                names.update(dict.fromkeys(side.person_keys or (), side.display_name))
         key = str(row.pk)
         matches[key] = row
         problem_matches.append(
@@ -234,7 +250,7 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
         age_limits=limits,
         pins=pins,
     )
-    return ScheduleWorld(programme, problem, epoch, matches, resources, draft, pinned)
+    return ScheduleWorld(programme, problem, epoch, matches, resources, draft, pinned, names)
 
 
 # ---- the organiser's grid --------------------------------------------------------------------------
@@ -273,7 +289,7 @@ class Grid:
 def schedule_grid(world: ScheduleWorld, *, day: dt.date | None = None) -> Grid:
     """Resources against time for one day of the draft (the first open day when `day` is None)."""
     problem = world.problem
-    violations = sched.check_schedule(problem, world.draft)
+    violations = world.readable(sched.check_schedule(problem, world.draft))
     reasons: dict[str, list[str]] = {}
     for violation in violations:
         for key in violation.matches:

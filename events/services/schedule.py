@@ -108,6 +108,7 @@ def placement_move(
             problem = _without_pin(problem, key)
         state = sched.ScheduleState(problem, [p for k, p in world.draft.items() if k != key])
         found = state.check_move(key, str(resource.pk), world.minute(starts_at))
+        found = world.readable(found)
         blocking = [v for v in found if v.severity == sched.Severity.BLOCKS_SCHEDULING]
         if blocking:
             raise _refusal(blocking)
@@ -136,7 +137,7 @@ def placement_pin(*, match: Match, pinned: bool) -> int:
 
 
 def draft_violations(world: ScheduleWorld) -> list[sched.Violation]:
-    return sched.check_schedule(world.problem, world.draft)
+    return world.readable(sched.check_schedule(world.problem, world.draft))
 
 
 # ---- versions ---------------------------------------------------------------------------------------

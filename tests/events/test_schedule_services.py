@@ -70,7 +70,7 @@ def test_a_move_onto_a_fencer_already_fencing_is_refused_with_the_reason_and_cha
             programme=event.programme, match=clash, resource=other_piste, starts_at=target.starts_at
         )
     assert "athlete_overlap" in refused.value.codes
-    assert any("two matches at once" in reason for reason in refused.value.reasons)
+    assert f"{first.left.display_name} would be in two matches at once." in refused.value.reasons
     assert _placed(event)[clash.pk].starts_at == before.starts_at
 
 
