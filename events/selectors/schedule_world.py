@@ -63,7 +63,9 @@ class ScheduleWorld:
     def readable(self, violations: list[sched.Violation]) -> list[sched.Violation]:
         """The violations with "who" as the public name, not the opaque key the builder knows."""
         return [
-            dataclasses.replace(v, params={**v.params, "who": self.names.get(v.params["who"], v.params["who"])})
+            dataclasses.replace(
+                v, params={**v.params, "who": self.names.get(v.params["who"], v.params["who"])}
+            )
             if "who" in v.params
             else v
             for v in violations
