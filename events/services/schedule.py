@@ -79,10 +79,12 @@ def schedule_build_greedy(*, programme: Programme) -> sched.ScheduleResult:
 
 
 def _refusal(violations: list[sched.Violation]) -> ScheduleError:
+    # One clash is found from both matches' side: say each reason once.
+    reasons = list(dict.fromkeys(v.reason for v in violations))
     return ScheduleError(
-        _("This move is refused: %(reasons)s") % {"reasons": " ".join(v.reason for v in violations)},
-        reasons=[v.reason for v in violations],
-        codes=[v.code for v in violations],
+        _("This move is refused: %(reasons)s") % {"reasons": " ".join(reasons)},
+        reasons=reasons,
+        codes=list(dict.fromkeys(v.code for v in violations)),
     )
 
 
