@@ -76,6 +76,7 @@ ROUTES: dict[str, Route] = {
     "events:delegation-ical": Route(Access.ANONYMOUS, "public_delegation"),
     "events:competitor-schedule": Route(Access.ANONYMOUS, "public_competitor"),
     "events:competitor-ical": Route(Access.ANONYMOUS, "public_competitor"),
+    "events:schedule-day-pdf": Route(Access.ANONYMOUS, "public_programme_day"),
     "events:schedule-grid": Route(Access.ORGANISER, "programme_slug"),
     "events:schedule-move": Route(Access.ORGANISER, "programme_slug"),
     "events:schedule-solve": Route(Access.ORGANISER, "programme_slug"),

@@ -61,6 +61,11 @@ urlpatterns = [
         name="competitor-schedule",
     ),
     path("competitors/<int:pk>/schedule.ics", views_schedule_public.competitor_ical, name="competitor-ical"),
+    path(
+        "programmes/<slug:slug>/schedule/<str:day>/pdf/",
+        views_schedule_public.day_pdf,
+        name="schedule-day-pdf",
+    ),
     # the organiser's schedule
     path("organiser/schedule/<slug:slug>/", views_schedule.grid, name="schedule-grid"),
     path("organiser/schedule/<slug:slug>/move/", views_schedule.move, name="schedule-move"),

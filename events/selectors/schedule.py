@@ -35,7 +35,7 @@ def published_matches() -> QuerySet[Match]:
     """Every placed match of a public event, in time order, shaped for the timetable."""
     return (
         Match.objects.filter(stage__event__status__in=PUBLIC, resource__isnull=False, starts_at__isnull=False)
-        .select_related("stage__event", "resource__venue__city", "left", "right")
+        .select_related("stage__event__programme", "resource__venue__city", "left", "right")
         .order_by("starts_at", "resource__venue_id", "resource__code", "pk")
     )
 
@@ -61,6 +61,14 @@ def matches_for_delegation(programme: Programme, club: str) -> QuerySet[Match]:
     return published_matches().filter(stage__event__programme=programme).filter(
         left_id__in=ids
     ) | published_matches().filter(stage__event__programme=programme, right_id__in=ids)
+
+
+def matches_for_day(programme: Programme, date: dt.date) -> QuerySet[Match]:
+    """A programme's published matches on one day (Beijing time)."""
+    start = dt.datetime.combine(date, dt.time(), tzinfo=TZ)
+    return published_matches().filter(
+        stage__event__programme=programme, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+    )
 
 
 def competitor_family(competitor: Competitor) -> list[int]:

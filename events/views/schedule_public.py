@@ -1,5 +1,5 @@
 """Public schedule pages: by event, venue (with what is on now), city, delegation, athlete or team;
-and iCal feeds per team or athlete, delegation and venue.
+iCal feeds per team or athlete, delegation and venue; a day's schedule as a PDF in the reader's language.
 
 Only what was published shows (public events, placed matches). Athletes appear by name and
 delegation only. Objects that are not public answer 404.
@@ -7,9 +7,12 @@ delegation only. Objects that are not public answer 404.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from events.models import City, Programme, Venue
 from events.selectors import catalogue as catalogue_selectors
@@ -115,3 +118,19 @@ def competitor_ical(request, pk: int):
 
 def _missing():
     raise Http404
+
+
+def day_pdf(request, slug: str, day: str):
+    programme = _programme(slug)
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    from events.rendering.schedule_pdf import day_schedule_pdf  # noqa: PLC0415  reportlab is heavy
+
+    matches = selectors.matches_for_day(programme, date)
+    title = f"{programme.name} · {date.isoformat()}"
+    pdf = day_schedule_pdf(matches, title=title, note=_("Times are Beijing time."))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="schedule-{date.isoformat()}.pdf"'
+    return response

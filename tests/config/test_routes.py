@@ -133,6 +133,7 @@ PUBLIC_OBJECTS = {
     "public_city",
     "public_delegation",
     "public_competitor",
+    "public_programme_day",
 }
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS

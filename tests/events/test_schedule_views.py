@@ -3,9 +3,12 @@ diff, contingency switch) and the public schedule pages and iCal feeds."""
 
 from __future__ import annotations
 
+import io
+
 import icalendar
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from events.enums import EventStatus, SolveJobState
 from events.models import ContingencyPlan, Match, Placement, ScheduleVersion, SolveJob
@@ -256,3 +259,34 @@ def test_event_schedule_query_count_does_not_grow(client, django_assert_num_quer
     services.schedule_publish(programme=event.programme)
     with django_assert_num_queries(2):  # the event, then its placed matches with everything they show
         client.get(reverse("events:event-schedule", kwargs={"slug": event.slug}))
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("zh-hans", ["时间", "1号剑道", "时间均为北京时间"]), ("en", ["Time", "Piste 1", "Beijing time"])],
+)
+def test_days_schedule_pdf_reads_back_in_both_languages_with_embedded_fonts(
+    client, published, language, words
+):
+    event = published
+    fencer = event.competitors.first()
+    pdf_url = reverse(
+        "events:schedule-day-pdf", kwargs={"slug": event.programme.slug, "day": event.start_date.isoformat()}
+    )
+    page = text(client.get(reverse("events:event-schedule", kwargs={"slug": event.slug})))
+    assert pdf_url in page
+    response = client.get(pdf_url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    content = "".join(p.extract_text() for p in reader.pages)
+    for word in [*words, fencer.display_name, "P1-01"]:
+        assert word in content, word
+    fonts = {
+        font["/BaseFont"]: "/FontFile2" in font["/FontDescriptor"]
+        for p in reader.pages
+        for font in (f.get_object() for f in p["/Resources"]["/Font"].values())
+        if "/FontDescriptor" in font
+    }
+    assert fonts and all(fonts.values())
+    assert "birth" not in content
+    assert client.get(pdf_url.replace(event.start_date.isoformat(), "not-a-day")).status_code == 404
