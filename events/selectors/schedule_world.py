@@ -28,7 +28,7 @@ from events.models import (
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
-PLAYED = (MatchStatus.RUNNING, MatchStatus.DONE, MatchStatus.WALKOVER)
+PLAYED = (MatchStatus.RUNNING, MatchStatus.DONE)
 
 
 def schedule_settings_for(programme: Programme) -> ScheduleSettings:
@@ -153,7 +153,8 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
 
     rows = list(
         Match.objects.filter(stage__event__programme=programme)
-        .exclude(status=MatchStatus.WITHDRAWN)
+        # A bye or a walkover is not fenced: it needs no piste and no time.
+        .exclude(status__in=(MatchStatus.WITHDRAWN, MatchStatus.WALKOVER))
         .select_related("stage__event", "left", "right")
         .order_by("stage__event_id", "stage__order", "round", "pool", "sequence", "pk")
     )

@@ -89,9 +89,15 @@ def _refusal(violations: list[sched.Violation]) -> ScheduleError:
 
 
 def placement_move(
-    *, programme: Programme, match: Match, resource: VenueResource, starts_at: dt.datetime, pin: bool = False
+    *,
+    programme: Programme,
+    match: Match,
+    resource: VenueResource,
+    starts_at: dt.datetime,
+    pin: bool | None = None,
 ) -> tuple[Placement, list[sched.Violation]]:
     """Move (or place) one match on `resource` at `starts_at`, checked against every rule at once.
+    `pin` pins or unpins it there; None keeps its pin as it was (a drag on the grid).
 
     A move that breaks a rule that blocks scheduling raises `ScheduleError` with every reason and
     changes nothing; warnings are returned. Locks the programme row.
@@ -120,7 +126,7 @@ def placement_move(
                 "resource": resource,
                 "starts_at": starts_at,
                 "ends_at": starts_at + dt.timedelta(minutes=world.duration(key)),
-                "pinned": pin or key in world.pinned,
+                "pinned": key in world.pinned if pin is None else pin,
             },
         )
         return placement, [v for v in found if v.severity == sched.Severity.WARNING]

@@ -92,7 +92,12 @@ def move(request, slug: str):
         raise Http404
     try:
         _placement, warnings = services.placement_move(
-            programme=programme, match=match, resource=resource, starts_at=data["starts_at"], pin=data["pin"]
+            programme=programme,
+            match=match,
+            resource=resource,
+            starts_at=data["starts_at"],
+            # The "Move to…" form says whether to pin; a drag on the grid keeps the pin as it was.
+            pin=data["pin"] if "pin_shown" in request.POST else None,
         )
     except ScheduleError as error:
         if _wants_json(request):

@@ -319,3 +319,17 @@ def test_delay_form_reschedules_the_draft_and_bad_input_changes_nothing(client, 
     )
     assert "Rescheduled: 0 matches moved." in text(response)
     assert {p.match_id: p.starts_at for p in Placement.objects.all()} == before
+
+
+def test_the_move_form_pins_and_unpins_and_a_drag_keeps_the_pin(client, event, organiser):
+    services.schedule_build_greedy(programme=event.programme)
+    bout = Match.objects.filter(stage__event=event).order_by("-sequence").first()
+    piste = bout.placement.resource
+    form = {"match": bout.pk, "resource": piste.pk, "pin_shown": "1"}
+    client.post(url("schedule-move", event), {**form, "starts_at": f"{event.start_date}T17:00", "pin": "on"})
+    assert Placement.objects.get(match=bout).pinned
+    drag = {"match": bout.pk, "resource": piste.pk, "starts_at": f"{event.start_date}T17:30"}
+    client.post(url("schedule-move", event), drag, HTTP_ACCEPT="application/json")
+    assert Placement.objects.get(match=bout).pinned
+    client.post(url("schedule-move", event), {**form, "starts_at": f"{event.start_date}T17:30"})
+    assert not Placement.objects.get(match=bout).pinned
