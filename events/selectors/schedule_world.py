@@ -103,6 +103,16 @@ def _after(match: Match, stage_matches: dict[int, list[Match]], previous: dict[i
     return tuple(str(m.pk) for m in stage_matches.get(earlier, ()))
 
 
+def match_sides(match: Match) -> list:
+    """Every competitor in a match: its two sides, and the crews in its lanes where a race has them
+    (`Match.lanes`, added with dragon-boat races; absent here it is simply skipped)."""
+    sides = [match.left, match.right]
+    lanes = getattr(match, "lanes", None)
+    if lanes is not None:
+        sides += [lane.competitor for lane in lanes.all()]
+    return [side for side in sides if side is not None]
+
+
 def schedule_world(programme: Programme, *, with_draft: bool = True) -> ScheduleWorld:
     """Build the schedule problem of `programme` from the database (reads only).
 
@@ -151,13 +161,16 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
         for key, row in resources.items()
     )
 
-    rows = list(
+    rows = (
         Match.objects.filter(stage__event__programme=programme)
         # A bye or a walkover is not fenced: it needs no piste and no time.
         .exclude(status__in=(MatchStatus.WITHDRAWN, MatchStatus.WALKOVER))
         .select_related("stage__event", "left", "right")
         .order_by("stage__event_id", "stage__order", "round", "pool", "sequence", "pk")
     )
+    if hasattr(Match, "lanes"):
+        rows = rows.prefetch_related("lanes__competitor")
+    rows = list(rows)
     stage_matches: dict[int, list[Match]] = {}
     stage_order: dict[int, list[tuple[int, int]]] = {}
     for row in rows:
@@ -179,15 +192,13 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
         allowed = set()
         for venue_id in {event.venue_id, *event_venues.get(event.id, ())} - {None}:
             allowed |= by_venue.get(venue_id, set())
+        sides = match_sides(row)
         competitors = tuple(
-            sched.Competitor(key=str(side.pk), people=frozenset(side.person_keys or ()))
-            for side in (row.left, row.right)
-            if side is not None
+            sched.Competitor(key=str(side.pk), people=frozenset(side.person_keys or ())) for side in sides
         )
-        for side in (row.left, row.right):
-            if side is not None:
-                names[str(side.pk)] = side.display_name
-                names.update(dict.fromkeys(side.person_keys or (), side.display_name))
+        for side in sides:
+            names[str(side.pk)] = side.display_name
+            names.update(dict.fromkeys(side.person_keys or (), side.display_name))
         key = str(row.pk)
         matches[key] = row
         problem_matches.append(
@@ -206,6 +217,7 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
             )
         )
 
+    usable = set().union(*(m.resources for m in problem_matches)) if problem_matches else set()
     draft: dict[str, sched.Placement] = {}
     pins: dict[str, sched.Placement] = {}
     pinned: set[str] = set()
@@ -240,7 +252,8 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
     }
     problem = sched.Problem(
         matches=tuple(problem_matches),
-        resources=problem_resources,
+        # Only resources some match may use: every other one only widens the builders' search.
+        resources=tuple(r for r in problem_resources if r.id in usable),
         step=config.step_minutes,
         min_rest=config.min_rest_minutes,
         dependency_rest=config.dependency_rest_minutes,

@@ -32,7 +32,7 @@ from events.models import (
     Session,
     VenueResource,
 )
-from events.selectors.schedule_world import PLAYED, TZ, ScheduleWorld, schedule_world
+from events.selectors.schedule_world import PLAYED, TZ, ScheduleWorld, match_sides, schedule_world
 
 
 def schedule_lock(programme: Programme) -> Programme:
@@ -242,10 +242,7 @@ def _notify(world: ScheduleWorld, *, before: dict, after: dict) -> int:
         return 0
     people = {
         match_id: frozenset(
-            key
-            for side in (world.matches[str(match_id)].left, world.matches[str(match_id)].right)
-            if side is not None
-            for key in side.person_keys or ()
+            key for side in match_sides(world.matches[str(match_id)]) for key in side.person_keys or ()
         )
         for match_id in moved
         if str(match_id) in world.matches
