@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.routes import ROUTES, route_for
 from events.enums import StageKind
-from events.models import Match, Stage
+from events.models import ContingencyPlan, Match, SolveJob, Stage
 from registration.models import BadgeSheetJob, SubstitutionRequest
 from tests.factories import (
     ProgrammeMembershipFactory,
@@ -111,6 +111,11 @@ def world():
         "ticket_type": {"pk": ticket_type.pk},
         "quota": {"pk": ticket_type.quotas.get().pk},
         "section": {"pk": SectionFactory(session=session).pk},
+        "solve_job": {"slug": programme.slug, "pk": SolveJob.objects.create(programme=programme).pk},
+        "contingency_plan": {
+            "slug": programme.slug,
+            "pk": ContingencyPlan.objects.create(programme=programme, name_zh="雨天", name_en="Wet").pk,
+        },
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
@@ -124,7 +129,15 @@ def world():
     return kwargs, outsiders
 
 
-PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}
+PUBLIC_OBJECTS = {
+    "public_event",
+    "public_venue",
+    "public_ballot",
+    "public_city",
+    "public_delegation",
+    "public_competitor",
+    "public_programme_day",
+}
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS
 )
