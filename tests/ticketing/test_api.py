@@ -427,3 +427,50 @@ def test_refusals_answer_as_on_every_database(client, setup):
     assert answers["other"]["reason"] == "wrong_event"
     assert answers["other"]["credential"] is None
     assert Scan.objects.filter(reason="wrong_event", credential=other_event, event=credential.event).exists()
+
+
+@time_machine.travel(DURING)
+def test_the_manual_code_is_accepted_where_a_qr_would_be(client, setup):
+    credential, _device, token = setup
+
+    typed = post(
+        client,
+        "scan",
+        {"code": credential.short_code_display, "gate": "gate-a", "nonce": "nonce-0400"},
+        token,
+    )
+
+    assert typed.json()["result"] == "admitted"
+    assert typed.json()["credential"]["public_id"] == str(credential.public_id)
+    assert Scan.objects.get(nonce="nonce-0400").credential == credential
+
+
+@time_machine.travel(DURING)
+def test_mistyped_manual_codes_are_rate_limited_per_device(client, setup, monkeypatch):
+    from ticketing.services import scans
+
+    monkeypatch.setattr(scans, "SHORT_CODE_MISSES", 3)
+    credential, _device, token = setup
+    _other, other_token = device_with_token(credential.event)
+    wrong = "ABCD-EFGH-JKLM" if credential.short_code != "ABCDEFGHJKLM" else "ABCD-EFGH-JKLN"
+
+    misses = [
+        post(client, "scan", {"code": wrong, "gate": "gate-a", "nonce": f"nonce-05{index:02d}"}, token)
+        for index in range(3)
+    ]
+    blocked = post(
+        client, "scan", {"code": credential.short_code, "gate": "gate-a", "nonce": "nonce-0510"}, token
+    )
+    elsewhere = post(
+        client, "scan", {"code": credential.short_code, "gate": "gate-a", "nonce": "nonce-0511"}, other_token
+    )
+    qr = post(
+        client, "scan", {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0512"}, token
+    )
+
+    assert [miss.json()["reason"] for miss in misses] == ["unknown"] * 3
+    assert blocked.status_code == 403
+    assert "Too many mistyped codes" in blocked.json()["detail"]
+    assert not Scan.objects.filter(nonce="nonce-0510").exists()
+    assert elsewhere.json()["result"] == "admitted"  # another device has its own limit
+    assert qr.json()["reason"] == "already_used"  # the QR still works on the limited device

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
-from ticketing.models import CheckInState, Credential, GateDevice, Scan
+from ticketing.models import CheckInState, Credential, GateDevice, Scan, short_code_normalise
 from ticketing.selectors.checkin import (
     credential_venue_ids,
     event_gate_codes,
@@ -33,6 +34,8 @@ from ticketing.selectors.checkin import (
 from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
 LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
+SHORT_CODE_MISSES = 20  # mistyped manual codes per device or person ...
+SHORT_CODE_WINDOW_SECONDS = 600  # ... in this window (see `_typed`)
 _STATE_REASONS = {
     CredentialState.UNPAID: ScanReason.NOT_PAID,
     CredentialState.REFUNDED: ScanReason.REFUNDED,
@@ -313,10 +316,9 @@ def _own(outcome: ScanOutcome, *, device: GateDevice | None, user) -> ScanOutcom
 
 def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcome:
     """One attempt, in one transaction with no savepoint: an IntegrityError rolls all of it back."""
-    try:
-        decoded = credential_decode(code)
-    except CredentialCodeError:
-        return _store_refusal(common, None, _undecodable(code))
+    decoded, refusal = _decode(code, common)
+    if decoded is None:
+        return _store_refusal(common, None, refusal)
     if connection.vendor == "postgresql":
         return _own(
             _decide_in_database(common, decoded, session=session),
@@ -390,6 +392,56 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
     return outcome
 
 
+def _decode(code: str, common: dict) -> tuple[DecodedCredential | None, str]:
+    """What a scanned code names, or the manual code typed instead of it; else why not (a refusal)."""
+    try:
+        return credential_decode(code), ""
+    except CredentialCodeError:
+        pass
+    short = short_code_normalise(code)
+    if short is None:
+        return None, _undecodable(code)
+    return _typed(short, device=common["device"], user=common["user"])
+
+
+def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCredential | None, str]:
+    """The credential a manual code (printed under the QR) names, looked up by its unique code.
+
+    A code is 60 random bits, and each device (or person at the web gate) may mistype at most
+    SHORT_CODE_MISSES codes in SHORT_CODE_WINDOW_SECONDS: after that, typed codes are refused until
+    the window ends, so guessing one is hopeless. A manual code carries no signed scope, so the
+    credential row alone is checked (as for every scan online)."""
+    who = f"device:{device.pk}" if device is not None else f"user:{getattr(user, 'pk', None)}"
+    key = f"ticketing:short-code-misses:{who}"
+    if (cache.get(key) or 0) >= SHORT_CODE_MISSES:
+        raise CheckInError(
+            _("Too many mistyped codes at this gate: scan the QR code, or try again in ten minutes.")
+        )
+    row = (
+        Credential.objects.filter(short_code=short)
+        .values_list("public_id", "kind", "valid_from", "valid_until")
+        .first()
+    )
+    if row is None:
+        cache.add(key, 0, timeout=SHORT_CODE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=SHORT_CODE_WINDOW_SECONDS)
+        return None, ScanReason.UNKNOWN
+    public_id, kind, valid_from, valid_until = row
+    decoded = DecodedCredential(
+        kid="",
+        public_id=public_id,
+        kind=kind,
+        event_id=None,
+        session_id=None,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    return decoded, ""
+
+
 def _undecodable(code: str) -> str:
     return ScanReason.ORDER_NUMBER if _ORDER_CODE.match(code.strip().upper()) else ScanReason.FORGED
 
@@ -403,10 +455,9 @@ def _scan_at_gate(common: dict, code: str, *, gate: VenueResource) -> ScanOutcom
             raise CheckInError(_("No event uses this gate's venue."))
         return {**common, "event": fallback}
 
-    try:
-        decoded = credential_decode(code)
-    except CredentialCodeError:
-        return _store_refusal(elsewhere(), None, _undecodable(code))
+    decoded, refusal = _decode(code, common)
+    if decoded is None:
+        return _store_refusal(elsewhere(), None, refusal)
     with transaction.atomic():
         credential = _lock(decoded.public_id)
         if credential is None:

@@ -1,4 +1,6 @@
-"""One PostgreSQL function per online scan decision: `ticketing_scan_decide`.
+"""One PostgreSQL function per online scan decision (`ticketing_scan_decide`), and each credential's
+manual code (`Credential.short_code`, backfilled for the credentials issued before it).
+
 
 ticketing.services.scans calls it on PostgreSQL so an online scan is one round trip; SQLite keeps the
 ORM path, and both are held to the same tests. It does, in order, as separate statements (each with
@@ -14,7 +16,9 @@ statement, PostgreSQL returns the row as of before the lock wait):
 p_pause widens the race window after the presence read; it is non-zero only in the race tests.
 """
 
-from django.db import migrations
+from django.db import migrations, models
+
+import ticketing.models.credentials
 
 CREATE = r"""
 CREATE OR REPLACE FUNCTION ticketing_scan_decide(
@@ -169,6 +173,25 @@ def _postgresql_only(sql: str):
     return run
 
 
+def _backfill_short_codes(apps, schema_editor):
+    from ticketing.models.credentials import new_short_code  # noqa: PLC0415  the one generator, also the field's default
+
+    credential_model = apps.get_model("ticketing", "Credential")
+    taken = set(credential_model.objects.exclude(short_code=None).values_list("short_code", flat=True))
+    batch = []
+    for credential in credential_model.objects.filter(short_code=None).only("pk").iterator(chunk_size=2000):
+        code = new_short_code()
+        while code in taken:
+            code = new_short_code()
+        taken.add(code)
+        credential.short_code = code
+        batch.append(credential)
+        if len(batch) == 2000:
+            credential_model.objects.bulk_update(batch, ["short_code"])
+            batch = []
+    credential_model.objects.bulk_update(batch, ["short_code"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("ticketing", "0005_scan_reason_order_number"),
@@ -176,4 +199,22 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(_postgresql_only(CREATE), _postgresql_only(DROP), elidable=False),
+        migrations.AddField(
+            model_name="credential",
+            name="short_code",
+            field=models.CharField(editable=False, max_length=12, null=True, verbose_name="manual code"),
+        ),
+        migrations.RunPython(_backfill_short_codes, migrations.RunPython.noop, elidable=False),
+        migrations.AlterField(
+            model_name="credential",
+            name="short_code",
+            field=models.CharField(
+                default=ticketing.models.credentials.new_short_code,
+                editable=False,
+                help_text="Printed under the QR; typed at the gate when the QR will not scan.",
+                max_length=12,
+                unique=True,
+                verbose_name="manual code",
+            ),
+        ),
     ]
