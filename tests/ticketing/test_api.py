@@ -474,3 +474,28 @@ def test_mistyped_manual_codes_are_rate_limited_per_device(client, setup, monkey
     assert not Scan.objects.filter(nonce="nonce-0510").exists()
     assert elsewhere.json()["result"] == "admitted"  # another device has its own limit
     assert qr.json()["reason"] == "already_used"  # the QR still works on the limited device
+
+
+def test_an_upload_resolves_a_manual_code_typed_offline_and_first_scan_still_wins(client, setup):
+    credential, _device, token = setup
+    scans = [
+        {
+            "code": credential_code(credential),
+            "gate": "gate-a",
+            "nonce": "off-manual-1",
+            "scanned_at": DURING + dt.timedelta(minutes=5),
+        },
+        {
+            "code": credential.short_code_display,  # typed when the QR would not scan, earlier
+            "gate": "gate-b",
+            "nonce": "off-manual-2",
+            "scanned_at": DURING + dt.timedelta(minutes=1),
+        },
+    ]
+    with time_machine.travel(DURING + dt.timedelta(minutes=30)):
+        body = post(client, "upload", {"scans": scans}, token).json()
+
+    assert body["stored"] == 2
+    typed = Scan.objects.get(nonce="off-manual-2")
+    assert typed.credential == credential and typed.result == "admitted"
+    assert Scan.objects.get(nonce="off-manual-1").reason == "already_used"

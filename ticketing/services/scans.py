@@ -401,7 +401,7 @@ def _decode(code: str, common: dict) -> tuple[DecodedCredential | None, str]:
     short = short_code_normalise(code)
     if short is None:
         return None, _undecodable(code)
-    return _typed(short, device=common["device"], user=common["user"])
+    return _typed(short, device=common["device"], user=common.get("user"))
 
 
 def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCredential | None, str]:
