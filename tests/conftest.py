@@ -37,7 +37,10 @@ def _fresh_cache():
     """Rate limits, holds and staged imports live in the cache: no test sees another's."""
     from django.core.cache import cache
 
+    from ticketing.selectors import checkin
+
     cache.clear()
+    checkin._local_gate_names.clear()  # the per-process copy in front of the cache
 
 
 @pytest.fixture(autouse=True)

@@ -135,3 +135,25 @@ def test_gate_staff_admit_a_ticket_then_refuse_it_as_already_used(
         (ScanResult.ADMITTED, "", "north", staff.pk, other.pk, other.event_id),
     ]
     assert other.event_id != event.pk
+
+
+def test_a_steward_types_the_manual_code_when_the_qr_will_not_scan(page, live_server, paid_ticket):
+    venue = paid_ticket.session.venue
+    staff = verified(UserFactory(email="gate-manual@example.com"))
+    gate_staff_assign(user=staff, event=paid_ticket.session.event)
+    printed = paid_ticket.credential.short_code_display  # as under the QR: "ABCD-EFGH-JKLM"
+    page.set_viewport_size({"width": 360, "height": 780})  # a small phone
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+
+    log_in(page, live_server, staff.email)
+    page.goto(f"{live_server.url}/gate/")
+    page.get_by_label("Gate").select_option(label=f"{venue.name_en} · North Gate")
+    page.get_by_role("button", name="Start scanning").click()
+    page.wait_for_url("**/gate/?*gate=*")
+    assert "manual code" in page.get_attribute("#gate-code", "placeholder")
+    page.locator("#gate-code").fill(printed.lower().replace("-", " "))  # typed by hand, loosely
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#gate-answer.gate-admitted")
+    assert page.inner_text("#gate-verdict") == "ADMITTED"
+    assert Scan.objects.get().credential_id == paid_ticket.credential_id

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -353,27 +354,30 @@ def test_upload_with_an_impossible_time_is_a_422_not_a_crash(client, when):
 
 @pytest.mark.django_db(transaction=True)  # no test transaction around it: savepoints would be counted
 @time_machine.travel(DURING)
-def test_a_scan_is_four_statements_in_one_transaction(client, django_assert_num_queries, setup):
+def test_a_scan_is_one_statement_on_postgresql_and_six_on_sqlite(client, django_assert_num_queries, setup):
     credential, _device, token = setup
     first, second, third = credential, CredentialFactory(session=credential.session), None
     post(client, "scan", {"code": credential_code(first), "gate": "gate-a", "nonce": "nonce-0100"}, token)
+    postgresql = connection.vendor == "postgresql"
 
-    # The device comes from the cache; then BEGIN, the credential locked, its presence, the scan, the
-    # presence upsert, COMMIT (before: device, nonce, BEGIN, lock, presence, SAVEPOINT, scan, RELEASE,
-    # upsert, COMMIT, and a health check per request).
-    with django_assert_num_queries(6):
+    # The device comes from the cache. PostgreSQL: one call of ticketing_scan_decide (lock, checks,
+    # presence, scan insert, presence upsert, the answer). SQLite's ORM path: BEGIN, the credential
+    # locked, its presence, the scan, the presence upsert, COMMIT. (Before #10: device, nonce, BEGIN,
+    # lock, presence, SAVEPOINT, scan, RELEASE, upsert, COMMIT, and a health check per request.)
+    with django_assert_num_queries(1 if postgresql else 6):
         admitted = post(
             client, "scan", {"code": credential_code(second), "gate": "gate-a", "nonce": "nonce-0101"}, token
         )
-    # A re-sent nonce: the attempt is refused by the unique nonce and rolled back (BEGIN, lock, presence,
-    # insert, ROLLBACK), then the stored scan read.
-    with django_assert_num_queries(6):
+    # A re-sent nonce. PostgreSQL: the same call, whose insert does nothing on the nonce conflict and
+    # which answers with the stored scan. SQLite: the attempt refused by the unique nonce and rolled
+    # back (BEGIN, lock, presence, insert, ROLLBACK), then the stored scan read.
+    with django_assert_num_queries(1 if postgresql else 6):
         again = post(
             client, "scan", {"code": credential_code(second), "gate": "gate-b", "nonce": "nonce-0101"}, token
         )
-    # A second entry on a used ticket: BEGIN, lock, presence, the refusal, COMMIT, and the earlier gate's
-    # name is cached with the event's gate codes.
-    with django_assert_num_queries(5):
+    # A second entry on a used ticket. SQLite: BEGIN, lock, presence, the refusal, COMMIT; the earlier
+    # gate's name is cached with the event's gate codes (and the function returns the earlier entry).
+    with django_assert_num_queries(1 if postgresql else 5):
         third = post(
             client, "scan", {"code": credential_code(second), "gate": "gate-b", "nonce": "nonce-0102"}, token
         )
@@ -384,3 +388,114 @@ def test_a_scan_is_four_statements_in_one_transaction(client, django_assert_num_
     assert third.json()["reason"] == "already_used"
     assert third.json()["earlier_gate"] == "Gate A"
     assert Scan.objects.filter(credential=second).count() == 2
+
+
+@time_machine.travel(DURING)
+def test_another_devices_nonce_is_refused_and_its_scan_not_shown(client, setup):
+    credential, _device, token = setup
+    _other, other_token = device_with_token(credential.event)
+    body = {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0200"}
+    assert post(client, "scan", body, token).json()["result"] == "admitted"
+
+    response = post(client, "scan", body, other_token)
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This scan reference is already used."
+    assert Scan.objects.filter(nonce="nonce-0200").count() == 1
+
+
+@time_machine.travel(DURING)
+def test_refusals_answer_as_on_every_database(client, setup):
+    """The static checks (in ticketing_scan_decide on PostgreSQL) refuse in the gate's order."""
+    credential, _device, token = setup
+    later = CredentialFactory(session=credential.session, valid_from=DURING + dt.timedelta(hours=1))
+    zoned = CredentialFactory(session=credential.session, zones=["gate-b"])
+    other_event = CredentialFactory()
+    answers = {
+        name: post(
+            client,
+            "scan",
+            {"code": credential_code(item), "gate": "gate-a", "nonce": f"nonce-03{index}"},
+            token,
+        ).json()
+        for index, (name, item) in enumerate({"later": later, "zoned": zoned, "other": other_event}.items())
+    }
+
+    assert answers["later"]["reason"] == "not_valid_yet"
+    assert answers["later"]["message"].startswith("Not valid yet: valid from")
+    assert answers["zoned"]["reason"] == "wrong_gate"
+    assert answers["other"]["reason"] == "wrong_event"
+    assert answers["other"]["credential"] is None
+    assert Scan.objects.filter(reason="wrong_event", credential=other_event, event=credential.event).exists()
+
+
+@time_machine.travel(DURING)
+def test_the_manual_code_is_accepted_where_a_qr_would_be(client, setup):
+    credential, _device, token = setup
+
+    typed = post(
+        client,
+        "scan",
+        {"code": credential.short_code_display, "gate": "gate-a", "nonce": "nonce-0400"},
+        token,
+    )
+
+    assert typed.json()["result"] == "admitted"
+    assert typed.json()["credential"]["public_id"] == str(credential.public_id)
+    assert Scan.objects.get(nonce="nonce-0400").credential == credential
+
+
+@time_machine.travel(DURING)
+def test_mistyped_manual_codes_are_rate_limited_per_device(client, setup, monkeypatch):
+    from ticketing.services import scans
+
+    monkeypatch.setattr(scans, "SHORT_CODE_MISSES", 3)
+    credential, _device, token = setup
+    _other, other_token = device_with_token(credential.event)
+    wrong = "ABCD-EFGH-JKLM" if credential.short_code != "ABCDEFGHJKLM" else "ABCD-EFGH-JKLN"
+
+    misses = [
+        post(client, "scan", {"code": wrong, "gate": "gate-a", "nonce": f"nonce-05{index:02d}"}, token)
+        for index in range(3)
+    ]
+    blocked = post(
+        client, "scan", {"code": credential.short_code, "gate": "gate-a", "nonce": "nonce-0510"}, token
+    )
+    elsewhere = post(
+        client, "scan", {"code": credential.short_code, "gate": "gate-a", "nonce": "nonce-0511"}, other_token
+    )
+    qr = post(
+        client, "scan", {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0512"}, token
+    )
+
+    assert [miss.json()["reason"] for miss in misses] == ["unknown"] * 3
+    assert blocked.status_code == 403
+    assert "Too many mistyped codes" in blocked.json()["detail"]
+    assert not Scan.objects.filter(nonce="nonce-0510").exists()
+    assert elsewhere.json()["result"] == "admitted"  # another device has its own limit
+    assert qr.json()["reason"] == "already_used"  # the QR still works on the limited device
+
+
+def test_an_upload_resolves_a_manual_code_typed_offline_and_first_scan_still_wins(client, setup):
+    credential, _device, token = setup
+    scans = [
+        {
+            "code": credential_code(credential),
+            "gate": "gate-a",
+            "nonce": "off-manual-1",
+            "scanned_at": DURING + dt.timedelta(minutes=5),
+        },
+        {
+            "code": credential.short_code_display,  # typed when the QR would not scan, earlier
+            "gate": "gate-b",
+            "nonce": "off-manual-2",
+            "scanned_at": DURING + dt.timedelta(minutes=1),
+        },
+    ]
+    with time_machine.travel(DURING + dt.timedelta(minutes=30)):
+        body = post(client, "upload", {"scans": scans}, token).json()
+
+    assert body["stored"] == 2
+    typed = Scan.objects.get(nonce="off-manual-2")
+    assert typed.credential == credential and typed.result == "admitted"
+    assert Scan.objects.get(nonce="off-manual-1").reason == "already_used"

@@ -30,7 +30,9 @@ ROUNDS = 10
 
 @pytest.fixture(autouse=True)
 def slow_presence_read(monkeypatch):
+    # The ORM path (SQLite, uploads) and the database function (PostgreSQL's online scan) alike.
     pause_after(monkeypatch, checkin, "_presence", seconds=0.02)
+    monkeypatch.setattr(checkin, "PRESENCE_PAUSE_SECONDS", 0.02)
 
 
 def _race(credential, gates: int) -> tuple[list[str], list[BaseException]]:

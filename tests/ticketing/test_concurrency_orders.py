@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 from django.utils import translation
 
@@ -25,6 +26,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BUYERS = 50
 PLACES = 10
+# A buyer waits for the quota row at most this long (the 49 others hold it a few milliseconds each).
+LOCK_WAIT_SECONDS = 15
 
 
 def _round(ticket_type, users) -> tuple[int, int, list[str], list[BaseException]]:
@@ -33,6 +36,10 @@ def _round(ticket_type, users) -> tuple[int, int, list[str], list[BaseException]
 
     def buy(user) -> str:
         """The buyer's sold-out message, in English (a bare thread would get Chinese), or "" once bought."""
+        with connection.cursor() as cursor:  # this thread's own connection, closed after the race
+            # A buyer stuck behind the quota lock fails the round (as an error) instead of a wall-clock
+            # limit on the whole test: speed is measured in bench/, not asserted here.
+            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
         with translation.override("en"):  # a buyer's request carries a language
             try:
                 cart_add(user=user, ticket_type=ticket_type, quantity=1)
@@ -58,16 +65,15 @@ def widen_race(monkeypatch):
 
 def test_fifty_buyers_ten_places_never_oversell(widen_race):
     users = [buyer() for _ in range(BUYERS)]
-    started = time.monotonic()
     for _round_number in range(20):
         session = future_session()
         ticket_type = TicketTypeFactory(session=session, quota=QuotaFactory(session=session, capacity=PLACES))
         sold, held, sold_out, errors = _round(ticket_type, users)
-        assert errors == []  # in particular no deadlock (PostgreSQL would raise it)
+        # In particular no deadlock (PostgreSQL would raise it) and no lock wait over LOCK_WAIT_SECONDS.
+        assert errors == []
         assert sold == PLACES and held == 0
         assert len(sold_out) == BUYERS - PLACES
         assert all(message.startswith("Sold out") for message in sold_out)
-    assert time.monotonic() - started < 60
 
 
 def test_control_without_the_lock_the_race_oversells(widen_race, monkeypatch):

@@ -419,3 +419,17 @@ def test_the_header_links_the_gate_page_for_gate_staff_only(client, gate_setup):
     assert gate_url in client.get(reverse("events:event-list")).content.decode()
     client.force_login(UserFactory())
     assert gate_url not in client.get(reverse("events:event-list")).content.decode()
+
+
+@time_machine.travel(DURING)
+def test_the_manual_code_typed_at_the_gate_page_admits_once(client, gate_setup):
+    credential, _staff = gate_setup
+    typed = credential.short_code_display.lower().replace("-", " ")  # as a steward might type it
+
+    first = scan_at(client, gate_a(credential), typed, "web-manual-1", "en")
+    again = scan_at(client, gate_a(credential), credential.short_code, "web-manual-2", "en")
+
+    assert first["result"] == "admitted"
+    assert first["credential"]["public_id"] == str(credential.public_id)
+    assert again["reason"] == ScanReason.ALREADY_USED
+    assert Scan.objects.filter(credential=credential).count() == 2

@@ -206,3 +206,17 @@ def test_tickets_never_print_a_photo():
 
     assert len(reader.pages[0].images) == 1
     assert qr_codes_on(reader.pages[0]) == [card.code]
+
+
+def test_ticket_pdf_prints_the_manual_code_under_the_qr():
+    ticket = issued_ticket(ticket_type=TicketTypeFactory())
+    credential = ticket.credential
+
+    pdf = tickets_pdf([ticket])
+
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
+    assert credential.short_code_display in text
+    assert credential.short_code_display.replace("-", "") == credential.short_code
+    [code] = qr_codes_on(reader.pages[0])  # the longer text under the QR leaves it scannable
+    assert code == credential_code(credential)

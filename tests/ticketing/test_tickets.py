@@ -153,3 +153,12 @@ def test_ticket_page_names_its_gates_and_shows_the_ticket_number(client, owner):
 
     assert "北门 / east" in html  # a code the venue does not list stays as it is
     assert f"{ticket.order.code}-{ticket.pk}" in html and "票号" in html
+
+
+def test_ticket_page_shows_the_manual_code_under_the_qr(client, owner):
+    ticket = issued_ticket(user=owner)
+
+    html = client.get(reverse("ticketing:ticket-detail", args=[ticket.credential.public_id])).content.decode()
+
+    assert ticket.credential.short_code_display in html
+    assert html.index("ticket-qr") < html.index(ticket.credential.short_code_display)

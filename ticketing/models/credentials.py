@@ -7,6 +7,7 @@ apps reuse the same codes and the same scanner without ticketing knowing about t
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.db import models
@@ -15,7 +16,26 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketing.enums import CredentialKind, CredentialState
 
-__all__ = ["Credential"]
+__all__ = ["Credential", "new_short_code", "short_code_normalise"]
+
+# The manual code printed under the QR, typed at the gate when a code will not scan: unambiguous
+# characters (no 0/O/1/I, as order numbers), 12 long so it is never taken for a 10-character order
+# number, 60 random bits so a guess is hopeless under the gate's rate limit.
+SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+SHORT_CODE_LENGTH = 12
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def short_code_normalise(text: str) -> str | None:
+    """A typed manual code as stored (upper case, without the spaces and dashes it is printed with),
+    or None when the text cannot be one."""
+    code = "".join(text.split()).replace("-", "").upper()
+    if len(code) != SHORT_CODE_LENGTH or any(char not in SHORT_CODE_ALPHABET for char in code):
+        return None
+    return code
 
 
 class Credential(models.Model):
@@ -47,6 +67,14 @@ class Credential(models.Model):
     state_reason = models.CharField(_("reason"), max_length=200, blank=True)
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    short_code = models.CharField(
+        _("manual code"),
+        max_length=SHORT_CODE_LENGTH,
+        unique=True,
+        default=new_short_code,
+        editable=False,
+        help_text=_("Printed under the QR; typed at the gate when the QR will not scan."),
+    )
 
     class Meta:
         constraints = [
@@ -71,3 +99,9 @@ class Credential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == CredentialState.ACTIVE
+
+    @property
+    def short_code_display(self) -> str:
+        """The manual code as printed: three groups of four ("ABCD-EFGH-JKLM")."""
+        code = self.short_code
+        return "-".join(code[index : index + 4] for index in range(0, len(code), 4))

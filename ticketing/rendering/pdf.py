@@ -54,6 +54,7 @@ class CredentialCard:
     photo: bytes | None = None
     price: str = ""  # formatted ("¥80.00"), shown in the top band
     number: str = ""  # the ticket's number, printed under the QR
+    manual_code: str = ""  # Credential.short_code_display, printed under the QR, typed when it will not scan
     gate: str = ""  # where to enter (gate names, in the reader's language), printed large
     zones: tuple[str, ...] = ()  # zone names a badge opens (names, not codes), printed large
 
@@ -217,8 +218,9 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
 
     wide = w > h * 1.1
     top = y + h - band - pad
+    under = 10 * scale * (bool(card.number) + bool(card.manual_code))  # lines printed under the QR
     if wide:
-        qr_size = min(h - band - 2 * pad, w * 0.42)
+        qr_size = min(h - band - 2 * pad - max(0.0, under - pad + 4 * scale), w * 0.42)
         qr_x, qr_y = x + pad, top - qr_size
         text_x, text_w, cursor = qr_x + qr_size + pad, w - qr_size - 3 * pad, top - 12 * scale
     else:
@@ -255,18 +257,20 @@ def _draw_card(canvas, card: CredentialCard, *, x: float, y: float, w: float, h:
         )
         canvas.setFillColor(HexColor("#111111"))
         qr_x, qr_y = left + photo_w + pad, row_top - qr_size
-        cursor = row_top - max(qr_size, photo_h) - 14 * scale
-        if card.number:
-            cursor -= 10 * scale
+        cursor = row_top - max(qr_size, photo_h) - 14 * scale - under
     canvas.drawImage(ImageReader(_qr_image(card.code, box_size=4)), qr_x, qr_y, qr_size, qr_size)
+    under_qr = []
     if card.number:
-        canvas.setFillColor(HexColor("#111111"))
-        number = _("Ticket no. %(number)s") % {"number": card.number}
+        under_qr.append(_("Ticket no. %(number)s") % {"number": card.number})
+    if card.manual_code:
+        under_qr.append(_("Manual code %(code)s") % {"code": card.manual_code})
+    canvas.setFillColor(HexColor("#111111"))
+    for index, text in enumerate(under_qr, start=1):
         _draw(
             canvas,
             qr_x + qr_size / 2,
-            qr_y - 10 * scale,
-            number,
+            qr_y - 10 * scale * index,
+            text,
             size=9 * scale,
             primary=primary,
             anchor="centre",
@@ -387,6 +391,7 @@ def ticket_card(ticket, *, gates: dict[str, str] | None = None) -> CredentialCar
         holder=holder,
         price=format_fen(ticket.price_fen),
         number=str(ticket),
+        manual_code=credential.short_code_display,
         gate=_gate_names(credential, gates or {}),
         lines=(
             _("When: %(when)s") % {"when": _when(session)},

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from events.models import Event
 from ticketing.enums import CredentialState, ScanReason, ScanResult
-from ticketing.errors import CheckInError, CredentialCodeError
+from ticketing.errors import CheckInError
 from ticketing.models import GateDevice, Scan
 from ticketing.services.scans import (
     ScanOutcome,
     _check_context,
+    _decode,
     _existing,
     _lock,
     _outcome,
@@ -33,7 +34,7 @@ from ticketing.services.scans import (
     _store,
     _store_refusal,
 )
-from ticketing.signing import code_hash, credential_decode
+from ticketing.signing import code_hash
 
 MAX_UPLOAD_SCANS = 1000
 
@@ -97,17 +98,17 @@ def scans_upload(*, device: GateDevice, scans: Sequence[OfflineScan]) -> UploadS
             event = _check_context(
                 event=None, device=device, gate_code=item.gate_code, direction=item.direction
             )
-        except CheckInError as exc:
+            outcome = _upload_one(
+                device=device,
+                event=event,
+                item=item,
+                at=min(item.scanned_at, now),
+                stale=item.scanned_at < oldest,
+            )
+        except CheckInError as exc:  # a gate it may not use, or too many mistyped manual codes
             summary.rejected += 1
             verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="rejected", detail=str(exc))
             continue
-        outcome = _upload_one(
-            device=device,
-            event=event,
-            item=item,
-            at=min(item.scanned_at, now),
-            stale=item.scanned_at < oldest,
-        )
         if outcome.duplicate:
             summary.duplicates += 1
             verdicts[index] = UploadVerdict(nonce=item.nonce, verdict="duplicate")
@@ -149,10 +150,9 @@ def _upload_one(
 def _upload_judge(
     *, common: dict, item: OfflineScan, event: Event, at: dt.datetime, stale: bool
 ) -> ScanOutcome:
-    try:
-        decoded = credential_decode(item.code)
-    except CredentialCodeError:
-        return _store_refusal(common, None, ScanReason.FORGED)
+    decoded, refusal = _decode(item.code, common)  # a QR's code, or a manual code typed offline
+    if decoded is None:
+        return _store_refusal(common, None, refusal)
     with transaction.atomic():
         credential = _lock(decoded.public_id)
         if credential is None:

@@ -9,12 +9,14 @@ shows the race happening without the lock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from events.models import Event, Session, VenueResource
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
-from ticketing.models import CheckInState, Credential, GateDevice, Scan
+from ticketing.models import CheckInState, Credential, GateDevice, Scan, short_code_normalise
 from ticketing.selectors.checkin import (
     credential_venue_ids,
     event_gate_codes,
@@ -32,6 +34,8 @@ from ticketing.selectors.checkin import (
 from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
 LOCK_CREDENTIAL_ROWS = True  # switched off only by the concurrency control test
+SHORT_CODE_MISSES = 20  # mistyped manual codes per device or person ...
+SHORT_CODE_WINDOW_SECONDS = 600  # ... in this window (see `_typed`)
 _STATE_REASONS = {
     CredentialState.UNPAID: ScanReason.NOT_PAID,
     CredentialState.REFUNDED: ScanReason.REFUNDED,
@@ -293,22 +297,34 @@ def credential_scan(
                 # Another admission won the single-entry constraint (reachable only without the row
                 # lock): judged again, now that the winner has committed.
                 continue
-            scan = existing.scan
-            if (device is not None and scan.device_id != device.pk) or (
-                device is None and scan.user_id != getattr(user, "pk", None)
-            ):
-                # Someone else's scan reference: answering with it would show another gate's ticket.
-                raise CheckInError(_("This scan reference is already used.")) from None
-            return existing
+            return _own(existing, device=device, user=user)
     raise AssertionError("unreachable: the second attempt returns or raises")
+
+
+def _own(outcome: ScanOutcome, *, device: GateDevice | None, user) -> ScanOutcome:
+    """A re-sent nonce is answered only to whoever sent it first."""
+    if not outcome.duplicate:
+        return outcome
+    scan = outcome.scan
+    if (device is not None and scan.device_id != device.pk) or (
+        device is None and scan.user_id != getattr(user, "pk", None)
+    ):
+        # Someone else's scan reference: answering with it would show another gate's ticket.
+        raise CheckInError(_("This scan reference is already used.")) from None
+    return outcome
 
 
 def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcome:
     """One attempt, in one transaction with no savepoint: an IntegrityError rolls all of it back."""
-    try:
-        decoded = credential_decode(code)
-    except CredentialCodeError:
-        return _store_refusal(common, None, _undecodable(code))
+    decoded, refusal = _decode(code, common)
+    if decoded is None:
+        return _store_refusal(common, None, refusal)
+    if connection.vendor == "postgresql":
+        return _own(
+            _decide_in_database(common, decoded, session=session),
+            device=common["device"],
+            user=common["user"],
+        )
     with transaction.atomic():
         credential = _lock(decoded.public_id)
         if credential is None:
@@ -320,6 +336,110 @@ def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcom
         if reason:
             return _store_refusal(common, credential, reason)
         return _scan_presence(common, credential, direction=common["direction"], now=now)
+
+
+_DECIDE_SQL = "SELECT * FROM ticketing_scan_decide(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_CREDENTIAL_COLUMNS = (
+    "id", "public_id", "kind", "event_id", "session_id", "valid_from", "valid_until", "zones",
+    "allows_reentry", "holder_label", "state", "state_changed_at",
+)  # fmt: skip
+PRESENCE_PAUSE_SECONDS = 0.0  # widened only by the race tests, as they pause `_presence` on SQLite's path
+
+
+def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Session | None) -> ScanOutcome:
+    """`_scan_now` on PostgreSQL in one round trip: the function `ticketing_scan_decide` (migration
+    0006) locks the credential, checks it, reads its presence after the lock, stores the scan (a
+    nonce stored before is answered with the stored scan) and moves the presence, with the same
+    rules as the ORM path below. A single-entry violation (only without the lock) raises
+    IntegrityError for `credential_scan` to judge again; inside a caller's transaction the call
+    runs in a savepoint so that error leaves the caller's transaction usable.
+    """
+    event, device, user = common["event"], common["device"], common["user"]
+    now = timezone.now()
+    params = [
+        decoded.public_id, decoded.event_id, decoded.session_id, event.pk,
+        session.pk if session is not None else None, common["gate_code"], common["direction"],
+        common["nonce"], common["code_hash"], device.pk if device is not None else None,
+        getattr(user, "pk", None), now, LOCK_CREDENTIAL_ROWS, PRESENCE_PAUSE_SECONDS,
+    ]  # fmt: skip
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with guard, connection.cursor() as cursor:
+        cursor.execute(_DECIDE_SQL, params)
+        row = cursor.fetchone()
+    (scan_id, event_id, result, reason, direction, scanned_at, device_id, user_id, single_entry,
+     duplicate, earlier_gate, earlier_at, *credential_row) = row  # fmt: skip
+    credential = None
+    if credential_row[0] is not None:
+        credential = Credential(**dict(zip(_CREDENTIAL_COLUMNS, credential_row, strict=True)))
+        credential._state.adding = False
+        credential._state.db = connection.alias
+    scan = Scan(
+        pk=scan_id, event_id=event_id, credential=credential, code_hash=common["code_hash"],
+        direction=direction, result=result, reason=reason, gate_code=common["gate_code"],
+        device_id=device_id, user_id=user_id, scanned_at=scanned_at, received_at=now,
+        nonce=common["nonce"], single_entry=single_entry,
+    )  # fmt: skip
+    scan._state.adding = False
+    scan._state.db = connection.alias
+    if event_id == event.pk:
+        scan.event = event
+    # A ticket of another event says nothing about its holder at this gate (as `_store_refusal`).
+    shown = None if reason == ScanReason.WRONG_EVENT and not duplicate else credential
+    outcome = ScanOutcome(scan=scan, credential=shown, duplicate=duplicate)
+    if earlier_at is not None:
+        outcome.earlier_gate = gate_name(scan.event, earlier_gate)
+        outcome.earlier_at = earlier_at
+    return outcome
+
+
+def _decode(code: str, common: dict) -> tuple[DecodedCredential | None, str]:
+    """What a scanned code names, or the manual code typed instead of it; else why not (a refusal)."""
+    try:
+        return credential_decode(code), ""
+    except CredentialCodeError:
+        pass
+    short = short_code_normalise(code)
+    if short is None:
+        return None, _undecodable(code)
+    return _typed(short, device=common["device"], user=common.get("user"))
+
+
+def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCredential | None, str]:
+    """The credential a manual code (printed under the QR) names, looked up by its unique code.
+
+    A code is 60 random bits, and each device (or person at the web gate) may mistype at most
+    SHORT_CODE_MISSES codes in SHORT_CODE_WINDOW_SECONDS: after that, typed codes are refused until
+    the window ends, so guessing one is hopeless. A manual code carries no signed scope, so the
+    credential row alone is checked (as for every scan online)."""
+    who = f"device:{device.pk}" if device is not None else f"user:{getattr(user, 'pk', None)}"
+    key = f"ticketing:short-code-misses:{who}"
+    if (cache.get(key) or 0) >= SHORT_CODE_MISSES:
+        raise CheckInError(
+            _("Too many mistyped codes at this gate: scan the QR code, or try again in ten minutes.")
+        )
+    row = (
+        Credential.objects.filter(short_code=short)
+        .values_list("public_id", "kind", "valid_from", "valid_until")
+        .first()
+    )
+    if row is None:
+        cache.add(key, 0, timeout=SHORT_CODE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=SHORT_CODE_WINDOW_SECONDS)
+        return None, ScanReason.UNKNOWN
+    public_id, kind, valid_from, valid_until = row
+    decoded = DecodedCredential(
+        kid="",
+        public_id=public_id,
+        kind=kind,
+        event_id=None,
+        session_id=None,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    return decoded, ""
 
 
 def _undecodable(code: str) -> str:
@@ -335,10 +455,9 @@ def _scan_at_gate(common: dict, code: str, *, gate: VenueResource) -> ScanOutcom
             raise CheckInError(_("No event uses this gate's venue."))
         return {**common, "event": fallback}
 
-    try:
-        decoded = credential_decode(code)
-    except CredentialCodeError:
-        return _store_refusal(elsewhere(), None, _undecodable(code))
+    decoded, refusal = _decode(code, common)
+    if decoded is None:
+        return _store_refusal(elsewhere(), None, refusal)
     with transaction.atomic():
         credential = _lock(decoded.public_id)
         if credential is None:
