@@ -18,7 +18,9 @@ TARGETS = ["config", "events", "ticketing", "registration", "tourism"]
 def catalogues() -> list[Path]:
     return sorted(
         # `**/locale`: an app inside an app (tourism/exchange) has a catalogue of its own.
-        p for target in TARGETS for p in (ROOT / target).glob("**/locale/zh_Hans/LC_MESSAGES/*.po")
+        p
+        for target in TARGETS
+        for p in (ROOT / target).glob("**/locale/zh_Hans/LC_MESSAGES/*.po")
     )
 
 

@@ -37,8 +37,8 @@ def _lines(segment: Segment) -> list[str]:
         )
     if segment.slot_id and segment.slot.experience.safety_notes:
         lines.append("    " + _("Safety: %(notes)s") % {"notes": segment.slot.experience.safety_notes})
-    if segment.flagged_reason:
-        lines.append("    ! " + segment.flagged_reason)
+    if segment.flagged_at:
+        lines.append("    ! " + _("The schedule moved this match: check the itinerary."))
     return lines
 
 

@@ -212,8 +212,8 @@ class ChaperoneCredential(models.Model):
 class Segment(BilingualMixin, models.Model):
     """One line of a delegation's itinerary: a match, training, experience, meal, transfer or lodging.
 
-    A transfer runs from `origin` to `venue` in a vehicle, with the driver's contact. `flagged_reason`
-    is set when the schedule moved a match this segment depends on (services/reactions.py).
+    A transfer runs from `origin` to `venue` in a vehicle, with the driver's contact. `flagged_at`
+    is set when the schedule moved the match or session this segment is built on (services/reactions.py).
     """
 
     delegation = models.ForeignKey(
@@ -263,7 +263,6 @@ class Segment(BilingualMixin, models.Model):
         verbose_name=_("lead chaperone"),
     )
     status = models.CharField(_("status"), max_length=10, choices=SegmentStatus, default=SegmentStatus.DRAFT)
-    flagged_reason = models.CharField(_("flag"), max_length=200, blank=True)
     flagged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

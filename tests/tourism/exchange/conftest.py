@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from events.enums import ProgrammeRole, VenueResourceKind
 from registration.enums import EntryStatus, MembershipRole
@@ -83,6 +84,13 @@ def camp(db) -> Camp:
     )
     transfer.chaperones.add(chaperone)
     return Camp(delegation, manager, chaperone, organiser, children, guardians, transfer)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are read in English here; the pages' Chinese is checked by the journey."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

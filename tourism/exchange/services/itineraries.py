@@ -133,11 +133,11 @@ def segment_confirm(*, segment: Segment, user=None) -> Segment:
         return segment
 
 
-def segment_flag(*, segment_ids: Sequence[int], reason: str) -> int:
+def segment_flag(*, segment_ids: Sequence[int]) -> int:
     """Mark segments as needing a look (a match they depend on moved); confirmed ones go back to draft.
     No lock: a flag overwrites a flag."""
     return Segment.objects.filter(pk__in=list(segment_ids)).update(
-        flagged_reason=reason[:200], flagged_at=timezone.now(), status=SegmentStatus.DRAFT
+        flagged_at=timezone.now(), status=SegmentStatus.DRAFT
     )
 
 

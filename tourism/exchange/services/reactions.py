@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from events.hooks import register_schedule_moved
 from events.mail import mail_send_after_commit
@@ -28,9 +27,7 @@ def segments_flag_moved(*, sessions=(), matches=()) -> int:
     )
     if not affected:
         return 0
-    segment_flag(
-        segment_ids=[s.pk for s in affected], reason=_("The schedule moved this match: check the itinerary.")
-    )
+    segment_flag(segment_ids=[s.pk for s in affected])
     for delegation in {segment.delegation for segment in affected}:
         titles = [s.title for s in affected if s.delegation_id == delegation.pk]
         for membership in DelegationMembership.objects.filter(
