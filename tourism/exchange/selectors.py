@@ -58,6 +58,8 @@ ADULT_ROLES = (MembershipRole.MANAGER, MembershipRole.COACH, MembershipRole.CHAP
 MATCH_MINUTES = 60  # a match's length on an itinerary when the schedule gives only its start
 # Travel between venues when the organiser has entered none: across town, and between cities.
 SAME_CITY_MINUTES = 45
+# Children in no band the programme set (or with no bands at all): one adult for ten (DOMAIN.md §7).
+DEFAULT_CHILDREN_PER_ADULT = 10
 OTHER_CITY_MINUTES = 180
 
 
@@ -305,15 +307,14 @@ class Coverage:
 
 
 def children_needing_adults(ages: list[int], bands: list[AgeBandRatio], experience_ratio: int | None) -> int:
-    """Adults needed for these ages: each child counts 1/ratio of an adult in the youngest band that
-    fits them (and no less than the experience's own ratio); the sum is rounded up. Adults need none."""
+    """Adults needed for these children's ages: each child counts 1/ratio of an adult, the ratio of the
+    youngest band that fits them (one for ten outside every band), or the experience's own ratio when
+    stricter; the sum is rounded up."""
     load = Fraction(0)
     for age in ages:
         band = next((band for band in bands if age < band.under_age), None)
-        ratios = [ratio for ratio in (band.children_per_adult if band else None, experience_ratio) if ratio]
-        if not ratios:
-            continue
-        load += Fraction(1, min(ratios))
+        ratio = band.children_per_adult if band else DEFAULT_CHILDREN_PER_ADULT
+        load += Fraction(1, min(ratio, experience_ratio or ratio))
     return math.ceil(load)
 
 
