@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import ProgrammeRole
+from events.enums import ProgrammeRole, SessionKind, SessionStatus
 from events.models import Match, Programme, ProgrammeMembership, Session, Venue
 from events.permissions import get_for_user_or_404, require_perm_or_404
 from events.scheduling import (
@@ -167,8 +167,10 @@ def schedule_items_for_delegation(delegation: Delegation) -> list[ScheduleItem]:
             venue_id=session.venue_id,
             session_id=session.pk,
         )
+        # Camp activities are the exchange's own experiences, booked here, not matches.
         for session in Session.objects.filter(event_id__in=event_ids)
-        .exclude(status="cancelled")
+        .exclude(status=SessionStatus.CANCELLED)
+        .exclude(kind=SessionKind.CAMP_ACTIVITY)
         .select_related("event")
         .order_by("starts_at", "pk")
     ]
