@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import factory
 
-from tests.factories.events import ProgrammeFactory, VenueFactory
-from tests.factories.registration import DelegationFactory
-from tourism.exchange.enums import BookingStatus, ExperienceKind, SegmentKind
-from tourism.exchange.models import Booking, Experience, ExperienceSlot, RollCall, Segment
+from events.enums import ProgrammeRole, VenueResourceKind
+from registration.enums import EntryStatus, MembershipRole
+from registration.models import Athlete, Badge, Delegation, DelegationMembership, Guardian
+from registration.services import accreditation
+from tests.factories.events import (
+    CityFactory,
+    ProgrammeFactory,
+    ProgrammeMembershipFactory,
+    VenueFactory,
+    VenueResourceFactory,
+)
+from tests.factories.registration import (
+    AthleteFactory,
+    DelegationFactory,
+    EntryFactory,
+    GuardianFactory,
+    MembershipFactory,
+    TeamFactory,
+)
+from ticketing.signing import credential_code
+from tourism.exchange.enums import BookingStatus, CredentialKind, ExperienceKind, SegmentKind
+from tourism.exchange.models import (
+    Booking,
+    ChaperoneCredential,
+    Experience,
+    ExperienceSlot,
+    RollCall,
+    Segment,
+)
 
 START = dt.datetime(2027, 5, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
 
@@ -73,3 +99,57 @@ class RollCallFactory(factory.django.DjangoModelFactory):
 
     segment = factory.SubFactory(SegmentFactory)
     due_at = START
+
+
+@dataclass
+class Camp:
+    delegation: Delegation
+    manager: DelegationMembership
+    chaperone: DelegationMembership
+    organiser: object
+    children: list[Athlete]
+    guardians: list[Guardian]
+    transfer: Segment
+
+    def code(self, athlete: Athlete) -> str:
+        return credential_code(Badge.objects.get(entry__athlete=athlete, revoked_at__isnull=True).credential)
+
+
+def credentials_for(membership, start=dt.date(2027, 1, 1), end=dt.date(2027, 12, 31)) -> None:
+    for kind in CredentialKind.values:
+        ChaperoneCredential.objects.create(
+            membership=membership, kind=kind, valid_from=start, valid_until=end
+        )
+
+
+def exchange_camp() -> Camp:
+    """A delegation on an exchange: a manager, a chaperone with valid credentials, three children
+    with badges and guardians, an organiser of the programme, and a coach transfer between two cities."""
+    team = TeamFactory(event__venue__gates=["gate-a"])
+    VenueResourceFactory(venue=team.event.venue, kind=VenueResourceKind.PISTE, code="court-1")
+    delegation = team.delegation
+    children = [
+        AthleteFactory(
+            delegation=delegation, given_name_zh=name, name_latin=f"WANG {latin}", family_name_zh="王"
+        )
+        for name, latin in (("小明", "Xiaoming"), ("小红", "Xiaohong"), ("小刚", "Xiaogang"))
+    ]
+    for child in children:
+        EntryFactory(team=team, athlete=child, status=EntryStatus.APPROVED)
+    accreditation.badges_issue(delegation=delegation)
+    guardians = [
+        GuardianFactory(athlete=child, email=f"parent{i}@example.com") for i, child in enumerate(children)
+    ]
+    manager = MembershipFactory(delegation=delegation, role=MembershipRole.MANAGER)
+    chaperone = MembershipFactory(delegation=delegation, role=MembershipRole.CHAPERONE)
+    credentials_for(chaperone)
+    organiser = ProgrammeMembershipFactory(programme=delegation.programme, role=ProgrammeRole.ORGANISER).user
+    shanghai, kunming = CityFactory(slug="sh-x"), CityFactory(slug="km-x")
+    transfer = SegmentFactory(
+        delegation=delegation,
+        origin=VenueFactory(city=shanghai),
+        venue=VenueFactory(city=kunming),
+        lead=chaperone,
+    )
+    transfer.chaperones.add(chaperone)
+    return Camp(delegation, manager, chaperone, organiser, children, guardians, transfer)

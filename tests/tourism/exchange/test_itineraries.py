@@ -14,15 +14,13 @@ from events.hooks import schedule_moved
 from events.scheduling import Rule
 from registration.enums import MembershipRole
 from tests.factories import SessionFactory, VenueFactory
-from tests.factories.exchange import SegmentFactory, SlotFactory
+from tests.factories.exchange import SegmentFactory, SlotFactory, credentials_for
 from tests.factories.registration import AthleteFactory, MembershipFactory
 from tourism.exchange import selectors
 from tourism.exchange.enums import SegmentKind, SegmentStatus
 from tourism.exchange.errors import ChaperoneShortfallError, ExchangeError
 from tourism.exchange.models import AgeBandRatio, Segment
 from tourism.exchange.services import itineraries
-
-from .conftest import credentials_for
 
 pytestmark = pytest.mark.django_db
 HOUR = dt.timedelta(hours=1)
