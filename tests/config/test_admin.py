@@ -42,6 +42,7 @@ from tests.factories import (
 )
 from tests.factories.checkin import CredentialFactory, GateStaffAssignmentFactory, device_with_token
 from tests.factories.competition import CompetitorFactory
+from tests.factories.exchange import SlotFactory
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,
@@ -52,13 +53,23 @@ from tests.factories.registration import (
     MembershipFactory,
 )
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
+from tourism.exchange.models import AgeBandRatio, Experience
 from tourism.models import Merchant
 
 pytestmark = pytest.mark.django_db
 
 # What an organiser of the object's programme may do; every other registered model they may only view,
 # unless it is listed as superusers' only.
-ORGANISER_CHANGES = {Programme, Event, Session, EventRegistrationSettings, EventFee, GateDevice}
+ORGANISER_CHANGES = {
+    Programme,
+    Event,
+    Session,
+    EventRegistrationSettings,
+    EventFee,
+    GateDevice,
+    Experience,
+    AgeBandRatio,
+}
 # allauth's and Django's own admins keep Django's model permissions, which no organiser is given.
 SUPERUSERS_ONLY = {User, ConsentRulesText, Merchant, EmailAddress, Group, Authenticator}
 SHARED = {City, Venue}  # reference data: every organiser views, superusers change
@@ -136,6 +147,8 @@ def build_world():
         Merchant: Merchant.objects.create(
             slug="tea", name_zh="茶", name_en="Tea", city=CityFactory(), category="restaurant"
         ),
+        Experience: SlotFactory(experience__programme=programme, experience__venue=event.venue).experience,
+        AgeBandRatio: AgeBandRatio.objects.create(programme=programme, under_age=12, children_per_adult=8),
     }
     return programme, manager, objects
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from events.demo import DEMO_PASSWORD
@@ -217,6 +218,12 @@ def _children(delegation, event, manager_user) -> list[Athlete]:
 
 
 def announce() -> str:
+    delegation = Delegation.objects.filter(name_zh=DELEGATION_ZH).first()
+    if delegation is None:
+        return ""
+    itinerary = reverse("exchange:itinerary", args=[delegation.pk])
+    organiser = reverse("exchange:organiser", args=[delegation.programme_id])
     return (
-        f"Exchange programme: chaperone {CHAPERONE_EMAIL} / {DEMO_PASSWORD} (the basketball camp's itinerary)"
+        f"Exchange programme: chaperone {CHAPERONE_EMAIL} / {DEMO_PASSWORD}; the basketball camp's "
+        f"itinerary {itinerary}; the organiser's roll-call alerts {organiser}"
     )

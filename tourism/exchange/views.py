@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from registration.enums import AthleteAccessKind
 from registration.models import Guardian
+from registration.services.athletes import roster_read_log
 from tourism.exchange import exports, selectors
 from tourism.exchange.enums import BookingStatus, SegmentKind
 from tourism.exchange.errors import ExchangeError
@@ -273,11 +275,15 @@ def rollcall_open(request, pk):
 @never_cache
 def rollcall_detail(request, pk):
     rollcall = selectors.rollcall_get(request.user, pk)
-    context = {
-        "rollcall": rollcall,
-        "segment": rollcall.segment,
-        "status": selectors.rollcall_status(rollcall),
-    }
+    status = selectors.rollcall_status(rollcall)
+    # An organiser reading the children's names leaves a trace, as on the roster (members do not).
+    roster_read_log(
+        delegation=rollcall.segment.delegation,
+        athletes=[athlete for athlete, _mark in status.present] + status.missing,
+        user=request.user,
+        kind=AthleteAccessKind.ROSTER,
+    )
+    context = {"rollcall": rollcall, "segment": rollcall.segment, "status": status}
     return _render(request, "rollcall_detail.html", context)
 
 
@@ -378,11 +384,15 @@ def handover(request, pk):
         else:
             messages.success(request, _("Handover recorded."))
             return redirect("exchange:handover", pk=delegation.pk)
+    athletes = list(delegation.athletes.prefetch_related("guardians"))
+    roster_read_log(
+        delegation=delegation, athletes=athletes, user=request.user, kind=AthleteAccessKind.ROSTER
+    )
     context = {
         "delegation": delegation,
         "form": form,
         "handovers": selectors.handovers_for_delegation(delegation),
-        "athletes": delegation.athletes.prefetch_related("guardians"),
+        "athletes": athletes,
     }
     return _render(request, "handover.html", context, status=400 if request.method == "POST" else 200)
 

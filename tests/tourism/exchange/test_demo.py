@@ -38,3 +38,12 @@ def test_camp_itinerary_seeded_once_with_visits_workshop_and_transfer():
     assert Badge.objects.filter(entry__isnull=False).count() == len(demo.CHILDREN)
     assert itinerary_conflicts(segments) == {}
     assert all(segment_coverage(s).enough for s in transfers)
+
+
+def test_announce_names_the_chaperone_and_the_pages():
+    events_demo.seed()
+    demo.seed()
+    text = demo.announce()
+    assert (
+        demo.CHAPERONE_EMAIL in text and "/exchange/delegations/" in text and "/exchange/programmes/" in text
+    )

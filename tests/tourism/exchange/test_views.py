@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from registration.models import AthleteAccess
 from tests.factories import login_two_factor
 from tests.factories.exchange import SegmentFactory, SlotFactory
 from tests.factories.registration import MembershipFactory
@@ -224,3 +225,16 @@ def test_handover_page_with_pin_and_link_sending(as_chaperone, client, camp):
 def test_schedule_import_by_the_manager(as_manager, camp):
     response = as_manager.post(reverse("exchange:schedule-import", args=[camp.delegation.pk]))
     assert response["Location"] == reverse("exchange:itinerary", args=[camp.delegation.pk])
+
+
+def test_an_organiser_reading_a_roll_call_is_logged_a_chaperone_is_not(client, camp):
+    rollcall = rollcalls.rollcall_open(segment=camp.transfer, due_at=camp.transfer.starts_at)
+    client.force_login(camp.chaperone.user)
+    assert client.get(rollcall.get_absolute_url()).status_code == 200
+    assert not AthleteAccess.objects.exists()
+    login_two_factor(client, camp.organiser)
+    page = client.get(rollcall.get_absolute_url()).content.decode()
+    assert all(child.name_latin in page for child in camp.children)
+    assert sorted(AthleteAccess.objects.values_list("athlete_id", flat=True)) == sorted(
+        c.pk for c in camp.children
+    )
