@@ -25,7 +25,7 @@ from tourism.exchange.selectors import slot_taken
 
 
 def _lock_slot(slot: ExperienceSlot) -> ExperienceSlot:
-    return ExperienceSlot.objects.select_for_update().select_related("experience").get(pk=slot.pk)
+    return ExperienceSlot.objects.select_for_update(of=("self",)).select_related("experience").get(pk=slot.pk)
 
 
 def slot_book(

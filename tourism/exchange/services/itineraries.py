@@ -114,7 +114,7 @@ def segment_confirm(*, segment: Segment, user=None) -> Segment:
     Locks the segment row, then counts."""
     with transaction.atomic():
         segment = (
-            Segment.objects.select_for_update()
+            Segment.objects.select_for_update(of=("self",))
             .select_related("delegation", "slot__experience")
             .get(pk=segment.pk)
         )

@@ -50,7 +50,11 @@ class MarkOutcome:
 
 
 def _lock(rollcall: RollCall) -> RollCall:
-    return RollCall.objects.select_for_update().select_related("segment__delegation").get(pk=rollcall.pk)
+    return (
+        RollCall.objects.select_for_update(of=("self",))
+        .select_related("segment__delegation")
+        .get(pk=rollcall.pk)
+    )
 
 
 def rollcall_mark(
