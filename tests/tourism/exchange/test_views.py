@@ -238,3 +238,19 @@ def test_an_organiser_reading_a_roll_call_is_logged_a_chaperone_is_not(client, c
     assert sorted(AthleteAccess.objects.values_list("athlete_id", flat=True)) == sorted(
         c.pk for c in camp.children
     )
+
+
+def test_experiences_page_queries_do_not_grow_with_experiences(as_manager, camp):
+    url = reverse("exchange:experiences", args=[camp.delegation.pk])
+    slot = SlotFactory(experience__programme=camp.delegation.programme)
+    Booking.objects.create(slot=slot, delegation=camp.delegation, athlete=camp.children[0], status="confirmed")
+    with CaptureQueriesContext(connection) as one:
+        as_manager.get(url)
+    for child in camp.children[1:]:
+        more = SlotFactory(experience__programme=camp.delegation.programme)
+        SlotFactory(experience=more.experience)
+        Booking.objects.create(slot=more, delegation=camp.delegation, athlete=child, status="waitlisted")
+    with CaptureQueriesContext(connection) as many:
+        page = as_manager.get(url).content.decode()
+    assert page.count('<section class="card">') == 3
+    assert len(many) == len(one)
