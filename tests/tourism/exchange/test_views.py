@@ -243,7 +243,9 @@ def test_an_organiser_reading_a_roll_call_is_logged_a_chaperone_is_not(client, c
 def test_experiences_page_queries_do_not_grow_with_experiences(as_manager, camp):
     url = reverse("exchange:experiences", args=[camp.delegation.pk])
     slot = SlotFactory(experience__programme=camp.delegation.programme)
-    Booking.objects.create(slot=slot, delegation=camp.delegation, athlete=camp.children[0], status="confirmed")
+    Booking.objects.create(
+        slot=slot, delegation=camp.delegation, athlete=camp.children[0], status="confirmed"
+    )
     with CaptureQueriesContext(connection) as one:
         as_manager.get(url)
     for child in camp.children[1:]:
