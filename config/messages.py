@@ -34,7 +34,9 @@ def main(target: str) -> None:
 
 
 def compile_catalogues(target: str) -> None:
-    for po in (ROOT / target / "locale").glob("*/LC_MESSAGES/*.po"):
+    # An app inside an app (tourism/exchange) keeps its own locale folder; makemessages files its
+    # strings there because that folder is the nearest to them.
+    for po in (ROOT / target).glob("**/locale/*/LC_MESSAGES/*.po"):
         subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)  # noqa: S603,S607
 
 

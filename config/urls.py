@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("ticketing.urls")),
     path("", include("registration.urls")),
     path("", include("tourism.urls")),
+    path("", include("tourism.exchange.urls")),
     path("", include("events.urls")),
 ]
 

@@ -1,5 +1,5 @@
-"""Callbacks for apps above events: where an event's competitors come from, and who to tell when a
-published schedule changes.
+"""Callbacks for apps above events: where an event's competitors come from, who to tell when a
+published schedule changes, and who must react to matches or sessions that moved.
 
 Competitors contract:
 - `register_competitors_source(callback)`, once, in the higher app's `AppConfig.ready()` (registration
@@ -13,6 +13,13 @@ Schedule audience contract (who hears that their matches or sessions moved):
   holders of tickets for the sessions whose timetable changed.
 - `schedule_audience(change=...)` calls every callback with a `ScheduleChange` and returns all the
   `ScheduleRecipient`s they name. Callbacks run inside the publishing transaction and only read.
+
+Schedule moved contract (what depends on a match's or session's time):
+- `register_schedule_moved(callback)`, once, in a higher app's `AppConfig.ready()` (the exchange
+  programme flags itinerary segments that depended on a moved match or session).
+- `schedule_moved(sessions=..., matches=...)` is called by whatever writes new times (the schedule's
+  publish, a session edit) with the ids that moved, inside its transaction, after the new times are
+  saved; each callback writes in that transaction.
 """
 
 from __future__ import annotations
@@ -71,3 +78,21 @@ def register_schedule_audience(callback: ScheduleAudience) -> ScheduleAudience:
 
 def schedule_audience(*, change: ScheduleChange) -> list[ScheduleRecipient]:
     return [recipient for callback in list(_audiences) for recipient in callback(change=change)]
+ScheduleMovedCallback = Callable[..., None]
+
+_schedule_moved: list[ScheduleMovedCallback] = []
+
+
+def register_schedule_moved(callback: ScheduleMovedCallback) -> ScheduleMovedCallback:
+    if callback not in _schedule_moved:
+        _schedule_moved.append(callback)
+    return callback
+
+
+def schedule_moved(
+    *, sessions: tuple[int, ...] | list[int] = (), matches: tuple[int, ...] | list[int] = ()
+) -> None:
+    if not sessions and not matches:
+        return
+    for callback in list(_schedule_moved):
+        callback(sessions=tuple(sessions), matches=tuple(matches))

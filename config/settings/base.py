@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ticketing",
     "registration",
     "tourism",
+    "tourism.exchange",  # the exchange programme (label "exchange"), inside tourism
 ]
 
 MIDDLEWARE = [
@@ -270,4 +271,9 @@ CELERY_BEAT_SCHEDULE["registration-waitlist-expire-due"] = {
 CELERY_BEAT_SCHEDULE["registration-retention-run"] = {
     "task": "registration.tasks.retention_run",
     "schedule": 86400.0,
+}
+# The exchange programme: roll-calls past their time with a child missing raise their alert.
+CELERY_BEAT_SCHEDULE["exchange-rollcalls-alert-due"] = {
+    "task": "tourism.exchange.tasks.rollcalls_alert_due",
+    "schedule": 60.0,
 }

@@ -204,7 +204,9 @@ def schedule_publish(
         snapshot = _snapshot(world)
         # Mail is queued for after commit; the version row is written once, complete (never updated).
         notified = _notify(world, before=version_placements(previous), after=_placements_of(snapshot))
-        _publish_to_matches(world)
+        moved = _publish_to_matches(world)
+        # Whatever was built on a match's time (an exchange itinerary) reacts in this transaction.
+        hooks.schedule_moved(matches=moved)
         return ScheduleVersion.objects.create(
             programme=programme,
             number=number,
@@ -216,8 +218,9 @@ def schedule_publish(
         )
 
 
-def _publish_to_matches(world: ScheduleWorld) -> None:
-    """The public pages read `Match.resource` / `Match.starts_at`: set them to the published draft."""
+def _publish_to_matches(world: ScheduleWorld) -> list[int]:
+    """The public pages read `Match.resource` / `Match.starts_at`: set them to the published draft.
+    Returns the ids of the matches whose place or time changed."""
     changed = []
     for key, row in world.matches.items():
         placement = world.draft.get(key)
@@ -227,6 +230,7 @@ def _publish_to_matches(world: ScheduleWorld) -> None:
             row.resource_id, row.starts_at = resource_id, starts_at
             changed.append(row)
     Match.objects.bulk_update(changed, ["resource", "starts_at"], batch_size=500)
+    return [row.pk for row in changed]
 
 
 def _moved(before: dict, after: dict) -> list[int]:

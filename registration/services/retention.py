@@ -1,7 +1,8 @@
 """Retention (PIPL: the shortest retention that serves the purpose): photos go after the event plus
 REGISTRATION_PHOTO_RETENTION_DAYS unless photo consent is current; health data goes after the event
 plus the claim window (REGISTRATION_CLAIM_WINDOW_DAYS); athletes past `retain_until` are anonymised
-(names replaced, document fields and keyed hash cleared, guardians and paperwork deleted).
+(names replaced, document fields and keyed hash cleared, guardians and paperwork deleted, and
+what higher apps registered through registration/hooks.py removed with them).
 A dry run counts what would change and changes nothing.
 
 Document attestations of an anonymised athlete are kept, but stripped to the organiser's check: the
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from registration.hooks import athletes_forgotten
 from registration.models import (
     Athlete,
     Consent,
@@ -104,6 +106,8 @@ def _anonymise(athlete: Athlete, now: dt.datetime) -> None:
     DocumentAttestation.objects.filter(athlete=athlete).update(last4="", note="")
     for model in (HealthRecord, InsuranceProof, SafetyDeclaration):
         model.objects.filter(athlete=athlete).delete()
+    # Apps above registration (the exchange programme's roll-calls) delete what refers to the child.
+    athletes_forgotten(athlete_ids=[athlete.pk])
 
 
 def retention_run(*, dry_run: bool = False, today: dt.date | None = None) -> RetentionReport:

@@ -56,6 +56,7 @@ from tests.factories import (
 )
 from tests.factories.checkin import CredentialFactory, GateStaffAssignmentFactory, device_with_token
 from tests.factories.competition import CompetitorFactory
+from tests.factories.exchange import SlotFactory
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,
@@ -66,6 +67,7 @@ from tests.factories.registration import (
     MembershipFactory,
 )
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
+from tourism.exchange.models import AgeBandRatio, Experience
 from tourism.models import Merchant
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +84,8 @@ ORGANISER_CHANGES = {
     ScheduleSettings,
     TravelTime,
     AgeBandLimit,
+    Experience,
+    AgeBandRatio,
 }
 # allauth's and Django's own admins keep Django's model permissions, which no organiser is given.
 SUPERUSERS_ONLY = {User, ConsentRulesText, Merchant, EmailAddress, Group, Authenticator}
@@ -166,6 +170,8 @@ def build_world():
         Merchant: Merchant.objects.create(
             slug="tea", name_zh="茶", name_en="Tea", city=CityFactory(), category="restaurant"
         ),
+        Experience: SlotFactory(experience__programme=programme, experience__venue=event.venue).experience,
+        AgeBandRatio: AgeBandRatio.objects.create(programme=programme, under_age=12, children_per_adult=8),
     }
     return programme, manager, objects
 

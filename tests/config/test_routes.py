@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.factories.checkin import GateStaffAssignmentFactory, issued_ticket
 from tests.factories.competition import CompetitorFactory
+from tests.factories.exchange import BookingFactory, RollCallFactory, SegmentFactory, SlotFactory
 from tests.factories.registration import (
     AthleteFactory,
     ConsentFactory,
@@ -87,6 +88,8 @@ def world():
         right=CompetitorFactory(event=event),
     )
     sheet = BadgeSheetJob.objects.create(delegation=delegation, programme=programme, requested_by=manager)
+    slot = SlotFactory(experience__programme=programme)
+    segment = SegmentFactory(delegation=delegation)
     kwargs = {
         "event": {"slug": event.slug},
         "programme_slug": {"slug": programme.slug},
@@ -116,6 +119,10 @@ def world():
             "slug": programme.slug,
             "pk": ContingencyPlan.objects.create(programme=programme, name_zh="雨天", name_en="Wet").pk,
         },
+        "delegation_slot": {"pk": delegation.pk, "slot_pk": slot.pk},
+        "exchange_booking": {"pk": BookingFactory(slot=slot, delegation=delegation, athlete=athlete).pk},
+        "segment": {"pk": segment.pk},
+        "rollcall": {"pk": RollCallFactory(segment=segment).pk},
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from events import hooks
 from events import scheduling as sched
 from events.enums import MatchStatus, ScheduleVersionReason, SolveBuilder, SolveJobState
 from events.errors import ScheduleError
@@ -164,6 +165,25 @@ def test_diff_lists_only_the_moved_match_with_both_places():
     rows = versions_diff(older, newer)
     assert [row.match.pk for row in rows] == [bout.pk]
     assert rows[0].after[1] == local(event.start_date, 17) and rows[0].before[1] != rows[0].after[1]
+
+
+def test_publish_tells_the_schedule_moved_hook_which_matches_moved(monkeypatch):
+    heard: list[tuple] = []
+    monkeypatch.setattr(hooks, "_schedule_moved", [lambda **kw: heard.append(kw["matches"])])
+    event = drawn_event(count=6, piste_count=2)
+    services.schedule_build_greedy(programme=event.programme)
+    services.schedule_publish(programme=event.programme)
+    assert len(heard) == 1 and len(heard[0]) == 15  # the first version gives every bout its time
+    bout = Match.objects.filter(stage__event=event).order_by("-sequence").first()
+    services.placement_move(
+        programme=event.programme,
+        match=bout,
+        resource=bout.placement.resource,
+        starts_at=local(event.start_date, 17),
+    )
+    services.schedule_publish(programme=event.programme)
+    services.schedule_publish(programme=event.programme)
+    assert heard[1:] == [(bout.pk,)]  # only the moved bout; an unchanged version calls nobody
 
 
 def test_grid_puts_each_placed_match_in_its_row_and_column():

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-APP_ORDER = ["events", "ticketing", "registration", "tourism"]
+APP_ORDER = ["events", "ticketing", "registration", "tourism", "exchange"]
 
 
 def demo_modules() -> list[str]:
@@ -24,15 +24,17 @@ def demo_modules() -> list[str]:
     (alphabetical), app by app up the chain."""
     names = []
     for label in APP_ORDER:
-        if not apps.is_installed(label):
+        if not any(config.label == label for config in apps.get_app_configs()):
             continue
-        folder = Path(apps.get_app_config(label).path)
+        config = apps.get_app_config(label)
+        # Modules by the app's import path: the exchange app (label "exchange") is tourism.exchange.
+        folder, package = Path(config.path), config.name
         if (folder / "demo.py").is_file():
-            names.append(f"{label}.demo")
+            names.append(f"{package}.demo")
         elif (folder / "services" / "demo.py").is_file():
-            names.append(f"{label}.services.demo")
-        names.extend(f"{label}.{path.stem}" for path in sorted(folder.glob("demo_*.py")))
-        names.extend(f"{label}.services.{path.stem}" for path in sorted(folder.glob("services/demo_*.py")))
+            names.append(f"{package}.services.demo")
+        names.extend(f"{package}.{path.stem}" for path in sorted(folder.glob("demo_*.py")))
+        names.extend(f"{package}.services.{path.stem}" for path in sorted(folder.glob("services/demo_*.py")))
     return names
 
 

@@ -1,0 +1,1 @@
+"""Writes of the exchange programme, one module per sub-domain."""

@@ -1,0 +1,90 @@
+"""Guardians: a private link to their own child's itinerary, roll-calls and handover, and the PIN
+they show when they collect the child.
+
+Only SHA-256 of the link's token and a password hash of the PIN are stored; both are sent once, to
+the guardian's email. Locking rule: `handover_record` locks the `Athlete` row, so one child is handed
+over once (the unique constraint is the second net).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.mail import mail_send_after_commit
+from registration.models import Athlete, Delegation, Guardian
+from tourism.exchange.errors import GuardianLinkError, HandoverError
+from tourism.exchange.models import GuardianLink, Handover
+from tourism.exchange.selectors import guardian_link_get
+
+LINK_DAYS = 60
+PIN_DIGITS = 6
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def guardian_link_create(*, guardian: Guardian, user=None) -> tuple[GuardianLink, str, str]:
+    """A new link and PIN for this guardian (older links stop working); emailed when the guardian
+    has an address. Returns the row, the token and the PIN: show them only to the guardian."""
+    token = secrets.token_urlsafe(32)
+    pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+    with transaction.atomic():
+        GuardianLink.objects.filter(guardian=guardian).delete()
+        link = GuardianLink.objects.create(
+            guardian=guardian,
+            token_hash=token_hash(token),
+            pin_hash=make_password(pin),
+            expires_at=timezone.now() + dt.timedelta(days=LINK_DAYS),
+        )
+        if guardian.email:
+            mail_send_after_commit(
+                to=[guardian.email],
+                template="exchange/email/guardian_link",
+                context={
+                    "child": guardian.athlete.display_name,
+                    "url": settings.SITE_URL + reverse("exchange:guardian", kwargs={"token": token}),
+                    "pin": pin,
+                },
+                language=None,
+            )
+    return link, token, pin
+
+
+def guardian_link_resolve(*, token: str) -> GuardianLink:
+    link = guardian_link_get(token_hash(token or ""), timezone.now())
+    if link is None:
+        raise GuardianLinkError(_("This link is not valid or has expired."))
+    return link
+
+
+def handover_record(
+    *, delegation: Delegation, athlete: Athlete, guardian: Guardian, pin: str, user=None
+) -> Handover:
+    """Hand a child to a guardian listed for them, after their PIN checks. Locks the athlete row."""
+    if athlete.delegation_id != delegation.pk or guardian.athlete_id != athlete.pk:
+        raise HandoverError(_("This guardian is not listed for this child."))
+    link = GuardianLink.objects.filter(guardian=guardian, expires_at__gt=timezone.now()).first()
+    if link is None or not check_password((pin or "").strip(), link.pin_hash):
+        raise HandoverError(_("The PIN does not match. Ask the guardian for the PIN sent to them."))
+    with transaction.atomic():
+        Athlete.objects.select_for_update().filter(pk=athlete.pk).first()
+        existing = Handover.objects.filter(delegation=delegation, athlete=athlete).first()
+        if existing is not None:
+            raise HandoverError(_("This child was already handed over."))
+        try:
+            with transaction.atomic():
+                return Handover.objects.create(
+                    delegation=delegation, athlete=athlete, guardian=guardian, handed_by=user
+                )
+        except IntegrityError as exc:  # pragma: no cover - the athlete lock serialises handovers
+            raise HandoverError(_("This child was already handed over.")) from exc
