@@ -78,6 +78,8 @@ def register_schedule_audience(callback: ScheduleAudience) -> ScheduleAudience:
 
 def schedule_audience(*, change: ScheduleChange) -> list[ScheduleRecipient]:
     return [recipient for callback in list(_audiences) for recipient in callback(change=change)]
+
+
 ScheduleMovedCallback = Callable[..., None]
 
 _schedule_moved: list[ScheduleMovedCallback] = []
