@@ -198,11 +198,12 @@ def evaluate_entry(*, athlete: Athlete, team: Team, rules: EventEligibility | No
         .first()
     )
     if existing is not None:
-        team_name = existing.team.name
+        other_team = existing.team
         refusals.append(
             _both(
                 Rule.ONE_TEAM_PER_EVENT,
-                lambda: _("already entered in this event for team %(team)s") % {"team": team_name},
+                # The team's name is read inside, so each language gets its own.
+                lambda: _("already entered in this event for team %(team)s") % {"team": other_team.name},
             )
         )
     if rules is None:

@@ -81,10 +81,11 @@ def _fee_line(team: Team, charge: FeeCharge, fee_line_cls):
         FeePart.DEPOSIT: "Entry fee deposit",
         FeePart.BALANCE: "Entry fee balance",
     }[charge.part]
-    who = charge.athlete.display_name if charge.athlete else team.name
+    who_zh = charge.athlete.display_name if charge.athlete else team.name_zh
+    who_en = charge.athlete.display_name if charge.athlete else (team.name_en or team.name_zh)
     return fee_line_cls(
-        description_zh=f"{part_zh} · {team.event.name_zh} · {who}",
-        description_en=f"{part_en} · {team.event.name_en or team.event.name_zh} · {who}",
+        description_zh=f"{part_zh} · {team.event.name_zh} · {who_zh}",
+        description_en=f"{part_en} · {team.event.name_en or team.event.name_zh} · {who_en}",
         amount_fen=charge.amount_fen,
         reference=f"{REFERENCE_PREFIX}{charge.pk}",
     )

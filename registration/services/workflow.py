@@ -70,7 +70,7 @@ def _notify(entry: Entry, kind: str, reason: str = "") -> None:
                 "kind": kind,
                 "athlete": entry.athlete.display_name,
                 "event": entry.event,  # str() while rendering: the recipient's language
-                "team": entry.team.name,
+                "team": entry.team,  # .name while rendering: the recipient's language
                 # Called while rendering, so the status reads in the recipient's language.
                 "status": entry.get_status_display,
                 "reason": reason,
