@@ -149,3 +149,12 @@ def test_orders_csv_cells_cannot_run_formulas(client, organiser, session):
     csv_body = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)@example.com" in csv_body and order.code in csv_body
     assert ",=HYPERLINK" not in csv_body
+
+
+def test_order_page_names_the_payment_method_in_the_readers_language(client, organiser, session):
+    order = _paid_order(TicketTypeFactory(session=session), 1)
+    url = reverse("ticketing:organiser-order", kwargs={"code": order.code})
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Demo payment – no money moves" in english and " · demo · " not in english
+    assert "演示支付" in chinese
