@@ -107,3 +107,17 @@ def test_spectator_still_lands_on_the_home_page(client):
         "/accounts/login/", {"login": "fan@example.com", "password": "correct horse battery staple"}
     )
     assert response["Location"] == "/"
+
+
+def test_entry_status_email_links_to_the_team_on_the_site_address(django_capture_on_commit_callbacks):
+    from registration.services import workflow
+    from tests.factories.registration import EntryFactory, TeamFactory, complete_paperwork
+
+    team = TeamFactory()
+    MembershipFactory(delegation=team.delegation, role="manager")
+    entry = EntryFactory(team=team, status="draft")
+    complete_paperwork(entry.athlete)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.entry_submit(entry=entry, user=None)
+    assert mail.outbox
+    assert f"{SITE}/teams/{team.pk}/" in mail.outbox[-1].body

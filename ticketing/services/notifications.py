@@ -7,10 +7,9 @@ in the mail worker by the `ticketing.order_tickets_pdf` attachment builder.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
-from events.mail import Attachment, mail_attachment_builder, mail_send_now
+from events.mail import Attachment, mail_attachment_builder, mail_send_now, site_url
 from events.models import Session
 from ticketing.models import BallotApplication, Order
 from ticketing.rendering.pdf import tickets_pdf
@@ -20,7 +19,7 @@ ORDER_TICKETS_PDF = "ticketing.order_tickets_pdf"
 
 
 def _order_url(order: Order) -> str:
-    return settings.SITE_URL + reverse("ticketing:order-detail", kwargs={"code": order.code})
+    return site_url(reverse("ticketing:order-detail", kwargs={"code": order.code}))
 
 
 def _language(user) -> str | None:
