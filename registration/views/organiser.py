@@ -72,7 +72,8 @@ def review_queue(request, pk):
         athletes=[row["entry"].athlete for row in rows], user=request.user, kind=AthleteAccessKind.ROSTER
     )
     bulk = BulkApproveForm(queryset=organiser_selectors.queue_entries(programme))
-    context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk}
+    selectable = any(row["entry"].status == EntryStatus.SUBMITTED and not row["approve_why"] for row in rows)
+    context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk, "selectable": selectable}
     return render(request, "registration/review_queue.html", context)
 
 

@@ -316,3 +316,15 @@ def test_withdrawing_an_approved_entry_asks_for_confirmation_first(client):
     draft = EntryFactory(team=team, status=EntryStatus.DRAFT)
     client.post(reverse("registration:entry-withdraw", args=[draft.pk]))  # nothing to lose: no question
     assert Entry.objects.get(pk=draft.pk).status == EntryStatus.WITHDRAWN
+
+
+def test_bulk_approve_is_disabled_with_the_reason_when_nothing_can_be_approved(setup):
+    client, team, programme, _ = setup
+    EntryFactory(team=team, status=EntryStatus.SUBMITTED)  # paperwork missing
+    url = reverse("registration:review-queue", args=[programme.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'disabled aria-describedby="bulk-why">Approve the selected entries…' in html
+    assert "No entry in this list can be approved yet" in html
+    ready(team)
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="bulk-why"' not in html
