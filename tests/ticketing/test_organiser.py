@@ -51,7 +51,14 @@ def test_sales_show_capacity_and_what_is_left(client, organiser, session):
     html = client.get(
         reverse("ticketing:organiser-sales", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert '<th scope="col">Capacity</th><th scope="col">Left</th>' in html
+    assert '<th scope="col">Capacity</th><th scope="col">Places left</th>' in html
+    chinese = client.get(
+        reverse("ticketing:organiser-sales", kwargs={"slug": session.event.slug}),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert (
+        '<th scope="col">容量</th><th scope="col">剩余</th>' in chinese
+    )  # places left, not 左方 (left side)
     assert "<td>¥80.00</td><td>50</td><td>47</td><td>3</td>" in html
     assert '<td>¥40.00</td><td>2</td><td><span class="badge badge-bad">Sold out</span></td><td>2</td>' in html
 
