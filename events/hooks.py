@@ -1,5 +1,6 @@
 """Callbacks for apps above events: where an event's competitors come from, who to tell when a
-published schedule changes, and who must react to matches or sessions that moved.
+published schedule changes, who must react to matches or sessions that moved, and the panels of the
+organiser home.
 
 Competitors contract:
 - `register_competitors_source(callback)`, once, in the higher app's `AppConfig.ready()` (registration
@@ -98,3 +99,25 @@ def schedule_moved(
         return
     for callback in list(_schedule_moved):
         callback(sessions=tuple(sessions), matches=tuple(matches))
+# --- the organiser home's panels -----------------------------------------------------------------
+# Apps above events add their figures to the organiser home (ticketing: sales and scans today;
+# registration: entries waiting for review). Contract:
+# - `register_organiser_panel(callback)`, once, in the higher app's `AppConfig.ready()`;
+# - `organiser_panels(programme_ids=..., today=...)` calls each with those keywords; a callback reads
+#   only rows of those programmes (the user's own, already checked) and returns
+#   `{"template": "<app>/<name>.html", "order": int, ...context}` or None to show nothing.
+
+OrganiserPanel = Callable[..., dict | None]
+
+_panels: list[OrganiserPanel] = []
+
+
+def register_organiser_panel(callback: OrganiserPanel) -> OrganiserPanel:
+    if callback not in _panels:
+        _panels.append(callback)
+    return callback
+
+
+def organiser_panels(*, programme_ids: list[int], today) -> list[dict]:
+    panels = [callback(programme_ids=programme_ids, today=today) for callback in list(_panels)]
+    return sorted((panel for panel in panels if panel), key=lambda panel: panel.get("order", 0))

@@ -38,6 +38,12 @@ Attachment = tuple[str, bytes, str]  # filename, content, MIME type
 _builders: dict[str, Callable[[int], list[Attachment]]] = {}
 
 
+def site_url(path: str) -> str:
+    """An absolute link for an email: the configured site address (SITE_URL), never the host a
+    request happened to arrive on (a proxy's internal name, or a forged Host header)."""
+    return settings.SITE_URL + path
+
+
 def mail_attachment_builder(name: str):
     """Register `builder(object_id) -> [(filename, bytes, mimetype)]` under `name` for `attach=`."""
 

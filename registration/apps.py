@@ -12,6 +12,7 @@ class RegistrationConfig(AppConfig):
         from events import hooks as events_hooks  # noqa: PLC0415
         from registration import tasks  # noqa: F401, PLC0415
         from registration.services import competitors, fees  # noqa: PLC0415
+        from registration.views.organiser import today_panel  # noqa: PLC0415
         from ticketing import hooks  # noqa: PLC0415
 
         # Entry fees are ticketing fee orders: mark our charges paid/refunded inside ticketing's transaction.
@@ -22,3 +23,5 @@ class RegistrationConfig(AppConfig):
         events_hooks.register_competitors_source(competitors.competitors_sync)
         # Managers hear when their athletes' matches move in a new schedule version.
         events_hooks.register_schedule_audience(competitors.schedule_audience)
+        # The organiser home shows how many entries wait for review.
+        events_hooks.register_organiser_panel(today_panel)

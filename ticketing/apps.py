@@ -11,8 +11,13 @@ class TicketingConfig(AppConfig):
         # queue tasks by name (events/jobs.py). Imported here because they need the app registry.
         from django.contrib.auth.signals import user_logged_in  # noqa: PLC0415
 
+        from events import hooks as events_hooks  # noqa: PLC0415
         from ticketing import tasks  # noqa: F401, PLC0415  tasks import services: needs the app registry
         from ticketing.views.gate import remember_gate_staff  # noqa: PLC0415
+        from ticketing.views.organiser import today_panel  # noqa: PLC0415
+
+        # The organiser home shows today's sales and scans per gate.
+        events_hooks.register_organiser_panel(today_panel)
 
         user_logged_in.connect(remember_gate_staff, dispatch_uid="ticketing.remember_gate_staff")
 

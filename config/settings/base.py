@@ -133,6 +133,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Corridor] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Account emails link to SITE_URL; organisers land on the organiser home after logging in.
+ACCOUNT_ADAPTER = "registration.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Corridor"
 
@@ -147,7 +149,13 @@ DEFAULT_FROM_EMAIL = required("DEFAULT_FROM_EMAIL", when=False, default="Corrido
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+# Every app's catalogue here, not only config's: catalogues of INSTALLED_APPS listed earlier (admin,
+# auth, sessions, allauth) would otherwise win for shared words ("session" 会话, "Filter" 过滤器,
+# "Note" 注意) over the house wording (场次, 筛选, 备注); LOCALE_PATHS come before every app.
+LOCALE_PATHS = [
+    BASE_DIR / app / "locale"
+    for app in ("config", "events", "ticketing", "registration", "tourism", "tourism/exchange")
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 # English dates read "Sat 10 Apr 2027, 08:30" everywhere; Chinese keeps Django's 2027年4月10日 08:30.

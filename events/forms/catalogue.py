@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import Discipline
 from events.models import City
-from events.selectors.catalogue import EventFilter
+from events.selectors.catalogue import WHEN_PAST, WHEN_UPCOMING, EventFilter
 
 
 class EventFilterForm(forms.Form):
@@ -20,6 +20,11 @@ class EventFilterForm(forms.Form):
     )
     discipline = forms.ChoiceField(label=_("Discipline"), required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[(WHEN_UPCOMING, _("On now and upcoming")), (WHEN_PAST, _("Past events"))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,4 +38,5 @@ class EventFilterForm(forms.Form):
             discipline=data.get("discipline") or "",
             date=data.get("date"),
             programme=programme,
+            when=data.get("when") or WHEN_UPCOMING,
         )

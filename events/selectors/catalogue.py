@@ -35,9 +35,16 @@ class EventFilter:
     discipline: str = ""
     date: dt.date | None = None
     programme: Programme | None = None
+    # "upcoming" (on now or ahead, soonest first), "past" (ended, latest first) or "" (all).
+    when: str = ""
+
+
+WHEN_UPCOMING = "upcoming"
+WHEN_PAST = "past"
 
 
 def events_filtered(filters: EventFilter) -> QuerySet[Event]:
+    """Public events matching the filters; a date filter wins over `when`."""
     events = events_public()
     if filters.programme is not None:
         events = events.filter(programme=filters.programme)
@@ -47,6 +54,10 @@ def events_filtered(filters: EventFilter) -> QuerySet[Event]:
         events = events.filter(discipline=filters.discipline)
     if filters.date:
         events = events.filter(start_date__lte=filters.date, end_date__gte=filters.date)
+    elif filters.when == WHEN_UPCOMING:
+        events = events.filter(end_date__gte=timezone.localdate())
+    elif filters.when == WHEN_PAST:
+        events = events.filter(end_date__lt=timezone.localdate()).order_by("-start_date", "slug")
     return events.annotate(
         session_count=Count("sessions", filter=~Q(sessions__status=SessionStatus.CANCELLED))
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from events import hooks
 from events import scheduling as sched
 from events.enums import ScheduleVersionReason, SessionStatus
 from events.errors import ScheduleError
-from events.mail import mail_send_after_commit
+from events.mail import mail_send_after_commit, site_url
 from events.models import (
     Match,
     Placement,
@@ -269,7 +268,7 @@ def _notify(world: ScheduleWorld, *, before: dict, after: dict) -> int:
         mail_send_after_commit(
             to=[email],
             template="events/email/schedule_changed",
-            context={"programme": world.programme, "rows": rows, "url": f"{settings.SITE_URL}/"},
+            context={"programme": world.programme, "rows": rows, "url": site_url("/")},
             language=language,
         )
     return len(recipients)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
+from events import hooks
 from events.forms.catalogue import EventFilterForm
 from events.models import Event, Venue
 from events.permissions import require_perm_or_404
@@ -49,8 +51,12 @@ def venue_detail(request, slug: str):
 @login_required
 def organiser_home(request):
     require_perm_or_404(request.user, "events.organiser_area")
+    programmes = list(selectors.programmes_for_organiser(request.user))
+    today = timezone.localdate()
     context = {
-        "programmes": selectors.programmes_for_organiser(request.user),
+        "programmes": programmes,
         "events": selectors.events_for_organiser(request.user),
+        "today": today,
+        "panels": hooks.organiser_panels(programme_ids=[p.pk for p in programmes], today=today),
     }
     return render(request, "events/organiser_home.html", context)

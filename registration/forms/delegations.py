@@ -29,7 +29,13 @@ class DelegationForm(forms.Form):
 
 class TeamForm(forms.Form):
     event = forms.ModelChoiceField(queryset=None, label=_("Event"))
-    name = forms.CharField(max_length=120, label=_("Team name"))
+    name_zh = forms.CharField(max_length=120, label=_("Team name (Chinese)"))
+    name_en = forms.CharField(
+        max_length=120,
+        label=_("Team name (English)"),
+        required=False,
+        help_text=_("Shown to English readers; leave empty to show the Chinese name."),
+    )
 
     def __init__(self, *args, delegation, **kwargs):
         super().__init__(*args, **kwargs)

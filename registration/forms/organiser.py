@@ -20,7 +20,9 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, events, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = events
+        self.fields["event"].empty_label = _("All events")
         self.fields["city"].queryset = cities
+        self.fields["city"].empty_label = _("All cities")
 
 
 class BulkApproveForm(forms.Form):

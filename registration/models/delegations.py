@@ -96,8 +96,9 @@ class DelegationMembership(models.Model):
         return self.accepted_at is None
 
 
-class Team(models.Model):
-    """A delegation's entry unit for one event (a relay, a boat crew, or the delegation's fencers)."""
+class Team(BilingualMixin, models.Model):
+    """A delegation's entry unit for one event (a relay, a boat crew, or the delegation's fencers).
+    Named in both languages (`.name` reads the reader's; an empty English name falls back to Chinese)."""
 
     delegation = models.ForeignKey(
         Delegation, on_delete=models.CASCADE, related_name="teams", verbose_name=_("delegation")
@@ -105,16 +106,17 @@ class Team(models.Model):
     event = models.ForeignKey(
         "events.Event", on_delete=models.PROTECT, related_name="teams", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["delegation", "event", "name"], name="team_name_unique_per_event"
+                fields=["delegation", "event", "name_zh"], name="team_name_unique_per_event"
             ),
         ]
-        ordering = ["event__start_date", "name", "pk"]
+        ordering = ["event__start_date", "name_zh", "pk"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
 

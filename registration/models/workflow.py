@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registration.enums import EntryStatus
+
 __all__ = [
     "EntryTransition",
     "EventRegistrationSettings",
@@ -63,6 +65,39 @@ class EntryTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.from_status} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        """The status before, in the reader's language ("" for the first row)."""
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the reader's language when the system wrote it; a person's words as written."""
+        if self.reason in SYSTEM_REASONS:
+            return str(SYSTEM_REASONS[self.reason])
+        number = self.reason.removeprefix("substitution #")
+        if number != self.reason and number.isdigit():
+            return _("substitution #%(number)s") % {"number": number}
+        return self.reason
+
+
+# Reasons the workflow services write themselves (registration/services/workflow.py), shown translated.
+SYSTEM_REASONS = {
+    "roster deadline": _("roster deadline"),
+    "place offered": _("place offered"),
+    "waitlist offer accepted": _("waitlist offer accepted"),
+    "released by the team manager": _("released by the team manager"),
+    "offer expired": _("offer expired"),
+}
+
+
+def _status_label(status: str) -> str:
+    return str(EntryStatus(status).label) if status in EntryStatus.values else status
 
 
 class SubstitutionStatus(models.TextChoices):

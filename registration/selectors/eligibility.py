@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.enums import EventCategory
+from events.i18n import pick
 from registration.enums import GRADE_ORDER, AgeRuleKind, AthleteGrade, AthleteSex, EntryStatus, SexAllowed
 from registration.models import Athlete, Entry, EventEligibility, Team
 
@@ -203,10 +204,11 @@ def roster_count(team: Team) -> int:
     return team.entries.exclude(status__in=ROSTER_EXCLUDED_STATUSES).count()
 
 
-def _one_team_refusal(team_name: str) -> Refusal:
+def _one_team_refusal(name_zh: str, name_en: str) -> Refusal:
+    # The team's name is picked inside, so each language's reason names the team in that language.
     return _both(
         Rule.ONE_TEAM_PER_EVENT,
-        lambda: _("already entered in this event for team %(team)s") % {"team": team_name},
+        lambda: _("already entered in this event for team %(team)s") % {"team": pick(name_zh, name_en)},
     )
 
 
@@ -260,7 +262,7 @@ def evaluate_entry(*, athlete: Athlete, team: Team, rules: EventEligibility | No
         .first()
     )
     if existing is not None:
-        refusals.append(_one_team_refusal(existing.team.name))
+        refusals.append(_one_team_refusal(existing.team.name_zh, existing.team.name_en))
     if rules is None:
         rules = EventEligibility.objects.filter(event_id=team.event_id).first()
     if rules is None:
@@ -280,16 +282,18 @@ def evaluate_entry(*, athlete: Athlete, team: Team, rules: EventEligibility | No
     return refusals
 
 
-def _active_entries_by_athlete(athlete_ids, programme_id: int) -> dict[int, list[tuple[int, str]]]:
-    """(event id, team name) of every active entry of these athletes in the programme: one statement."""
+def _active_entries_by_athlete(
+    athlete_ids, programme_id: int
+) -> dict[int, list[tuple[int, str, str]]]:
+    """(event id, team name in Chinese and English) of every active entry of these athletes in the programme: one statement."""
     found: dict[int, list[tuple[int, str]]] = {}
     rows = (
         Entry.objects.filter(athlete_id__in=list(athlete_ids), event__programme_id=programme_id)
         .exclude(status__in=INACTIVE_STATUSES)
-        .values_list("athlete_id", "event_id", "team__name")
+        .values_list("athlete_id", "event_id", "team__name_zh", "team__name_en")
     )
-    for athlete_id, event_id, team_name in rows:
-        found.setdefault(athlete_id, []).append((event_id, team_name))
+    for athlete_id, event_id, name_zh, name_en in rows:
+        found.setdefault(athlete_id, []).append((event_id, name_zh, name_en))
     return found
 
 
@@ -332,9 +336,13 @@ def candidates_for_team(team: Team) -> list[Candidate]:
     candidates = []
     for athlete in athletes:
         mine = entries.get(athlete.pk, [])
-        refusals = [_one_team_refusal(name) for event_id, name in mine if event_id == team.event_id][:1]
+        refusals = [
+            _one_team_refusal(name_zh, name_en)
+            for event_id, name_zh, name_en in mine
+            if event_id == team.event_id
+        ][:1]
         if rules is not None:
-            other_events = sum(1 for event_id, _name in mine if event_id != team.event_id)
+            other_events = sum(1 for event_id, *_names in mine if event_id != team.event_id)
             refusals.extend(_person_refusals(athlete, team, rules, other_events))
             if roster is not None:
                 refusals.append(roster)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from events.i18n import pick
 from events.models import Programme
 from registration.enums import EntryStatus
 from registration.models import Athlete, Delegation, Entry
@@ -112,3 +113,21 @@ def delegation_overview(programme: Programme) -> list[dict]:
         for status, _label, number in delegation.status_counts:
             city["totals"][status] = city["totals"].get(status, 0) + number
     return list(cities.values())
+
+
+def waiting_by_programme(programme_ids: list[int]) -> list[dict]:
+    """Entries submitted and waiting for an organiser's review, per programme (one statement)."""
+    rows = (
+        Entry.objects.filter(event__programme_id__in=programme_ids, status=EntryStatus.SUBMITTED)
+        .values("event__programme_id", "event__programme__name_zh", "event__programme__name_en")
+        .annotate(waiting=Count("pk"))
+        .order_by("event__programme_id")
+    )
+    return [
+        {
+            "programme_id": row["event__programme_id"],
+            "programme": pick(row["event__programme__name_zh"], row["event__programme__name_en"]),
+            "waiting": row["waiting"],
+        }
+        for row in rows
+    ]

@@ -7,7 +7,9 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from events.i18n import join_clauses
 from registration.enums import EntryStatus
 from registration.models import (
     Entry,
@@ -58,6 +60,19 @@ def entry_blockers(entry: Entry) -> list:
     if blocker:
         reasons.append(blocker)
     return reasons
+
+
+def entry_approve_refusal(entry: Entry, *, blockers: list) -> str:
+    """Why the approve button cannot act on this entry now ("" when it can), for a disabled button.
+
+    `blockers` are what entry_blockers (or, in the queue, the paperwork check) found missing."""
+    if entry.status in (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED):
+        return str(_("The team has not submitted this entry yet."))
+    if entry.status != EntryStatus.SUBMITTED:
+        return ""
+    if blockers:
+        return str(_("Cannot approve yet: %(reasons)s.")) % {"reasons": join_clauses(blockers)}
+    return ""
 
 
 PLACE_HOLDING = (

@@ -40,16 +40,16 @@ def delegation_create(*, user, programme, city, kind: str, name_zh: str, name_en
     return delegation
 
 
-def team_create(*, delegation: Delegation, event, name: str, user=None) -> Team:
-    """A team for a published event of the delegation's programme."""
+def team_create(*, delegation: Delegation, event, name_zh: str, name_en: str = "", user=None) -> Team:
+    """A team for a published event of the delegation's programme, named in both languages."""
     if event.programme_id != delegation.programme_id:
         raise DelegationError(_("This event belongs to another programme."))
     if event.status != EventStatus.PUBLISHED:
         raise DelegationError(_("Teams can only be entered in published events."))
     with transaction.atomic():
-        if Team.objects.filter(delegation=delegation, event=event, name=name).exists():
+        if Team.objects.filter(delegation=delegation, event=event, name_zh=name_zh).exists():
             raise DelegationError(_("This delegation already has a team with this name in this event."))
-        return Team.objects.create(delegation=delegation, event=event, name=name)
+        return Team.objects.create(delegation=delegation, event=event, name_zh=name_zh, name_en=name_en)
 
 
 def _token_hash(token: str) -> str:

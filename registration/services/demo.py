@@ -181,13 +181,17 @@ def seed() -> str:
     teams = {}
     for delegation in delegations:
         for event in events:
-            # "上海 U12 女子佩剑": a team's one name field reads like a name (issue 9, item 7).
-            name = f"{delegation.city.name_zh} {event.age_group} {SEX_NAMES[event.category][0]}{WEAPON_NAMES[event.weapon][0]}"
+            # Names that read like names: "上海 U12 女子佩剑" / "Shanghai U12 Women's Sabre".
+            sex, weapon = SEX_NAMES[event.category], WEAPON_NAMES[event.weapon]
+            names = {
+                "name_zh": f"{delegation.city.name_zh} {event.age_group} {sex[0]}{weapon[0]}",
+                "name_en": f"{delegation.city.name_en} {event.age_group} {sex[1]} {weapon[1]}",
+            }
             team = Team.objects.filter(delegation=delegation, event=event).order_by("pk").first()
             if team is None:
-                team = Team.objects.create(delegation=delegation, event=event, name=name)
-            elif team.name != name:
-                Team.objects.filter(pk=team.pk).update(name=name)
+                team = Team.objects.create(delegation=delegation, event=event, **names)
+            elif (team.name_zh, team.name_en) != (names["name_zh"], names["name_en"]):
+                Team.objects.filter(pk=team.pk).update(**names)
             teams[(delegation.pk, event.pk)] = team
     created = _seed_fencers(delegations, events, teams, rules_text, manager)
     return (

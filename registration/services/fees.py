@@ -12,29 +12,12 @@ from django.utils.translation import gettext as _
 
 from registration.enums import EntryStatus
 from registration.errors import FeeError
-from registration.models import Entry, EventFee, FeeBasis, FeeCharge, FeeChargeState, FeePart, Team
-from registration.selectors.fees import fee_for_event
+from registration.models import Entry, FeeBasis, FeeCharge, FeeChargeState, FeePart, Team
+from registration.selectors.fees import fee_due_parts, fee_for_event
 from ticketing.enums import OrderState
 from ticketing.services.orders import FeeLine, order_create_for_fees
 
 REFERENCE_PREFIX = "regfee:"
-
-
-# --- selectors ---------------------------------------------------------------------------------
-
-
-def _due_parts(fee: EventFee, paid_or_pending: set[str], part: str) -> list[tuple[str, int]]:
-    if FeePart.FULL in paid_or_pending:
-        return []
-    if part == FeePart.BALANCE:
-        if FeePart.BALANCE in paid_or_pending or FeePart.DEPOSIT not in paid_or_pending:
-            return []
-        return [(FeePart.BALANCE, fee.balance_fen)]
-    if fee.deposit_fen and part == FeePart.DEPOSIT:
-        return [] if FeePart.DEPOSIT in paid_or_pending else [(FeePart.DEPOSIT, fee.deposit_fen)]
-    if FeePart.DEPOSIT in paid_or_pending:
-        return [] if FeePart.BALANCE in paid_or_pending else [(FeePart.BALANCE, fee.balance_fen)]
-    return [(FeePart.FULL, fee.amount_fen)]
 
 
 # --- services ----------------------------------------------------------------------------------
@@ -73,7 +56,7 @@ def fee_order_create(*, team: Team, user, provider: str, part: str = FeePart.FUL
         charges = []
         for athlete in payers:
             athlete_id = athlete.pk if athlete else None
-            for due_part, amount in _due_parts(fee, live.get(athlete_id, set()), part):
+            for due_part, amount in fee_due_parts(fee, live.get(athlete_id, set()), part):
                 charges.append(
                     FeeCharge.objects.create(team=team, athlete=athlete, part=due_part, amount_fen=amount)
                 )
@@ -98,10 +81,11 @@ def _fee_line(team: Team, charge: FeeCharge, fee_line_cls):
         FeePart.DEPOSIT: "Entry fee deposit",
         FeePart.BALANCE: "Entry fee balance",
     }[charge.part]
-    who = charge.athlete.display_name if charge.athlete else team.name
+    who_zh = charge.athlete.display_name if charge.athlete else team.name_zh
+    who_en = charge.athlete.display_name if charge.athlete else (team.name_en or team.name_zh)
     return fee_line_cls(
-        description_zh=f"{part_zh} · {team.event.name_zh} · {who}",
-        description_en=f"{part_en} · {team.event.name_en or team.event.name_zh} · {who}",
+        description_zh=f"{part_zh} · {team.event.name_zh} · {who_zh}",
+        description_en=f"{part_en} · {team.event.name_en or team.event.name_zh} · {who_en}",
         amount_fen=charge.amount_fen,
         reference=f"{REFERENCE_PREFIX}{charge.pk}",
     )

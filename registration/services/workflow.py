@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.i18n import join_clauses
-from events.mail import mail_send_after_commit
+from events.mail import mail_send_after_commit, site_url
 from registration.enums import EntryStatus, MembershipRole
 from registration.errors import (
     EntryNotReadyError,
@@ -70,11 +70,11 @@ def _notify(entry: Entry, kind: str, reason: str = "") -> None:
                 "kind": kind,
                 "athlete": entry.athlete.display_name,
                 "event": entry.event,  # str() while rendering: the recipient's language
-                "team": entry.team.name,
+                "team": entry.team,  # .name while rendering: the recipient's language
                 # Called while rendering, so the status reads in the recipient's language.
                 "status": entry.get_status_display,
                 "reason": reason,
-                "url": settings.SITE_URL + entry.team.get_absolute_url(),
+                "url": site_url(entry.team.get_absolute_url()),
             },
             language=user.preferred_language or settings.LANGUAGE_CODE,
         )

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from events.mail import site_url
 from registration.enums import AthleteAccessKind
 from registration.errors import EntryRefusedError, RegistrationError
 from registration.forms.athletes import AthleteForm, RevealForm
@@ -73,7 +74,7 @@ def membership_invite(request, pk):
             delegation_services.membership_invite(
                 delegation=delegation,
                 invited_by=request.user,
-                build_accept_url=lambda token: request.build_absolute_uri(
+                build_accept_url=lambda token: site_url(
                     reverse("registration:invitation-accept", kwargs={"token": token})
                 ),
                 **form.cleaned_data,

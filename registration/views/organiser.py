@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from events.i18n import join_clauses
 from events.models import City, Event, Programme
 from events.permissions import get_for_user_or_404, require_perm_or_404
-from registration.enums import AthleteAccessKind
+from registration.enums import AthleteAccessKind, EntryStatus
 from registration.errors import EntryNotReadyError, RegistrationError
 from registration.forms.attestation import AttestationForm
 from registration.forms.organiser import BulkApproveForm, InsuranceExportForm, QueueFilterForm
@@ -58,18 +58,22 @@ def registration_home(request):
 @login_required
 def review_queue(request, pk):
     programme = _programme(request, pk)
+    # The queue opens on what needs the organiser: entries submitted and waiting for review.
     form = QueueFilterForm(
-        request.GET or None,
+        request.GET or {"status": EntryStatus.SUBMITTED},
         events=Event.objects.filter(programme=programme),
         cities=City.objects.filter(delegations__programme=programme).distinct(),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     rows = organiser_selectors.review_rows(programme, **filters)
+    for row in rows:
+        row["approve_why"] = workflow_selectors.entry_approve_refusal(row["entry"], blockers=row["missing"])
     athlete_services.athletes_access_log(
         athletes=[row["entry"].athlete for row in rows], user=request.user, kind=AthleteAccessKind.ROSTER
     )
     bulk = BulkApproveForm(queryset=organiser_selectors.queue_entries(programme))
-    context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk}
+    selectable = any(row["entry"].status == EntryStatus.SUBMITTED and not row["approve_why"] for row in rows)
+    context = {"programme": programme, "form": form, "rows": rows, "bulk": bulk, "selectable": selectable}
     return render(request, "registration/review_queue.html", context)
 
 
@@ -101,9 +105,12 @@ def entry_review(request, pk):
     athlete_services.athlete_access_log(
         athlete=entry.athlete, user=request.user, kind=AthleteAccessKind.DETAIL
     )
+    blockers = workflow_selectors.entry_blockers(entry)
     context = {
         "entry": entry,
-        "blockers": workflow_selectors.entry_blockers(entry),
+        "guardians": list(entry.athlete.guardians.order_by("pk")),
+        "blockers": blockers,
+        "approve_why": workflow_selectors.entry_approve_refusal(entry, blockers=blockers),
         "transitions": workflow_selectors.transitions_for_entry(entry),
         "reason_form": ReasonForm(),
         "attestation": athlete_selectors.attestation_current(entry.athlete),
@@ -236,3 +243,14 @@ def insurance_export(request, pk):
         response["Cache-Control"] = "no-store"
         return response
     return render(request, "registration/insurance_export.html", {"programme": programme, "form": form})
+
+
+def today_panel(*, programme_ids: list[int], today) -> dict:
+    """The organiser home's registration figure (registered in apps.py with events.hooks)."""
+    rows = organiser_selectors.waiting_by_programme(programme_ids)
+    return {
+        "template": "registration/_organiser_today.html",
+        "order": 20,
+        "waiting": sum(row["waiting"] for row in rows),
+        "programmes": rows,
+    }

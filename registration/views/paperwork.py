@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.mail import site_url
 from registration.enums import AthleteAccessKind
 from registration.errors import RegistrationError
 from registration.forms.paperwork import (
@@ -120,9 +121,7 @@ def consent_link_send(request, pk, guardian_pk):
             guardian=guardian,
             user=request.user,
             language=request.LANGUAGE_CODE,
-            build_url=lambda token: request.build_absolute_uri(
-                reverse("registration:consent-link", kwargs={"token": token})
-            ),
+            build_url=lambda token: site_url(reverse("registration:consent-link", kwargs={"token": token})),
         )
     except RegistrationError as error:
         messages.error(request, str(error))

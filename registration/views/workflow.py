@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registration.enums import AthleteAccessKind
+from registration.enums import AthleteAccessKind, EntryStatus
 from registration.errors import RegistrationError
 from registration.forms.workflow import FeePayForm, SubstitutionForm
 from registration.models import (
@@ -84,6 +84,7 @@ def team_workflow(request, pk):
         "fee": fee,
         "charges": fee_selectors.charges_for_team(team) if fee else [],
         "pay_form": _pay_form() if fee and can_manage else None,
+        "breakdown": fee_selectors.fee_breakdown(team, fee) if fee and can_manage else [],
     }
     return render(request, "registration/team_workflow.html", context)
 
@@ -166,8 +167,11 @@ def waitlist_answer(request, pk, answer):
 @login_required
 @require_POST
 def entry_withdraw(request, pk):
-    """Withdraw through the workflow (ledger row, badge revoked, the place offered to the waitlist)."""
+    """Withdraw through the workflow (ledger row, badge revoked, the place offered to the waitlist).
+    An approved entry gives up a place it may not get back: a confirmation page comes first."""
     entry = delegation_selectors.entry_get_for_user(request.user, pk)
+    if entry.status == EntryStatus.APPROVED and request.POST.get("confirmed") != "yes":
+        return render(request, "registration/entry_withdraw_confirm.html", {"entry": entry})
     try:
         workflow_services.entry_withdraw(entry=entry, user=request.user)
     except RegistrationError as error:

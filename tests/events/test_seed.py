@@ -198,10 +198,13 @@ def test_demo_data_reads_in_both_languages_and_team_names_read_like_names():
     kinds = ("比赛时段", "场次", "Bout block", "Heat", "Camp activity")
     assert not [name for name in Session.objects.values_list("name_zh", flat=True) if name.endswith(kinds)]
     assert not [name for name in Session.objects.values_list("name_en", flat=True) if name.endswith(kinds)]
-    names = set(Team.objects.values_list("name", flat=True))
+    names = set(Team.objects.values_list("name_zh", flat=True))
     assert "上海 U12 女子佩剑" in names
     assert "南京 U14 男子重剑" in names
     assert not [name for name in names if "-" in name or "men" in name]
+    names_en = set(Team.objects.values_list("name_en", flat=True))
+    assert "Shanghai U12 Women's Sabre" in names_en
+    assert "Nanjing U14 Men's Épée" in names_en
 
 
 def test_demo_paperwork_and_ages_follow_the_day_it_is_loaded():

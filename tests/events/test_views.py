@@ -176,3 +176,14 @@ def test_home_query_count_does_not_grow_with_rows(client, django_assert_num_quer
     with django_assert_num_queries(4):  # programme, upcoming, events, cities
         response = client.get("/")
     assert response.context["upcoming"]
+
+
+@time_machine.travel(dt.datetime(2027, 5, 1, 9, tzinfo=SHANGHAI))
+def test_event_list_starts_with_what_is_ahead_and_keeps_past_events_behind_a_filter(client, season):
+    upcoming = text(client.get("/events/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Nantong v Suzhou" in upcoming
+    assert "U12 Men&#x27;s Foil" not in upcoming  # fenced on 10 April
+    assert 'href="?when=past"' in upcoming
+    past = text(client.get("/events/?when=past", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "U12 Men&#x27;s Foil" in past
+    assert "Nantong v Suzhou" not in past.split('id="result-count"', 1)[1]

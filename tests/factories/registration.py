@@ -72,7 +72,8 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
     delegation = factory.SubFactory(DelegationFactory)
     event = factory.SubFactory(EventFactory, programme=factory.SelfAttribute("..delegation.programme"))
-    name = factory.Sequence(lambda n: f"Team {n}")
+    name_zh = factory.Sequence(lambda n: f"队伍 {n}")
+    name_en = factory.Sequence(lambda n: f"Team {n}")
 
 
 class AthleteFactory(factory.django.DjangoModelFactory):

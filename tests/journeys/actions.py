@@ -31,3 +31,35 @@ def ready_for_next_scan(page) -> bool:
         "document.activeElement && document.activeElement.id === 'gate-code'"
         " && document.activeElement.value === ''"
     )
+
+
+def pass_two_factor(page, code: str) -> None:
+    """Type the authenticator's code on allauth's two-factor step and submit it."""
+    page.wait_for_url("**/2fa/authenticate/**")
+    page.fill("input[name=code]", code)
+    page.locator("form").filter(has=page.locator("input[name=code]")).locator(
+        "button[type=submit]"
+    ).first.click()
+    page.wait_for_load_state()
+
+
+# A Chinese character followed by an ASCII colon: Chinese text takes the full-width "：".
+_ASCII_COLON_IN_CHINESE = r"[\u4e00-\u9fff\uff09]:(?!//)"
+
+
+def page_problems(page, *, chinese: bool) -> list[str]:
+    """What a person would notice on this page: content wider than the screen (the page scrolls
+    sideways; a wide table scrolling inside its own box is fine), and in Chinese an ASCII colon."""
+    problems = []
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 1:
+        problems.append(f"{page.url}: the page is {overflow}px wider than the screen")
+    if chinese:
+        found = page.evaluate(
+            "pattern => (document.body.innerText.match(new RegExp('.{0,12}' + pattern + '.{0,12}', 'g')) || [])",
+            _ASCII_COLON_IN_CHINESE,
+        )
+        problems.extend(f"{page.url}: ASCII colon in Chinese: {text!r}" for text in found)
+    return problems

@@ -87,7 +87,7 @@ def test_manager_registers_imports_submits_organiser_approves_manager_prints_bad
     delegation = Delegation.objects.get(name_zh="上海青少年击剑俱乐部")
     page.goto(f"{url}/delegations/{delegation.pk}/teams/new/")
     page.select_option("#id_event", str(event.pk))
-    page.fill("#id_name", "花剑一队")
+    page.fill("#id_name_zh", "花剑一队")
     submit(page)
     team = Team.objects.get(delegation=delegation)
 

@@ -155,13 +155,14 @@ def test_events_per_athlete_counts_across_the_programme(u12_team):
 
 def test_one_team_per_event_per_athlete_and_withdrawal_frees_it(u12_team):
     athlete = AthleteFactory(delegation=u12_team.delegation, birth_date=dt.date(2015, 6, 1))
-    second_team = TeamFactory(delegation=u12_team.delegation, event=u12_team.event, name="B")
+    second_team = TeamFactory(delegation=u12_team.delegation, event=u12_team.event, name_zh="B")
     entry = entry_create(team=u12_team, athlete=athlete)
     assert entry.status == EntryStatus.DRAFT
     with pytest.raises(EntryRefusedError) as refused:
         entry_create(team=second_team, athlete=athlete)
     assert refused.value.refusals[0].rule == Rule.ONE_TEAM_PER_EVENT
-    assert u12_team.name in refused.value.refusals[0].message_en
+    assert u12_team.name_en in refused.value.refusals[0].message_en  # each language names the team in it
+    assert u12_team.name_zh in refused.value.refusals[0].message_zh
     entry_withdraw(entry=entry, user=None)
     moved = entry_create(team=second_team, athlete=athlete)
     assert Entry.objects.filter(athlete=athlete).count() == 2

@@ -41,7 +41,7 @@ U12 = {
 
 @pytest.fixture
 def team():
-    return TeamFactory(name="Shanghai U12")
+    return TeamFactory(name_zh="上海 U12", name_en="Shanghai U12")
 
 
 def _entry(team, name, birth, sex=AthleteSex.MALE, status=EntryStatus.APPROVED):

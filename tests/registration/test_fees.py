@@ -100,3 +100,26 @@ def test_pay_page_redirects_to_ticketing_order(client, team):
     charge = FeeCharge.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/orders/{charge.order.code}/pay/"
+
+
+def test_checklist_shows_the_fee_breakdown_before_paying_and_it_matches_the_order(client, team):
+    from tests.factories.registration import MembershipFactory
+
+    membership = MembershipFactory(delegation=team.delegation)
+    EventFeeFactory(event=team.event, amount_fen=20000, deposit_fen=5000)
+    first, second = _entry(team, EntryStatus.DRAFT), _entry(team, EntryStatus.DRAFT)
+    client.force_login(membership.user)
+
+    html = client.get(f"/teams/{team.pk}/checklist/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    full = html.split('id="fee-breakdown-full"', 1)[1].split("</details>", 1)[0]
+    assert "Full fee: ¥400.00 to pay now" in full
+    assert f"<td>{first.athlete.display_name}</td><td>Full fee</td><td>¥200.00</td>" in full
+    deposit = html.split('id="fee-breakdown-deposit"', 1)[1].split("</details>", 1)[0]
+    assert "¥100.00 to pay now" in deposit
+    assert 'id="fee-breakdown-balance"' not in html  # nothing to balance before a deposit
+
+    client.post(f"/teams/{team.pk}/fees/pay/", {"part": "deposit", "provider": "manual"})
+    assert FeeCharge.objects.get(athlete=second.athlete).order.total_fen == 10000
+    html = client.get(f"/teams/{team.pk}/checklist/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="fee-breakdown-deposit"' not in html  # awaiting payment: not offered twice
+    assert "¥300.00 to pay now" in html.split('id="fee-breakdown-balance"', 1)[1]

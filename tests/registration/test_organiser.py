@@ -229,3 +229,104 @@ def test_organiser_reads_of_roster_lists_and_paperwork_pages_are_logged_members_
     for url in [*pages[AthleteAccessKind.ROSTER][:2], *pages[AthleteAccessKind.PAPERWORK]]:
         assert client.get(url).status_code == 200, url
     assert AthleteAccess.objects.filter(accessed_by=manager).count() == 0
+
+
+def test_queue_opens_on_entries_waiting_for_review(setup):
+    client, team, programme, _ = setup
+    waiting = ready(team)
+    approved = ready(team, status=EntryStatus.APPROVED)
+    url = reverse("registration:review-queue", args=[programme.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert waiting.athlete.name_latin in html and approved.athlete.name_latin not in html
+    assert '<option value="submitted" selected>' in html
+    everything = client.get(url, {"status": ""}).content.decode()  # "Any" shows every entry again
+    assert approved.athlete.name_latin in everything
+
+
+def test_approve_that_cannot_act_is_disabled_and_says_why(setup):
+    client, team, programme, _ = setup
+    lacking = EntryFactory(team=team, status=EntryStatus.SUBMITTED)
+    html = client.get(
+        reverse("registration:entry-review", args=[lacking.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert (
+        '<button class="button" type="submit" id="approve" disabled aria-describedby="approve-why">' in html
+    )
+    why = html.split('id="approve-why">', 1)[1].split("</p>", 1)[0]
+    assert why.startswith("Cannot approve yet: ") and "Guardian&#x27;s consent to registration" in why
+    queue = client.get(
+        reverse("registration:review-queue", args=[programme.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert f'value="{lacking.pk}" disabled title="Cannot approve yet: ' in queue
+    draft = EntryFactory(team=team, status=EntryStatus.DRAFT)
+    html = client.get(reverse("registration:entry-review", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "该队尚未提交此报名。" in html.content.decode()
+    complete = ready(team)
+    html = client.get(reverse("registration:entry-review", args=[complete.pk])).content.decode()
+    assert 'id="approve">' in html and "approve-why" not in html
+
+
+def test_entry_review_shows_the_facts_to_confirm_and_logs_the_view(setup):
+    from tests.factories.registration import GuardianFactory
+
+    client, team, _, organiser = setup
+    entry = ready(team)
+    GuardianFactory(athlete=entry.athlete, name="李娜", relationship="father", phone="13911112222")
+    html = client.get(
+        reverse("registration:entry-review", args=[entry.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    facts = html.split('id="entry-facts"', 1)[1].split("</section>", 1)[0]
+    athlete = entry.athlete
+    assert f"<dd>{athlete.get_sex_display()}</dd>" in facts
+    assert athlete.birth_date.strftime("%Y") in facts
+    assert f"ending {athlete.document_last4}" in facts
+    assert "李娜 · Father · 13911112222" in facts
+    assert athlete.document_masked not in html
+    assert AthleteAccess.objects.filter(
+        athlete=athlete, accessed_by=organiser, kind=AthleteAccessKind.DETAIL
+    ).exists()
+
+
+def test_entry_history_reads_in_the_readers_language(setup):
+    client, team, _, organiser = setup
+    entry = ready(team)
+    EntryTransition.objects.create(entry=entry, from_status="draft", to_status="submitted", actor=organiser)
+    EntryTransition.objects.create(
+        entry=entry, from_status="approved", to_status="locked", reason="roster deadline"
+    )
+    html = client.get(
+        reverse("registration:entry-review", args=[entry.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    history = html.split('<ul class="list small">', 1)[1]
+    assert "草稿 → 已提交" in history and "已批准 → 已锁定 · 名单截止时间" in history
+    assert "draft" not in history and "roster deadline" not in history
+
+
+def test_withdrawing_an_approved_entry_asks_for_confirmation_first(client):
+    from registration.models import Entry
+
+    team = TeamFactory()
+    manager = MembershipFactory(delegation=team.delegation, role=MembershipRole.MANAGER).user
+    entry = EntryFactory(team=team, status=EntryStatus.APPROVED)
+    client.force_login(manager)
+    url = reverse("registration:entry-withdraw", args=[entry.pk])
+    page = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and 'name="confirmed" value="yes"' in page.content.decode()
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.APPROVED
+    client.post(url, {"confirmed": "yes"})
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.WITHDRAWN
+    draft = EntryFactory(team=team, status=EntryStatus.DRAFT)
+    client.post(reverse("registration:entry-withdraw", args=[draft.pk]))  # nothing to lose: no question
+    assert Entry.objects.get(pk=draft.pk).status == EntryStatus.WITHDRAWN
+
+
+def test_bulk_approve_is_disabled_with_the_reason_when_nothing_can_be_approved(setup):
+    client, team, programme, _ = setup
+    EntryFactory(team=team, status=EntryStatus.SUBMITTED)  # paperwork missing
+    url = reverse("registration:review-queue", args=[programme.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'disabled aria-describedby="bulk-why">Approve the selected entries…' in html
+    assert "No entry in this list can be approved yet" in html
+    ready(team)
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="bulk-why"' not in html

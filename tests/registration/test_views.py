@@ -321,7 +321,7 @@ def test_manager_creates_delegation_team_and_entry_and_sees_refusals(client, wor
     assert delegation.memberships.get().user == world["manager"]
     event = world["team"].event
     response = client.post(
-        reverse("registration:team-create", args=[delegation.pk]), {"event": event.pk, "name": "A"}
+        reverse("registration:team-create", args=[delegation.pk]), {"event": event.pk, "name_zh": "A"}
     )
     team = delegation.teams.get()
     athlete = AthleteFactory(delegation=world["own"])
@@ -470,3 +470,24 @@ def test_manager_pages_link_to_checklist_paperwork_and_badges(client):
         f"/delegations/athletes/{athlete.pk}/paperwork/"
         in client.get(f"/delegations/athletes/{athlete.pk}/").content.decode()
     )
+
+
+def test_team_is_named_in_both_languages_and_read_in_the_readers(client, world):
+    login_two_factor(client, world["manager"])
+    event = world["team"].event
+    client.post(
+        reverse("registration:team-create", args=[world["own"].pk]),
+        {"event": event.pk, "name_zh": "苏州 U12 男子花剑", "name_en": "Suzhou U12 Men's Foil"},
+    )
+    team = world["own"].teams.get(name_zh="苏州 U12 男子花剑")
+    assert team.name_en == "Suzhou U12 Men's Foil"
+    english = client.get(team.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(team.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Suzhou U12 Men&#x27;s Foil" in english and "苏州 U12 男子花剑" not in english
+    assert "苏州 U12 男子花剑" in chinese
+    client.post(
+        reverse("registration:team-create", args=[world["own"].pk]),
+        {"event": event.pk, "name_zh": "只有中文"},
+    )
+    only_zh = world["own"].teams.get(name_zh="只有中文")
+    assert "只有中文" in client.get(only_zh.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -433,3 +433,39 @@ def test_the_manual_code_typed_at_the_gate_page_admits_once(client, gate_setup):
     assert first["credential"]["public_id"] == str(credential.public_id)
     assert again["reason"] == ScanReason.ALREADY_USED
     assert Scan.objects.filter(credential=credential).count() == 2
+def test_gate_flow_names_gates_and_devices_in_the_readers_language(organiser_client):
+    client, credential = organiser_client
+    VenueResourceFactory(venue=credential.event.venue, code="gate-a", name_zh="入口A", name_en="Gate A")
+    device_with_token(credential.event, gates=["gate-a"], name="Scanner 7")
+    with time_machine.travel(DURING, tick=False):
+        scan(credential, gate="gate-a")
+        english = client.get(
+            reverse("ticketing:gate-flow", args=[credential.event.slug]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        chinese = client.get(
+            reverse("ticketing:gate-flow", args=[credential.event.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+        data = client.get(
+            reverse("ticketing:gate-flow-data", args=[credential.event.slug]), HTTP_ACCEPT_LANGUAGE="en"
+        ).json()
+    assert '<th scope="row">Gate A</th>' in english and '<th scope="row">入口A</th>' in chinese
+    assert "Scanner 7 · Gate A · not seen yet" in english
+    assert "Scanner 7 · 入口A · 尚未连接" in chinese
+    assert data["gates"][0]["name"] == "Gate A" and data["gates"][0]["gate"] == "gate-a"
+
+
+@time_machine.travel(DURING)
+def test_gate_answer_names_the_ticket_type_in_the_stewards_language(client, gate_setup):
+    from tests.factories.checkin import issued_ticket
+    from tests.factories.ticketing import TicketTypeFactory
+
+    credential, _staff = gate_setup
+    adult = TicketTypeFactory(session=credential.session, name_zh="成人票", name_en="Adult")
+    ticket = issued_ticket(ticket_type=adult, holder_name=adult.name_zh)  # what order_place writes
+    body = {"gate": gate_a(credential).pk, "direction": "entry", "code": credential_code(ticket.credential)}
+    english = post_json(client, "gate-scan", {**body, "nonce": "english-1"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = post_json(
+        client, "gate-scan", {**body, "nonce": "chinese-1"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+    assert english["credential"]["holder"] == "Adult"
+    assert chinese["credential"]["holder"] == "成人票"

@@ -45,3 +45,18 @@ def test_a_mail_server_that_is_down_never_makes_a_paid_order_a_500(client, setti
     assert DownBackend.attempts == 1  # tried after the commit (a worker would retry it later)
     assert mail.outbox == []
     assert "could not run or queue task events.mail_send" in caplog.text
+
+
+@pytest.mark.django_db
+def test_ticket_mails_link_to_the_configured_site_address(settings):
+    from ticketing.services.notifications import order_paid_mail_send
+    from ticketing.services.orders import order_mark_paid
+
+    settings.SITE_URL = "https://corridor.example.org"
+    user = buyer(preferred_language="en")
+    cart_add(user=user, ticket_type=TicketTypeFactory(session=future_session()), quantity=1)
+    order = order_mark_paid(order=order_place(user=user, provider="demo"))
+    mail.outbox.clear()
+    order_paid_mail_send(order_pk=order.pk)
+    [message] = mail.outbox
+    assert f"https://corridor.example.org/orders/{order.code}/" in message.body

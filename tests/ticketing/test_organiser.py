@@ -43,6 +43,26 @@ def test_sales_by_session_and_type(client, organiser, session):
     assert "¥240.00" in html and ">3<" in html
 
 
+def test_sales_show_capacity_and_what_is_left(client, organiser, session):
+    adult = TicketTypeFactory(session=session, name_en="Adult", price_fen=8000, quota__capacity=50)
+    child = TicketTypeFactory(session=session, name_en="Child", price_fen=4000, quota__capacity=2)
+    _paid_order(adult, 3)
+    _paid_order(child, 2)
+    html = client.get(
+        reverse("ticketing:organiser-sales", kwargs={"slug": session.event.slug}), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert '<th scope="col">Capacity</th><th scope="col">Places left</th>' in html
+    chinese = client.get(
+        reverse("ticketing:organiser-sales", kwargs={"slug": session.event.slug}),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert (
+        '<th scope="col">容量</th><th scope="col">剩余</th>' in chinese
+    )  # places left, not 左方 (left side)
+    assert "<td>¥80.00</td><td>50</td><td>47</td><td>3</td>" in html
+    assert '<td>¥40.00</td><td>2</td><td><span class="badge badge-bad">Sold out</span></td><td>2</td>' in html
+
+
 def test_sales_hidden_from_other_people(client, session):
     client.force_login(with_totp(buyer()))
     assert (
@@ -55,7 +75,8 @@ def test_sales_hidden_from_other_people(client, session):
 def test_sales_query_count_is_flat(client, organiser, session, django_assert_num_queries, types):
     for _ in range(types):
         _paid_order(TicketTypeFactory(session=session), 1)
-    with django_assert_num_queries(7):
+    # 7, plus 4 for capacity and places left (quota links, sections, quotas, places taken).
+    with django_assert_num_queries(11):
         client.get(reverse("ticketing:organiser-sales", kwargs={"slug": session.event.slug}))
 
 
@@ -135,3 +156,12 @@ def test_orders_csv_cells_cannot_run_formulas(client, organiser, session):
     csv_body = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)@example.com" in csv_body and order.code in csv_body
     assert ",=HYPERLINK" not in csv_body
+
+
+def test_order_page_names_the_payment_method_in_the_readers_language(client, organiser, session):
+    order = _paid_order(TicketTypeFactory(session=session), 1)
+    url = reverse("ticketing:organiser-order", kwargs={"code": order.code})
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Demo payment – no money moves" in english and " · demo · " not in english
+    assert "演示支付" in chinese

@@ -33,3 +33,9 @@ def available_providers(*, selectable_only: bool = True) -> list[Provider]:
         for provider in _registry.values()
         if provider.is_available() and (provider.selectable or not selectable_only)
     ]
+
+
+def provider_label(identifier: str) -> str:
+    """The provider's name in the active language (its identifier when no provider has it)."""
+    provider = _registry.get(identifier)
+    return str(provider.label) if provider is not None else identifier

@@ -108,6 +108,8 @@ class Counts:
     quota_left: dict[int, int]
     section_left: dict[int, int]
     by_type: dict[int, int]
+    quota_capacity: dict[int, int]
+    section_capacity: dict[int, int]
 
 
 def _count(type_ids: Iterable[int], *, exclude_cart_id: int | None, lock: bool) -> Counts:
@@ -145,7 +147,7 @@ def _count(type_ids: Iterable[int], *, exclude_cart_id: int | None, lock: bool) 
         if section_id:
             left = min(left, section_left[section_id])
         remaining[type_id] = max(left, 0)
-    return Counts(scarce, quota_left, section_left, remaining)
+    return Counts(scarce, quota_left, section_left, remaining, quota_capacity, section_capacity)
 
 
 def lock_and_check(demand: dict[int, int], *, exclude_cart_id: int | None = None) -> None:
@@ -181,3 +183,22 @@ def remaining_for_types(ticket_types: Iterable[TicketType]) -> dict[int, int]:
     if not type_ids:
         return {}
     return _count(type_ids, exclude_cart_id=None, lock=False).by_type
+
+
+def places_for_types(ticket_types: Iterable[TicketType]) -> dict[int, tuple[int, int]]:
+    """For the organiser's sales page: (capacity, places left) per type id, without locking. A
+    type's capacity is the tightest of its quotas and its section (0 with no quota: not on sale);
+    types sharing a quota share its places, so the rows of one session do not add up."""
+    type_ids = [t.pk for t in ticket_types]
+    if not type_ids:
+        return {}
+    counts = _count(type_ids, exclude_cart_id=None, lock=False)
+    scarce = counts.scarce
+    places = {}
+    for type_id in type_ids:
+        limits = [counts.quota_capacity[q] for q in scarce.quotas_by_type.get(type_id, [])]
+        section_id = scarce.section_by_type.get(type_id)
+        if limits and section_id:
+            limits.append(counts.section_capacity[section_id])
+        places[type_id] = (min(limits) if limits else 0, counts.by_type.get(type_id, 0))
+    return places

@@ -128,7 +128,10 @@ def gate_flow(*, event: Event, hours: int = 3, now: dt.datetime | None = None) -
     peak = max((max(row) for row in counts.values()), default=0)
     return {
         "slots": [timezone.localtime(slot).strftime("%H:%M") for slot in slots],
-        "gates": [{"gate": gate, "counts": row, "total": sum(row)} for gate, row in sorted(counts.items())],
+        "gates": [
+            {"gate": gate, "name": gate_name(event, gate), "counts": row, "total": sum(row)}
+            for gate, row in sorted(counts.items())
+        ],
         "peak": peak,
         "inside": inside,
         "capacity": capacity,

@@ -8,12 +8,11 @@ in the mail worker by the `ticketing.order_tickets_pdf` attachment builder.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from events.hooks import ScheduleRecipient
-from events.mail import Attachment, mail_attachment_builder, mail_send_now
+from events.mail import Attachment, mail_attachment_builder, mail_send_now, site_url
 from events.models import Session
 from ticketing.models import BallotApplication, Order, Ticket
 from ticketing.models.sales import TICKET_HOLDING_STATES
@@ -24,7 +23,7 @@ ORDER_TICKETS_PDF = "ticketing.order_tickets_pdf"
 
 
 def _order_url(order: Order) -> str:
-    return settings.SITE_URL + reverse("ticketing:order-detail", kwargs={"code": order.code})
+    return site_url(reverse("ticketing:order-detail", kwargs={"code": order.code}))
 
 
 def _language(user) -> str | None:

@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from events.i18n import join_names
 from events.models import Event
 from events.permissions import get_for_user_or_404
-from ticketing.enums import ScanDirection
+from ticketing.enums import CredentialKind, ScanDirection
 from ticketing.errors import CheckInError
 from ticketing.selectors import checkin as selectors
+from ticketing.selectors.labels import ticket_type_label
 from ticketing.services.scans import credential_scan, scan_annul
 
 MAX_JSON_BYTES = 4096
@@ -117,7 +119,11 @@ def gate_scan(request):
         )
     except CheckInError as exc:
         return JsonResponse({"detail": str(exc)}, status=403)
-    return JsonResponse(outcome.as_dict())
+    answer = outcome.as_dict()
+    if answer["credential"] and answer["credential"]["kind"] == CredentialKind.TICKET:
+        # The steward reads the ticket's type in their language (the credential keeps the Chinese name).
+        answer["credential"]["holder"] = ticket_type_label(answer["credential"]["holder"])
+    return JsonResponse(answer)
 
 
 @login_required
@@ -145,8 +151,10 @@ def gate_flow(request, slug: str):
         "event": event,
         "flow": selectors.gate_flow(event=event),
         "counts": selectors.scan_counts(event=event),
-        "devices": event.gate_devices.order_by("name"),
+        "devices": list(event.gate_devices.order_by("name")),
     }
+    for device in context["devices"]:
+        device.gate_names = join_names(selectors.gate_name(event, code) for code in device.gates)
     return render(request, "ticketing/gate_flow.html", context)
 
 

@@ -24,6 +24,8 @@ from ticketing.forms import OrderSearchForm, RefundForm, SessionCancelForm
 from ticketing.models import Ballot
 from ticketing.money import format_fen
 from ticketing.selectors import sales as selectors
+from ticketing.selectors import today as today_selectors
+from ticketing.selectors.availability import places_for_types
 from ticketing.services import ballots as ballot_services
 from ticketing.services import payments as payment_services
 from ticketing.services import refunds as refund_services
@@ -42,6 +44,9 @@ def _order(request, code: str):
 def sales(request, slug: str):
     event = get_for_user_or_404(Event.objects.all(), user=request.user, perm="events.manage_event", slug=slug)
     rows = list(selectors.sales_by_session_and_type(event))
+    places = places_for_types(rows)
+    for row in rows:
+        row.capacity, row.remaining = places[row.pk]
     totals = {"sold": sum(r.sold for r in rows), "revenue_fen": sum(r.revenue_fen for r in rows)}
     return render(request, "ticketing/organiser_sales.html", {"event": event, "rows": rows, "totals": totals})
 
@@ -167,3 +172,13 @@ def ballot_draw(request, pk: int):
     except TicketingError as exc:
         messages.error(request, str(exc))
     return redirect("ticketing:ballot-detail", pk=ballot.pk)
+
+
+def today_panel(*, programme_ids: list[int], today) -> dict:
+    """The organiser home's ticketing figures (registered in apps.py with events.hooks)."""
+    return {
+        "template": "ticketing/_organiser_today.html",
+        "order": 10,
+        "sales": today_selectors.sales_today(programme_ids=programme_ids, today=today),
+        "gates": today_selectors.scans_by_gate_today(programme_ids=programme_ids, today=today),
+    }

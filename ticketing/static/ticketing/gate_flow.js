@@ -21,7 +21,7 @@
       body.textContent = "";
       flow.gates.forEach(function (row) {
         var tr = document.createElement("tr");
-        tr.appendChild(cell("th", row.gate));
+        tr.appendChild(cell("th", row.name || row.gate));
         tr.appendChild(cell("td", row.total));
         row.counts.forEach(function (count) { tr.appendChild(cell("td", count, count ? "flow-busy" : "")); });
         body.appendChild(tr);
