@@ -99,6 +99,8 @@ def schedule_moved(
         return
     for callback in list(_schedule_moved):
         callback(sessions=tuple(sessions), matches=tuple(matches))
+
+
 # --- the organiser home's panels -----------------------------------------------------------------
 # Apps above events add their figures to the organiser home (ticketing: sales and scans today;
 # registration: entries waiting for review). Contract:

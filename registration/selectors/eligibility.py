@@ -282,9 +282,7 @@ def evaluate_entry(*, athlete: Athlete, team: Team, rules: EventEligibility | No
     return refusals
 
 
-def _active_entries_by_athlete(
-    athlete_ids, programme_id: int
-) -> dict[int, list[tuple[int, str, str]]]:
+def _active_entries_by_athlete(athlete_ids, programme_id: int) -> dict[int, list[tuple[int, str, str]]]:
     """(event id, team name in Chinese and English) of every active entry of these athletes in the programme: one statement."""
     found: dict[int, list[tuple[int, str]]] = {}
     rows = (

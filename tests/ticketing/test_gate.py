@@ -433,6 +433,8 @@ def test_the_manual_code_typed_at_the_gate_page_admits_once(client, gate_setup):
     assert first["credential"]["public_id"] == str(credential.public_id)
     assert again["reason"] == ScanReason.ALREADY_USED
     assert Scan.objects.filter(credential=credential).count() == 2
+
+
 def test_gate_flow_names_gates_and_devices_in_the_readers_language(organiser_client):
     client, credential = organiser_client
     VenueResourceFactory(venue=credential.event.venue, code="gate-a", name_zh="入口A", name_en="Gate A")
