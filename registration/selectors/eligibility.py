@@ -371,7 +371,7 @@ def entries_refusals(
     programmes = {e.event.programme_id for e in entries}
     if not any(r.max_events_per_athlete is not None for r in by_event.values()):
         programmes = set()  # no events-per-athlete limit: the other entries do not matter
-    active: dict[int, list[tuple[int, str]]] = {}
+    active: dict[int, list[tuple[int, str, str]]] = {}
     for programme_id in programmes:
         for athlete_id, rows in _active_entries_by_athlete(
             {e.athlete_id for e in entries}, programme_id
@@ -382,7 +382,7 @@ def entries_refusals(
         if event_rules is None:
             continue
         other_events = sum(
-            1 for event_id, _name in active.get(entry.athlete_id, []) if event_id != entry.event_id
+            1 for event_id, *_names in active.get(entry.athlete_id, []) if event_id != entry.event_id
         )
         found = _person_refusals(entry.athlete, entry.team, event_rules, other_events)
         if found:

@@ -181,7 +181,7 @@ def seed() -> str:
 
 def _children(delegation, event, manager_user) -> list[Athlete]:
     team, _created = Team.objects.get_or_create(
-        delegation=delegation, event=event, defaults={"name": "营员队"}
+        delegation=delegation, event=event, defaults={"name_zh": "营员队", "name_en": "Camp team"}
     )
     children = []
     for index, (family, given, latin, year) in enumerate(CHILDREN):
