@@ -68,6 +68,13 @@ ROUTES: dict[str, Route] = {
     "events:organiser-pools-generate": Route(Access.ORGANISER, "event"),
     "events:organiser-tableau-generate": Route(Access.ORGANISER, "event"),
     "events:organiser-result": Route(Access.ORGANISER, "match"),
+    "events:organiser-games-generate": Route(Access.ORGANISER, "event"),
+    "events:organiser-races-generate": Route(Access.ORGANISER, "event"),
+    "events:results-standings": Route(Access.ANONYMOUS, "public_event"),
+    "events:results-bracket": Route(Access.ANONYMOUS, "public_event"),
+    "events:results-races": Route(Access.ANONYMOUS, "public_event"),
+    "events:results-medals": Route(Access.ANONYMOUS, "public_programme"),
+    "events:referee": Route(Access.LINK, "token"),
     # ticketing: shop and orders
     "ticketing:event-tickets": Route(Access.ANONYMOUS, "public_event"),
     "ticketing:ballot-detail": Route(Access.ANONYMOUS, "public_ballot"),

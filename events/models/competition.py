@@ -240,6 +240,11 @@ class Lane(models.Model):
     def __str__(self) -> str:
         return f"{self.match} · {self.lane}"
 
+    @property
+    def time_text(self) -> str:
+        """The time in seconds as timing boards show it ("125.31")."""
+        return f"{self.time_ms / 1000:.2f}" if self.time_ms else ""
+
 
 class ResultChange(models.Model):
     """Every result entered or corrected: who (an account, or `via` a referee link), when, and the

@@ -15,7 +15,7 @@ from events.competition.dragonboat.progression import progression_for
 from events.competition.dragonboat.tables import Progression
 from events.competition.fencing.tableau import DEResult, Tableau, final_classification
 from events.enums import EventStatus, GameRules, LaneStatus, MatchStatus, StageKind
-from events.models import Competitor, Event, Match, Programme, Stage
+from events.models import Competitor, Event, Match, Programme, Stage, VenueResource
 from events.selectors.competition import overall_ranking
 
 # China's National Games score the first eight places 9-7-6-5-4-3-2-1: the corridor's scoreboard
@@ -193,7 +193,6 @@ def races_view(*, stage: Stage) -> list[RaceView]:
         lanes = list(match.lanes.all())
         for lane in lanes:
             lane.source_label = source_label(lane.source) if lane.source else ""
-            lane.time_text = f"{lane.time_ms / 1000:.2f}" if lane.time_ms else ""
         out.append(RaceView(match, ROUND_NAMES.get(match.detail.get("round", ""), lambda: "")(), lanes))
     return out
 
@@ -334,3 +333,34 @@ def medal_table(*, programme: Programme) -> tuple[list[CityRow], list[Event]]:
         )
         row.rank = previous.rank if same else i + 1
     return ordered, counted
+
+
+# The organiser's page ------------------------------------------------------------------------------
+
+
+def stages_of(*, event: Event) -> list[Stage]:
+    return list(Stage.objects.filter(event=event).order_by("order"))
+
+
+def stage_pools(*, stage: Stage) -> list[int]:
+    """The pool (or group) numbers of a stage, each of which gets its own referee link."""
+    if stage.kind == StageKind.POOLS:
+        return [p["number"] for p in stage.settings.get("pools", [])]
+    return list(range(1, len(stage.settings.get("groups", [])) + 1))
+
+
+def resources_used(*, event: Event) -> list[VenueResource]:
+    """The pistes, courts and lanes the event's matches are placed on."""
+    return list(
+        VenueResource.objects.filter(matches__stage__event=event).distinct().order_by("venue_id", "code")
+    )
+
+
+def matches_for_entry(*, event: Event):
+    """Every game or race of the event in running order, with sides and lanes, for result entry."""
+    return (
+        Match.objects.filter(stage__event=event)
+        .select_related("stage", "left", "right")
+        .prefetch_related("lanes__competitor")
+        .order_by("stage__order", "round", "pool", "sequence")
+    )

@@ -121,7 +121,7 @@ def world():
     return kwargs, outsiders
 
 
-PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}
+PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot", "public_programme"}
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS
 )
