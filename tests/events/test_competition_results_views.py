@@ -46,7 +46,7 @@ def test_standings_page_shows_each_group_table_and_its_fragment_alone(client, ca
     body = text(page)
     assert "Group A" in body and "Group B" in body
     assert teams[0].display_name in body and teams[0].club in body
-    assert 'data-live-url="/events/%s/standings/?fragment=1"' % event.slug in body
+    assert f'data-live-url="/events/{event.slug}/standings/?fragment=1"' in body
     assert "events/live.js" in body
     fragment = text(client.get(reverse("events:results-standings", args=[event.slug]) + "?fragment=1"))
     assert "<html" not in fragment and teams[0].display_name in fragment
