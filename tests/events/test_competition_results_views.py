@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.enums import EventStatus, GameRules, MatchStatus
-from events.models import Match
+from events.models import Event, Match
+from events.selectors.results import medal_table
 from events.services.games import game_result_record, games_generate
 from events.services.races import race_result_record, races_generate
 from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified
@@ -176,3 +177,22 @@ def test_organiser_pages_for_games_are_not_for_other_organisers(client, camp):
         reverse("events:organiser-games-generate", args=[event.slug]), {"rules": "fiba", "groups": 0}
     )
     assert response.status_code == 404
+
+
+def test_demo_slice_draws_races_camp_and_a_finished_carnival_once():
+    from events import demo as events_demo
+    from events import demo_competition
+
+    events_demo.seed()
+    first = demo_competition.seed()
+    assert "table-tennis carnival games scored now: 15" in first
+    city = Event.objects.get(slug="dragon-boat-city")
+    assert [m.code for m in city.stages.get().matches.order_by("sequence")] == ["H1", "H2", "R1", "R2", "FA"]
+    camp = Event.objects.get(slug="basketball-camp-shanghai-kunming")
+    assert sorted(camp.stages.values_list("kind", flat=True)) == ["groups", "knockout"]
+    assert not Match.objects.filter(stage__event=camp, status=MatchStatus.DONE).exists()
+    again = demo_competition.seed()
+    assert "drawn now: 0" in again and "scored now: 0" in again
+    rows, counted = medal_table(programme=city.programme)
+    assert [e.slug for e in counted] == ["table-tennis-carnival"]
+    assert sum(r.gold for r in rows) == 1

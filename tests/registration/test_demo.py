@@ -65,4 +65,9 @@ def test_seed_demo_competition_slice_draws_pools_with_results_once():
     again = demo_competition.seed()  # idempotent
     assert "0 bouts scored now" in again
     assert Match.objects.filter(stage=stage, status=MatchStatus.DONE).count() == done
-    assert Stage.objects.count() == 1
+    # Every fencing event is drawn; yesterday's other foil events are fenced through the final.
+    drawn = Competitor.objects.values("event").distinct().count()
+    assert Stage.objects.filter(kind=StageKind.POOLS).count() == drawn
+    finals = Match.objects.filter(stage__kind=StageKind.TABLEAU, round=2)
+    assert finals.count() == 3 and all(final.status == MatchStatus.DONE for final in finals)
+    assert not Match.objects.filter(stage__event__weapon="sabre", status=MatchStatus.DONE).exists()
