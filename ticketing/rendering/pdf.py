@@ -4,35 +4,32 @@ Lessons from pretix: the QR is a raster image (a vector QR is most of its 64–8
 fonts are registered once per process. Every font is embedded (as a subset of the characters drawn),
 so a PDF prints the same in any viewer: Noto Sans SC (every character of GB 2312) sets Chinese, and
 Noto Sans sets English, falling back to Noto Sans SC character by character for Chinese names and
-full-width punctuation (see ticketing/fonts/README.md). Ticketing never imports registration: badge
+full-width punctuation (see events/fonts/README.md; the font helpers live in events.rendering.fonts). Ticketing never imports registration: badge
 data arrives as `CredentialCard`.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.enums import VenueResourceKind
 from events.models import VenueResource
+from events.rendering import fonts as shared_fonts
 from ticketing.money import format_fen
 from ticketing.signing import credential_code
 
-CJK_FONT = "NotoSansSC"  # Chinese pages, and any character the Latin face lacks
-LATIN_FONT = "NotoSans"  # English pages
-FONT_FILES = {
-    CJK_FONT: "NotoSansSC-Regular-GB2312.ttf",
-    LATIN_FONT: "NotoSans-Regular-Latin.ttf",
-}
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+# The fonts and the helpers that set text in them moved down to events (its schedule PDFs use them);
+# these names keep ticketing's own code and tests as they were.
+CJK_FONT, LATIN_FONT = shared_fonts.CJK_FONT, shared_fonts.LATIN_FONT
+missing_glyphs = shared_fonts.missing_glyphs
+_fonts, _font_for, _primary_font = shared_fonts.fonts, shared_fonts.font_for, shared_fonts.primary_font
+_char_width, _width, _draw = shared_fonts.char_width, shared_fonts.text_width, shared_fonts.draw_line
 LAYOUTS = ("ticket-a4", "a6-on-a4", "a6")
 MM = 72 / 25.4
 PHOTO_W, PHOTO_H = 30 * MM, 40 * MM  # the photo box on a badge: a 3:4 portrait
@@ -61,34 +58,6 @@ class CredentialCard:
     zones: tuple[str, ...] = ()  # zone names a badge opens (names, not codes), printed large
 
 
-@functools.cache
-def _fonts() -> dict[str, frozenset[int]]:
-    """Register the embedded TrueType fonts once per process; each font's characters by name."""
-    from reportlab import rl_config  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
-    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
-    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
-
-    characters = {}
-    for name, filename in FONT_FILES.items():
-        # Subsets hold only the characters drawn (ASCII is not reserved a subset of its own), so a
-        # ticket embeds one small subset per face; text still extracts through the ToUnicode map.
-        font = TTFont(name, str(FONT_DIR / filename), asciiReadable=False)
-        _cache_subsets(font.face)
-        pdfmetrics.registerFont(font)
-        characters[name] = frozenset(font.face.charToGlyph)
-    rl_config.useA85 = 0  # binary image streams: ASCII85 in pure Python cost more than the drawing
-    return characters
-
-
-def _cache_subsets(face) -> None:
-    """Keep the last few embedded subsets: reportlab cuts a new TrueType subset of up to 256
-    characters for every document, in pure Python, and the tickets of one session draw the same
-    characters (their subsets depend only on which characters appear, in which order)."""
-    make_subset = face.makeSubset
-    cached = functools.lru_cache(maxsize=64)(lambda codes: make_subset(list(codes)))
-    face.makeSubset = lambda subset: cached(tuple(subset))
-
-
 # Characters that vary from ticket to ticket (order codes, numbers, ids), given their places in every
 # document's first subset up front, so the tickets of one session share one subset and its cache entry.
 VARYING = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef-:. "
@@ -108,69 +77,6 @@ def _prime_subsets(canvas, cards: Sequence[CredentialCard], primary: str) -> Non
         text.update(*card.zones)
     drawn = sorted(char for char in text - set(VARYING) if _font_for(char, primary) == primary)
     getFont(primary).splitString(VARYING + "".join(drawn), canvas._doc)
-
-
-def _primary_font() -> str:
-    """The face the active language is set in: Noto Sans SC for Chinese, Noto Sans otherwise."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    return CJK_FONT if language.lower().startswith("zh") else LATIN_FONT
-
-
-@functools.lru_cache(maxsize=8192)
-def _font_for(char: str, primary: str) -> str:
-    """The primary face when it has the character, else the other face when that one has it."""
-    characters = _fonts()
-    if ord(char) in characters[primary]:
-        return primary
-    other = LATIN_FONT if primary == CJK_FONT else CJK_FONT
-    return other if ord(char) in characters[other] else primary
-
-
-def missing_glyphs(text: str, *, primary: str) -> set[str]:
-    """The characters of `text` that neither face can draw (for tests and checks of new data)."""
-    characters = _fonts()
-    return {char for char in text if ord(char) not in characters[_font_for(char, primary)]}
-
-
-@functools.lru_cache(maxsize=16384)
-def _char_width(char: str, font: str) -> float:
-    """The advance of one character at size 1 (reportlab does not kern, so widths add up)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
-
-    return stringWidth(char, font, 1000) / 1000
-
-
-def _width(text: str, *, size: float, primary: str) -> float:
-    return sum(_char_width(char, _font_for(char, primary)) for char in text) * size
-
-
-def _runs(text: str, primary: str) -> list[tuple[str, str]]:
-    """The text cut into (font, characters) runs, each run drawable in one face."""
-    runs: list[tuple[str, list[str]]] = []
-    for char in text:
-        font = _font_for(char, primary)
-        if runs and runs[-1][0] == font:
-            runs[-1][1].append(char)
-        else:
-            runs.append((font, [char]))
-    return [(font, "".join(chars)) for font, chars in runs]
-
-
-def _draw(canvas, x: float, y: float, text: str, *, size: float, primary: str, anchor: str = "left") -> None:
-    """Draw one line, switching faces where the primary one lacks a character."""
-    if anchor != "left":
-        width = _width(text, size=size, primary=primary)
-        x -= width / 2 if anchor == "centre" else width
-    runs = _runs(text, primary)
-    if len(runs) == 1:
-        canvas.setFont(runs[0][0], size)
-        canvas.drawString(x, y, runs[0][1])
-        return
-    line = canvas.beginText(x, y)  # one text object, so the line extracts as one line
-    for font, chunk in runs:
-        line.setFont(font, size)
-        line.textOut(chunk)
-    canvas.drawText(line)
 
 
 def _qr_image(code: str, *, box_size: int):

@@ -2,7 +2,7 @@
 
     python -m venv /tmp/ft && /tmp/ft/bin/pip install "fonttools==4.*"
     npm pack @expo-google-fonts/noto-sans-sc@0.4.3 @expo-google-fonts/noto-sans@0.4.2  # OFL-1.1 TTFs
-    /tmp/ft/bin/python ticketing/fonts/subset.py NotoSansSC_400Regular.ttf NotoSans_400Regular.ttf
+    /tmp/ft/bin/python events/fonts/subset.py NotoSansSC_400Regular.ttf NotoSans_400Regular.ttf
 
 Keeps TrueType outlines (reportlab embeds subsets of `glyf` fonts only), every character of GB 2312
 in the Chinese face, Latin and punctuation in both, and drops hinting and OpenType layout tables,
