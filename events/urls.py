@@ -12,6 +12,13 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("events/<slug:slug>/pools/", views_competition.pools_public, name="competition-pools"),
     path("events/<slug:slug>/tableau/", views_competition.tableau_public, name="competition-tableau"),
+    path("events/<slug:slug>/pools.pdf", views_competition.pools_pdf, name="competition-pools-pdf"),
+    path("events/<slug:slug>/tableau.pdf", views_competition.tableau_pdf, name="competition-tableau-pdf"),
+    path(
+        "events/<slug:slug>/start-list.pdf",
+        views_competition.start_list_pdf,
+        name="competition-start-list-pdf",
+    ),
     path("events/<slug:slug>/standings/", views_results.standings_public, name="results-standings"),
     path("events/<slug:slug>/bracket/", views_results.bracket_public, name="results-bracket"),
     path("events/<slug:slug>/races/", views_results.races_public, name="results-races"),

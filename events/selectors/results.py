@@ -14,7 +14,7 @@ from events.competition import standings as standings_format
 from events.competition.dragonboat.progression import progression_for
 from events.competition.dragonboat.tables import Progression
 from events.competition.fencing.tableau import DEResult, Tableau, final_classification
-from events.enums import EventStatus, GameRules, LaneStatus, MatchStatus, StageKind
+from events.enums import CompetitorStatus, EventStatus, GameRules, LaneStatus, MatchStatus, StageKind
 from events.models import Competitor, Event, Match, Programme, Stage, VenueResource
 from events.selectors.competition import overall_ranking
 
@@ -364,3 +364,26 @@ def matches_for_entry(*, event: Event):
         .prefetch_related("lanes__competitor")
         .order_by("stage__order", "round", "pool", "sequence")
     )
+
+
+def start_list(*, event: Event) -> list[tuple[int, Competitor, str]]:
+    """(seed, competitor, pool, group or first race) for every active competitor, in seed order."""
+    where: dict[int, str] = {}
+    for stage in Stage.objects.filter(event=event).order_by("-order"):
+        if stage.kind == StageKind.POOLS:
+            for pool in stage.settings.get("pools", []):
+                for pk in pool["positions"]:
+                    where[pk] = str(pool["number"])
+        elif stage.kind == StageKind.GROUPS:
+            for group in stage.settings.get("groups", []):
+                for pk in group["entries"]:
+                    where[pk] = group["name"]
+        elif stage.kind == StageKind.RACES:
+            for match in stage.matches.filter(round=1).prefetch_related("lanes"):
+                for lane in match.lanes.all():
+                    if lane.competitor_id:
+                        where[lane.competitor_id] = f"{match.code} · {lane.lane}"
+    competitors = Competitor.objects.filter(event=event, status=CompetitorStatus.ACTIVE).order_by(
+        "seed", "pk"
+    )
+    return [(c.seed, c, where.get(c.pk, "")) for c in competitors]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from events.enums import Discipline, MatchSides, StageKind
 from events.forms.competition import GamesDrawForm, PoolsDrawForm, RacesDrawForm, TableauDrawForm
 from events.models import Event, Match
 from events.permissions import get_for_user_or_404
+from events.rendering import competition_pdf
 from events.selectors import catalogue as selectors
 from events.selectors import competition as selectors_competition
 from events.selectors import results as selectors_results
@@ -56,6 +58,64 @@ def tableau_public(request, slug: str):
         "events/_tableau_live.html",
         {"event": event, "stage": stage, "rounds": rounds},
     )
+
+
+PDF_LANGUAGES = ("zh-hans", "en")
+
+
+def _pdf(request, event: Event, kind: str, build) -> HttpResponse:
+    """A competition PDF in the language asked for (`?lang=en` or `zh-hans`), else the page's."""
+    language = request.GET.get("lang")
+    language = language if language in PDF_LANGUAGES else translation.get_language()
+    with translation.override(language):
+        body = build()
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-{kind}-{language}.pdf"'
+    return response
+
+
+def pools_pdf(request, slug: str):
+    event = _public_fencing_event(slug)
+
+    def build() -> bytes:
+        view = selectors_competition.pools_view(event=event)
+        title = _("Pools: %(event)s") % {"event": event.name}
+        return competition_pdf.pool_sheets_pdf(view.sheets, title=title, note=_pdf_note(view.stage))
+
+    return _pdf(request, event, "pools", build)
+
+
+def tableau_pdf(request, slug: str):
+    event = _public_fencing_event(slug)
+
+    def build() -> bytes:
+        _stage, rounds = selectors_competition.tableau_view(event=event)
+        return competition_pdf.tableau_pdf(rounds, title=_("Tableau: %(event)s") % {"event": event.name})
+
+    return _pdf(request, event, "tableau", build)
+
+
+def start_list_pdf(request, slug: str):
+    event = _public_event_any(slug)
+
+    def build() -> bytes:
+        rows = selectors_results.start_list(event=event)
+        return competition_pdf.start_list_pdf(rows, title=_("Start list: %(event)s") % {"event": event.name})
+
+    return _pdf(request, event, "start-list", build)
+
+
+def _pdf_note(stage) -> str:
+    if stage is None:
+        return ""
+    return _("Bout order: %(source)s") % {"source": stage.settings.get("source", "")}
+
+
+def _public_event_any(slug: str) -> Event:
+    event = selectors.events_public().filter(slug=slug).first()
+    if event is None:
+        raise Http404
+    return event
 
 
 def _organiser_event(request, slug: str) -> Event:
