@@ -23,7 +23,7 @@ from events.selectors import catalogue as selectors
 from events.selectors import results as selectors_results
 from events.services.referee import RefereeLinkError, referee_result_record, referee_scope_read
 
-LIVE_SECONDS = 15
+LIVE_SECONDS = 15  # how often result pages poll; journeys set it lower
 
 
 def live_render(request, template: str, fragment: str, context: dict):
