@@ -124,6 +124,14 @@ def _organiser_event(request, slug: str) -> Event:
     )
 
 
+def _organiser_fencing_event(request, slug: str) -> Event:
+    """Pools, the tableau and competitors from the entries are fencing's: any other event is a 404."""
+    event = _organiser_event(request, slug)
+    if event.discipline != Discipline.FENCING:
+        raise Http404
+    return event
+
+
 def _referee_links(request, event: Event) -> list[tuple[str, str]]:
     """(label, absolute URL) of a signed referee link for each pool or group, each course, and each
     piste or court the event's matches are placed on."""
@@ -238,7 +246,7 @@ def _refused(request, error: CompetitionError) -> None:
 @login_required
 @require_POST
 def organiser_pools_generate(request, slug: str):
-    event = _organiser_event(request, slug)
+    event = _organiser_fencing_event(request, slug)
     form = PoolsDrawForm(request.POST)
     if form.is_valid():
         try:
@@ -252,7 +260,7 @@ def organiser_pools_generate(request, slug: str):
 @login_required
 @require_POST
 def organiser_competitors_refresh(request, slug: str):
-    event = _organiser_event(request, slug)
+    event = _organiser_fencing_event(request, slug)
     reports = hooks.competitors_refresh(event=event)
     created = sum(r.get("created", 0) for r in reports)
     updated = sum(r.get("updated", 0) for r in reports)
@@ -270,7 +278,7 @@ def organiser_competitors_refresh(request, slug: str):
 @login_required
 @require_POST
 def organiser_tableau_generate(request, slug: str):
-    event = _organiser_event(request, slug)
+    event = _organiser_fencing_event(request, slug)
     form = TableauDrawForm(request.POST)
     if form.is_valid():
         try:

@@ -196,3 +196,10 @@ def test_demo_slice_draws_races_camp_and_a_finished_carnival_once():
     rows, counted = medal_table(programme=city.programme)
     assert [e.slug for e in counted] == ["table-tennis-carnival"]
     assert sum(r.gold for r in rows) == 1
+
+
+def test_fencing_draws_and_entry_sync_are_not_for_a_basketball_event(client, camp, organiser):
+    event = camp[0]
+    for name in ("events:organiser-pools-generate", "events:organiser-competitors-refresh"):
+        assert client.post(reverse(name, args=[event.slug])).status_code == 404
+    assert event.competitors.filter(status="active").count() == 8
