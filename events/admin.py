@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from events.models import (
+    AgeBandLimit,
     City,
     Competitor,
     Event,
@@ -12,7 +13,10 @@ from events.models import (
     Programme,
     ProgrammeMembership,
     ResultChange,
+    ScheduleSettings,
+    ScheduleVersion,
     Session,
+    TravelTime,
     Venue,
     VenueResource,
 )
@@ -243,3 +247,41 @@ class ResultChangeAdmin(ReadOnlyResultsAdmin):
     programme_path = "match__stage__event__programme"
     list_display = ["match", "changed_by", "changed_at"]
     list_select_related = ["match__stage__event", "changed_by"]
+
+
+# ---- the schedule's rules, edited by the programme's organisers -----------------------------------
+
+
+@admin.register(ScheduleSettings)
+class ScheduleSettingsAdmin(ScopedAdmin):
+    programme_path = "programme"
+    organiser_can = frozenset({"view", "change", "add"})
+    list_display = ["programme", "step_minutes", "min_rest_minutes", "pool_bout_minutes"]
+
+
+@admin.register(TravelTime)
+class TravelTimeAdmin(ScopedAdmin):
+    """The travel-time matrix: minutes between two venues, or two cities (either way round)."""
+
+    programme_path = "programme"
+    organiser_can = frozenset({"view", "change", "add"})
+    list_display = ["programme", "from_venue", "to_venue", "from_city", "to_city", "minutes"]
+    list_select_related = ["programme", "from_venue", "to_venue", "from_city", "to_city"]
+
+
+@admin.register(AgeBandLimit)
+class AgeBandLimitAdmin(ScopedAdmin):
+    """Children's limits per age band: matches per day, earliest and latest start."""
+
+    programme_path = "programme"
+    organiser_can = frozenset({"view", "change", "add"})
+    list_display = ["programme", "band", "max_matches_per_day", "earliest_start", "latest_start"]
+
+
+@admin.register(ScheduleVersion)
+class ScheduleVersionAdmin(ReadOnlyResultsAdmin):
+    """Published versions are never changed (a trigger refuses it): the admin only shows them."""
+
+    programme_path = "programme"
+    list_display = ["programme", "number", "reason", "published_at", "notified"]
+    list_select_related = ["programme"]

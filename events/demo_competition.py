@@ -1,5 +1,5 @@
 """The competition slice of the demo season for the sports without registration entries in the demo:
-city crews for the four Suzhou Creek dragon-boat divisions, eight teams for the Shanghai–Kunming
+city and international crews of the Suzhou Creek dragon-boat race, eight teams for the Shanghai–Kunming
 basketball camp, six players for the table-tennis carnival. Each is drawn (heats, repechages and
 finals; groups then cross-overs; a round robin) and results are entered only for what has already
 happened by the demo's today: the carnival (played last week) is complete, so its standings and the
@@ -24,7 +24,7 @@ CITIES = [
     ("常州", "Changzhou"), ("镇江", "Zhenjiang"), ("泰州", "Taizhou"), ("扬州", "Yangzhou"), ("杭州", "Hangzhou"),
 ]  # fmt: skip
 # Crews per division and the course's lanes: the city division races heats, repechages and a final.
-DIVISIONS = {"city": 10, "school": 8, "community": 12, "international": 5}
+DIVISIONS = {"city": 10, "international": 5}
 LANES = 6
 COURSE_RECORD_MS = 118_400  # Suzhou Creek, 500 m, 22 paddlers
 INTERNATIONAL = [

@@ -124,3 +124,21 @@ class MatchStatus(models.TextChoices):
     DONE = "done", _("Done")
     WALKOVER = "walkover", _("Walkover")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class SolveJobState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Solving")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class SolveBuilder(models.TextChoices):
+    GREEDY = "greedy", _("Quick draft (greedy)")
+    CPSAT = "cpsat", _("Optimise (CP-SAT)")
+
+
+class ScheduleVersionReason(models.TextChoices):
+    PUBLISH = "publish", _("Published")
+    CONTINGENCY = "contingency", _("Contingency plan")
+    DELAY = "delay", _("Rescheduled after a delay")

@@ -3,6 +3,8 @@ from django.urls import path
 from events.views import catalogue as views
 from events.views import competition as views_competition
 from events.views import results as views_results
+from events.views import schedule as views_schedule
+from events.views import schedule_public as views_schedule_public
 
 app_name = "events"
 
@@ -60,5 +62,51 @@ urlpatterns = [
         "organiser/competition/matches/<int:pk>/result/",
         views_competition.organiser_result,
         name="organiser-result",
+    ),
+    # the published schedule, for everyone
+    path("events/<slug:slug>/schedule/", views_schedule_public.event_schedule, name="event-schedule"),
+    path("venues/<slug:slug>/schedule/", views_schedule_public.venue_schedule, name="venue-schedule"),
+    path("venues/<slug:slug>/schedule.ics", views_schedule_public.venue_ical, name="venue-ical"),
+    path("cities/<slug:slug>/schedule/", views_schedule_public.city_schedule, name="city-schedule"),
+    path(
+        "programmes/<slug:slug>/delegations/<str:club>/schedule/",
+        views_schedule_public.delegation_schedule,
+        name="delegation-schedule",
+    ),
+    path(
+        "programmes/<slug:slug>/delegations/<str:club>/schedule.ics",
+        views_schedule_public.delegation_ical,
+        name="delegation-ical",
+    ),
+    path(
+        "competitors/<int:pk>/schedule/",
+        views_schedule_public.competitor_schedule,
+        name="competitor-schedule",
+    ),
+    path("competitors/<int:pk>/schedule.ics", views_schedule_public.competitor_ical, name="competitor-ical"),
+    path(
+        "programmes/<slug:slug>/schedule/<str:day>/pdf/",
+        views_schedule_public.day_pdf,
+        name="schedule-day-pdf",
+    ),
+    # the organiser's schedule
+    path("organiser/schedule/<slug:slug>/", views_schedule.grid, name="schedule-grid"),
+    path("organiser/schedule/<slug:slug>/move/", views_schedule.move, name="schedule-move"),
+    path("organiser/schedule/<slug:slug>/solve/", views_schedule.solve, name="schedule-solve"),
+    path("organiser/schedule/<slug:slug>/jobs/<int:pk>/", views_schedule.job, name="schedule-job"),
+    path(
+        "organiser/schedule/<slug:slug>/jobs/<int:pk>/status/",
+        views_schedule.job_status,
+        name="schedule-job-status",
+    ),
+    path("organiser/schedule/<slug:slug>/publish/", views_schedule.publish, name="schedule-publish"),
+    path("organiser/schedule/<slug:slug>/versions/", views_schedule.versions, name="schedule-versions"),
+    path("organiser/schedule/<slug:slug>/diff/", views_schedule.diff, name="schedule-diff"),
+    path("organiser/schedule/<slug:slug>/delay/", views_schedule.delay, name="schedule-delay"),
+    path("organiser/schedule/<slug:slug>/plans/", views_schedule.plan_create, name="schedule-plan-create"),
+    path(
+        "organiser/schedule/<slug:slug>/plans/<int:pk>/switch/",
+        views_schedule.plan_switch,
+        name="schedule-plan-switch",
     ),
 ]

@@ -20,3 +20,5 @@ class RegistrationConfig(AppConfig):
         hooks.register_order_refunded(fees.on_order_refunded)
         # The draws in events take their competitors from the approved entries.
         events_hooks.register_competitors_source(competitors.competitors_sync)
+        # Managers hear when their athletes' matches move in a new schedule version.
+        events_hooks.register_schedule_audience(competitors.schedule_audience)

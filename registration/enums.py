@@ -34,6 +34,20 @@ class GuardianRelationship(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class AthleteGrade(models.TextChoices):
+    """China's athlete technical grades (运动员技术等级), lowest first: an event may cap or require one."""
+
+    NONE = "none", _("No grade")
+    GRADE_3 = "grade_3", _("Third-grade athlete")
+    GRADE_2 = "grade_2", _("Second-grade athlete")
+    GRADE_1 = "grade_1", _("First-grade athlete")
+    MASTER = "master", _("Master of sport")
+    INTERNATIONAL = "international", _("International master of sport")
+
+
+GRADE_ORDER = {grade: rank for rank, grade in enumerate(AthleteGrade.values)}
+
+
 class EntryStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

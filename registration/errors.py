@@ -90,3 +90,7 @@ class BadgeError(RegistrationError):
 
 class AttestationError(RegistrationError):
     """A document attestation was refused (not an organiser of the programme, no document, bad method)."""
+
+
+class EligibilityRulesError(RegistrationError):
+    """An organiser's eligibility rules contradict themselves; the message says how."""

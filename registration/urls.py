@@ -1,6 +1,15 @@
 from django.urls import path
 
-from registration.views import accreditation, guardian, manager, organiser, paperwork, roster_import, workflow
+from registration.views import (
+    accreditation,
+    eligibility,
+    guardian,
+    manager,
+    organiser,
+    paperwork,
+    roster_import,
+    workflow,
+)
 
 app_name = "registration"
 
@@ -73,6 +82,11 @@ urlpatterns = [
     ),
     # organiser
     path("organiser/registration/", organiser.registration_home, name="organiser-registration"),
+    path(
+        "organiser/registration/events/<slug:slug>/eligibility/",
+        eligibility.eligibility,
+        name="eligibility",
+    ),
     path("organiser/registration/<int:pk>/review/", organiser.review_queue, name="review-queue"),
     path(
         "organiser/registration/<int:pk>/review/approve/",

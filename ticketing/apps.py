@@ -15,3 +15,9 @@ class TicketingConfig(AppConfig):
         from ticketing.views.gate import remember_gate_staff  # noqa: PLC0415
 
         user_logged_in.connect(remember_gate_staff, dispatch_uid="ticketing.remember_gate_staff")
+
+        from events import hooks as events_hooks  # noqa: PLC0415  as above: the app registry
+        from ticketing.services.notifications import schedule_audience  # noqa: PLC0415  as above
+
+        # Ticket holders hear when the matches of their sessions move in a new schedule version.
+        events_hooks.register_schedule_audience(schedule_audience)

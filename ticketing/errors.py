@@ -70,3 +70,7 @@ class ForgedCode(CredentialCodeError):
 
 class CheckInError(TicketingError):
     """A gate action (annulment, device set-up, offline upload) was refused."""
+
+
+class CatalogueError(TicketingError):
+    """An organiser's change to ticket types, quotas, sections or ballots was refused; the message says why."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,9 +17,11 @@ from ticketing.documents import (
     document_number_normalise,
     validate_document,
 )
-from ticketing.enums import OrderState
+from ticketing.enums import OrderState, TicketKind
+from ticketing.models import Quota, Section
 from ticketing.payments import available_providers
 from ticketing.payments.policy import manual_allowed_for_order, manual_allowed_for_types
+from ticketing.services.catalogue import BallotData, CapacityData, TicketTypeData
 from ticketing.services.orders import Holder
 
 
@@ -202,3 +205,120 @@ class RefundForm(forms.Form):
 class SessionCancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason shown to ticket holders"), max_length=200, required=False)
     confirm = forms.BooleanField(label=_("Yes, cancel the session and refund every ticket holder."))
+
+
+# --- the organiser's set-up (ticket types, quotas, sections, ballots) ---------------------------
+
+_LOCAL_MINUTE = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class _BilingualNameForm(forms.Form):
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=80)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=80)
+
+
+class CapacityForm(_BilingualNameForm):
+    """A quota or a section: its two names and its capacity."""
+
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=200_000)
+
+    def data_object(self) -> CapacityData:
+        return CapacityData(**self.cleaned_data)
+
+    @classmethod
+    def initial_for(cls, row) -> dict:
+        return {"name_zh": row.name_zh, "name_en": row.name_en, "capacity": row.capacity}
+
+
+class TicketTypeForm(_BilingualNameForm):
+    """A ticket type; the price is typed in yuan (80 or 80.50) and stored in fen."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=TicketKind.choices)
+    price_yuan = forms.DecimalField(
+        label=_("Price (yuan)"), min_value=Decimal(0), max_value=Decimal(100_000), decimal_places=2
+    )
+    quotas = forms.ModelMultipleChoiceField(
+        label=_("Quotas"),
+        queryset=Quota.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The type sells while every quota it is in has places left."),
+    )
+    section = forms.ModelChoiceField(label=_("Section"), queryset=Section.objects.none(), required=False)
+    sale_starts_at = forms.DateTimeField(
+        label=_("Sale starts"), required=False, widget=_LOCAL_MINUTE, help_text=_("Empty: on sale now.")
+    )
+    sale_ends_at = forms.DateTimeField(
+        label=_("Sale ends"), required=False, widget=_LOCAL_MINUTE, help_text=_("Empty: until the session.")
+    )
+    min_per_order = forms.IntegerField(label=_("Minimum per order"), min_value=1, max_value=100, initial=1)
+    max_per_order = forms.IntegerField(label=_("Maximum per order"), min_value=1, max_value=100, initial=6)
+    real_name = forms.BooleanField(label=_("Real-name ticket"), required=False)
+    max_named_per_account = forms.IntegerField(
+        label=_("Named spectators per account"), min_value=1, max_value=50, initial=5
+    )
+    allows_reentry = forms.BooleanField(label=_("Re-entry allowed"), required=False)
+    position = forms.IntegerField(label=_("Position in the list"), min_value=0, max_value=999, initial=0)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quotas"].queryset = Quota.objects.filter(session=session)
+        self.fields["section"].queryset = Section.objects.filter(session=session)
+
+    def clean(self):
+        data = super().clean()
+        price = data.get("price_yuan")
+        if data.get("kind") == TicketKind.FREE and price:
+            self.add_error("price_yuan", _("A free ticket type must cost nothing."))
+        low, high = data.get("min_per_order"), data.get("max_per_order")
+        if low and high and high < low:
+            self.add_error("max_per_order", _("The maximum per order must be at least the minimum."))
+        start, end = data.get("sale_starts_at"), data.get("sale_ends_at")
+        if start and end and end <= start:
+            self.add_error("sale_ends_at", _("Sales must end after they start."))
+        return data
+
+    def data_object(self) -> TicketTypeData:
+        data = dict(self.cleaned_data)
+        data["price_fen"] = int(data.pop("price_yuan") * 100)
+        data["quotas"] = list(data["quotas"])
+        return TicketTypeData(**data)
+
+    @classmethod
+    def initial_for(cls, ticket_type) -> dict:
+        fields = (
+            "name_zh", "name_en", "kind", "section", "sale_starts_at", "sale_ends_at", "min_per_order",
+            "max_per_order", "real_name", "max_named_per_account", "allows_reentry", "position",
+        )  # fmt: skip
+        initial = {name: getattr(ticket_type, name) for name in fields}
+        initial["price_yuan"] = Decimal(ticket_type.price_fen) / 100
+        initial["quotas"] = list(ticket_type.quotas.all())
+        return initial
+
+
+class BallotForm(forms.Form):
+    applications_open_at = forms.DateTimeField(label=_("Applications open"), widget=_LOCAL_MINUTE)
+    applications_close_at = forms.DateTimeField(label=_("Applications close"), widget=_LOCAL_MINUTE)
+    pay_within_hours = forms.IntegerField(
+        label=_("Winners pay within (hours)"), min_value=1, max_value=720, initial=48
+    )
+    max_per_application = forms.IntegerField(
+        label=_("Places per application"), min_value=1, max_value=20, initial=4
+    )
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("applications_open_at"), data.get("applications_close_at")
+        if opens and closes and closes <= opens:
+            self.add_error("applications_close_at", _("Applications must close after they open."))
+        return data
+
+    def data_object(self) -> BallotData:
+        return BallotData(**self.cleaned_data)
+
+    @classmethod
+    def initial_for(cls, ballot) -> dict:
+        return {name: getattr(ballot, name) for name in cls.base_fields}
+
+
+class DeleteConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, delete it"), required=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ticketing.views import gate, orders, organiser, shop, tickets, webhooks
+from ticketing.views import gate, orders, organiser, setup, shop, tickets, webhooks
 
 app_name = "ticketing"
 
@@ -35,6 +35,36 @@ urlpatterns = [
         name="organiser-session-cancel",
     ),
     path("organiser/ticketing/ballots/<int:pk>/draw/", organiser.ballot_draw, name="organiser-ballot-draw"),
+    # The organiser's set-up: ticket types, quotas, sections, ballots
+    path("organiser/ticketing/events/<slug:slug>/setup/", setup.setup, name="setup"),
+    path(
+        "organiser/ticketing/sessions/<int:pk>/ticket-types/new/",
+        setup.ticket_type_create,
+        name="setup-ticket-type-create",
+    ),
+    path("organiser/ticketing/ticket-types/<int:pk>/", setup.ticket_type_edit, name="setup-ticket-type-edit"),
+    path(
+        "organiser/ticketing/ticket-types/<int:pk>/delete/",
+        setup.ticket_type_delete,
+        name="setup-ticket-type-delete",
+    ),
+    path("organiser/ticketing/sessions/<int:pk>/quotas/new/", setup.quota_create, name="setup-quota-create"),
+    path("organiser/ticketing/quotas/<int:pk>/", setup.quota_edit, name="setup-quota-edit"),
+    path("organiser/ticketing/quotas/<int:pk>/delete/", setup.quota_delete, name="setup-quota-delete"),
+    path(
+        "organiser/ticketing/sessions/<int:pk>/sections/new/",
+        setup.section_create,
+        name="setup-section-create",
+    ),
+    path("organiser/ticketing/sections/<int:pk>/", setup.section_edit, name="setup-section-edit"),
+    path("organiser/ticketing/sections/<int:pk>/delete/", setup.section_delete, name="setup-section-delete"),
+    path(
+        "organiser/ticketing/ticket-types/<int:pk>/ballot/new/",
+        setup.ballot_create,
+        name="setup-ballot-create",
+    ),
+    path("organiser/ticketing/ballots/<int:pk>/edit/", setup.ballot_edit, name="setup-ballot-edit"),
+    path("organiser/ticketing/ballots/<int:pk>/delete/", setup.ballot_delete, name="setup-ballot-delete"),
     # Tickets, gate check-in and the organiser's gate flow
     path("tickets/", tickets.wallet, name="wallet"),
     path("tickets/<uuid:public_id>/", tickets.ticket_detail, name="ticket-detail"),

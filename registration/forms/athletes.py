@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from registration.enums import (
+    AthleteGrade,
     AthleteSex,
     DocumentType,
     GuardianRelationship,
@@ -33,6 +34,9 @@ class AthleteForm(forms.Form):
     )
     sex = forms.ChoiceField(choices=AthleteSex.choices, label=_("Sex"))
     birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    grade = forms.ChoiceField(
+        choices=AthleteGrade.choices, initial=AthleteGrade.NONE, required=False, label=_("Technical grade")
+    )
     document_type = forms.ChoiceField(choices=DocumentType.choices, label=_("Document type"))
     document_number = forms.CharField(
         max_length=40,
@@ -127,6 +131,7 @@ class AthleteForm(forms.Form):
             name_latin=data["name_latin"],
             sex=data["sex"],
             birth_date=data["birth_date"],
+            grade=data.get("grade") or AthleteGrade.NONE,
             document_type=data["document_type"],
             document_number=data.get("document_number", ""),
             emergency_contact_name=data["emergency_contact_name"],
@@ -144,6 +149,7 @@ class AthleteForm(forms.Form):
                 "name_latin",
                 "sex",
                 "birth_date",
+                "grade",
                 "document_type",
                 "emergency_contact_name",
                 "emergency_contact_phone",

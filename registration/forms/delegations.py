@@ -12,6 +12,7 @@ from registration.enums import (
 )
 from registration.models import Athlete
 from registration.selectors.delegations import events_open_for_registration, programmes_open_for_registration
+from registration.selectors.eligibility import candidates_for_team
 
 
 class DelegationForm(forms.Form):
@@ -46,11 +47,30 @@ class InvitationForm(forms.Form):
 
 
 class EntryForm(forms.Form):
+    """Pick an athlete: those the eligibility engine accepts first, then the others, each labelled
+    with the engine's reasons (`candidates` keeps them for the page's list)."""
+
     athlete = forms.ModelChoiceField(queryset=None, label=_("Athlete"))
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-
-        self.fields["athlete"].queryset = Athlete.objects.filter(delegation_id=team.delegation_id).only(
+        self.candidates = candidates_for_team(team)
+        field = self.fields["athlete"]
+        field.queryset = Athlete.objects.filter(delegation_id=team.delegation_id).only(
             "pk", "family_name_zh", "given_name_zh", "name_latin"
         )
+        eligible = [(c.athlete.pk, c.athlete.display_name) for c in self.candidates if c.eligible]
+        others = [
+            (c.athlete.pk, f"{c.athlete.display_name} — {c.reasons}")
+            for c in self.candidates
+            if not c.eligible
+        ]
+        field.choices = [("", "---------")]
+        if eligible:
+            field.choices += [(_("Eligible"), eligible)]
+        if others:
+            field.choices += [(_("Not eligible"), others)]
+
+    @property
+    def ineligible(self) -> list:
+        return [c for c in self.candidates if not c.eligible]

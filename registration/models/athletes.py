@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from events.storage import private_storage
 from registration.enums import (
     AthleteAccessKind,
+    AthleteGrade,
     AthleteSex,
     DocumentType,
     GuardianRelationship,
@@ -45,6 +46,9 @@ class Athlete(models.Model):
     )
     sex = models.CharField(_("sex"), max_length=10, choices=AthleteSex)
     birth_date = models.DateField(_("birth date"))
+    grade = models.CharField(
+        _("technical grade"), max_length=20, choices=AthleteGrade, default=AthleteGrade.NONE
+    )
     document_type = models.CharField(_("document type"), max_length=30, choices=DocumentType)
     document_number_encrypted = models.TextField(editable=False)
     document_hash = models.CharField(max_length=64, editable=False, db_index=True)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from registration.enums import AgeRuleKind, EntryStatus, SexAllowed
+from registration.enums import AgeRuleKind, AthleteGrade, EntryStatus, SexAllowed
 from registration.models.athletes import Athlete
 from registration.models.delegations import Team
 
@@ -83,6 +83,21 @@ class EventEligibility(models.Model):
     group_span_years = models.PositiveSmallIntegerField(_("years per age group"), default=2)
     sex_allowed = models.CharField(
         _("sex allowed"), max_length=10, choices=SexAllowed, default=SexAllowed.FROM_CATEGORY
+    )
+    # Technical grade ("level"): open divisions may require one, amateur and youth divisions cap it.
+    min_grade = models.CharField(
+        _("lowest technical grade"),
+        max_length=20,
+        choices=AthleteGrade,
+        blank=True,
+        help_text=_("Empty: any."),
+    )
+    max_grade = models.CharField(
+        _("highest technical grade"),
+        max_length=20,
+        choices=AthleteGrade,
+        blank=True,
+        help_text=_("Empty: any. Amateur and youth divisions often allow no grade above second."),
     )
     roster_min = models.PositiveSmallIntegerField(_("minimum roster"), null=True, blank=True)
     roster_max = models.PositiveSmallIntegerField(_("maximum roster"), null=True, blank=True)

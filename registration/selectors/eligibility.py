@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.enums import EventCategory
-from registration.enums import AgeRuleKind, AthleteSex, EntryStatus, SexAllowed
+from registration.enums import GRADE_ORDER, AgeRuleKind, AthleteGrade, AthleteSex, EntryStatus, SexAllowed
 from registration.models import Athlete, Entry, EventEligibility, Team
 
 # Entries that hold a place on a roster and count towards events-per-athlete.
@@ -26,6 +26,7 @@ ROSTER_EXCLUDED_STATUSES = (EntryStatus.WITHDRAWN, EntryStatus.WAITLISTED)
 class Rule:
     AGE = "age"
     SEX = "sex"
+    GRADE = "grade"
     ROSTER_MAX = "roster_max"
     ROSTER_MIN = "roster_min"
     EVENTS_PER_ATHLETE = "events_per_athlete"
@@ -178,8 +179,69 @@ def sex_refusal(athlete: Athlete, team: Team, rules: EventEligibility) -> Refusa
     return _both(Rule.SEX, build)
 
 
+def grade_refusal(athlete: Athlete, rules: EventEligibility) -> Refusal | None:
+    """The athlete's technical grade against the event's lowest and highest allowed grade."""
+    rank = GRADE_ORDER.get(athlete.grade, 0)
+    too_low = bool(rules.min_grade) and rank < GRADE_ORDER[rules.min_grade]
+    too_high = bool(rules.max_grade) and rank > GRADE_ORDER[rules.max_grade]
+    if not (too_low or too_high):
+        return None
+
+    def build() -> str:
+        params = {
+            "grade": AthleteGrade(athlete.grade).label,
+            "limit": AthleteGrade(rules.max_grade if too_high else rules.min_grade).label,
+        }
+        if too_high:
+            return _("graded %(grade)s; this event allows no grade above %(limit)s") % params
+        return _("graded %(grade)s; this event requires at least %(limit)s") % params
+
+    return _both(Rule.GRADE, build)
+
+
 def roster_count(team: Team) -> int:
     return team.entries.exclude(status__in=ROSTER_EXCLUDED_STATUSES).count()
+
+
+def _one_team_refusal(team_name: str) -> Refusal:
+    return _both(
+        Rule.ONE_TEAM_PER_EVENT,
+        lambda: _("already entered in this event for team %(team)s") % {"team": team_name},
+    )
+
+
+def _roster_max_refusal(count: int, rules: EventEligibility) -> Refusal | None:
+    if rules.roster_max is None or count < rules.roster_max:
+        return None
+    params = {"count": count, "max": rules.roster_max}
+    return _both(
+        Rule.ROSTER_MAX,
+        lambda: _("the team already has %(count)s athletes; the maximum is %(max)s") % params,
+    )
+
+
+def _events_refusal(count: int, rules: EventEligibility) -> Refusal | None:
+    """`count`: the athlete's active entries in the programme's other events."""
+    if rules.max_events_per_athlete is None or count < rules.max_events_per_athlete:
+        return None
+    params = {"count": count, "max": rules.max_events_per_athlete}
+    return _both(
+        Rule.EVENTS_PER_ATHLETE,
+        lambda: _("already entered in %(count)s events; at most %(max)s per athlete") % params,
+    )
+
+
+def _person_refusals(
+    athlete: Athlete, team: Team, rules: EventEligibility, other_events: int
+) -> list[Refusal]:
+    """The rules about the athlete: age, sex, technical grade, events per athlete (not the roster's size)."""
+    found = (
+        age_refusal(athlete, team, rules),
+        sex_refusal(athlete, team, rules),
+        grade_refusal(athlete, rules),
+        _events_refusal(other_events, rules),
+    )
+    return [refusal for refusal in found if refusal is not None]
 
 
 def evaluate_entry(*, athlete: Athlete, team: Team, rules: EventEligibility | None = None) -> list[Refusal]:
@@ -198,48 +260,128 @@ def evaluate_entry(*, athlete: Athlete, team: Team, rules: EventEligibility | No
         .first()
     )
     if existing is not None:
-        team_name = existing.team.name
-        refusals.append(
-            _both(
-                Rule.ONE_TEAM_PER_EVENT,
-                lambda: _("already entered in this event for team %(team)s") % {"team": team_name},
-            )
-        )
+        refusals.append(_one_team_refusal(existing.team.name))
     if rules is None:
         rules = EventEligibility.objects.filter(event_id=team.event_id).first()
     if rules is None:
         return refusals
-
-    for refusal in (age_refusal(athlete, team, rules), sex_refusal(athlete, team, rules)):
-        if refusal is not None:
-            refusals.append(refusal)
-
-    if rules.roster_max is not None:
-        count = roster_count(team)
-        if count >= rules.roster_max:
-            params = {"count": count, "max": rules.roster_max}
-            refusals.append(
-                _both(
-                    Rule.ROSTER_MAX,
-                    lambda: _("the team already has %(count)s athletes; the maximum is %(max)s") % params,
-                )
-            )
+    other_events = 0
     if rules.max_events_per_athlete is not None:
-        count = (
+        other_events = (
             Entry.objects.filter(athlete=athlete, event__programme_id=team.event.programme_id)
             .exclude(status__in=INACTIVE_STATUSES)
             .exclude(event_id=team.event_id)
             .count()
         )
-        if count >= rules.max_events_per_athlete:
-            params = {"count": count, "max": rules.max_events_per_athlete}
-            refusals.append(
-                _both(
-                    Rule.EVENTS_PER_ATHLETE,
-                    lambda: _("already entered in %(count)s events; at most %(max)s per athlete") % params,
-                )
-            )
+    refusals.extend(_person_refusals(athlete, team, rules, other_events))
+    roster = _roster_max_refusal(roster_count(team), rules) if rules.roster_max is not None else None
+    if roster is not None:
+        refusals.append(roster)
     return refusals
+
+
+def _active_entries_by_athlete(athlete_ids, programme_id: int) -> dict[int, list[tuple[int, str]]]:
+    """(event id, team name) of every active entry of these athletes in the programme: one statement."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    rows = (
+        Entry.objects.filter(athlete_id__in=list(athlete_ids), event__programme_id=programme_id)
+        .exclude(status__in=INACTIVE_STATUSES)
+        .values_list("athlete_id", "event_id", "team__name")
+    )
+    for athlete_id, event_id, team_name in rows:
+        found.setdefault(athlete_id, []).append((event_id, team_name))
+    return found
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An athlete of the delegation as the entry form offers them: eligible, or why not."""
+
+    athlete: Athlete
+    refusals: list[Refusal]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.refusals
+
+    @property
+    def reasons(self) -> str:
+        return "; ".join(refusal.message for refusal in self.refusals)
+
+
+def candidates_for_team(team: Team) -> list[Candidate]:
+    """Every athlete of the team's delegation, those the engine accepts first, each with the engine's
+    reasons for the others. The same rules as `evaluate_entry`, in four statements for any roster."""
+    athletes = list(
+        Athlete.objects.filter(delegation_id=team.delegation_id, anonymised_at__isnull=True).only(
+            "pk",
+            "delegation_id",
+            "family_name_zh",
+            "given_name_zh",
+            "name_latin",
+            "sex",
+            "birth_date",
+            "grade",
+        )
+    )
+    rules = EventEligibility.objects.filter(event_id=team.event_id).first()
+    entries = _active_entries_by_athlete((a.pk for a in athletes), team.event.programme_id)
+    roster = (
+        _roster_max_refusal(roster_count(team), rules) if rules and rules.roster_max is not None else None
+    )
+    candidates = []
+    for athlete in athletes:
+        mine = entries.get(athlete.pk, [])
+        refusals = [_one_team_refusal(name) for event_id, name in mine if event_id == team.event_id][:1]
+        if rules is not None:
+            other_events = sum(1 for event_id, _name in mine if event_id != team.event_id)
+            refusals.extend(_person_refusals(athlete, team, rules, other_events))
+            if roster is not None:
+                refusals.append(roster)
+        candidates.append(Candidate(athlete=athlete, refusals=refusals))
+    return sorted(candidates, key=lambda c: not c.eligible)
+
+
+def entries_refusals(
+    entries: list[Entry], *, rules: EventEligibility | None = None
+) -> dict[int, list[Refusal]]:
+    """For entries already made: what the rules about the person (age, sex, events per athlete) refuse,
+    by entry id (eligible entries are left out). `rules` replaces every event's own rules (a preview
+    of unsaved rules for one event); otherwise each event's saved rules apply. Entries need
+    `event`, `team` and `athlete` loaded. One or two statements whatever the number of entries."""
+    entries = [e for e in entries if e.status not in INACTIVE_STATUSES]
+    if not entries:
+        return {}
+    if rules is None:
+        by_event = {
+            r.event_id: r for r in EventEligibility.objects.filter(event_id__in={e.event_id for e in entries})
+        }
+    else:
+        by_event = dict.fromkeys({e.event_id for e in entries}, rules)
+    for entry in entries:
+        # One event object for both paths (an entry's event is its team's), so no query per entry.
+        entry.team.event = entry.event
+    refused: dict[int, list[Refusal]] = {}
+    programmes = {e.event.programme_id for e in entries}
+    if not any(r.max_events_per_athlete is not None for r in by_event.values()):
+        programmes = set()  # no events-per-athlete limit: the other entries do not matter
+    active: dict[int, list[tuple[int, str]]] = {}
+    for programme_id in programmes:
+        for athlete_id, rows in _active_entries_by_athlete(
+            {e.athlete_id for e in entries}, programme_id
+        ).items():
+            active.setdefault(athlete_id, []).extend(rows)
+    for entry in entries:
+        event_rules = by_event.get(entry.event_id)
+        if event_rules is None:
+            continue
+        other_events = sum(
+            1 for event_id, _name in active.get(entry.athlete_id, []) if event_id != entry.event_id
+        )
+        found = _person_refusals(entry.athlete, entry.team, event_rules, other_events)
+        if found:
+            refused[entry.pk] = found
+    return refused
 
 
 def roster_checklist(team: Team, rules: EventEligibility | None = None) -> list[Refusal]:
@@ -259,3 +401,17 @@ def roster_checklist(team: Team, rules: EventEligibility | None = None) -> list[
             blocking=False,
         )
     ]
+
+
+def eligibility_preview(event, rules: EventEligibility) -> list[tuple[Entry, list[Refusal]]]:
+    """The event's active entries that `rules` (saved or not) would refuse, by athlete name, each with
+    its reasons: what the organiser sees before saving. Three statements."""
+    entries = list(
+        Entry.objects.filter(event=event)
+        .exclude(status__in=INACTIVE_STATUSES)
+        .select_related("athlete", "event", "team__delegation")
+        .defer("athlete__document_number_encrypted")
+    )
+    refused = entries_refusals(entries, rules=rules)
+    found = [(entry, refused[entry.pk]) for entry in entries if entry.pk in refused]
+    return sorted(found, key=lambda pair: (pair[0].athlete.name_latin, pair[0].pk))

@@ -10,6 +10,7 @@ from events.models import Programme
 from registration.enums import EntryStatus
 from registration.models import Athlete, Delegation, Entry
 from registration.selectors.athletes import document_verified
+from registration.selectors.eligibility import entries_refusals
 from registration.selectors.paperwork import paperwork_missing, with_paperwork
 
 QUEUE_LIMIT = 500
@@ -44,7 +45,17 @@ def rows_for_entries(entries) -> list[dict]:
     if not entries:
         return []
     _attach_athletes(entries)
-    return [{"entry": e, "missing": paperwork_missing(e.athlete, e.event)} for e in entries]
+    return _rows(entries)
+
+
+def _rows(entries: list[Entry]) -> list[dict]:
+    """Each entry with what it lacks: paperwork, and the eligibility rules' refusals under the rules
+    saved now (how a rule change flags entries already made: nothing is withdrawn)."""
+    refused = entries_refusals(entries)
+    return [
+        {"entry": e, "missing": [*paperwork_missing(e.athlete, e.event), *refused.get(e.pk, [])]}
+        for e in entries
+    ]
 
 
 def review_rows(
@@ -71,7 +82,7 @@ def review_rows(
     if not entries:
         return []
     _attach_athletes(entries)
-    rows = [{"entry": e, "missing": paperwork_missing(e.athlete, e.event)} for e in entries]
+    rows = _rows(entries)
     if missing:
         rows = [row for row in rows if row["missing"]]
     return rows

@@ -18,6 +18,7 @@ from registration.models import (
     WaitlistPlace,
     WaitlistState,
 )
+from registration.selectors.eligibility import entries_refusals
 from registration.selectors.fees import fee_blocker
 from registration.selectors.paperwork import paperwork_missing
 
@@ -48,9 +49,11 @@ def substitutions_pending(programme) -> QuerySet[SubstitutionRequest]:
 
 
 def entry_blockers(entry: Entry) -> list:
-    """Why this entry cannot be approved yet: missing paperwork and unpaid fees (translated)."""
+    """Why this entry cannot be approved yet: missing paperwork, the eligibility rules' refusals under
+    the rules saved now, and unpaid fees (translated)."""
 
     reasons: list = list(paperwork_missing(entry.athlete, entry.event))
+    reasons.extend(entries_refusals([entry]).get(entry.pk, []))
     blocker = fee_blocker(entry)
     if blocker:
         reasons.append(blocker)

@@ -62,6 +62,7 @@ class AthleteData:
     emergency_contact_name: str
     emergency_contact_phone: str
     guardians: list[GuardianData] = field(default_factory=list)
+    grade: str = "none"
 
 
 PHOTO_MAX_PIXELS = (600, 800)  # a badge prints it at 30 x 40 mm: 600 x 800 is over 500 dpi
@@ -107,6 +108,7 @@ def athlete_create(*, delegation: Delegation, data: AthleteData, user=None, phot
             name_latin=data.name_latin,
             sex=data.sex,
             birth_date=data.birth_date,
+            grade=data.grade,
             document_type=data.document_type,
             emergency_contact_name=data.emergency_contact_name,
             emergency_contact_phone=data.emergency_contact_phone,
@@ -170,6 +172,7 @@ def athlete_update(*, athlete: Athlete, data: AthleteData, photo=None) -> Athlet
             "name_latin",
             "sex",
             "birth_date",
+            "grade",
             "emergency_contact_name",
             "emergency_contact_phone",
         ):

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from events.enums import CompetitorKind, CompetitorStatus
+from events.hooks import ScheduleRecipient
 from events.models import Competitor, Event, Stage
-from registration.enums import EntryStatus
-from registration.models import Athlete, Entry
+from registration.enums import EntryStatus, MembershipRole
+from registration.models import Athlete, DelegationMembership, Entry
 
 DRAWN = (EntryStatus.APPROVED, EntryStatus.LOCKED)
 
@@ -77,3 +78,36 @@ def competitors_sync(*, event: Event) -> dict[str, int]:
         else:
             removed, _ = Competitor.objects.filter(pk__in=[c.pk for c in gone]).delete()
         return {"created": len(created), "updated": len(updated), "removed": removed}
+
+
+def schedule_audience(*, change) -> list:
+    """Delegation managers of the athletes whose matches moved (events' schedule audience hook).
+
+    Reads only: the approved entries of the programme, keyed as the competitors are, then each
+    delegation's accepted managers, each in their own language with only their athletes' matches.
+    """
+    wanted = set().union(*change.matches.values()) if change.matches else set()
+    if not wanted:
+        return []
+    entries = Entry.objects.filter(event__programme_id=change.programme_id, status__in=DRAWN).values_list(
+        "athlete_id", "team__delegation_id"
+    )
+    keys_of: dict[int, set[str]] = {}
+    for athlete_id, delegation_id in entries:
+        key = person_key(athlete_id)
+        if key in wanted:
+            keys_of.setdefault(delegation_id, set()).add(key)
+    if not keys_of:
+        return []
+    managers = DelegationMembership.objects.filter(
+        delegation_id__in=keys_of, role=MembershipRole.MANAGER, user__isnull=False, accepted_at__isnull=False
+    ).select_related("user")
+    return [
+        ScheduleRecipient(
+            email=membership.user.email,
+            language=membership.user.preferred_language,
+            matches=change.matches_of(keys_of[membership.delegation_id]),
+        )
+        for membership in managers
+        if membership.user.email
+    ]

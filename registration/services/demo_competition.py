@@ -2,7 +2,7 @@
 competitors and every event has its pools drawn. Yesterday's U12 men's foil has most pool results in
 (the last pool half way, so the sheet shows both); yesterday's other foil events are fenced through
 to the final (the tableau and the medal table have real results); today's épée has the first bouts
-of each pool in; tomorrow's sabre is drawn only. Runs after registration's own slice (it needs the
+of each pool in; tomorrow's sabre is not drawn yet. Runs after registration's own slice (it needs the
 entries). Idempotent: pools and tableaux are drawn once, and a bout already scored is left as it is.
 """
 
@@ -38,7 +38,8 @@ def seed() -> str:
     scored = 0
     for event in events:
         stage = Stage.objects.filter(event=event, kind=StageKind.POOLS).first()
-        if stage is None and event.competitors.count() >= 4:
+        # Tomorrow's sabre stays undrawn: every drawn match is placed by the schedule slice.
+        if stage is None and event.weapon != "sabre" and event.competitors.count() >= 4:
             stage = pools_generate(event=event, max_size=6)
         if stage is None:
             continue

@@ -19,6 +19,7 @@ from registration.models import (
     WaitlistPlace,
 )
 from registration.selectors import delegations as delegation_selectors
+from registration.selectors import eligibility as eligibility_selectors
 from registration.selectors import fees as fee_selectors
 from registration.selectors import paperwork as paperwork_selectors
 from registration.selectors import workflow as workflow_selectors
@@ -46,13 +47,20 @@ def _team_rows(team):
             )
         )
     }
-    rows = []
     for entry in entries:
         entry.athlete = athletes[entry.athlete_id]
-        rows.append(
-            {"entry": entry, "missing": paperwork_selectors.paperwork_missing(entry.athlete, team.event)}
-        )
-    return rows
+        entry.team = team
+    refused = eligibility_selectors.entries_refusals(entries)
+    return [
+        {
+            "entry": entry,
+            "missing": [
+                *paperwork_selectors.paperwork_missing(entry.athlete, team.event),
+                *refused.get(entry.pk, []),
+            ],
+        }
+        for entry in entries
+    ]
 
 
 @login_required

@@ -18,7 +18,21 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from events.enums import MatchStatus, StageKind
-from events.models import City, Competitor, Event, Match, Programme, ResultChange, Session, Stage, Venue
+from events.models import (
+    AgeBandLimit,
+    City,
+    Competitor,
+    Event,
+    Match,
+    Programme,
+    ResultChange,
+    ScheduleSettings,
+    ScheduleVersion,
+    Session,
+    Stage,
+    TravelTime,
+    Venue,
+)
 from registration.models import (
     Badge,
     BadgeSheetJob,
@@ -58,12 +72,22 @@ pytestmark = pytest.mark.django_db
 
 # What an organiser of the object's programme may do; every other registered model they may only view,
 # unless it is listed as superusers' only.
-ORGANISER_CHANGES = {Programme, Event, Session, EventRegistrationSettings, EventFee, GateDevice}
+ORGANISER_CHANGES = {
+    Programme,
+    Event,
+    Session,
+    EventRegistrationSettings,
+    EventFee,
+    GateDevice,
+    ScheduleSettings,
+    TravelTime,
+    AgeBandLimit,
+}
 # allauth's and Django's own admins keep Django's model permissions, which no organiser is given.
 SUPERUSERS_ONLY = {User, ConsentRulesText, Merchant, EmailAddress, Group, Authenticator}
 SHARED = {City, Venue}  # reference data: every organiser views, superusers change
 # Records: not even a superuser edits them (results change only through the services, which log them).
-NEVER_CHANGED = {Scan, Consent, EntryTransition, Competitor, Match, ResultChange}
+NEVER_CHANGED = {Scan, Consent, EntryTransition, Competitor, Match, ResultChange, ScheduleVersion}
 
 
 def build_world():
@@ -133,6 +157,12 @@ def build_world():
         Competitor: left,
         Match: bout,
         ResultChange: ResultChange.objects.create(match=bout, before={}, after={"left_score": 5}),
+        ScheduleSettings: ScheduleSettings.objects.create(programme=programme),
+        TravelTime: TravelTime.objects.create(
+            programme=programme, from_city=event.host_city, to_city=CityFactory(), minutes=90
+        ),
+        AgeBandLimit: AgeBandLimit.objects.create(programme=programme, band="U12", max_matches_per_day=6),
+        ScheduleVersion: ScheduleVersion.objects.create(programme=programme, number=1, placements=[]),
         Merchant: Merchant.objects.create(
             slug="tea", name_zh="茶", name_en="Tea", city=CityFactory(), category="restaurant"
         ),

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.routes import ROUTES, route_for
 from events.enums import StageKind
-from events.models import Match, Stage
+from events.models import ContingencyPlan, Match, SolveJob, Stage
 from registration.models import BadgeSheetJob, SubstitutionRequest
 from tests.factories import (
     ProgrammeMembershipFactory,
@@ -34,7 +34,7 @@ from tests.factories.registration import (
     GuardianFactory,
     MembershipFactory,
 )
-from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
+from tests.factories.ticketing import BallotFactory, SectionFactory, TicketTypeFactory, buyer
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
 
@@ -108,6 +108,14 @@ def world():
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
         "match": {"pk": bout.pk},
+        "ticket_type": {"pk": ticket_type.pk},
+        "quota": {"pk": ticket_type.quotas.get().pk},
+        "section": {"pk": SectionFactory(session=session).pk},
+        "solve_job": {"slug": programme.slug, "pk": SolveJob.objects.create(programme=programme).pk},
+        "contingency_plan": {
+            "slug": programme.slug,
+            "pk": ContingencyPlan.objects.create(programme=programme, name_zh="雨天", name_en="Wet").pk,
+        },
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
@@ -121,7 +129,16 @@ def world():
     return kwargs, outsiders
 
 
-PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot", "public_programme"}
+PUBLIC_OBJECTS = {
+    "public_event",
+    "public_venue",
+    "public_ballot",
+    "public_city",
+    "public_delegation",
+    "public_competitor",
+    "public_programme_day",
+    "public_programme",
+}
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS
 )

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events import demo as events_demo
-from events.models import City, Event, Session, Venue
+from events.models import City, Event, Match, ScheduleVersion, Session, Venue
 from registration.models import Team
 from ticketing import demo as ticketing_demo
 from ticketing import demo_gate
@@ -115,6 +115,10 @@ def test_seed_demo_loads_the_season_and_is_idempotent():
     assert Event.objects.filter(discipline="dragon_boat", venue__slug="suzhou-creek-changfeng").count() == 4
     league = Event.objects.filter(discipline="football", slug__startswith="jiangsu-league-")
     assert set(league.values_list("host_city__slug", flat=True)) == {"zhenjiang", "nantong", "taizhou"}
+    # The drawn pools are placed on the fencing hall's pistes and published once (the re-seed kept it).
+    pools = Match.objects.filter(stage__event__slug="fencing-u12-men-foil")
+    assert pools.exists() and not pools.filter(resource__isnull=True).exists()
+    assert list(ScheduleVersion.objects.values_list("number", flat=True)) == [1]
 
 
 @pytest.mark.parametrize(("hour", "minute"), [(0, 10), (8, 29), (12, 45), (17, 30), (23, 30), (23, 59)])
@@ -253,5 +257,7 @@ def test_seed_finds_every_apps_slice_including_a_services_package():
         "ticketing.demo_gate",
         "registration.services.demo",
         "registration.services.demo_competition",
+        "registration.services.demo_eligibility",
+        "registration.services.demo_schedule",
         "tourism.demo",
     ]

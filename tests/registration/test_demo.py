@@ -66,8 +66,34 @@ def test_seed_demo_competition_slice_draws_pools_with_results_once():
     assert "0 bouts scored now" in again
     assert Match.objects.filter(stage=stage, status=MatchStatus.DONE).count() == done
     # Every fencing event is drawn; yesterday's other foil events are fenced through the final.
-    drawn = Competitor.objects.values("event").distinct().count()
+    drawn = Competitor.objects.exclude(event__weapon="sabre").values("event").distinct().count()
     assert Stage.objects.filter(kind=StageKind.POOLS).count() == drawn
     finals = Match.objects.filter(stage__kind=StageKind.TABLEAU, round=2)
     assert finals.count() == 3 and all(final.status == MatchStatus.DONE for final in finals)
-    assert not Match.objects.filter(stage__event__weapon="sabre", status=MatchStatus.DONE).exists()
+    assert not Stage.objects.filter(event__weapon="sabre").exists()
+
+
+def test_demo_has_eligibility_rules_on_every_event_and_no_ineligible_entry():
+    from events.models import Event
+    from registration.models import EventEligibility
+    from registration.selectors.eligibility import entries_refusals
+    from registration.services import demo_eligibility
+
+    events_demo.seed()
+    demo.seed()
+    summary = demo_eligibility.seed()
+    assert "0 demo athletes corrected" in summary and "without rules" not in summary
+    assert set(EventEligibility.objects.values_list("event_id", flat=True)) == set(
+        Event.objects.values_list("pk", flat=True)
+    )
+    entries = list(Entry.objects.select_related("athlete", "event", "team"))
+    assert entries_refusals(entries) == {}
+    # A database seeded by an older demo: a girl born too early in U12 men's foil is corrected, not withdrawn.
+    entry = next(
+        e for e in entries if e.event.slug == "fencing-u12-men-foil" and e.status == EntryStatus.APPROVED
+    )
+    Athlete.objects.filter(pk=entry.athlete_id).update(sex="female", birth_date="2013-06-01")
+    assert "1 demo athletes corrected" in demo_eligibility.seed()
+    assert entries_refusals(list(Entry.objects.select_related("athlete", "event", "team"))) == {}
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.APPROVED
+    assert "0 demo athletes corrected" in demo_eligibility.seed()  # idempotent

@@ -1,4 +1,5 @@
-"""Ticketing's mail to buyers (paid order with its tickets, cancelled session, ballot offer).
+"""Ticketing's mail to buyers (paid order with its tickets, cancelled session, ballot offer), and
+who holds tickets for sessions whose schedule moved (registered with events' schedule audience hook).
 
 Each function runs in a task, after the transaction that made the change committed: it loads the
 rows by id and hands the message to events/mail.py in the buyer's language. The ticket PDF is built
@@ -8,11 +9,14 @@ in the mail worker by the `ticketing.order_tickets_pdf` attachment builder.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from events.hooks import ScheduleRecipient
 from events.mail import Attachment, mail_attachment_builder, mail_send_now
 from events.models import Session
-from ticketing.models import BallotApplication, Order
+from ticketing.models import BallotApplication, Order, Ticket
+from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.rendering.pdf import tickets_pdf
 from ticketing.selectors.credentials import tickets_for_pdf
 
@@ -81,3 +85,26 @@ def ballot_offer_mail_send(*, application_pk: int) -> None:
         },
         language=_language(application.user),
     )
+
+
+def schedule_audience(*, change) -> list[ScheduleRecipient]:
+    """Buyers holding live tickets for the sessions whose timetable changed (events' schedule hook).
+
+    Reads only; each buyer in their language, told only about the matches of their sessions.
+    """
+    if not change.sessions:
+        return []
+    matches_of: dict[int, set[int]] = {}
+    tickets = Ticket.objects.filter(
+        session_id__in=change.sessions, state__in=TICKET_HOLDING_STATES
+    ).values_list("order__user_id", "session_id")
+    for user_id, session_id in tickets:
+        matches_of.setdefault(user_id, set()).update(change.sessions[session_id])
+    users = get_user_model().objects.filter(pk__in=matches_of)
+    return [
+        ScheduleRecipient(
+            email=user.email, language=_language(user) or "", matches=frozenset(matches_of[user.pk])
+        )
+        for user in users
+        if user.email
+    ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_competition'),
+        ('events', '0005_schedule'),
     ]
 
     operations = [

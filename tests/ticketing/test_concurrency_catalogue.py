@@ -1,0 +1,89 @@
+"""An organiser cuts a quota's capacity while buyers take its places: on PostgreSQL, with real threads,
+the capacity never ends below what is sold or held (`quota_update` and `lock_and_check` both lock the
+Quota row). The control run lets the buyers count without the lock and shows the cut then leaves the
+quota oversold, so a pass proves the lock."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.concurrency import race
+from tests.factories.checkin import issued_ticket
+from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
+from ticketing.errors import CatalogueError, SoldOutError
+from ticketing.models import Quota
+from ticketing.selectors import availability
+from ticketing.selectors.catalogue import quota_taken
+from ticketing.services import catalogue
+from ticketing.services.carts import cart_add
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+BUYERS = 12
+SOLD = 8
+CUT_TO = 10
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """The organiser's count of what is taken is followed by a pause, so an unlocked sale would slip in."""
+    real = catalogue.taken_by_type
+
+    def slow(type_ids):
+        result = real(type_ids)
+        time.sleep(0.3)
+        return result
+
+    monkeypatch.setattr(catalogue, "taken_by_type", slow)
+
+
+def _round(users) -> tuple[int, int, list[BaseException]]:
+    session = future_session()
+    quota = QuotaFactory(session=session, capacity=20)
+    ticket_type = TicketTypeFactory(session=session, quota=quota, max_per_order=1)
+    for _ in range(SOLD):
+        issued_ticket(ticket_type=ticket_type)
+
+    def cut():
+        try:
+            catalogue.quota_update(quota=quota, data=catalogue.CapacityData("配额", "Cut", CUT_TO))
+        except CatalogueError:
+            return "refused"
+        return "cut"
+
+    def buy(user):
+        try:
+            cart_add(user=user, ticket_type=ticket_type, quantity=1)
+        except SoldOutError:
+            return "sold out"
+        return "held"
+
+    results, errors = race([cut, *[lambda user=user: buy(user) for user in users]])
+    assert "cut" in results or "refused" in results
+    quota.refresh_from_db()
+    return quota.capacity, quota_taken(quota), errors
+
+
+def test_capacity_cut_racing_buyers_never_leaves_a_quota_oversold(slow_count):
+    users = [buyer() for _ in range(BUYERS)]
+    for _round_number in range(3):
+        capacity, taken, errors = _round(users)
+        assert errors == []  # in particular no deadlock
+        assert taken <= capacity
+        for user in users:
+            user.ticket_cart.lines.all().delete()
+
+
+def test_control_buyers_without_the_lock_oversell_after_the_cut(slow_count, monkeypatch):
+    monkeypatch.setattr(availability, "LOCKING_ENABLED", False)
+    users = [buyer() for _ in range(BUYERS)]
+    oversold = 0
+    for _round_number in range(3):
+        capacity, taken, _errors = _round(users)
+        oversold += taken > capacity
+        for user in users:
+            user.ticket_cart.lines.all().delete()
+    assert oversold > 0
+    assert Quota.objects.filter(capacity=CUT_TO).exists()
