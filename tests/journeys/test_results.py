@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from events.enums import EventStatus, MatchStatus
 from events.models import Match
@@ -99,7 +100,7 @@ def test_referee_scores_a_pool_by_link_and_the_public_pages_follow(browser, live
         assert Match.objects.filter(stage=pool, status=MatchStatus.DONE).count() == len(bouts)
 
         # The spectator never reloaded: the sheet polled its fragment and shows every victory.
-        spectator.wait_for_function("document.querySelectorAll('.pool-v').length === 15")
+        expect(spectator.locator(".pool-v")).to_have_count(15, timeout=15_000)
         first = spectator.locator("tbody tr").first
         assert (
             "选手1 (FENCER 1)" in first.inner_text() and first.locator("td").last.inner_text().strip() == "1"
