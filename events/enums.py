@@ -77,6 +77,33 @@ class ProgrammeRole(models.TextChoices):
 class StageKind(models.TextChoices):
     POOLS = "pools", _("Pools")
     TABLEAU = "tableau", _("Direct elimination")
+    GROUPS = "groups", _("Groups")
+    KNOCKOUT = "knockout", _("Knockout")
+    RACES = "races", _("Races")
+
+
+class MatchSides(models.TextChoices):
+    """Two sides (a bout, a game) or several crews in lanes (a race)."""
+
+    TWO = "two", _("Two sides")
+    LANES = "lanes", _("Lanes")
+
+
+class LaneStatus(models.TextChoices):
+    FINISHED = "finished", _("Finished")
+    DNF = "dnf", _("Did not finish")
+    DNS = "dns", _("Did not start")
+
+
+class GameRules(models.TextChoices):
+    """How a game is scored and a group's ties are broken: a setting of the stage
+    (`events.competition.standings.RULES`; the fencing team relay is checked by `fencing.team`)."""
+
+    FIBA = "fiba", _("FIBA (basketball)")
+    FIFA = "fifa", _("FIFA (football, goal difference first)")
+    UEFA = "uefa", _("UEFA (football, head-to-head first)")
+    ITTF = "ittf", _("ITTF (table tennis)")
+    FENCING_TEAM = "fencing_team", _("Fencing team relay")
 
 
 class CompetitorKind(models.TextChoices):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from events.views import catalogue as views
 from events.views import competition as views_competition
+from events.views import results as views_results
 from events.views import schedule as views_schedule
 from events.views import schedule_public as views_schedule_public
 
@@ -13,6 +14,18 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("events/<slug:slug>/pools/", views_competition.pools_public, name="competition-pools"),
     path("events/<slug:slug>/tableau/", views_competition.tableau_public, name="competition-tableau"),
+    path("events/<slug:slug>/pools.pdf", views_competition.pools_pdf, name="competition-pools-pdf"),
+    path("events/<slug:slug>/tableau.pdf", views_competition.tableau_pdf, name="competition-tableau-pdf"),
+    path(
+        "events/<slug:slug>/start-list.pdf",
+        views_competition.start_list_pdf,
+        name="competition-start-list-pdf",
+    ),
+    path("events/<slug:slug>/standings/", views_results.standings_public, name="results-standings"),
+    path("events/<slug:slug>/bracket/", views_results.bracket_public, name="results-bracket"),
+    path("events/<slug:slug>/races/", views_results.races_public, name="results-races"),
+    path("seasons/<slug:slug>/medals/", views_results.medals_public, name="results-medals"),
+    path("referee/<str:token>/", views_results.referee_page, name="referee"),
     path("venues/<slug:slug>/", views.venue_detail, name="venue-detail"),
     path("organiser/", views.organiser_home, name="organiser-home"),
     path(
@@ -34,6 +47,16 @@ urlpatterns = [
         "organiser/competition/events/<slug:slug>/tableau/",
         views_competition.organiser_tableau_generate,
         name="organiser-tableau-generate",
+    ),
+    path(
+        "organiser/competition/events/<slug:slug>/games/",
+        views_competition.organiser_games_generate,
+        name="organiser-games-generate",
+    ),
+    path(
+        "organiser/competition/events/<slug:slug>/races/",
+        views_competition.organiser_races_generate,
+        name="organiser-races-generate",
     ),
     path(
         "organiser/competition/matches/<int:pk>/result/",

@@ -1,9 +1,12 @@
-"""Forms of the organiser's competition page: drawing the pools and the tableau, entering a bout result."""
+"""Forms of competitions: drawing pools, tableaux, games and races; entering a bout, game or race result
+(the organiser's page and the referee's phone page)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from events.enums import GameRules, LaneStatus
 
 
 class PoolsDrawForm(forms.Form):
@@ -38,3 +41,125 @@ class BoutResultForm(forms.Form):
         required=False,
         choices=[("", _("Not needed")), ("left", _("Left")), ("right", _("Right"))],
     )
+
+
+class GameResultForm(forms.Form):
+    """A game's score (home, away); a drawn knockout game names who won on penalties; a fencing team
+    match gives the running score after each relay, comma-separated."""
+
+    left_score = forms.IntegerField(label=_("Home"), min_value=0, max_value=999, required=False)
+    right_score = forms.IntegerField(label=_("Away"), min_value=0, max_value=999, required=False)
+    winner = forms.ChoiceField(
+        label=_("Won on penalties"),
+        required=False,
+        choices=[("", _("Not needed")), ("home", _("Home")), ("away", _("Away"))],
+    )
+    relays_home = forms.CharField(label=_("Home, after each relay"), required=False, max_length=80)
+    relays_away = forms.CharField(label=_("Away, after each relay"), required=False, max_length=80)
+
+    def _relays(self, name: str) -> list[int] | None:
+        text = self.cleaned_data.get(name, "").replace("，", ",").strip()
+        if not text:
+            return None
+        try:
+            return [int(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the running scores as whole numbers separated by commas.")
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        home, away = self._relays("relays_home"), self._relays("relays_away")
+        data["relays"] = (home, away) if home is not None and away is not None else None
+        if data["relays"] is None and (data.get("left_score") is None or data.get("right_score") is None):
+            raise forms.ValidationError(_("Enter both scores as whole numbers."))
+        return data
+
+
+def parse_race_time(text: str) -> int:
+    """ "2:05.31" or "125.31" (seconds) to milliseconds; ValueError when it is neither."""
+    text = text.strip().replace("：", ":").replace("，", ".")
+    minutes, _sep, seconds = text.rpartition(":")
+    total = (int(minutes) * 60 if minutes else 0) + float(seconds)
+    if not 0 < total < 3600 or (minutes and float(seconds) >= 60):
+        raise ValueError(text)
+    return round(total * 1000)
+
+
+class RaceResultForm(forms.Form):
+    """A race's result lane by lane: a time (m:ss.xx or seconds) and how the crew finished."""
+
+    def __init__(self, *args, lanes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lane_numbers = [ln.lane for ln in lanes if ln.competitor_id]
+        for number in self.lane_numbers:
+            self.fields[f"lane_{number}_time"] = forms.CharField(
+                label=_("Lane %(lane)s time") % {"lane": number}, required=False, max_length=12
+            )
+            self.fields[f"lane_{number}_finish"] = forms.ChoiceField(
+                label=_("Lane %(lane)s finish") % {"lane": number},
+                choices=LaneStatus.choices,
+                initial=LaneStatus.FINISHED,
+            )
+
+    def clean(self):
+        data = super().clean()
+        finishes = {}
+        for number in self.lane_numbers:
+            text = (data.get(f"lane_{number}_time") or "").strip()
+            try:
+                time_ms = parse_race_time(text) if text else None
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Lane %(lane)s: enter the time as 2:05.31 or 125.31 seconds.") % {"lane": number}
+                ) from None
+            finishes[number] = (time_ms, data.get(f"lane_{number}_finish") or "")
+        data["finishes"] = finishes
+        return data
+
+
+class GamesDrawForm(forms.Form):
+    rules = forms.ChoiceField(label=_("Rules and tie-breakers"), choices=[])
+    groups = forms.IntegerField(
+        label=_("Groups"),
+        min_value=0,
+        max_value=16,
+        initial=2,
+        help_text=_("0 for a knockout only; 1 for one round robin; 2, 4 or 8 for groups then cross-overs."),
+    )
+    cycles = forms.TypedChoiceField(
+        label=_("Round robin"), choices=[(1, _("Single")), (2, _("Double"))], coerce=int, initial=1
+    )
+    knockout = forms.BooleanField(label=_("Knockout after the groups"), required=False, initial=True)
+    places = forms.TypedChoiceField(
+        label=_("Places played for"),
+        choices=[(2, _("Final only")), (4, _("Final and third place")), (8, _("Places 1 to 8"))],
+        coerce=int,
+        initial=4,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rules"].choices = GameRules.choices
+
+
+class RacesDrawForm(forms.Form):
+    lanes = forms.TypedChoiceField(
+        label=_("Lanes"), choices=[(4, "4"), (6, "6"), (9, "9")], coerce=int, initial=6
+    )
+    course_record = forms.CharField(
+        label=_("Course record"),
+        required=False,
+        max_length=12,
+        help_text=_("As 2:05.31; a time faster than half of it is refused."),
+    )
+
+    def clean_course_record(self):
+        text = self.cleaned_data["course_record"].strip()
+        if not text:
+            return None
+        try:
+            return parse_race_time(text)
+        except ValueError:
+            raise forms.ValidationError(_("Enter the time as 2:05.31 or 125.31 seconds.")) from None

@@ -13,11 +13,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import CompetitorKind, CompetitorStatus, MatchStatus, StageKind
+from events.enums import CompetitorKind, CompetitorStatus, LaneStatus, MatchSides, MatchStatus, StageKind
 from events.i18n import BilingualMixin
 from events.models.catalogue import Event, VenueResource
 
-__all__ = ["Competitor", "Match", "ResultChange", "Stage"]
+__all__ = ["Competitor", "Lane", "Match", "ResultChange", "Stage"]
 
 
 class Stage(models.Model):
@@ -107,11 +107,14 @@ class Competitor(BilingualMixin, models.Model):
 
 
 class Match(models.Model):
-    """A bout, game or race between two sides of a stage; a side not known yet names where it comes from.
+    """A bout, game or race of a stage; a side not known yet names where it comes from.
 
     Pools: `pool` is the pool number, `sequence` the bout's place in the official order. Tableau:
     `round` is the table (16 for the table of 16, 2 for the final), `sequence` the bout from the top.
-    `left_source` / `right_source` say what fills an empty side ("winner:T16-3").
+    Groups: `pool` is the group (1 = A), `round` the Berger round. Knockout: `round` from the first.
+    `left_source` / `right_source` say what fills an empty side ("winner:T16-3", "loser:M5",
+    "group:A1"). A race (`sides` = lanes) has its crews in `lanes` and no left or right; `detail`
+    holds what a result needs beyond two scores (a team relay's running scores).
     """
 
     stage = models.ForeignKey(
@@ -140,6 +143,8 @@ class Match(models.Model):
         verbose_name=_("winner"),
     )
     status = models.CharField(_("status"), max_length=10, choices=MatchStatus, default=MatchStatus.SCHEDULED)
+    sides = models.CharField(_("sides"), max_length=5, choices=MatchSides, default=MatchSides.TWO)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
     resource = models.ForeignKey(
         VenueResource,
         on_delete=models.SET_NULL,
@@ -170,9 +175,19 @@ class Match(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=MatchStatus.DONE)
-                | Q(left_score__isnull=False, right_score__isnull=False, winner__isnull=False),
+                | Q(sides=MatchSides.LANES)
+                | (
+                    Q(left_score__isnull=False, right_score__isnull=False)
+                    & (Q(winner__isnull=False) | Q(left_score=F("right_score")))
+                ),
+                # A drawn football group game is done without a winner; any other result names one.
                 name="match_done_has_scores_and_winner",
             ),
+            models.CheckConstraint(
+                condition=Q(sides=MatchSides.TWO) | Q(left__isnull=True, right__isnull=True),
+                name="match_race_has_no_sides",
+            ),
+            models.CheckConstraint(condition=Q(sides__in=MatchSides.values), name="match_sides_valid"),
         ]
         indexes = [models.Index(fields=["stage", "pool", "sequence"])]
         ordering = ["stage", "round", "pool", "sequence"]
@@ -187,8 +202,53 @@ class Match(models.Model):
         return self.status in (MatchStatus.DONE, MatchStatus.WALKOVER)
 
 
+class Lane(models.Model):
+    """A crew's lane in a race, its time and its place; a lane not filled yet names who will fill it
+    (`source`: "rank:heat:1:2", the second-fastest heat winner; "fast:heat:3", the third-fastest of
+    the other crews of the heats)."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="lanes", verbose_name=_("race"))
+    lane = models.PositiveSmallIntegerField(_("lane"))
+    competitor = models.ForeignKey(
+        Competitor, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("crew")
+    )
+    source = models.CharField(_("comes from"), max_length=40, blank=True)
+    time_ms = models.PositiveIntegerField(_("time (ms)"), null=True, blank=True)
+    status = models.CharField(_("finish"), max_length=10, choices=LaneStatus, blank=True)
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["match", "lane"], name="lane_unique_in_race"),
+            models.UniqueConstraint(
+                fields=["match", "competitor"],
+                condition=Q(competitor__isnull=False),
+                name="lane_crew_once_in_race",
+            ),
+            models.CheckConstraint(condition=Q(lane__gte=1), name="lane_number_positive"),
+            models.CheckConstraint(
+                condition=Q(status="") | Q(status__in=LaneStatus.values), name="lane_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=LaneStatus.FINISHED) | Q(time_ms__gt=0), name="lane_finished_has_time"
+            ),
+        ]
+        ordering = ["match", "lane"]
+        verbose_name = _("lane")
+        verbose_name_plural = _("lanes")
+
+    def __str__(self) -> str:
+        return f"{self.match} · {self.lane}"
+
+    @property
+    def time_text(self) -> str:
+        """The time in seconds as timing boards show it ("125.31")."""
+        return f"{self.time_ms / 1000:.2f}" if self.time_ms else ""
+
+
 class ResultChange(models.Model):
-    """Every result entered or corrected: who, when, and the match's result before and after."""
+    """Every result entered or corrected: who (an account, or `via` a referee link), when, and the
+    match's result before and after."""
 
     match = models.ForeignKey(
         Match, on_delete=models.CASCADE, related_name="changes", verbose_name=_("match")
@@ -196,6 +256,7 @@ class ResultChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    via = models.CharField(_("entered through"), max_length=80, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
     before = models.JSONField(_("before"), default=dict)
     after = models.JSONField(_("after"), default=dict)

@@ -19,7 +19,7 @@ from events.competition.errors import DrawError, ResultError
 from events.competition.fencing.pools import Fencer, pools_draw
 from events.competition.fencing.ranking import PoolBout, bout_check, pool_cut
 from events.competition.fencing.tableau import DEResult, Tableau, tableau_bouts, tableau_draw, tableau_record
-from events.enums import CompetitorStatus, Discipline, MatchStatus, StageKind
+from events.enums import CompetitorStatus, Discipline, MatchSides, MatchStatus, StageKind
 from events.models import Competitor, Event, Match, ResultChange, Stage
 from events.selectors.competition import overall_ranking
 
@@ -101,8 +101,16 @@ def pools_generate(*, event: Event, max_size: int = 7) -> Stage:
         return stage
 
 
-def _snapshot(match: Match) -> dict:
-    return {
+def snapshot(match: Match) -> dict:
+    """A match's result as the result log keeps it (a race: every lane's crew, time and finish)."""
+    if match.sides == MatchSides.LANES:
+        return {
+            "status": match.status,
+            "lanes": [
+                [ln.lane, ln.competitor_id, ln.time_ms, ln.status] for ln in match.lanes.order_by("lane")
+            ],
+        }
+    data = {
         "left": match.left_id,
         "right": match.right_id,
         "left_score": match.left_score,
@@ -110,10 +118,20 @@ def _snapshot(match: Match) -> dict:
         "winner": match.winner_id,
         "status": match.status,
     }
+    if match.detail.get("relays"):
+        data["relays"] = match.detail["relays"]
+    return data
+
+
+def result_log(*, match: Match, before: dict, user, via: str = "") -> ResultChange:
+    """Record one result change: who (an account, or the referee link it came `via`), when, before, after."""
+    return ResultChange.objects.create(
+        match=match, changed_by=user, via=via[:80], before=before, after=snapshot(match)
+    )
 
 
 def bout_result_record(
-    *, match: Match, left_score: int, right_score: int, user, winner: Competitor | None = None
+    *, match: Match, left_score: int, right_score: int, user, winner: Competitor | None = None, via: str = ""
 ) -> Match:
     """Record (or correct) the result of a bout and log the change with who and when.
 
@@ -144,23 +162,23 @@ def bout_result_record(
                     _("the pools cannot change any more: the tableau has results"),
                     _("clear the tableau's results first"),
                 )
-            _write(match, left_score, right_score, int(bout.victor), user)
+            _write(match, left_score, right_score, int(bout.victor), user, via)
             if tableau_stage is not None:
                 _tableau_redraw(stage=stage, tableau_stage=tableau_stage)
             return match
-        _tableau_result(stage, match, left_score, right_score, winner_key, user)
+        _tableau_result(stage, match, left_score, right_score, winner_key, user, via)
         match.refresh_from_db()
         return match
 
 
 def _write(
-    match: Match, left_score: int | None, right_score: int | None, winner_id: int | None, user
+    match: Match, left_score: int | None, right_score: int | None, winner_id: int | None, user, via: str = ""
 ) -> None:
-    before = _snapshot(match)
+    before = snapshot(match)
     match.left_score, match.right_score, match.winner_id = left_score, right_score, winner_id
     match.status = MatchStatus.DONE if winner_id and left_score is not None else match.status
     match.save(update_fields=["left_score", "right_score", "winner", "status", "updated_at"])
-    ResultChange.objects.create(match=match, changed_by=user, before=before, after=_snapshot(match))
+    result_log(match=match, before=before, user=user, via=via)
 
 
 def _tableau_of(stage: Stage, matches: list[Match]) -> Tableau:
@@ -177,7 +195,7 @@ def _tableau_of(stage: Stage, matches: list[Match]) -> Tableau:
     )
 
 
-def _tableau_result(stage, match, left_score, right_score, winner_key, user) -> None:
+def _tableau_result(stage, match, left_score, right_score, winner_key, user, via) -> None:
     matches = list(stage.matches.order_by("-round", "sequence"))
     tableau = tableau_record(
         _tableau_of(stage, matches),
@@ -187,10 +205,10 @@ def _tableau_result(stage, match, left_score, right_score, winner_key, user) -> 
         bottom_score=right_score,
         winner=winner_key,
     )
-    _tableau_sync(stage, matches, tableau, user)
+    _tableau_sync(stage, matches, tableau, user, via)
 
 
-def _tableau_sync(stage: Stage, matches: list[Match], tableau: Tableau, user) -> None:
+def _tableau_sync(stage: Stage, matches: list[Match], tableau: Tableau, user, via: str = "") -> None:
     """Bring every stored tableau bout in line with the pure tableau: who fences, scores, winners."""
     by_place = {(m.round, m.sequence - 1): m for m in matches}
     for bout in tableau_bouts(tableau):
@@ -215,7 +233,7 @@ def _tableau_sync(stage: Stage, matches: list[Match], tableau: Tableau, user) ->
         )
         if target == current:
             continue
-        before = _snapshot(match)
+        before = snapshot(match)
         (
             match.left_id,
             match.right_id,
@@ -228,7 +246,7 @@ def _tableau_sync(stage: Stage, matches: list[Match], tableau: Tableau, user) ->
             update_fields=["left", "right", "left_score", "right_score", "winner", "status", "updated_at"]
         )
         if before["left_score"] is not None or match.left_score is not None:
-            ResultChange.objects.create(match=match, changed_by=user, before=before, after=_snapshot(match))
+            result_log(match=match, before=before, user=user, via=via)
 
 
 def tableau_generate(*, event: Event, cut_percent: int | None = None) -> Stage:

@@ -8,20 +8,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import hooks
 from events.competition.errors import CompetitionError
-from events.enums import Discipline
-from events.forms.competition import BoutResultForm, PoolsDrawForm, TableauDrawForm
+from events.enums import Discipline, MatchSides, StageKind
+from events.forms.competition import GamesDrawForm, PoolsDrawForm, RacesDrawForm, TableauDrawForm
 from events.models import Event, Match
 from events.permissions import get_for_user_or_404
+from events.rendering import competition_pdf
 from events.selectors import catalogue as selectors
 from events.selectors import competition as selectors_competition
+from events.selectors import results as selectors_results
 from events.services import competition as services_competition
+from events.services import games as services_games
+from events.services import races as services_races
+from events.services.referee import referee_link_make
+from events.views.results import live_render, result_form
 
 PERM = "events.manage_event"
 
@@ -36,29 +44,127 @@ def _public_fencing_event(slug: str) -> Event:
 def pools_public(request, slug: str):
     event = _public_fencing_event(slug)
     view = selectors_competition.pools_view(event=event)
-    return render(request, "events/competition_pools.html", {"event": event, "view": view})
+    return live_render(
+        request, "events/competition_pools.html", "events/_pools_live.html", {"event": event, "view": view}
+    )
 
 
 def tableau_public(request, slug: str):
     event = _public_fencing_event(slug)
     stage, rounds = selectors_competition.tableau_view(event=event)
-    return render(
-        request, "events/competition_tableau.html", {"event": event, "stage": stage, "rounds": rounds}
+    return live_render(
+        request,
+        "events/competition_tableau.html",
+        "events/_tableau_live.html",
+        {"event": event, "stage": stage, "rounds": rounds},
     )
+
+
+PDF_LANGUAGES = ("zh-hans", "en")
+
+
+def _pdf(request, event: Event, kind: str, build) -> HttpResponse:
+    """A competition PDF in the language asked for (`?lang=en` or `zh-hans`), else the page's."""
+    language = request.GET.get("lang")
+    language = language if language in PDF_LANGUAGES else translation.get_language()
+    with translation.override(language):
+        body = build()
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-{kind}-{language}.pdf"'
+    return response
+
+
+def pools_pdf(request, slug: str):
+    event = _public_fencing_event(slug)
+
+    def build() -> bytes:
+        view = selectors_competition.pools_view(event=event)
+        title = _("Pools: %(event)s") % {"event": event.name}
+        return competition_pdf.pool_sheets_pdf(view.sheets, title=title, note=_pdf_note(view.stage))
+
+    return _pdf(request, event, "pools", build)
+
+
+def tableau_pdf(request, slug: str):
+    event = _public_fencing_event(slug)
+
+    def build() -> bytes:
+        _stage, rounds = selectors_competition.tableau_view(event=event)
+        return competition_pdf.tableau_pdf(rounds, title=_("Tableau: %(event)s") % {"event": event.name})
+
+    return _pdf(request, event, "tableau", build)
+
+
+def start_list_pdf(request, slug: str):
+    event = _public_event_any(slug)
+
+    def build() -> bytes:
+        rows = selectors_results.start_list(event=event)
+        return competition_pdf.start_list_pdf(rows, title=_("Start list: %(event)s") % {"event": event.name})
+
+    return _pdf(request, event, "start-list", build)
+
+
+def _pdf_note(stage) -> str:
+    if stage is None:
+        return ""
+    return _("Bout order: %(source)s") % {"source": stage.settings.get("source", "")}
+
+
+def _public_event_any(slug: str) -> Event:
+    event = selectors.events_public().filter(slug=slug).first()
+    if event is None:
+        raise Http404
+    return event
 
 
 def _organiser_event(request, slug: str) -> Event:
-    event = get_for_user_or_404(
+    return get_for_user_or_404(
         Event.objects.select_related("programme"), user=request.user, perm=PERM, slug=slug
     )
+
+
+def _organiser_fencing_event(request, slug: str) -> Event:
+    """Pools, the tableau and competitors from the entries are fencing's: any other event is a 404."""
+    event = _organiser_event(request, slug)
     if event.discipline != Discipline.FENCING:
         raise Http404
     return event
 
 
+def _referee_links(request, event: Event) -> list[tuple[str, str]]:
+    """(label, absolute URL) of a signed referee link for each pool or group, each course, and each
+    piste or court the event's matches are placed on."""
+    links = []
+    for stage in selectors_results.stages_of(event=event):
+        if (
+            stage.kind == StageKind.RACES
+            or stage.kind == StageKind.KNOCKOUT
+            or stage.kind == StageKind.TABLEAU
+        ):
+            token = referee_link_make(event_id=event.pk, stage=stage)
+            links.append((stage.get_kind_display(), token))
+            continue
+        for number in selectors_results.stage_pools(stage=stage):
+            token = referee_link_make(event_id=event.pk, stage=stage, pool=number)
+            name = (
+                _("Pool %(number)s") % {"number": number}
+                if stage.kind == StageKind.POOLS
+                else _("Group %(name)s") % {"name": chr(ord("A") + number - 1)}
+            )
+            links.append((name, token))
+    for resource in selectors_results.resources_used(event=event):
+        links.append((resource.name, referee_link_make(event_id=event.pk, resource=resource)))
+    return [
+        (label, request.build_absolute_uri(reverse("events:referee", args=[token]))) for label, token in links
+    ]
+
+
 @login_required
 def organiser_competition(request, slug: str):
     event = _organiser_event(request, slug)
+    if event.discipline != Discipline.FENCING:
+        return _organiser_other(request, event)
     pools = selectors_competition.pools_view(event=event)
     numbers = [sheet.number for sheet in pools.sheets]
     chosen = request.GET.get("pool", "")
@@ -74,8 +180,63 @@ def organiser_competition(request, slug: str):
         "tableau": selectors_competition.tableau_view(event=event)[1],
         "pools_form": PoolsDrawForm(),
         "tableau_form": TableauDrawForm(),
+        "referee_links": _referee_links(request, event),
     }
     return render(request, "events/competition_organiser.html", context)
+
+
+def _organiser_other(request, event: Event):
+    """Games or races: the draw form, what was drawn with a result form per match, and referee links."""
+    matches = list(selectors_results.matches_for_entry(event=event))
+    for match in matches:
+        match.form = result_form(match)
+        match.lane_rows = list(match.lanes.all()) if match.sides == MatchSides.LANES else []
+    races = event.discipline == Discipline.DRAGON_BOAT
+    context = {
+        "event": event,
+        "competitors": selectors_competition.competitors_for(event=event).count(),
+        "races": races,
+        "draw_form": RacesDrawForm() if races else GamesDrawForm(),
+        "matches": matches,
+        "referee_links": _referee_links(request, event),
+    }
+    return render(request, "events/competition_organiser_other.html", context)
+
+
+@login_required
+@require_POST
+def organiser_games_generate(request, slug: str):
+    event = _organiser_event(request, slug)
+    form = GamesDrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the draw settings."))
+    else:
+        try:
+            services_games.games_generate(event=event, **form.cleaned_data)
+            messages.success(request, _("The games are drawn."))
+        except CompetitionError as error:
+            _refused(request, error)
+    return redirect("events:organiser-competition", slug=event.slug)
+
+
+@login_required
+@require_POST
+def organiser_races_generate(request, slug: str):
+    event = _organiser_event(request, slug)
+    form = RacesDrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services_races.races_generate(
+                event=event,
+                lanes=form.cleaned_data["lanes"],
+                course_record_ms=form.cleaned_data["course_record"],
+            )
+            messages.success(request, _("The races are drawn."))
+        except CompetitionError as error:
+            _refused(request, error)
+    return redirect("events:organiser-competition", slug=event.slug)
 
 
 def _refused(request, error: CompetitionError) -> None:
@@ -85,7 +246,7 @@ def _refused(request, error: CompetitionError) -> None:
 @login_required
 @require_POST
 def organiser_pools_generate(request, slug: str):
-    event = _organiser_event(request, slug)
+    event = _organiser_fencing_event(request, slug)
     form = PoolsDrawForm(request.POST)
     if form.is_valid():
         try:
@@ -99,7 +260,7 @@ def organiser_pools_generate(request, slug: str):
 @login_required
 @require_POST
 def organiser_competitors_refresh(request, slug: str):
-    event = _organiser_event(request, slug)
+    event = _organiser_fencing_event(request, slug)
     reports = hooks.competitors_refresh(event=event)
     created = sum(r.get("created", 0) for r in reports)
     updated = sum(r.get("updated", 0) for r in reports)
@@ -117,7 +278,7 @@ def organiser_competitors_refresh(request, slug: str):
 @login_required
 @require_POST
 def organiser_tableau_generate(request, slug: str):
-    event = _organiser_event(request, slug)
+    event = _organiser_fencing_event(request, slug)
     form = TableauDrawForm(request.POST)
     if form.is_valid():
         try:
@@ -135,23 +296,39 @@ def organiser_tableau_generate(request, slug: str):
 def organiser_result(request, pk: int):
     match = get_object_or_404(Match.objects.select_related("stage__event", "left", "right"), pk=pk)
     event = _organiser_event(request, match.stage.event.slug)
-    form = BoutResultForm(request.POST)
+    form = result_form(match, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter both scores as whole numbers."))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
-        data = form.cleaned_data
-        winner = {"left": match.left, "right": match.right}.get(data["priority"])
         try:
-            services_competition.bout_result_record(
-                match=match,
-                left_score=data["left_score"],
-                right_score=data["right_score"],
-                winner=winner,
-                user=request.user,
-            )
+            _record(match, form.cleaned_data, request.user)
             messages.success(request, _("Result of %(code)s saved.") % {"code": match.code})
         except CompetitionError as error:
             _refused(request, error)
     url = redirect("events:organiser-competition", slug=event.slug).url
-    suffix = f"?pool={match.pool}#bout-{match.pk}" if match.pool else f"#bout-{match.pk}"
+    suffix = (
+        f"?pool={match.pool}#bout-{match.pk}" if match.stage.kind == StageKind.POOLS else f"#bout-{match.pk}"
+    )
     return redirect(url + suffix)
+
+
+def _record(match: Match, data: dict, user) -> None:
+    if match.sides == MatchSides.LANES:
+        services_races.race_result_record(match=match, finishes=data["finishes"], user=user)
+    elif match.stage.kind in (StageKind.POOLS, StageKind.TABLEAU):
+        services_competition.bout_result_record(
+            match=match,
+            left_score=data["left_score"],
+            right_score=data["right_score"],
+            winner={"left": match.left, "right": match.right}.get(data["priority"]),
+            user=user,
+        )
+    else:
+        services_games.game_result_record(
+            match=match,
+            home_score=data.get("left_score") or 0,
+            away_score=data.get("right_score") or 0,
+            winner=data.get("winner") or None,
+            relays=data.get("relays"),
+            user=user,
+        )

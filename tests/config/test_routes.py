@@ -144,6 +144,7 @@ PUBLIC_OBJECTS = {
     "public_delegation",
     "public_competitor",
     "public_programme_day",
+    "public_programme",
 }
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS

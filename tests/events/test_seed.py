@@ -255,6 +255,7 @@ def test_seed_finds_every_apps_slice_including_a_services_package():
 
     assert demo_modules() == [
         "events.demo",
+        "events.demo_competition",
         "ticketing.demo",
         "ticketing.demo_gate",
         "registration.services.demo",

@@ -41,3 +41,30 @@ def fencers(event, count: int, *, clubs: int | None = None) -> list[Competitor]:
         )
         for i in range(count)
     ]
+
+
+class DragonBoatEventFactory(EventFactory):
+    discipline = Discipline.DRAGON_BOAT
+    weapon = ""
+    age_group = ""
+
+
+class BasketballEventFactory(EventFactory):
+    discipline = Discipline.BASKETBALL
+    weapon = ""
+    age_group = "U15"
+
+
+def entrants(event, count: int, *, kind: str = "team", city_of=None) -> list[Competitor]:
+    """`count` crews or teams seeded 1..count, each from its own city unless `city_of(i)` says."""
+    return [
+        CompetitorFactory(
+            event=event,
+            seed=i + 1,
+            kind=kind,
+            display_name=f"队{i + 1} (Team {i + 1})",
+            city_zh=city_of(i)[0] if city_of else f"城{i + 1}",
+            city_en=city_of(i)[1] if city_of else f"City {i + 1}",
+        )
+        for i in range(count)
+    ]

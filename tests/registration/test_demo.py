@@ -65,7 +65,12 @@ def test_seed_demo_competition_slice_draws_pools_with_results_once():
     again = demo_competition.seed()  # idempotent
     assert "0 bouts scored now" in again
     assert Match.objects.filter(stage=stage, status=MatchStatus.DONE).count() == done
-    assert Stage.objects.count() == 1
+    # Every fencing event is drawn; yesterday's other foil events are fenced through the final.
+    drawn = Competitor.objects.exclude(event__weapon="sabre").values("event").distinct().count()
+    assert Stage.objects.filter(kind=StageKind.POOLS).count() == drawn
+    finals = Match.objects.filter(stage__kind=StageKind.TABLEAU, round=2)
+    assert finals.count() == 3 and all(final.status == MatchStatus.DONE for final in finals)
+    assert not Stage.objects.filter(event__weapon="sabre").exists()
 
 
 def test_demo_has_eligibility_rules_on_every_event_and_no_ineligible_entry():

@@ -1,0 +1,145 @@
+"""Result pages: the public standings, brackets, races and the season's medal table (each refreshing
+itself: `?fragment=1` answers the live part alone, polled by `events/live.js`), and the referee's phone
+page reached through a signed link (no account).
+
+Public pages show athletes by name and delegation only. The referee page answers 404 for a link that
+was not signed here and for a match outside the link's scope, and 410 for an expired link: in every
+one of those cases nothing is changed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from events.competition.errors import CompetitionError
+from events.enums import Discipline, MatchSides, StageKind
+from events.forms.competition import BoutResultForm, GameResultForm, RaceResultForm
+from events.models import Event, Programme
+from events.selectors import catalogue as selectors
+from events.selectors import results as selectors_results
+from events.services.referee import RefereeLinkError, referee_result_record, referee_scope_read
+
+LIVE_SECONDS = 15  # how often result pages poll; journeys set it lower
+
+
+def live_render(request, template: str, fragment: str, context: dict):
+    """The page, or with `?fragment=1` only its live part (what `live.js` swaps in)."""
+    context = {**context, "fragment_template": fragment, "live_seconds": LIVE_SECONDS}
+    if request.GET.get("fragment") == "1":
+        response = render(request, fragment, context)
+    else:
+        response = render(request, template, context)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _public_event(slug: str, *disciplines: str) -> Event:
+    events = selectors.events_public().filter(slug=slug)
+    if disciplines:
+        events = events.filter(discipline__in=disciplines)
+    event = events.first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def standings_public(request, slug: str):
+    event = _public_event(slug)
+    stage = selectors_results.stage_for(event=event, kind=StageKind.GROUPS)
+    tables = selectors_results.group_tables(stage=stage) if stage else []
+    return live_render(
+        request,
+        "events/results_standings.html",
+        "events/_standings_live.html",
+        {"event": event, "stage": stage, "tables": tables},
+    )
+
+
+def bracket_public(request, slug: str):
+    event = _public_event(slug)
+    stage = selectors_results.stage_for(event=event, kind=StageKind.KNOCKOUT)
+    rounds = selectors_results.bracket_rounds(stage=stage) if stage else []
+    return live_render(
+        request,
+        "events/results_bracket.html",
+        "events/_bracket_live.html",
+        {"event": event, "stage": stage, "rounds": rounds},
+    )
+
+
+def races_public(request, slug: str):
+    event = _public_event(slug, Discipline.DRAGON_BOAT)
+    stage = selectors_results.stage_for(event=event, kind=StageKind.RACES)
+    races = selectors_results.races_view(stage=stage) if stage else []
+    return live_render(
+        request,
+        "events/results_races.html",
+        "events/_races_live.html",
+        {"event": event, "stage": stage, "races": races},
+    )
+
+
+def medals_public(request, slug: str):
+    programme = get_object_or_404(Programme, slug=slug)
+    rows, counted = selectors_results.medal_table(programme=programme)
+    if not counted and not selectors.events_public().filter(programme=programme).exists():
+        raise Http404
+    return live_render(
+        request,
+        "events/results_medals.html",
+        "events/_medals_live.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "counted": counted,
+            "points": sorted(selectors_results.PLACE_POINTS.items()),
+        },
+    )
+
+
+def result_form(match, data=None):
+    """The form that parses a result for this match: lanes for a race, a bout, or a game."""
+    if match.sides == MatchSides.LANES:
+        return RaceResultForm(data, lanes=list(match.lanes.all()))
+    if match.stage.kind in (StageKind.POOLS, StageKind.TABLEAU):
+        return BoutResultForm(data)
+    return GameResultForm(data)
+
+
+@never_cache
+def referee_page(request, token: str):
+    try:
+        scope = referee_scope_read(token)
+    except RefereeLinkError as error:
+        if not error.expired:
+            raise Http404 from error
+        return render(request, "events/referee_expired.html", {"message": str(error)}, status=410)
+    event = get_object_or_404(Event, pk=scope.event_id)
+    matches = list(scope.matches())
+    if request.method == "POST":
+        chosen = request.POST.get("match", "")
+        match = next((m for m in matches if str(m.pk) == chosen), None)
+        if match is None:
+            raise Http404
+        form = result_form(match, request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                referee_result_record(scope=scope, match=match, data=form.cleaned_data)
+                messages.success(request, _("Result of %(code)s saved.") % {"code": match.code})
+            except CompetitionError as error:
+                messages.error(request, str(error))
+        return redirect(f"{request.path}#match-{match.pk}")
+    for match in matches:
+        match.form = result_form(match)
+        match.lane_rows = list(match.lanes.all()) if match.sides == MatchSides.LANES else []
+    return render(
+        request,
+        "events/referee_page.html",
+        {"event": event, "scope": scope, "label": scope.label, "matches": matches},
+    )

@@ -1,0 +1,151 @@
+"""Referee links: a signed link per pool, stage or court opens a phone page that scores only its own
+matches, without an account; another pool's match, a forged link and an expired link change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from events.enums import GameRules, MatchStatus, VenueResourceKind
+from events.models import Match, ResultChange
+from events.services.competition import pools_generate
+from events.services.games import games_generate
+from events.services.races import races_generate
+from events.services.referee import RefereeLinkError, referee_link_make, referee_scope_read
+from tests.factories import VenueResourceFactory
+from tests.factories.competition import (
+    BasketballEventFactory,
+    DragonBoatEventFactory,
+    FencingEventFactory,
+    entrants,
+    fencers,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pools():
+    event = FencingEventFactory()
+    fencers(event, 12)
+    return pools_generate(event=event, max_size=6)
+
+
+def _link(stage, pool=None, **kwargs):
+    return reverse(
+        "events:referee", args=[referee_link_make(event_id=stage.event_id, stage=stage, pool=pool, **kwargs)]
+    )
+
+
+def test_a_pool_link_shows_its_bouts_in_the_official_order_and_scores_them(client, pools):
+    url = _link(pools, pool=2)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    bouts = list(pools.matches.filter(pool=2).order_by("sequence"))
+    assert body.index(bouts[0].code) < body.index(bouts[1].code)
+    assert pools.matches.get(pool=1, sequence=1).code not in body
+    bout = bouts[0]
+    response = client.post(url, {"match": bout.pk, "left_score": 5, "right_score": 2, "priority": ""})
+    assert response.status_code == 302
+    bout.refresh_from_db()
+    assert (bout.left_score, bout.right_score, bout.winner_id, bout.status) == (
+        5,
+        2,
+        bout.left_id,
+        MatchStatus.DONE,
+    )
+    change = ResultChange.objects.get(match=bout)
+    assert change.changed_by is None and "2" in change.via
+
+
+def test_another_pools_bout_through_this_link_changes_nothing(client, pools):
+    url = _link(pools, pool=2)
+    other = pools.matches.get(pool=1, sequence=1)
+    response = client.post(url, {"match": other.pk, "left_score": 5, "right_score": 2})
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == MatchStatus.SCHEDULED and other.left_score is None
+    assert not ResultChange.objects.exists()
+
+
+def test_an_expired_link_shows_why_and_changes_nothing(client, pools):
+    url = _link(pools, pool=1, expires_at=timezone.now() + dt.timedelta(hours=1))
+    bout = pools.matches.get(pool=1, sequence=1)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(url, {"match": bout.pk, "left_score": 5, "right_score": 2})
+    assert page.status_code == 410
+    assert "This referee link expired: ask the organiser for a new one." in page.content.decode()
+    assert response.status_code == 410
+    bout.refresh_from_db()
+    assert bout.left_score is None and not ResultChange.objects.exists()
+
+
+def test_a_forged_or_altered_link_is_not_found(client, pools):
+    token = referee_link_make(event_id=pools.event_id, stage=pools, pool=1)
+    altered = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+    bout = pools.matches.get(pool=1, sequence=1)
+    for bad in (altered, "not-a-token"):
+        assert (
+            client.post(
+                reverse("events:referee", args=[bad]), {"match": bout.pk, "left_score": 5, "right_score": 1}
+            ).status_code
+            == 404
+        )
+    bout.refresh_from_db()
+    assert bout.left_score is None
+    with pytest.raises(RefereeLinkError) as refused:
+        referee_scope_read(altered)
+    assert not refused.value.expired
+
+
+def test_an_impossible_score_through_a_link_is_refused_with_the_reason(client, pools):
+    url = _link(pools, pool=1)
+    bout = pools.matches.get(pool=1, sequence=1)
+    response = client.post(
+        url, {"match": bout.pk, "left_score": 6, "right_score": 5}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "6–5 cannot happen in a bout fought to 5 touches" in response.content.decode()
+    bout.refresh_from_db()
+    assert bout.left_score is None
+
+
+def test_a_court_link_scores_only_the_games_placed_on_that_court(client):
+    event = BasketballEventFactory()
+    entrants(event, 4)
+    [stage] = games_generate(event=event, rules=GameRules.FIBA, groups=1, knockout=False)
+    court_1 = VenueResourceFactory(code="court-1", kind=VenueResourceKind.COURT)
+    court_2 = VenueResourceFactory(venue=court_1.venue, code="court-2", kind=VenueResourceKind.COURT)
+    games = list(stage.matches.order_by("sequence"))
+    Match.objects.filter(pk__in=[g.pk for g in games[:3]]).update(resource=court_1)
+    Match.objects.filter(pk__in=[g.pk for g in games[3:]]).update(resource=court_2)
+    url = reverse("events:referee", args=[referee_link_make(event_id=event.pk, resource=court_1)])
+    assert client.post(url, {"match": games[0].pk, "left_score": 70, "right_score": 66}).status_code == 302
+    assert client.post(url, {"match": games[4].pk, "left_score": 70, "right_score": 66}).status_code == 404
+    assert Match.objects.get(pk=games[0].pk).status == MatchStatus.DONE
+    assert Match.objects.get(pk=games[4].pk).status == MatchStatus.SCHEDULED
+    client.post(url, {"match": games[1].pk, "left_score": 70, "right_score": 70})
+    assert Match.objects.get(pk=games[1].pk).status == MatchStatus.SCHEDULED
+
+
+def test_a_course_link_enters_a_race_lane_by_lane(client):
+    event = DragonBoatEventFactory()
+    entrants(event, 5, kind="crew")
+    stage = races_generate(event=event, lanes=6, course_record_ms=120_000)
+    race = stage.matches.get()
+    lanes = list(race.lanes.order_by("lane"))
+    data = {"match": race.pk}
+    for i, lane in enumerate(lanes):
+        data[f"lane_{lane.lane}_time"] = f"2:{10 + i:02d}.50"
+        data[f"lane_{lane.lane}_finish"] = "finished"
+    data[f"lane_{lanes[-1].lane}_finish"] = "dnf"
+    url = reverse("events:referee", args=[referee_link_make(event_id=event.pk, stage=stage)])
+    assert client.post(url, data).status_code == 302
+    by_lane = {ln.lane: ln for ln in race.lanes.all()}
+    assert by_lane[lanes[0].lane].time_ms == 130_500 and by_lane[lanes[0].lane].place == 1
+    assert by_lane[lanes[-1].lane].status == "dnf" and by_lane[lanes[-1].lane].place == 5
