@@ -35,6 +35,7 @@ from tests.factories.registration import (
     MembershipFactory,
 )
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
+from tests.factories.tourism import OfferFactory, StoreFactory, staff_of, ticket_stub
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
 
@@ -108,6 +109,7 @@ def world():
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
         "match": {"pk": bout.pk},
+        **_tourism_kwargs(programme, session, owner),
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
@@ -117,8 +119,24 @@ def world():
         "other_manager": MembershipFactory().user,
         "other_organiser": verified(ProgrammeMembershipFactory().user),
         "other_gate_staff": other_venue_staff,
+        "other_merchant_staff": staff_of(StoreFactory(), role="owner"),
     }
     return kwargs, outsiders
+
+
+def _tourism_kwargs(programme, session, spectator) -> dict:
+    """A merchant of the programme with a store, staff and an offer, and the spectator's stub."""
+    store = StoreFactory(merchant__programme=programme)
+    staff_of(store, role="owner")
+    member = store.merchant.memberships.get()
+    stub = ticket_stub(ticket_type=TicketTypeFactory(session=session), user=spectator)
+    return {
+        "merchant": {"pk": store.merchant.pk},
+        "merchant_member": {"pk": store.merchant.pk, "membership_pk": member.pk},
+        "store": {"pk": store.pk},
+        "offer": {"pk": OfferFactory(merchant=store.merchant).pk},
+        "stub": {"public_id": stub.ticket.credential.public_id},
+    }
 
 
 PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}
