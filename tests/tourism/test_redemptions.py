@@ -305,3 +305,27 @@ def test_reverse_after_the_window_or_at_another_store_changes_nothing():
     assert not Reversal.objects.exists()
     world.offer.refresh_from_db()
     assert world.offer.redeemed_count == 1
+
+
+def test_prepare_and_consume_round_trips_are_pinned(django_assert_num_queries):
+    """The counter's hot path in statements (the savepoint pair is the test's own transaction)."""
+    from tourism.models import Store
+
+    world = counter_world()
+    store = Store.objects.select_related("merchant").get(pk=world.store.pk)
+    code = code_of(world.stub)
+    # membership, credential, stub, the stub's uses, today's uses, the offers and their prefetches
+    with django_assert_num_queries(10):
+        redemption_prepare(code=code, store=store, staff=world.staff)
+    # Staff, key, stub; the two locks and the key again; the counts; the insert and the update:
+    # twelve statements with the savepoint pair of the test's own transaction.
+    with django_assert_num_queries(12):
+        redemption_consume(
+            code=code,
+            store=store,
+            staff=world.staff,
+            offer_id=world.offer.pk,
+            idempotency_key="q",
+            bill_fen=100,
+            head_count=1,
+        )
