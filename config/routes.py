@@ -24,6 +24,8 @@ class Access(StrEnum):
     GATE_STAFF = "gate staff of the event or venue (and organisers of its programme)"
     DEVICE = "a gate device's bearer token"
     WEBHOOK = "Stripe's webhook signature"
+    MERCHANT_STAFF = "staff of the object's merchant (counter staff bound to a store: that store only)"
+    MERCHANT_OWNER = "the owner of the object's merchant"
     LINK = "whoever holds the unguessable link (an invitation or consent token in the URL)"
     ADMIN = "staff with two-factor passed (the admin checks each object: events.admin.ScopedAdmin)"
     ALLAUTH = "allauth's own login, sign-up and two-factor flow (its rate limits apply)"
@@ -55,6 +57,11 @@ ROUTES: dict[str, Route] = {
     "api:bundle": Route(Access.DEVICE),
     "api:upload": Route(Access.DEVICE),
     "api:annul": Route(Access.DEVICE),
+    # tourism's counter API: the store is in the body or query, checked per request (404 otherwise)
+    "api:counter-prepare": Route(Access.MERCHANT_STAFF),
+    "api:counter-consume": Route(Access.MERCHANT_STAFF),
+    "api:counter-reverse": Route(Access.MERCHANT_STAFF),
+    "api:counter-redemptions": Route(Access.MERCHANT_STAFF),
     # events
     "events:home": Route(Access.ANONYMOUS),
     "events:event-list": Route(Access.ANONYMOUS),
@@ -215,6 +222,29 @@ ROUTES: dict[str, Route] = {
     "exchange:guardian-link-send": Route(Access.MANAGER, "athlete_guardian"),
     "exchange:guardian": Route(Access.LINK, "token"),
     "exchange:organiser": Route(Access.ORGANISER, "programme"),
+    # tourism: public offers, the spectator's stubs
+    "tourism:offers": Route(Access.ANONYMOUS),
+    "tourism:offers-near-venue": Route(Access.ANONYMOUS, "public_venue"),
+    "tourism:merchant-terms": Route(Access.ANONYMOUS),
+    "tourism:stub-wallet": Route(Access.SPECTATOR),
+    "tourism:stub-detail": Route(Access.OWNER, "stub"),
+    "tourism:stub-qr": Route(Access.OWNER, "stub"),
+    # tourism: merchants and their counters
+    "tourism:merchant-list": Route(Access.SPECTATOR),
+    "tourism:merchant-apply": Route(Access.SPECTATOR),
+    "tourism:merchant-detail": Route(Access.MERCHANT_STAFF, "merchant"),
+    "tourism:store-create": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:staff-invite": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:staff-remove": Route(Access.MERCHANT_OWNER, "merchant_member"),
+    "tourism:offer-create": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:staff-accept": Route(Access.LINK, "token"),
+    "tourism:counter": Route(Access.MERCHANT_STAFF, "store"),
+    "tourism:counter-redemptions": Route(Access.MERCHANT_STAFF, "store"),
+    "tourism:counter-reverse": Route(Access.MERCHANT_STAFF, "store"),
+    # tourism: organisers
+    "tourism:organiser-merchants": Route(Access.ORGANISER, "programme"),
+    "tourism:organiser-merchant-decision": Route(Access.ORGANISER, "merchant"),
+    "tourism:organiser-offer-decision": Route(Access.ORGANISER, "offer"),
 }
 
 

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TourismConfig(AppConfig):
     name = "tourism"
     verbose_name = _("Tourism")
+
+    def ready(self):
+        # Imported here, not at the top: the app registry is not ready when this module loads.
+        from ticketing import hooks  # noqa: PLC0415
+        from tourism.services import stubs  # noqa: PLC0415
+
+        # Every paid ticket becomes a stub inside the payment's transaction; a refund voids it.
+        hooks.register_order_paid(stubs.stubs_issue_for_order)
+        hooks.register_order_refunded(stubs.stubs_void_for_order)

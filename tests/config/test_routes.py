@@ -36,6 +36,7 @@ from tests.factories.registration import (
     MembershipFactory,
 )
 from tests.factories.ticketing import BallotFactory, SectionFactory, TicketTypeFactory, buyer
+from tests.factories.tourism import OfferFactory, StoreFactory, staff_of, ticket_stub
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
 
@@ -123,6 +124,7 @@ def world():
         "exchange_booking": {"pk": BookingFactory(slot=slot, delegation=delegation, athlete=athlete).pk},
         "segment": {"pk": segment.pk},
         "rollcall": {"pk": RollCallFactory(segment=segment).pk},
+        **_tourism_kwargs(programme, session, owner),
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
@@ -132,6 +134,7 @@ def world():
         "other_manager": MembershipFactory().user,
         "other_organiser": verified(ProgrammeMembershipFactory().user),
         "other_gate_staff": other_venue_staff,
+        "other_merchant_staff": staff_of(StoreFactory(), role="owner"),
     }
     return kwargs, outsiders
 
@@ -146,6 +149,24 @@ PUBLIC_OBJECTS = {
     "public_programme_day",
     "public_programme",
 }
+
+
+def _tourism_kwargs(programme, session, spectator) -> dict:
+    """A merchant of the programme with a store, staff and an offer, and the spectator's stub."""
+    store = StoreFactory(merchant__programme=programme)
+    staff_of(store, role="owner")
+    member = store.merchant.memberships.get()
+    stub = ticket_stub(ticket_type=TicketTypeFactory(session=session), user=spectator)
+    return {
+        "merchant": {"pk": store.merchant.pk},
+        "merchant_member": {"pk": store.merchant.pk, "membership_pk": member.pk},
+        "store": {"pk": store.pk},
+        "offer": {"pk": OfferFactory(merchant=store.merchant).pk},
+        "stub": {"public_id": stub.ticket.credential.public_id},
+    }
+
+
+PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS
 )

@@ -284,7 +284,11 @@ def test_openapi_schema_documents_the_device_api(client):
     assert {"/api/gate/scan", "/api/gate/bundle", "/api/gate/upload", "/api/gate/annul"} <= set(
         schema["paths"]
     )
-    assert schema["components"]["securitySchemes"] == {"DeviceBearer": {"type": "http", "scheme": "bearer"}}
+    # Gate devices use their bearer token; tourism's merchant counter (same API) uses the staff session.
+    assert schema["components"]["securitySchemes"] == {
+        "DeviceBearer": {"type": "http", "scheme": "bearer"},
+        "SessionAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+    }
     assert client.get("/api/docs").status_code == 200
 
 
