@@ -13,7 +13,7 @@ cell (bills, discounts, redemptions), since each of those describes the same peo
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 
 THRESHOLD = 10
 
@@ -23,23 +23,33 @@ def primary(people: int) -> bool:
     return 0 < people < THRESHOLD
 
 
-def _complete_line(counts: Mapping[Hashable, int], hidden: set[Hashable]) -> set[Hashable]:
+Union = Callable[[Collection[Hashable]], int]
+
+
+def _complete_line(
+    counts: Mapping[Hashable, int], hidden: set[Hashable], union: Union | None = None
+) -> set[Hashable]:
     """The cells of one line (with a published total) to hide so that neither one hidden cell nor
-    the hidden cells together fall below the threshold by subtraction."""
+    the hidden cells together fall below the threshold by subtraction. `union` counts the distinct
+    people of several cells (one person may be in two cells, such as two days); by default the sum."""
+    together = union or (lambda keys: sum(counts[key] for key in keys))
     hidden = {key for key in counts if key in hidden}
     if not hidden:
         return hidden
     visible = sorted((key for key in counts if key not in hidden), key=lambda key: (counts[key], str(key)))
-    while visible and (len(hidden) < 2 or sum(counts[key] for key in hidden) < THRESHOLD):
+    while visible and (len(hidden) < 2 or together(hidden) < THRESHOLD):
         hidden.add(visible.pop(0))
     return hidden
 
 
-def suppress_line(counts: Mapping[Hashable, int]) -> tuple[set[Hashable], bool]:
+def suppress_line(
+    counts: Mapping[Hashable, int], *, union: Union | None = None
+) -> tuple[set[Hashable], bool]:
     """A one-way table (category -> people) published with its total: (hidden categories, whether the
-    total is hidden too). The total is hidden only if it describes 1 to 9 people."""
-    hidden = _complete_line(counts, {key for key, people in counts.items() if primary(people)})
-    total = sum(counts.values())
+    total is hidden too). The total is hidden only if it describes 1 to 9 people (`union` of every
+    cell when given)."""
+    hidden = _complete_line(counts, {key for key, people in counts.items() if primary(people)}, union)
+    total = union(list(counts)) if union else sum(counts.values())
     return hidden, primary(total)
 
 
