@@ -265,3 +265,24 @@ def validate_document(
             },
         )
     return normalised
+
+
+# Documents whose first six characters are a GB/T 2260 area code of the holder's registration.
+AREA_CODE_TYPES = frozenset({DocumentType.RESIDENT_ID, DocumentType.HKMO_TW_PERMIT})
+
+
+@sensitive_variables()
+def document_area_code(*, document_type: str, number: str) -> str:
+    """The area code (first six digits) of a valid resident ID or residence permit, else "".
+
+    The origin city of a real-name ticket holder is known only from such a document; anything else
+    (a passport, a foreign permanent-resident card, an invalid or missing number) is unknown, never
+    guessed. The number itself is not returned or kept.
+    """
+    if document_type not in AREA_CODE_TYPES or not number:
+        return ""
+    try:
+        normalised = validate_document(document_type=document_type, number=number)
+    except ValidationError:
+        return ""
+    return normalised[:6]

@@ -153,6 +153,7 @@ class CheckoutForm(forms.Form):
                     Holder(
                         name=self.cleaned_data[f"holder_{line.pk}_{i}_name"],
                         document=self.cleaned_data[f"holder_{line.pk}_{i}_document"],
+                        document_type=self.cleaned_data[f"holder_{line.pk}_{i}_document_type"],
                     )
                     for i in range(line.quantity)
                 ]

@@ -15,7 +15,7 @@ from registration.services.documents import document_fields
 from registration.validators import normalise_document_number
 from tests.factories.registration import resident_id
 from ticketing import documents
-from ticketing.documents import DocumentType, document_hash, document_number_normalise, validate_document
+from ticketing.documents import DocumentType, document_area_code, document_hash, document_number_normalise, validate_document
 from ticketing.services.orders import Holder
 
 ASCII = "11010520080101002X"
@@ -97,3 +97,14 @@ def test_a_residence_permit_typed_as_a_resident_id_names_the_right_type_in_both_
                 validate_document(document_type=DocumentType.RESIDENT_ID, number=permit, today=TODAY)
             assert words in caught.value.messages[0]
     assert validate_document(document_type=DocumentType.HKMO_TW_PERMIT, number=permit, today=TODAY) == permit
+
+
+def test_area_code_only_from_a_valid_resident_id_or_permit():
+    number = resident_id(dt.date(2012, 3, 4), area="321102")
+    full_width = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+    assert document_area_code(document_type=DocumentType.RESIDENT_ID, number=full_width) == "321102"
+    assert document_area_code(document_type=DocumentType.PASSPORT, number="E12345678") == ""
+    assert document_area_code(document_type="", number=number) == ""
+    wrong_check = number[:-1] + ("1" if number[-1] != "1" else "2")
+    assert document_area_code(document_type=DocumentType.RESIDENT_ID, number=wrong_check) == ""

@@ -207,6 +207,28 @@ def test_real_name_tickets_need_holders_and_respect_account_limit(session):
     assert Order.objects.count() == 1
 
 
+def test_real_name_tickets_keep_only_the_holders_area_code(session):
+    """The stub economy counts visitors by origin: the area code of a resident ID, never the number."""
+    from tests.factories.registration import resident_id
+    from ticketing.documents import DocumentType
+
+    named = TicketTypeFactory(session=session, real_name=True, max_named_per_account=4)
+    user = buyer()
+    cart_add(user=user, ticket_type=named, quantity=2)
+    line = CartLine.objects.get()
+    number = resident_id(dt.date(1990, 5, 1), area="320602")
+    holders = {
+        line.pk: [
+            Holder("张小明", number, DocumentType.RESIDENT_ID),
+            Holder("John Smith", "E12345678", DocumentType.PASSPORT),
+        ]
+    }
+    order = order_place(user=user, provider="demo", holders=holders)
+    tickets = order.tickets.order_by("pk")
+    assert [t.holder_area_code for t in tickets] == ["320602", ""]
+    assert not Ticket.objects.filter(holder_name__contains=number).exists()
+
+
 def test_a_holder_typed_in_full_width_digits_is_the_same_person(session):
     named = TicketTypeFactory(session=session, real_name=True, max_named_per_account=4)
     user = buyer()

@@ -347,6 +347,9 @@ class Ticket(models.Model):
     # Verify, then discard: a keyed hash to count distinct people, and the last four characters to show.
     holder_document_hash = models.CharField(max_length=64, blank=True, editable=False)
     holder_document_last4 = models.CharField(_("document (last 4)"), max_length=4, blank=True)
+    # The GB/T 2260 area code (first six digits) of a verified resident ID or residence permit: the
+    # stub economy counts visitors by origin. Never the number; "" (unknown) without such a document.
+    holder_area_code = models.CharField(_("holder's area code"), max_length=6, blank=True)
     # Issued with the ticket (state "unpaid" until the order is paid), so a gate can say "not paid".
     credential = models.OneToOneField("ticketing.Credential", on_delete=models.PROTECT, related_name="ticket")
 

@@ -30,7 +30,7 @@ from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
 from events.models import Programme, Session
 from ticketing import hooks
-from ticketing.documents import document_hash, document_number_normalise
+from ticketing.documents import document_area_code, document_hash, document_number_normalise
 from ticketing.enums import (
     BallotApplicationState,
     CredentialKind,
@@ -62,10 +62,15 @@ logger = logging.getLogger(__name__)
 class Holder:
     name: str
     document: str = ""
+    document_type: str = ""  # ticketing.documents.DocumentType; the area code needs it
 
     @property
     def document_hash(self) -> str:
         return document_hash(self.document)
+
+    @property
+    def area_code(self) -> str:
+        return document_area_code(document_type=self.document_type, number=self.document)
 
 
 def mask_name(name: str) -> str:
@@ -180,6 +185,7 @@ def _issue_tickets(
             holder_name=holder.name.strip(),
             holder_document_hash=holder.document_hash,
             holder_document_last4=document_number_normalise(holder.document)[-4:],
+            holder_area_code=holder.area_code,
             credential=credential,
         )
         for holder, credential in zip(holders, credentials, strict=True)
