@@ -15,7 +15,13 @@ from registration.services.documents import document_fields
 from registration.validators import normalise_document_number
 from tests.factories.registration import resident_id
 from ticketing import documents
-from ticketing.documents import DocumentType, document_area_code, document_hash, document_number_normalise, validate_document
+from ticketing.documents import (
+    DocumentType,
+    document_area_code,
+    document_hash,
+    document_number_normalise,
+    validate_document,
+)
 from ticketing.services.orders import Holder
 
 ASCII = "11010520080101002X"

@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from tourism.validators import (
 )
 
 # A published example of a valid unified social credit code (GB 32100-2015).
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 VALID = "91350100M000100Y43"
 
 
@@ -43,10 +45,10 @@ def test_credit_code_refused_with_the_reason(code, error):
 def test_opening_hours_shape_and_open_check():
     hours = {"0": [["10:00", "14:00"], ["17:00", "22:00"]], "6": [["09:00", "24:00"]]}
     validate_opening_hours(hours)
-    monday_noon = dt.datetime(2026, 11, 30, 12, 0)
-    monday_four = dt.datetime(2026, 11, 30, 16, 0)
-    tuesday_noon = dt.datetime(2026, 12, 1, 12, 0)
-    sunday_late = dt.datetime(2026, 12, 6, 23, 30)
+    monday_noon = dt.datetime(2026, 11, 30, 12, 0, tzinfo=SHANGHAI)
+    monday_four = dt.datetime(2026, 11, 30, 16, 0, tzinfo=SHANGHAI)
+    tuesday_noon = dt.datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI)
+    sunday_late = dt.datetime(2026, 12, 6, 23, 30, tzinfo=SHANGHAI)
     assert is_open_at(hours, monday_noon)
     assert not is_open_at(hours, monday_four)
     assert not is_open_at(hours, tuesday_noon)
