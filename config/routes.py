@@ -27,6 +27,11 @@ class Access(StrEnum):
     LINK = "whoever holds the unguessable link (an invitation or consent token in the URL)"
     ADMIN = "staff with two-factor passed (the admin checks each object: events.admin.ScopedAdmin)"
     ALLAUTH = "allauth's own login, sign-up and two-factor flow (its rate limits apply)"
+    REPORT_VIEWER = "an organiser of the object's programme with two-factor passed, or a city bureau viewer of it (their city only)"
+    MERCHANT_STAFF = "the owner or counter staff of the object's merchant (their own stores only)"
+    MERCHANT_OWNER = (
+        "the owner of the object's merchant, or an organiser of its programme with two-factor passed"
+    )
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,20 @@ ROUTES: dict[str, Route] = {
     "registration:entry-attest": Route(Access.ORGANISER, "entry"),
     "registration:entry-request-changes": Route(Access.ORGANISER, "entry"),
     "registration:substitution-decide": Route(Access.ORGANISER, "substitution"),
+    # tourism: city report, settlement, fraud flags, merchant home
+    "tourism:report-home": Route(Access.REPORT_VIEWER),
+    "tourism:city-report": Route(Access.REPORT_VIEWER, "programme"),
+    "tourism:city-report-csv": Route(Access.REPORT_VIEWER, "programme"),
+    "tourism:settlement-list": Route(Access.ORGANISER, "programme"),
+    "tourism:statement-detail": Route(Access.MERCHANT_OWNER, "merchant_month"),
+    "tourism:statement-pdf": Route(Access.MERCHANT_OWNER, "merchant_month"),
+    "tourism:statement-csv": Route(Access.MERCHANT_OWNER, "merchant_month"),
+    "tourism:statement-confirm": Route(Access.ORGANISER, "merchant_month"),
+    "tourism:fraud-flags": Route(Access.ORGANISER, "programme"),
+    "tourism:fraud-refresh": Route(Access.ORGANISER, "programme"),
+    "tourism:fraud-flag-act": Route(Access.ORGANISER, "fraud_flag"),
+    "tourism:merchant-home": Route(Access.MERCHANT_STAFF),
+    "tourism:merchant-dashboard": Route(Access.MERCHANT_STAFF, "merchant"),
 }
 
 

@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401  (routes are added as the app grows)
+from django.urls import include, path
 
 app_name = "tourism"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # The city report, settlement, fraud flags and the merchant home (their own module).
+    path("", include("tourism.urls_reports")),
+]

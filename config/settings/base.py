@@ -125,6 +125,7 @@ LOGIN_REDIRECT_URL = "events:home"
 
 # django-allauth: email is the login; verification is mandatory; its rate limits stay on (defaults).
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_ADAPTER = "tourism.views.merchant_home.AccountAdapter"  # merchant staff land on the merchant home
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.views import redirect_to_login
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from config.routes import ROUTES, route_for
 from events.enums import StageKind
@@ -34,9 +35,11 @@ from tests.factories.registration import (
     GuardianFactory,
     MembershipFactory,
 )
+from tests.factories.stub_reports import merchant_with_store
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
+from tourism.models import FraudFlag
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +90,16 @@ def world():
         right=CompetitorFactory(event=event),
     )
     sheet = BadgeSheetJob.objects.create(delegation=delegation, programme=programme, requested_by=manager)
+    merchant, store = merchant_with_store(programme=programme, owner=UserFactory())
+    flag = FraudFlag.objects.create(
+        merchant=merchant,
+        store=store,
+        kind="burst",
+        key="burst:routes",
+        first_seen_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    )
+    month = timezone.localdate()
     kwargs = {
         "event": {"slug": event.slug},
         "programme_slug": {"slug": programme.slug},
@@ -108,6 +121,9 @@ def world():
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
         "match": {"pk": bout.pk},
+        "merchant": {"pk": merchant.pk},
+        "merchant_month": {"pk": merchant.pk, "year": month.year, "month": month.month},
+        "fraud_flag": {"pk": flag.pk, "action": "dismiss"},
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())
@@ -117,6 +133,7 @@ def world():
         "other_manager": MembershipFactory().user,
         "other_organiser": verified(ProgrammeMembershipFactory().user),
         "other_gate_staff": other_venue_staff,
+        "other_merchant_owner": merchant_with_store(owner=UserFactory())[0].memberships.get().user,
     }
     return kwargs, outsiders
 

@@ -81,8 +81,9 @@ def test_reversal_rate_needs_enough_redemptions_and_a_high_share():
     assert reversal_rates([*few, *low], period="2026-11") == []
 
 
-HOURS = {day: [(dt.time(10), dt.time(22))] for day in range(7)}
-NIGHT = {day: [(dt.time(18), dt.time(2))] for day in range(7)}  # a bar: 18:00 to 02:00
+HOURS = {str(day): [["10:00", "22:00"]] for day in range(7)}
+# A bar open past midnight: Friday 18:00-24:00 and Saturday 00:00-02:00, 18:00-24:00.
+NIGHT = {"4": [["18:00", "24:00"]], "5": [["00:00", "02:00"], ["18:00", "24:00"]]}
 
 
 def test_is_open_by_local_hours_including_past_midnight():
@@ -93,6 +94,7 @@ def test_is_open_by_local_hours_including_past_midnight():
     assert is_open(bar, T0.replace(hour=1, minute=30)) is True  # Saturday 01:30 is Friday night
     assert is_open(bar, T0.replace(hour=3)) is False
     assert is_open(StoreRecord(id=3), T0) is None
+    assert is_open(StoreRecord(id=4, hours={}), T0) is None
 
 
 def test_redemption_when_closed_is_flagged_unless_reversed_or_hours_unknown():

@@ -38,7 +38,6 @@ def rows(
             day=day,
             host_key=host,
             host_label=host.title(),
-            host_prefecture="3211" if host == "zhenjiang" else "3206",
             category_key=category,
             category_label=category.title(),
             merchant_id=merchant,

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tourism.selectors.report_origin import is_out_of_town, origin_of
+from tourism.areas import is_out_of_town, origin_key, origin_label
 from tourism.selectors.report_suppression import THRESHOLD, primary, suppress_line
 
 TOP_MERCHANTS = 10
@@ -25,9 +25,8 @@ TOP_MERCHANTS = 10
 class RedemptionRow:
     stub_id: int
     day: dt.date  # local date of the redemption
-    host_key: str  # the host city's slug
+    host_key: str  # the slug of the city where it was redeemed (the store's)
     host_label: str
-    host_prefecture: str  # the host city's prefecture key ("3211"), "" if unknown
     category_key: str
     category_label: str
     merchant_id: int
@@ -148,7 +147,7 @@ def out_of_town_share(rows: Sequence[RedemptionRow]) -> Share:
     (no verified document: never guessed), suppressed as one line."""
     groups: dict[str, set[int]] = defaultdict(set)
     for row in rows:
-        outside = is_out_of_town(row.area_code, row.host_prefecture)
+        outside = is_out_of_town(row.area_code, row.host_key)
         groups["unknown" if outside is None else ("out" if outside else "local")].add(row.stub_id)
     counts = {name: len(groups[name]) for name in ("out", "local", "unknown")}
     hidden, _total = suppress_line(counts, union=lambda keys: len(set().union(*(groups[k] for k in keys))))
@@ -229,7 +228,7 @@ def city_report(
     rows: Sequence[RedemptionRow], *, issued: int, activated: int, days: Sequence[dt.date] = ()
 ) -> CityReport:
     """Every figure of the report from the redemptions that stand and the stub counts."""
-    by_origin = breakdown("origin", rows, lambda row: ((origin := origin_of(row.area_code)).key, origin.name))
+    by_origin = breakdown("origin", rows, lambda row: ((key := origin_key(row.area_code)), origin_label(key)))
     by_host = breakdown("host", rows, lambda row: (row.host_key, row.host_label))
     by_category = breakdown("category", rows, lambda row: (row.category_key, row.category_label))
     by_day = breakdown("day", rows, lambda row: (row.day, row.day.isoformat()), order=lambda cell: cell.key)

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from tourism.validators import is_open_at
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Defaults, each a keyword of its rule. Door to door nobody crosses the corridor faster than the
@@ -56,9 +58,9 @@ class StoreRecord:
     id: int
     latitude: float | None = None
     longitude: float | None = None
-    # weekday (Monday 0) -> (opens, closes) in local time; closes <= opens runs past midnight.
-    # None: opening hours unknown, so no redemption there is outside them.
-    hours: Mapping[int, Sequence[tuple[dt.time, dt.time]]] | None = None
+    # The store's own opening hours ({"0": [["10:00", "22:00"]], ...}, Monday "0", see
+    # tourism.validators); None or empty: unknown, so no redemption there is outside them.
+    hours: Mapping[str, Sequence[Sequence[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -162,18 +164,10 @@ def reversal_rates(
 
 
 def is_open(store: StoreRecord, at: dt.datetime, *, tz: dt.tzinfo = SHANGHAI) -> bool | None:
-    """Whether the store is open at `at` (None: its hours are unknown). A span whose closing time is
-    not after its opening time runs past midnight into the next day."""
-    if store.hours is None:
+    """Whether the store is open at `at` by its hours in local time (None: its hours are unknown)."""
+    if not store.hours:
         return None
-    local = at.astimezone(tz)
-    clock, weekday = local.time(), local.weekday()
-    for opens, closes in store.hours.get(weekday, ()):
-        if opens < closes and opens <= clock < closes:
-            return True
-        if closes <= opens and clock >= opens:
-            return True
-    return any(closes <= opens and clock < closes for opens, closes in store.hours.get((weekday - 1) % 7, ()))
+    return is_open_at(dict(store.hours), at.astimezone(tz))
 
 
 def outside_hours(

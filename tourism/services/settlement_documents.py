@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.exports import spreadsheet_cell
 from ticketing.money import format_fen
 from ticketing.rendering.pdf import _draw, _fonts, _primary_font, _width
+from tourism.enums import SettlementLineKind
 
 
 @dataclass(frozen=True)
@@ -250,3 +252,64 @@ def statement_pdf(document: StatementDocument) -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def statement_document(merchant, period, statement, items) -> StatementDocument:
+    """The document for a month: the confirmed statement's lines, or the open items as a draft."""
+    lines = []
+    for item in items:
+        note = ""
+        if item.kind == SettlementLineKind.REVERSAL:
+            note = _("Reverses receipt %(receipt)s of %(day)s") % {
+                "receipt": item.redemption.receipt_number,
+                "day": item.redemption.business_day.isoformat(),
+            }
+        elif item.day < period:
+            note = _("Carried over from %(month)s") % {"month": f"{item.day:%Y-%m}"}
+        lines.append(
+            StatementLine(
+                when=timezone.localtime(item.at).strftime("%Y-%m-%d %H:%M"),
+                receipt=item.redemption.receipt_number,
+                kind=SettlementLineKind(item.kind).label,
+                store=item.redemption.store.name,
+                offer=item.redemption.offer.name,
+                bill_fen=item.bill_fen,
+                discount_fen=item.discount_fen,
+                subsidy_fen=item.subsidy_fen,
+                note=note,
+            )
+        )
+    if statement is None:
+        status = _("Draft: not confirmed yet; figures may still change")
+        number = f"{_('Draft')} {period:%Y-%m}"
+    else:
+        status = _("Confirmed on %(day)s by %(person)s") % {
+            "day": timezone.localtime(statement.confirmed_at).strftime("%Y-%m-%d %H:%M"),
+            "person": statement.confirmed_by.display_name or _("an organiser"),
+        }
+        number = statement.number
+    document = StatementDocument(
+        number=number,
+        merchant=merchant.name,
+        period=f"{period:%Y-%m}",
+        status=status,
+        facts=(),
+        lines=tuple(lines),
+    )
+    bill, discount, subsidy = document.totals
+    redemptions = sum(1 for item in items if item.kind == SettlementLineKind.REDEMPTION)
+    facts = (
+        (_("Redemptions"), str(redemptions)),
+        (_("Reversals"), str(len(items) - redemptions)),
+        (_("Subsidy owed"), format_fen(subsidy)),
+        (_("Bills before discount"), format_fen(bill)),
+        (_("Discounts given"), format_fen(discount)),
+    )
+    return StatementDocument(
+        number=number,
+        merchant=merchant.name,
+        period=f"{period:%Y-%m}",
+        status=status,
+        facts=facts,
+        lines=tuple(lines),
+    )
