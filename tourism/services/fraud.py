@@ -38,26 +38,19 @@ def fraud_flags_refresh(*, programme, now: dt.datetime | None = None) -> int:
     finding stored twice at once is caught by that constraint (get_or_create)."""
     now = now or timezone.now()
     redemptions = list(
-        Redemption.objects.filter(stub__programme=programme, redeemed_at__gte=now - LOOKBACK)
-        .select_related("store", "reversal")
-        .only(
-            "pk", "stub_id", "store_id", "staff_id", "merchant_id", "redeemed_at", "store__pk", "reversal__pk"
+        Redemption.objects.filter(stub__programme=programme, redeemed_at__gte=now - LOOKBACK).values_list(
+            "pk", "stub_id", "store_id", "staff_id", "merchant_id", "redeemed_at", "reversal__id"
         )
     )
     records = [
         RedemptionRecord(
-            id=r.pk,
-            stub_id=r.stub_id,
-            store_id=r.store_id,
-            staff_id=r.staff_id,
-            at=r.redeemed_at,
-            reversed=hasattr(r, "reversal"),
+            id=pk, stub_id=stub_id, store_id=store_id, staff_id=staff_id, at=at, reversed=reversal is not None
         )
-        for r in redemptions
+        for pk, stub_id, store_id, staff_id, _merchant, at, reversal in redemptions
     ]
-    stores = {s.pk: s for s in Store.objects.filter(pk__in={r.store_id for r in redemptions})}
+    stores = {s.pk: s for s in Store.objects.filter(pk__in={r.store_id for r in records})}
     merchant_of = {s.pk: s.merchant_id for s in stores.values()}
-    staff_merchant = {r.staff_id: r.merchant_id for r in redemptions}
+    staff_merchant = {row[3]: row[4] for row in redemptions}
     findings = findings_all(
         records, {pk: _store_record(s) for pk, s in stores.items()}, period=f"{timezone.localtime(now):%Y-%m}"
     )
