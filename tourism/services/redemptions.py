@@ -1,0 +1,217 @@
+"""Redemption at the counter, in the shape merchants know from group-buying platforms:
+prepare (read the code, list what it can take here now, the holder's masked name only) -> consume
+(idempotency key, staff member, store, bill before discount, head count; returns the receipt) ->
+reverse (within the offer's window, at the same store, with a reason). Queries are in
+tourism/selectors/redemptions.py.
+
+Locking (docs/architecture.md, "tourism"): consume locks the STUB row, then the OFFER row, then
+re-reads every count and re-judges the offer; reverse locks the REDEMPTION row, then the OFFER row.
+Every cap of one offer (stock, budget, per day, per person, a delegation's heads) is therefore
+decided one consume at a time, and a stub's own caps and exclusions one stub at a time. The offer's
+check constraints and the unique idempotency key are the second net.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tourism.errors import RedemptionError
+from tourism.models import Offer, Redemption, Reversal, Store, Stub
+from tourism.selectors.eligibility import (
+    OfferCheck,
+    offer_check,
+    offer_discount,
+    offer_subsidy,
+    offers_for_store,
+    stub_context,
+)
+from tourism.selectors.merchants import membership_for_store
+from tourism.services.stubs import stub_resolve
+
+MAX_BILL_FEN = 100_000_000  # one million yuan: anything above is a typo at the till
+MAX_HEAD_COUNT = 500
+
+
+@dataclass(frozen=True)
+class Prepared:
+    stub: Stub
+    checks: list[OfferCheck]
+
+    @property
+    def holder(self) -> str:
+        """The masked name (or the delegation's name), never more."""
+        return self.stub.holder_label
+
+
+def _check_staff(*, staff, store: Store) -> None:
+    if membership_for_store(user=staff, store=store) is None:
+        raise RedemptionError(_("You do not work at this store."), code="not_staff")
+
+
+def redemption_prepare(*, code: str, store: Store, staff, now: dt.datetime | None = None) -> Prepared:
+    """What this stub can take at this store now: every live offer of the merchant with its verdict.
+    Writes nothing, except issuing the stub of an older ticket or a badge on first sight."""
+    _check_staff(staff=staff, store=store)
+    stub = stub_resolve(code=code, now=now)
+    context = stub_context(stub=stub, store=store, now=now)
+    checks = [offer_check(offer, context) for offer in offers_for_store(store, stub.programme_id)]
+    return Prepared(stub=stub, checks=checks)
+
+
+def _replay(
+    existing: Redemption, *, offer_id: int, store: Store, bill_fen: int, head_count: int
+) -> Redemption:
+    same = (
+        existing.offer_id == offer_id
+        and existing.store_id == store.pk
+        and existing.head_count == head_count
+        and offer_discount(existing.offer, bill_fen=bill_fen, head_count=head_count)[0] == existing.bill_fen
+    )
+    if not same:
+        raise RedemptionError(
+            _("This idempotency key was already used for a different redemption."),
+            code="idempotency_conflict",
+        )
+    return existing
+
+
+def _validate_amounts(*, bill_fen: int, head_count: int, idempotency_key: str) -> None:
+    if not isinstance(bill_fen, int) or not 0 <= bill_fen <= MAX_BILL_FEN:
+        raise RedemptionError(
+            _("Enter the bill before discount in fen, from 0 to 100,000,000."), code="bad_bill"
+        )
+    if not isinstance(head_count, int) or not 1 <= head_count <= MAX_HEAD_COUNT:
+        raise RedemptionError(_("The number of people must be between 1 and 500."), code="bad_head_count")
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise RedemptionError(_("Send an idempotency key of 1 to 64 characters."), code="bad_idempotency_key")
+
+
+def redemption_consume(
+    *,
+    code: str,
+    store: Store,
+    staff,
+    offer_id: int,
+    idempotency_key: str,
+    bill_fen: int,
+    head_count: int = 1,
+    now: dt.datetime | None = None,
+) -> tuple[Redemption, bool]:
+    """Redeem one offer for the stub behind `code`. Returns (redemption, created).
+
+    A consume repeated with the same idempotency key at the same merchant returns the first receipt
+    (created False) and changes nothing; the same key with other details is refused. Locks the STUB
+    row, then the OFFER row (see the module docstring); raises RedemptionError with the reason code
+    of the first rule that refuses, and then nothing has changed.
+    """
+    _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
+    _check_staff(staff=staff, store=store)
+    replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
+    existing = Redemption.objects.filter(
+        merchant_id=store.merchant_id, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return _replay(existing, **replay_args), False
+    stub = stub_resolve(code=code, now=now)
+    now = now or timezone.now()
+    with transaction.atomic():
+        Stub.objects.select_for_update().filter(pk=stub.pk).values_list("pk", flat=True).get()
+        offer = (
+            Offer.objects.select_for_update(of=("self",))
+            .prefetch_related("events", "sessions", "cities", "stores", "exclusions")
+            .filter(pk=offer_id, merchant_id=store.merchant_id)
+            .first()
+        )
+        if offer is None:
+            raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
+        existing = Redemption.objects.filter(
+            merchant_id=store.merchant_id, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:  # the same till retried while we waited for the lock
+            return _replay(existing, **replay_args), False
+        context = stub_context(stub=stub, store=store, now=now)
+        verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
+        if not verdict.ok:
+            raise RedemptionError(verdict.message, code=verdict.reason)
+        bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
+        subsidy = offer_subsidy(offer, discount)
+        local = timezone.localtime(now)
+        try:
+            with transaction.atomic():
+                redemption = Redemption.objects.create(
+                    stub=stub,
+                    offer=offer,
+                    merchant_id=store.merchant_id,
+                    store=store,
+                    staff=staff,
+                    idempotency_key=idempotency_key,
+                    bill_fen=bill,
+                    discount_fen=discount,
+                    subsidy_fen=subsidy,
+                    head_count=head_count,
+                    origin_area_code=stub.origin_area_code,
+                    delegation_id=stub.delegation_id,
+                    redeemed_at=now,
+                    business_day=local.date(),
+                    reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
+                )
+        except IntegrityError as exc:  # pragma: no cover - the key is re-checked under the lock above
+            raise RedemptionError(
+                _("This idempotency key was already used for a different redemption."),
+                code="idempotency_conflict",
+            ) from exc
+        Offer.objects.filter(pk=offer.pk).update(
+            redeemed_count=F("redeemed_count") + 1, subsidy_spent_fen=F("subsidy_spent_fen") + subsidy
+        )
+        if stub.activated_at is None and context.scanned_in:
+            Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)
+    return redemption, True
+
+
+def redemption_reverse(
+    *, receipt_number: str, store: Store, staff, reason: str, now: dt.datetime | None = None
+) -> Reversal:
+    """Undo a redemption at the store that made it, within the offer's window, with a reason: the
+    stock and the subsidy are given back. Reversing again returns the first reversal. Locks the
+    REDEMPTION row, then the OFFER row; raises RedemptionError (nothing changes) otherwise."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RedemptionError(_("Give a reason for the reversal."), code="reason_required")
+    if len(reason) > 300:
+        raise RedemptionError(_("Keep the reason under 300 characters."), code="reason_too_long")
+    _check_staff(staff=staff, store=store)
+    now = now or timezone.now()
+    with transaction.atomic():
+        redemption = (
+            Redemption.objects.select_for_update()
+            .filter(receipt_number=(receipt_number or "").strip().upper(), merchant_id=store.merchant_id)
+            .first()
+        )
+        if redemption is None:
+            raise RedemptionError(_("No such receipt at this merchant."), code="unknown_receipt")
+        if redemption.store_id != store.pk:
+            raise RedemptionError(_("Only the store that redeemed it can reverse it."), code="wrong_store")
+        done = Reversal.objects.filter(redemption=redemption).first()
+        if done is not None:
+            return done
+        if now > redemption.reversible_until:
+            raise RedemptionError(
+                _("The reversal window closed at %(time)s.")
+                % {"time": timezone.localtime(redemption.reversible_until).strftime("%H:%M")},
+                code="window_closed",
+            )
+        Offer.objects.select_for_update().filter(pk=redemption.offer_id).values_list("pk", flat=True).get()
+        reversal = Reversal.objects.create(
+            redemption=redemption, reason=reason, reversed_by=staff, reversed_at=now
+        )
+        Offer.objects.filter(pk=redemption.offer_id).update(
+            redeemed_count=F("redeemed_count") - 1,
+            subsidy_spent_fen=F("subsidy_spent_fen") - redemption.subsidy_fen,
+        )
+    return reversal

@@ -1,0 +1,241 @@
+"""Issuing stubs and reading their codes.
+
+Every paid ticket becomes a stub (`stubs_issue_for_order`, registered as ticketing's order-paid hook,
+and `stubs_issue_for_tickets` for tickets sold before); a delegation badge becomes a group stub the
+first time a counter reads it (`stub_for_badge`). A stub is a ticketing Credential of kind "stub":
+the wallet shows it as a rotating code, that credential signed for one minute (`stub_rotating_code`),
+so a screenshot goes stale; the ticket's own code is the offline fallback. `stub_resolve` turns any
+of these codes (rotating stub, ticket, badge) into the Stub row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registration.models import Badge
+from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult, TicketState
+from ticketing.errors import ForgedCode, InvalidCode
+from ticketing.models import Credential, Scan, Ticket
+from ticketing.signing import credential_decode, encode_credential
+from tourism.enums import StubSource
+from tourism.errors import StubError
+from tourism.models import Stub
+
+# A stub stays usable this long after its match day (offers set their own, shorter, windows).
+STUB_VALID_DAYS = 60
+# The rotating code changes every minute; a code read up to this long after its minute is still taken
+# (the counter's phone and the spectator's phone need not agree to the second).
+ROTATION = dt.timedelta(minutes=1)
+ROTATION_GRACE = dt.timedelta(seconds=30)
+
+
+def _ticket_stub_rows(tickets: list[Ticket], now: dt.datetime) -> list[Stub]:
+    credentials = Credential.objects.bulk_create(
+        [
+            Credential(
+                kind=CredentialKind.STUB,
+                event_id=ticket.session.event_id,
+                session_id=ticket.session_id,
+                valid_from=min(now, ticket.session.starts_at),
+                valid_until=ticket.session.ends_at + dt.timedelta(days=STUB_VALID_DAYS),
+                holder_label=ticket.credential.holder_label if ticket.ticket_type.real_name else "",
+                state=CredentialState.ACTIVE,
+            )
+            for ticket in tickets
+        ]
+    )
+    return [
+        Stub(
+            credential=credential,
+            source=StubSource.TICKET,
+            ticket=ticket,
+            programme_id=ticket.session.event.programme_id,
+            event_id=ticket.session.event_id,
+            session_id=ticket.session_id,
+            host_city_id=ticket.session.event.host_city_id,
+            match_day=timezone.localtime(ticket.session.starts_at).date(),
+            origin_area_code=ticket.holder_area_code,
+            holder_label=credential.holder_label,
+            issued_at=now,
+        )
+        for ticket, credential in zip(tickets, credentials, strict=True)
+    ]
+
+
+def stubs_issue_for_tickets(*, tickets: Iterable[Ticket]) -> list[Stub]:
+    """One stub for each valid ticket that has none yet (two INSERTs). Idempotent; locks nothing:
+    the one-to-one on the ticket refuses a second stub, and a racing issue simply loses."""
+    now = timezone.now()
+    ids = [ticket.pk for ticket in tickets]
+    todo = list(
+        Ticket.objects.filter(pk__in=ids, state=TicketState.VALID, stub__isnull=True).select_related(
+            "session__event", "credential", "ticket_type"
+        )
+    )
+    if not todo:
+        return []
+    try:
+        with transaction.atomic():
+            return Stub.objects.bulk_create(_ticket_stub_rows(todo, now))
+    except IntegrityError:
+        return []
+
+
+def stubs_issue_for_order(order) -> None:
+    """ticketing's order-paid hook: the order's tickets become stubs in the same transaction."""
+    stubs_issue_for_tickets(tickets=order.tickets.filter(state=TicketState.VALID))
+
+
+def stubs_void_for_order(order) -> None:
+    """ticketing's order-refunded hook: stubs of refunded tickets stop being valid (offline too)."""
+    Credential.objects.filter(
+        kind=CredentialKind.STUB, stub__ticket__order=order, state=CredentialState.ACTIVE
+    ).exclude(stub__ticket__state=TicketState.VALID).update(
+        state=CredentialState.REFUNDED, state_changed_at=timezone.now()
+    )
+
+
+def stub_for_badge(*, badge: Badge) -> Stub:
+    """The group stub of a delegation badge, issued the first time it is needed. Idempotent."""
+    existing = Stub.objects.filter(badge=badge).first()
+    if existing:
+        return existing
+    if badge.revoked_at is not None:
+        raise StubError(_("This accreditation has been revoked."), code="stub_void")
+    badge_credential = badge.credential
+    event = badge.event
+    try:
+        with transaction.atomic():
+            credential = Credential.objects.create(
+                kind=CredentialKind.STUB,
+                event=event,
+                valid_from=badge_credential.valid_from,
+                valid_until=badge_credential.valid_until + dt.timedelta(days=STUB_VALID_DAYS),
+                holder_label=badge.delegation.name,
+            )
+            return Stub.objects.create(
+                credential=credential,
+                source=StubSource.ACCREDITATION,
+                badge=badge,
+                delegation_id=badge.delegation_id,
+                programme_id=event.programme_id,
+                event=event,
+                host_city_id=event.host_city_id,
+                match_day=event.start_date,
+                holder_label=badge.delegation.name,
+                issued_at=timezone.now(),
+            )
+    except IntegrityError:
+        return Stub.objects.get(badge=badge)
+
+
+@dataclass(frozen=True)
+class RotatingCode:
+    code: str
+    expires_at: dt.datetime
+
+
+def stub_rotating_code(*, stub: Stub, now: dt.datetime | None = None) -> RotatingCode:
+    """The stub's code for the current minute (it changes each minute; a screenshot goes stale)."""
+    now = now or timezone.now()
+    start = now.replace(second=0, microsecond=0)
+    end = start + ROTATION
+    credential = stub.credential
+    code = encode_credential(
+        public_id=credential.public_id,
+        kind=CredentialKind.STUB,
+        event_id=credential.event_id,
+        session_id=credential.session_id,
+        valid_from=start,
+        valid_until=end,
+    )
+    return RotatingCode(code=code, expires_at=end)
+
+
+_STUB_RELATED = (
+    "credential",
+    "ticket__credential",
+    "badge__credential",
+    "event",
+    "host_city",
+    "delegation",
+)
+
+
+def stub_resolve(*, code: str, now: dt.datetime | None = None) -> Stub:
+    """The stub behind a rotating stub code, a ticket's code or a delegation badge's code.
+
+    Raises StubError (code: forged, stale, unknown, not_a_stub, stub_void) and never says more about
+    a code than a counter needs. Issues the stub of an older ticket or of a badge when it has none.
+    """
+    now = now or timezone.now()
+    try:
+        decoded = credential_decode((code or "").strip())
+    except ForgedCode as exc:
+        raise StubError(_("This code was not issued by Corridor."), code="forged") from exc
+    except InvalidCode as exc:
+        raise StubError(_("This is not a stub or ticket code."), code="not_a_stub") from exc
+    if decoded.kind == CredentialKind.STUB:
+        if not decoded.valid_from <= now <= decoded.valid_until + ROTATION_GRACE:
+            raise StubError(
+                _(
+                    "This stub code has expired: ask the guest to open the stub again (it changes every minute)."
+                ),
+                code="stale",
+            )
+        stub = (
+            Stub.objects.select_related(*_STUB_RELATED)
+            .filter(credential__public_id=decoded.public_id)
+            .first()
+        )
+    elif decoded.kind == CredentialKind.TICKET:
+        stub = (
+            Stub.objects.select_related(*_STUB_RELATED)
+            .filter(ticket__credential__public_id=decoded.public_id)
+            .first()
+        )
+        if stub is None:
+            ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
+            if ticket is not None:
+                stubs_issue_for_tickets(tickets=[ticket])
+                stub = Stub.objects.select_related(*_STUB_RELATED).filter(ticket=ticket).first()
+            if stub is None and ticket is not None:
+                raise StubError(_("This ticket is not paid or no longer valid."), code="stub_void")
+    else:
+        badge = (
+            Badge.objects.select_related("credential", "event", "delegation")
+            .filter(credential__public_id=decoded.public_id)
+            .first()
+        )
+        stub = stub_for_badge(badge=badge) if badge else None
+        if stub is not None:
+            stub = Stub.objects.select_related(*_STUB_RELATED).get(pk=stub.pk)
+    if stub is None:
+        raise StubError(_("Corridor does not know this code."), code="unknown")
+    if stub.credential.state != CredentialState.ACTIVE or now > stub.credential.valid_until:
+        raise StubError(_("This stub is no longer valid."), code="stub_void")
+    return stub
+
+
+def stubs_refresh_activation(*, programme_id: int | None = None) -> int:
+    """Copy each ticket's first gate admission into its stub's `activated_at` (for the city report's
+    "activated" count). One UPDATE; returns the number of stubs newly marked. Locks nothing: it only
+    fills an empty column with a time that never changes."""
+    admissions = Scan.objects.filter(
+        credential__ticket=OuterRef("ticket_id"),
+        direction=ScanDirection.ENTRY,
+        result=ScanResult.ADMITTED,
+        annulled_at__isnull=True,
+    )
+    first_entry = admissions.order_by("scanned_at").values("scanned_at")[:1]
+    stubs = Stub.objects.filter(activated_at__isnull=True, ticket__isnull=False).filter(Exists(admissions))
+    if programme_id is not None:
+        stubs = stubs.filter(programme_id=programme_id)
+    return stubs.update(activated_at=Subquery(first_entry))
