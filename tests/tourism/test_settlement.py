@@ -24,8 +24,9 @@ from tests.factories.stub_reports import (
     reverse as reverse_redemption,
 )
 from tourism.enums import SettlementLineKind
+from tourism.errors import SettlementError
 from tourism.models import SettlementLine, SettlementStatement
-from tourism.services.settlement import SettlementError, settlement_confirm
+from tourism.services.settlement import settlement_confirm
 
 pytestmark = pytest.mark.django_db
 SH = dt.timezone(dt.timedelta(hours=8))

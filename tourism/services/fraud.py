@@ -12,14 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tourism.enums import FraudFlagStatus
+from tourism.errors import FraudFlagError
 from tourism.models import FraudFlag, Redemption, Store
 from tourism.services.fraud_rules import RedemptionRecord, StoreRecord, findings_all
+from tourism.services.merchants import store_suspend
 
 LOOKBACK = dt.timedelta(days=35)  # a month and the days its reversals may still come in
-
-
-class FraudFlagError(Exception):
-    """A flag action that cannot be done; the message says why, in the user's language."""
 
 
 def _store_record(store: Store) -> StoreRecord:
@@ -108,11 +106,10 @@ def fraud_flag_suspend_store(*, flag: FraudFlag, user, note: str) -> FraudFlag:
         flag = FraudFlag.objects.select_for_update().get(pk=flag.pk)
         if flag.status != FraudFlagStatus.OPEN:
             raise FraudFlagError(_("This flag was already dealt with."))
-        now = timezone.now()
-        Store.objects.select_for_update().filter(pk=flag.store_id, suspended_at__isnull=True).update(
-            suspended_at=now, suspended_reason=note[:300]
-        )
+        store = Store.objects.select_for_update().get(pk=flag.store_id)
+        if not store.is_suspended:
+            store_suspend(store=store, reason=note)  # the counter's own check refuses it from now on
         flag.status, flag.note = FraudFlagStatus.STORE_SUSPENDED, note
-        flag.resolved_by, flag.resolved_at = user, now
+        flag.resolved_by, flag.resolved_at = user, timezone.now()
         flag.save(update_fields=["status", "note", "resolved_by", "resolved_at"])
     return flag

@@ -12,12 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tourism.enums import SettlementLineKind
+from tourism.errors import SettlementError
 from tourism.models import Merchant, SettlementLine, SettlementStatement
 from tourism.selectors.report_settlement import month_start, open_items, statement_number
-
-
-class SettlementError(Exception):
-    """A statement that cannot be confirmed; the message says why, in the user's language."""
 
 
 def settlement_confirm(*, merchant: Merchant, period: dt.date, user) -> tuple[SettlementStatement, bool]:

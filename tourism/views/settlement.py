@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from events.models import Programme
+from tourism.errors import SettlementError
 from tourism.models import Merchant
 from tourism.selectors.report import is_organiser_of
 from tourism.selectors.report_settlement import (
@@ -22,7 +23,7 @@ from tourism.selectors.report_settlement import (
     statement_items,
     statement_months,
 )
-from tourism.services.settlement import SettlementError, settlement_confirm
+from tourism.services.settlement import settlement_confirm
 from tourism.services.settlement_documents import statement_csv, statement_document, statement_pdf
 
 
