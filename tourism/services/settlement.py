@@ -16,6 +16,8 @@ from tourism.errors import SettlementError
 from tourism.models import Merchant, SettlementLine, SettlementStatement
 from tourism.selectors.report_settlement import month_start, open_items, statement_number
 
+LOCK_MERCHANT_ROW = True  # switched off only by the concurrency test's control run
+
 
 def settlement_confirm(*, merchant: Merchant, period: dt.date, user) -> tuple[SettlementStatement, bool]:
     """Confirm `merchant`'s statement for the month of `period`; returns (statement, created).
@@ -29,7 +31,8 @@ def settlement_confirm(*, merchant: Merchant, period: dt.date, user) -> tuple[Se
     if period > month_start(timezone.localdate()):
         raise SettlementError(_("This month has not begun: there is nothing to confirm yet."))
     with transaction.atomic():
-        Merchant.objects.select_for_update().filter(pk=merchant.pk).first()
+        if LOCK_MERCHANT_ROW:
+            Merchant.objects.select_for_update().filter(pk=merchant.pk).first()
         existing = SettlementStatement.objects.filter(merchant=merchant, period=period).first()
         if existing is not None:
             return existing, False
