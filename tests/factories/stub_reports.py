@@ -14,12 +14,13 @@ from tests.factories.accounts import UserFactory
 from tests.factories.checkin import issued_ticket
 from tests.factories.events import CityFactory, EventFactory, ProgrammeFactory, SessionFactory
 from tests.factories.ticketing import TicketTypeFactory
+from tests.factories.tourism import MerchantFactory, OfferFactory, StoreFactory
 from ticketing.enums import CredentialKind
 from ticketing.models import Credential
-from tourism.enums import MerchantCategory, MerchantRole, MerchantStatus, OfferKind, OfferStatus
-from tourism.models import Merchant, MerchantMembership, Offer, Redemption, Reversal, Store, Stub
+from tourism.enums import MerchantCategory, MerchantRole, OfferKind
+from tourism.models import MerchantMembership, Redemption, Reversal, Stub
 
-_serial = itertools.count(1)
+_serial = itertools.count(1)  # idempotency keys
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -35,17 +36,10 @@ def merchant_with_store(
     staff=None,
 ):
     """An approved merchant with one store (and its owner and counter staff when given)."""
-    programme = programme or ProgrammeFactory()
-    city = city or CityFactory(slug="zhenjiang", name_zh="镇江", name_en="Zhenjiang")
-    n = next(_serial)
-    merchant = Merchant.objects.create(
-        slug=f"merchant-{n}",
-        programme=programme,
-        name_zh=f"商户{n}",
-        name_en=f"Merchant {n}",
-        city=city,
+    merchant = MerchantFactory(
+        programme=programme or ProgrammeFactory(),
+        city=city or CityFactory(slug="zhenjiang", name_zh="镇江", name_en="Zhenjiang"),
         category=category,
-        status=MerchantStatus.APPROVED,
     )
     store = store_of(merchant, latitude=latitude, longitude=longitude, hours=hours)
     for user, role in ((owner, MerchantRole.OWNER), (staff, MerchantRole.STAFF)):
@@ -54,28 +48,18 @@ def merchant_with_store(
     return merchant, store
 
 
-def store_of(merchant, *, latitude="32.2200", longitude="119.4300", hours=None, city=None):
-    n = next(_serial)
-    return Store.objects.create(
-        merchant=merchant,
-        name_zh=f"门店{n}",
-        name_en=f"Store {n}",
-        city=city or merchant.city,
-        address_zh="某路1号",
-        latitude=Decimal(latitude),
-        longitude=Decimal(longitude),
-        opening_hours=hours or {},
+def store_of(merchant, *, latitude="32.2200", longitude="119.4300", hours=None):
+    return StoreFactory(
+        merchant=merchant, latitude=Decimal(latitude), longitude=Decimal(longitude), opening_hours=hours or {}
     )
 
 
 def offer_of(merchant, *, subsidy_percent=0, amount_off_fen=2000):
-    return Offer.objects.create(
+    """A live fixed-amount offer (subsidised when `subsidy_percent` is given)."""
+    return OfferFactory(
         merchant=merchant,
-        programme=merchant.programme,
-        name_zh="票根立减",
-        name_en="Stub discount",
-        status=OfferStatus.LIVE,
         kind=OfferKind.FIXED,
+        percent_off=None,
         amount_off_fen=amount_off_fen,
         subsidy_percent=subsidy_percent,
     )
