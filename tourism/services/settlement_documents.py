@@ -192,7 +192,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
                 canvas,
                 MARGIN,
                 y,
-                f"{_('Month')}: {document.period} · {document.status}",
+                _("Month: %(month)s") % {"month": document.period} + f" · {document.status}",
                 size=10,
                 primary=primary,
             )
