@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -40,7 +41,6 @@ class StubContext:
     stub: Stub
     store: Store
     now: dt.datetime  # local time
-    scanned_in: bool
     stub_uses: Counter = field(default_factory=Counter)  # offer id -> live uses by this stub
     person_store_uses: Counter = field(default_factory=Counter)  # offer id -> by this person here
     daily_uses: Counter = field(default_factory=Counter)  # offer id -> live uses today, everyone
@@ -51,6 +51,11 @@ class StubContext:
     @property
     def today(self) -> dt.date:
         return self.now.date()
+
+    @cached_property
+    def scanned_in(self) -> bool:
+        """Read only when an offer opens on scan-in (one statement)."""
+        return stub_scanned_in(self.stub)
 
 
 @dataclass(frozen=True)
@@ -91,18 +96,18 @@ def accredited_members(*, delegation_id: int, city_id: int, day: dt.date) -> int
 def stub_context(*, stub: Stub, store: Store, now: dt.datetime | None = None) -> StubContext:
     """Read the counts the caps need for this stub at this store (live redemptions only)."""
     now = timezone.localtime(now or timezone.now())
-    context = StubContext(stub=stub, store=store, now=now, scanned_in=stub_scanned_in(stub))
+    context = StubContext(stub=stub, store=store, now=now)
     live = Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
-    mine = live.filter(stub=stub).values_list("offer_id", "store_id")
-    for offer_id, store_id in mine:
-        context.stub_uses[offer_id] += 1
-        context.redeemed_offer_ids.add(offer_id)
-        if store_id == store.pk:
-            context.person_store_uses[offer_id] += 1
-    # Exclusions hold across merchants: any live use of any offer by this stub.
-    context.redeemed_offer_ids |= set(
-        Redemption.objects.filter(stub=stub, reversal__isnull=True).values_list("offer_id", flat=True)
+    # One read of the stub's live uses everywhere: its caps here, and exclusions across merchants.
+    mine = Redemption.objects.filter(stub=stub, reversal__isnull=True).values_list(
+        "offer_id", "store_id", "merchant_id"
     )
+    for offer_id, store_id, merchant_id in mine:
+        context.redeemed_offer_ids.add(offer_id)
+        if merchant_id == store.merchant_id:
+            context.stub_uses[offer_id] += 1
+            if store_id == store.pk:
+                context.person_store_uses[offer_id] += 1
     if stub.ticket_id and stub.ticket.holder_document_hash:
         # One real-name person may hold several tickets: per person per store counts all of them.
         context.person_store_uses = Counter(
@@ -247,7 +252,9 @@ def offer_check(
     else:
         max_heads = offer.party_size
     partial = {"heads": max_heads, "uses": uses_left, "today": today_left}
-    excluded = {o.pk for o in offer.exclusions.all()} & context.redeemed_offer_ids
+    excluded = context.redeemed_offer_ids and (
+        set(offer.exclusions.values_list("pk", flat=True)) & context.redeemed_offer_ids
+    )
     if excluded:
         return _refuse(
             offer, "excluded", _("This stub already took an offer that excludes this one."), **partial

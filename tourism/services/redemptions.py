@@ -120,58 +120,27 @@ def redemption_consume(
         return _replay(existing, **replay_args), False
     stub = stub_resolve(code=code, now=now)
     now = now or timezone.now()
-    with transaction.atomic():
-        Stub.objects.select_for_update().filter(pk=stub.pk).values_list("pk", flat=True).get()
-        offer = (
-            Offer.objects.select_for_update(of=("self",))
-            .prefetch_related("events", "sessions", "cities", "stores", "exclusions")
-            .filter(pk=offer_id, merchant_id=store.merchant_id)
-            .first()
-        )
-        if offer is None:
-            raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
+    try:
+        with transaction.atomic():
+            return _consume_locked(
+                stub=stub,
+                store=store,
+                staff=staff,
+                offer_id=offer_id,
+                idempotency_key=idempotency_key,
+                bill_fen=bill_fen,
+                head_count=head_count,
+                now=now,
+                replay_args=replay_args,
+            )
+    except IntegrityError:
+        # Another till's consume with this key committed between our re-check and our insert.
         existing = Redemption.objects.filter(
             merchant_id=store.merchant_id, idempotency_key=idempotency_key
         ).first()
-        if existing is not None:  # the same till retried while we waited for the lock
-            return _replay(existing, **replay_args), False
-        context = stub_context(stub=stub, store=store, now=now)
-        verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
-        if not verdict.ok:
-            raise RedemptionError(verdict.message, code=verdict.reason)
-        bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
-        subsidy = offer_subsidy(offer, discount)
-        local = timezone.localtime(now)
-        try:
-            with transaction.atomic():
-                redemption = Redemption.objects.create(
-                    stub=stub,
-                    offer=offer,
-                    merchant_id=store.merchant_id,
-                    store=store,
-                    staff=staff,
-                    idempotency_key=idempotency_key,
-                    bill_fen=bill,
-                    discount_fen=discount,
-                    subsidy_fen=subsidy,
-                    head_count=head_count,
-                    origin_area_code=stub.origin_area_code,
-                    delegation_id=stub.delegation_id,
-                    redeemed_at=now,
-                    business_day=local.date(),
-                    reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
-                )
-        except IntegrityError as exc:  # pragma: no cover - the key is re-checked under the lock above
-            raise RedemptionError(
-                _("This idempotency key was already used for a different redemption."),
-                code="idempotency_conflict",
-            ) from exc
-        Offer.objects.filter(pk=offer.pk).update(
-            redeemed_count=F("redeemed_count") + 1, subsidy_spent_fen=F("subsidy_spent_fen") + subsidy
-        )
-        if stub.activated_at is None and context.scanned_in:
-            Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)
-    return redemption, True
+        if existing is None:  # pragma: no cover - an integrity error is only the key's
+            raise
+        return _replay(existing, **replay_args), False
 
 
 def redemption_reverse(
@@ -215,3 +184,58 @@ def redemption_reverse(
             subsidy_spent_fen=F("subsidy_spent_fen") - redemption.subsidy_fen,
         )
     return reversal
+
+
+def _consume_locked(
+    *,
+    stub: Stub,
+    store: Store,
+    staff,
+    offer_id: int,
+    idempotency_key: str,
+    bill_fen: int,
+    head_count: int,
+    now: dt.datetime,
+    replay_args: dict,
+) -> tuple[Redemption, bool]:
+    """The locked part of consume: the stub row, then the offer row, then re-read and re-judge."""
+    Stub.objects.select_for_update().filter(pk=stub.pk).values_list("pk", flat=True).get()
+    offer = Offer.objects.select_for_update().filter(pk=offer_id, merchant_id=store.merchant_id).first()
+    if offer is None:
+        raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
+    existing = Redemption.objects.filter(
+        merchant_id=store.merchant_id, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:  # the same till retried while we waited for the lock
+        return _replay(existing, **replay_args), False
+    context = stub_context(stub=stub, store=store, now=now)
+    verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
+    if not verdict.ok:
+        raise RedemptionError(verdict.message, code=verdict.reason)
+    bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
+    subsidy = offer_subsidy(offer, discount)
+    # No savepoint: a duplicate key rolls the whole consume back and is answered by the caller.
+    redemption = Redemption.objects.create(
+        stub=stub,
+        offer=offer,
+        merchant_id=store.merchant_id,
+        store=store,
+        staff=staff,
+        idempotency_key=idempotency_key,
+        bill_fen=bill,
+        discount_fen=discount,
+        subsidy_fen=subsidy,
+        head_count=head_count,
+        origin_area_code=stub.origin_area_code,
+        delegation_id=stub.delegation_id,
+        redeemed_at=now,
+        business_day=timezone.localtime(now).date(),
+        reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
+    )
+    Offer.objects.filter(pk=offer.pk).update(
+        redeemed_count=F("redeemed_count") + 1, subsidy_spent_fen=F("subsidy_spent_fen") + subsidy
+    )
+    if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
+        # Known without another read only when the offer asked (stubs_refresh_activation does the rest).
+        Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)
+    return redemption, True
