@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tourism.enums import MerchantRole, SettlementLineKind
@@ -139,3 +140,24 @@ def merchant_for_settlement(user, pk: int) -> tuple[Merchant, bool]:
     if user.is_authenticated and merchant.memberships.filter(user=user, role=MerchantRole.OWNER).exists():
         return merchant, False
     raise Merchant.DoesNotExist
+
+
+def statement_months_by_merchant(merchants, *, today: dt.date | None = None) -> dict[int, list[dt.date]]:
+    """`statement_months` for many merchants in two queries (the organiser's list)."""
+    today = today or timezone.localdate()
+    ids = [merchant.pk for merchant in merchants]
+    months: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    for merchant_id, period in SettlementStatement.objects.filter(merchant_id__in=ids).values_list(
+        "merchant_id", "period"
+    ):
+        months[merchant_id].add(period)
+    redeemed = (
+        Redemption.objects.filter(merchant_id__in=ids, offer__subsidy_percent__gt=0)
+        .annotate(month=TruncMonth("business_day"))
+        .values_list("merchant_id", "month")
+        .order_by()
+        .distinct()
+    )
+    for merchant_id, month in redeemed:
+        months[merchant_id].add(month)
+    return {pk: sorted((m for m in found if m <= month_start(today)), reverse=True) for pk, found in months.items()}

@@ -22,6 +22,7 @@ from tourism.selectors.report_settlement import (
     month_start,
     statement_items,
     statement_months,
+    statement_months_by_merchant,
 )
 from tourism.services.settlement import settlement_confirm
 from tourism.services.settlement_documents import statement_csv, statement_document, statement_pdf
@@ -49,7 +50,9 @@ def settlement_list(request, pk: int):
     programme = get_object_or_404(Programme, pk=pk)
     if not is_organiser_of(request.user, programme):
         raise Http404
-    rows = [(merchant, statement_months(merchant)) for merchant in merchants_for_settlement(programme)]
+    merchants = list(merchants_for_settlement(programme))
+    months = statement_months_by_merchant(merchants)
+    rows = [(merchant, months[merchant.pk]) for merchant in merchants]
     return render(request, "tourism/settlement_list.html", {"programme": programme, "rows": rows})
 
 
