@@ -160,4 +160,7 @@ def statement_months_by_merchant(merchants, *, today: dt.date | None = None) -> 
     )
     for merchant_id, month in redeemed:
         months[merchant_id].add(month)
-    return {pk: sorted((m for m in found if m <= month_start(today)), reverse=True) for pk, found in months.items()}
+    return {
+        pk: sorted((m for m in found if m <= month_start(today)), reverse=True)
+        for pk, found in months.items()
+    }
