@@ -253,4 +253,5 @@ def test_seed_finds_every_apps_slice_including_a_services_package():
         "registration.services.demo",
         "registration.services.demo_competition",
         "tourism.demo",
+        "tourism.demo_reports",
     ]
