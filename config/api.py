@@ -2,12 +2,18 @@
 
 from ninja import NinjaAPI
 
+from tourism.api import CounterError, counter_error_handler
+
 api = NinjaAPI(
     title="Corridor API",
     version="1",
     description=(
-        "Device API for gate scanners and counters. Authenticate with `Authorization: Bearer <device token>`."
+        "Device API for gate scanners and counters. Gate devices authenticate with "
+        "`Authorization: Bearer <device token>`; merchant counters with the staff member's session."
     ),
     urls_namespace="api",
 )
 api.add_router("/gate/", "ticketing.api.router")
+api.add_router("/counter/", "tourism.api.router")
+
+api.add_exception_handler(CounterError, counter_error_handler)

@@ -24,12 +24,13 @@ class Access(StrEnum):
     GATE_STAFF = "gate staff of the event or venue (and organisers of its programme)"
     DEVICE = "a gate device's bearer token"
     WEBHOOK = "Stripe's webhook signature"
+    MERCHANT_STAFF = "staff of the object's merchant (counter staff bound to a store: that store only)"
+    MERCHANT_OWNER = "the owner of the object's merchant"
     LINK = "whoever holds the unguessable link (an invitation or consent token in the URL)"
     ADMIN = "staff with two-factor passed (the admin checks each object: events.admin.ScopedAdmin)"
     ALLAUTH = "allauth's own login, sign-up and two-factor flow (its rate limits apply)"
     REPORT_VIEWER = "an organiser of the object's programme with two-factor passed, or a city bureau viewer of it (their city only)"
-    MERCHANT_STAFF = "the owner or counter staff of the object's merchant (their own stores only)"
-    MERCHANT_OWNER = (
+    STATEMENT_READER = (
         "the owner of the object's merchant, or an organiser of its programme with two-factor passed"
     )
 
@@ -60,6 +61,11 @@ ROUTES: dict[str, Route] = {
     "api:bundle": Route(Access.DEVICE),
     "api:upload": Route(Access.DEVICE),
     "api:annul": Route(Access.DEVICE),
+    # tourism's counter API: the store is in the body or query, checked per request (404 otherwise)
+    "api:counter-prepare": Route(Access.MERCHANT_STAFF),
+    "api:counter-consume": Route(Access.MERCHANT_STAFF),
+    "api:counter-reverse": Route(Access.MERCHANT_STAFF),
+    "api:counter-redemptions": Route(Access.MERCHANT_STAFF),
     # events
     "events:home": Route(Access.ANONYMOUS),
     "events:event-list": Route(Access.ANONYMOUS),
@@ -152,14 +158,37 @@ ROUTES: dict[str, Route] = {
     "registration:entry-attest": Route(Access.ORGANISER, "entry"),
     "registration:entry-request-changes": Route(Access.ORGANISER, "entry"),
     "registration:substitution-decide": Route(Access.ORGANISER, "substitution"),
+    # tourism: public offers, the spectator's stubs
+    "tourism:offers": Route(Access.ANONYMOUS),
+    "tourism:offers-near-venue": Route(Access.ANONYMOUS, "public_venue"),
+    "tourism:merchant-terms": Route(Access.ANONYMOUS),
+    "tourism:stub-wallet": Route(Access.SPECTATOR),
+    "tourism:stub-detail": Route(Access.OWNER, "stub"),
+    "tourism:stub-qr": Route(Access.OWNER, "stub"),
+    # tourism: merchants and their counters
+    "tourism:merchant-list": Route(Access.SPECTATOR),
+    "tourism:merchant-apply": Route(Access.SPECTATOR),
+    "tourism:merchant-detail": Route(Access.MERCHANT_STAFF, "merchant"),
+    "tourism:store-create": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:staff-invite": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:staff-remove": Route(Access.MERCHANT_OWNER, "merchant_member"),
+    "tourism:offer-create": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:staff-accept": Route(Access.LINK, "token"),
+    "tourism:counter": Route(Access.MERCHANT_STAFF, "store"),
+    "tourism:counter-redemptions": Route(Access.MERCHANT_STAFF, "store"),
+    "tourism:counter-reverse": Route(Access.MERCHANT_STAFF, "store"),
+    # tourism: organisers
+    "tourism:organiser-merchants": Route(Access.ORGANISER, "programme"),
+    "tourism:organiser-merchant-decision": Route(Access.ORGANISER, "merchant"),
+    "tourism:organiser-offer-decision": Route(Access.ORGANISER, "offer"),
     # tourism: city report, settlement, fraud flags, merchant home
     "tourism:report-home": Route(Access.REPORT_VIEWER),
     "tourism:city-report": Route(Access.REPORT_VIEWER, "programme"),
     "tourism:city-report-csv": Route(Access.REPORT_VIEWER, "programme"),
     "tourism:settlement-list": Route(Access.ORGANISER, "programme"),
-    "tourism:statement-detail": Route(Access.MERCHANT_OWNER, "merchant_month"),
-    "tourism:statement-pdf": Route(Access.MERCHANT_OWNER, "merchant_month"),
-    "tourism:statement-csv": Route(Access.MERCHANT_OWNER, "merchant_month"),
+    "tourism:statement-detail": Route(Access.STATEMENT_READER, "merchant_month"),
+    "tourism:statement-pdf": Route(Access.STATEMENT_READER, "merchant_month"),
+    "tourism:statement-csv": Route(Access.STATEMENT_READER, "merchant_month"),
     "tourism:statement-confirm": Route(Access.ORGANISER, "merchant_month"),
     "tourism:fraud-flags": Route(Access.ORGANISER, "programme"),
     "tourism:fraud-refresh": Route(Access.ORGANISER, "programme"),

@@ -37,6 +37,7 @@ from tests.factories.registration import (
 )
 from tests.factories.stub_reports import merchant_with_store
 from tests.factories.ticketing import BallotFactory, TicketTypeFactory, buyer
+from tests.factories.tourism import OfferFactory, StoreFactory, staff_of, ticket_stub
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
 from tourism.models import FraudFlag
@@ -121,7 +122,7 @@ def world():
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
         "match": {"pk": bout.pk},
-        "merchant": {"pk": merchant.pk},
+        **_tourism_kwargs(programme, session, owner),
         "merchant_month": {"pk": merchant.pk, "year": month.year, "month": month.month},
         "fraud_flag": {"pk": flag.pk, "action": "dismiss"},
     }
@@ -133,9 +134,24 @@ def world():
         "other_manager": MembershipFactory().user,
         "other_organiser": verified(ProgrammeMembershipFactory().user),
         "other_gate_staff": other_venue_staff,
-        "other_merchant_owner": merchant_with_store(owner=UserFactory())[0].memberships.get().user,
+        "other_merchant_staff": staff_of(StoreFactory(), role="owner"),
     }
     return kwargs, outsiders
+
+
+def _tourism_kwargs(programme, session, spectator) -> dict:
+    """A merchant of the programme with a store, staff and an offer, and the spectator's stub."""
+    store = StoreFactory(merchant__programme=programme)
+    staff_of(store, role="owner")
+    member = store.merchant.memberships.get()
+    stub = ticket_stub(ticket_type=TicketTypeFactory(session=session), user=spectator)
+    return {
+        "merchant": {"pk": store.merchant.pk},
+        "merchant_member": {"pk": store.merchant.pk, "membership_pk": member.pk},
+        "store": {"pk": store.pk},
+        "offer": {"pk": OfferFactory(merchant=store.merchant).pk},
+        "stub": {"public_id": stub.ticket.credential.public_id},
+    }
 
 
 PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}

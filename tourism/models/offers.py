@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from events.i18n import BilingualMixin, pick
+from ticketing.money import format_fen
 from tourism.enums import (
     OfferActivation,
     OfferCheckLevel,
@@ -191,6 +192,17 @@ class Offer(BilingualMixin, models.Model):
     @property
     def description(self) -> str:
         return pick(self.description_zh, self.description_en)
+
+    @property
+    def benefit(self) -> str:
+        """What the offer gives, in a few words ("20% off", "¥30.00 off", "Free entry (¥80.00)")."""
+        if self.kind == OfferKind.PERCENTAGE:
+            return _("%(percent)d%% off") % {"percent": self.percent_off}
+        if self.kind == OfferKind.FIXED:
+            return _("%(amount)s off") % {"amount": format_fen(self.amount_off_fen)}
+        if self.kind == OfferKind.FREE_ENTRY:
+            return _("Free entry (worth %(amount)s)") % {"amount": format_fen(self.value_fen)}
+        return _("A gift worth %(amount)s") % {"amount": format_fen(self.value_fen)}
 
     @property
     def is_subsidised(self) -> bool:

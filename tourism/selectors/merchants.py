@@ -3,7 +3,7 @@ merchant's stores (counter staff bound to one store reach that store only)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
 from tourism.enums import MerchantRole, MerchantStatus
 from tourism.models import Merchant, MerchantMembership, MerchantTerms, Store
@@ -63,11 +63,9 @@ def merchants_for_review(*, programme) -> QuerySet[Merchant]:
     return (
         Merchant.objects.filter(programme=programme)
         .select_related("city", "terms")
-        .annotate(store_count=Count("stores", distinct=True))
-        .order_by(
-            # Waiting applications first, then by name.
-            ~Q(status=MerchantStatus.APPLIED),
-            "name_zh",
-            "pk",
+        .annotate(
+            store_count=Count("stores", distinct=True),
+            waiting_last=Case(When(status=MerchantStatus.APPLIED, then=0), default=1),
         )
+        .order_by("waiting_last", "name_zh", "pk")  # waiting applications first
     )

@@ -1,5 +1,6 @@
 // The gate page: a focused input for keyboard-wedge scanners (they type the code and press Enter),
-// the camera through BarcodeDetector where the browser has it, a large green or red answer at once.
+// the camera through BarcodeDetector where the browser has it (both in scanner.js), a large green or
+// red answer at once.
 (function () {
   "use strict";
   var root = document.getElementById("gate");
@@ -91,47 +92,11 @@
     }).finally(ready);
   });
 
-  // Keep the scanner's keystrokes going to the input, whatever was tapped last.
-  document.addEventListener("click", function (event) {
-    if (event.target.closest("button, a, select, video")) return;
-    input.focus();
+  // Keep the scanner's keystrokes going to the input; camera scanning where the browser can
+  // (ticketing/static/ticketing/scanner.js, shared with the merchant counter).
+  window.CorridorScanner.keepFocus(input);
+  window.CorridorScanner.camera(cameraButton, video, scan, function () {
+    show("refused", root.dataset.msgCameraOff, "", "");
   });
-
-  // Camera scanning, only where the browser offers BarcodeDetector with QR support.
-  if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
-    window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-      if (formats.indexOf("qr_code") === -1) return;
-      cameraButton.hidden = false;
-      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      var stream = null;
-      var lastCode = "";
-      var lastAt = 0;
-      function loop() {
-        if (!stream) return;
-        detector.detect(video).then(function (codes) {
-          var now = Date.now();
-          if (codes.length && (codes[0].rawValue !== lastCode || now - lastAt > 3000)) {
-            lastCode = codes[0].rawValue;
-            lastAt = now;
-            scan(lastCode);
-          }
-        }).catch(function () {}).finally(function () { setTimeout(loop, 250); });
-      }
-      cameraButton.addEventListener("click", function () {
-        if (stream) {
-          stream.getTracks().forEach(function (track) { track.stop(); });
-          stream = null;
-          video.hidden = true;
-          return;
-        }
-        navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (media) {
-          stream = media;
-          video.srcObject = media;
-          video.hidden = false;
-          return video.play().then(loop);
-        }).catch(function () { show("refused", root.dataset.msgCameraOff, "", ""); });
-      });
-    }).catch(function () {});
-  }
   ready();
 })();

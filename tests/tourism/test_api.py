@@ -1,0 +1,185 @@
+"""The counter API: prepare -> consume -> reverse -> query through HTTP, per role, with no personal
+data for merchant staff, and bad input answered with a 4xx and a reason, never a 5xx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import UserFactory
+from tests.factories.tourism import MATCH_DAY_AFTERNOON, StoreFactory, counter_world, staff_of
+from tourism.models import Redemption
+from tourism.services.stubs import stub_rotating_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def match_day():
+    with time_machine.travel(MATCH_DAY_AFTERNOON, tick=False):
+        yield
+
+
+@pytest.fixture
+def world():
+    world = counter_world()
+    ticket = world.stub.ticket
+    ticket.holder_name = "张小明"
+    ticket.save()
+    world.stub.holder_label = "张*明"
+    world.stub.save()
+    return world
+
+
+def post(client, name, body):
+    return client.post(f"/api/counter/{name}", body, content_type="application/json")
+
+
+def consume_body(world, **changes):
+    body = {
+        "store": world.store.pk,
+        "code": stub_rotating_code(stub=world.stub).code,
+        "offer": world.offer.pk,
+        "idempotency_key": "till-1-0001",
+        "bill_fen": 12000,
+        "head_count": 1,
+    }
+    return {**body, **changes}
+
+
+def test_prepare_consume_reverse_query_through_the_api(client, world):
+    client.force_login(world.staff)
+
+    prepared = post(
+        client, "prepare", {"store": world.store.pk, "code": stub_rotating_code(stub=world.stub).code}
+    )
+    consumed = post(client, "consume", consume_body(world))
+    again = post(client, "consume", consume_body(world))
+    second = post(client, "consume", consume_body(world, idempotency_key="till-1-0002"))
+    receipt = consumed.json()["receipt_number"]
+    listed = client.get(f"/api/counter/redemptions?store={world.store.pk}&day=2027-05-01")
+    reversed_ = post(
+        client, "reverse", {"store": world.store.pk, "receipt_number": receipt, "reason": "wrong bill"}
+    )
+
+    assert prepared.status_code == 200
+    assert prepared.json()["stub"]["holder"] == "张*明"
+    assert prepared.json()["offers"][0]["redeemable"] is True
+    assert consumed.status_code == 200
+    assert consumed.json()["discount_fen"] == 2400 and consumed.json()["to_pay_fen"] == 9600
+    assert again.json()["receipt_number"] == receipt and again.json()["replayed"] is True
+    assert second.status_code == 409 and second.json()["reason"] == "already_used"
+    assert [row["receipt_number"] for row in listed.json()] == [receipt]
+    assert reversed_.status_code == 200 and reversed_.json()["reason"] == "wrong bill"
+    assert Redemption.objects.get().reversal.reason == "wrong bill"
+
+
+def test_merchant_staff_see_no_personal_data(client, world):
+    client.force_login(world.staff)
+    post(client, "consume", consume_body(world))
+
+    answers = [
+        post(client, "prepare", {"store": world.store.pk, "code": stub_rotating_code(stub=world.stub).code}),
+        client.get(f"/api/counter/redemptions?store={world.store.pk}&day=2027-05-01"),
+        client.get(f"/counter/{world.store.pk}/redemptions/?day=2027-05-01"),
+    ]
+
+    for answer in answers:
+        is_json = answer["Content-Type"].startswith("application/json")
+        body = json.dumps(answer.json(), ensure_ascii=False) if is_json else answer.content.decode()
+        assert answer.status_code == 200
+        assert "张*明" in body
+        assert "张小明" not in body
+        assert world.stub.ticket.order.user.email not in body
+
+
+def test_staff_of_another_merchant_or_store_get_404_and_change_nothing(client, world):
+    other_merchant = staff_of(StoreFactory())
+    sister_store = StoreFactory(merchant=world.merchant)
+    bound_elsewhere = staff_of(sister_store)  # counter staff of the merchant's other store only
+    for user in (other_merchant, bound_elsewhere, UserFactory()):
+        client.force_login(user)
+        assert post(client, "prepare", {"store": world.store.pk, "code": "x" * 128}).status_code == 404
+        assert post(client, "consume", consume_body(world)).status_code == 404
+        assert client.get(f"/api/counter/redemptions?store={world.store.pk}").status_code == 404
+        assert client.get(f"/counter/{world.store.pk}/").status_code == 404
+    assert not Redemption.objects.exists()
+
+
+def test_anonymous_callers_are_refused(client, world):
+    assert post(client, "prepare", {"store": world.store.pk, "code": "x"}).status_code == 401
+    assert post(client, "consume", consume_body(world)).status_code == 401
+
+
+def test_a_stale_code_is_refused_with_its_reason(client, world):
+    client.force_login(world.staff)
+    code = stub_rotating_code(stub=world.stub).code
+    with time_machine.travel(MATCH_DAY_AFTERNOON + dt.timedelta(minutes=5), tick=False):
+        answer = post(client, "prepare", {"store": world.store.pk, "code": code})
+    assert answer.status_code == 422 and answer.json()["reason"] == "stale"
+
+
+def test_the_counter_api_is_in_the_openapi_schema(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {
+        "/api/counter/prepare",
+        "/api/counter/consume",
+        "/api/counter/reverse",
+        "/api/counter/redemptions",
+    } <= set(paths)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.text(max_size=200),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(["prepare", "consume", "reverse"]),
+    body=st.dictionaries(
+        st.sampled_from(
+            [
+                "store",
+                "code",
+                "offer",
+                "idempotency_key",
+                "bill_fen",
+                "head_count",
+                "receipt_number",
+                "reason",
+            ]
+        ),
+        JSON_VALUES,
+        max_size=8,
+    ),
+    keep_store=st.booleans(),
+)
+def test_bad_input_is_a_4xx_with_a_reason_never_a_5xx(client, world, name, body, keep_store):
+    client.force_login(world.staff)
+    if keep_store:
+        body = {**body, "store": world.store.pk}
+    before = Redemption.objects.count()
+
+    answer = post(client, name, body)
+
+    assert 400 <= answer.status_code < 500, answer.content
+    assert answer.json()["detail"]
+    assert Redemption.objects.count() == before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300))
+def test_a_body_that_is_not_json_is_a_4xx(client, world, raw):
+    client.force_login(world.staff)
+    answer = client.post("/api/counter/consume", raw, content_type="application/json")
+    assert 400 <= answer.status_code < 500
