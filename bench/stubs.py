@@ -331,7 +331,7 @@ def counter_world(count: int) -> dict:
         stubs_issue_for_tickets(tickets=tickets)
     store_session = SessionStore()
     store_session[SESSION_KEY] = str(staff.pk)
-    store_session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store_session[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "rules" not in b)
     store_session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
     store_session.create()
     return {
