@@ -29,6 +29,10 @@ class Access(StrEnum):
     LINK = "whoever holds the unguessable link (an invitation or consent token in the URL)"
     ADMIN = "staff with two-factor passed (the admin checks each object: events.admin.ScopedAdmin)"
     ALLAUTH = "allauth's own login, sign-up and two-factor flow (its rate limits apply)"
+    REPORT_VIEWER = "an organiser of the object's programme with two-factor passed, or a city bureau viewer of it (their city only)"
+    STATEMENT_READER = (
+        "the owner of the object's merchant, or an organiser of its programme with two-factor passed"
+    )
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,20 @@ ROUTES: dict[str, Route] = {
     "tourism:organiser-merchants": Route(Access.ORGANISER, "programme"),
     "tourism:organiser-merchant-decision": Route(Access.ORGANISER, "merchant"),
     "tourism:organiser-offer-decision": Route(Access.ORGANISER, "offer"),
+    # tourism: city report, settlement, fraud flags, merchant home
+    "tourism:report-home": Route(Access.REPORT_VIEWER),
+    "tourism:city-report": Route(Access.REPORT_VIEWER, "programme"),
+    "tourism:city-report-csv": Route(Access.REPORT_VIEWER, "programme"),
+    "tourism:settlement-list": Route(Access.ORGANISER, "programme"),
+    "tourism:statement-detail": Route(Access.STATEMENT_READER, "merchant_month"),
+    "tourism:statement-pdf": Route(Access.STATEMENT_READER, "merchant_month"),
+    "tourism:statement-csv": Route(Access.STATEMENT_READER, "merchant_month"),
+    "tourism:statement-confirm": Route(Access.ORGANISER, "merchant_month"),
+    "tourism:fraud-flags": Route(Access.ORGANISER, "programme"),
+    "tourism:fraud-refresh": Route(Access.ORGANISER, "programme"),
+    "tourism:fraud-flag-act": Route(Access.ORGANISER, "fraud_flag"),
+    "tourism:merchant-home": Route(Access.MERCHANT_STAFF),
+    "tourism:merchant-dashboard": Route(Access.MERCHANT_STAFF, "merchant"),
 }
 
 

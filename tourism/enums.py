@@ -83,3 +83,22 @@ class OfferCheckLevel(models.TextChoices):
 class StubSource(models.TextChoices):
     TICKET = "ticket", _("Ticket")
     ACCREDITATION = "accreditation", _("Delegation accreditation")
+
+
+class SettlementLineKind(models.TextChoices):
+    REDEMPTION = "redemption", _("Redemption")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class FraudFlagKind(models.TextChoices):
+    TRAVEL = "travel", _("One stub at stores too far apart too quickly")
+    REVERSALS_STORE = "reversals_store", _("Many reversals at a store")
+    REVERSALS_STAFF = "reversals_staff", _("Many reversals by a staff member")
+    OUTSIDE_HOURS = "outside_hours", _("Redeemed outside opening hours")
+    BURST = "burst", _("Many stubs in one minute by one staff member")
+
+
+class FraudFlagStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DISMISSED = "dismissed", _("Dismissed")
+    STORE_SUSPENDED = "suspended", _("Store suspended")

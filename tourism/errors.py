@@ -44,3 +44,15 @@ class RedemptionError(TourismError):
     window has passed, or the store is not this staff member's."""
 
     code = "redemption"
+
+
+class SettlementError(TourismError):
+    """A settlement statement cannot be confirmed (its month has not begun)."""
+
+    code = "settlement"
+
+
+class FraudFlagError(TourismError):
+    """A flag action was refused: no note, already dealt with, or no single store to suspend."""
+
+    code = "fraud_flag"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tourism.views import counter, merchants, organiser, public, wallet
 
@@ -42,4 +42,6 @@ urlpatterns = [
         organiser.offer_decision,
         name="organiser-offer-decision",
     ),
+    # The city report, settlement, fraud flags and the merchant home (their own module).
+    path("", include("tourism.urls_reports")),
 ]

@@ -133,8 +133,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Corridor] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Account emails link to SITE_URL; organisers land on the organiser home after logging in.
-ACCOUNT_ADAPTER = "registration.adapter.AccountAdapter"
+# Account emails link to SITE_URL (registration/adapter.py); organisers land on the organiser home
+# after logging in, merchant staff on the merchant home (tourism's adapter extends registration's).
+ACCOUNT_ADAPTER = "tourism.views.merchant_home.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Corridor"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.views import redirect_to_login
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from config.routes import ROUTES, route_for
 from events.enums import StageKind
@@ -35,10 +36,12 @@ from tests.factories.registration import (
     GuardianFactory,
     MembershipFactory,
 )
+from tests.factories.stub_reports import merchant_with_store
 from tests.factories.ticketing import BallotFactory, SectionFactory, TicketTypeFactory, buyer
 from tests.factories.tourism import OfferFactory, StoreFactory, staff_of, ticket_stub
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
+from tourism.models import FraudFlag
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +94,16 @@ def world():
     sheet = BadgeSheetJob.objects.create(delegation=delegation, programme=programme, requested_by=manager)
     slot = SlotFactory(experience__programme=programme)
     segment = SegmentFactory(delegation=delegation)
+    merchant, store = merchant_with_store(programme=programme, owner=UserFactory())
+    flag = FraudFlag.objects.create(
+        merchant=merchant,
+        store=store,
+        kind="burst",
+        key="burst:routes",
+        first_seen_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    )
+    month = timezone.localdate()
     kwargs = {
         "event": {"slug": event.slug},
         "programme_slug": {"slug": programme.slug},
@@ -125,6 +138,8 @@ def world():
         "segment": {"pk": segment.pk},
         "rollcall": {"pk": RollCallFactory(segment=segment).pk},
         **_tourism_kwargs(programme, session, owner),
+        "merchant_month": {"pk": merchant.pk, "year": month.year, "month": month.month},
+        "fraud_flag": {"pk": flag.pk, "action": "dismiss"},
     }
     other_venue_staff = UserFactory()
     GateStaffAssignmentFactory(user=other_venue_staff, event=None, venue=VenueFactory())

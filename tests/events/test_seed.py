@@ -264,4 +264,5 @@ def test_seed_finds_every_apps_slice_including_a_services_package():
         "registration.services.demo_schedule",
         "tourism.demo",
         "tourism.exchange.demo",  # an app inside an app, found by its label through its import path
+        "tourism.demo_reports",
     ]

@@ -2,4 +2,6 @@
 
 from tourism.models.merchants import *  # noqa: F403
 from tourism.models.offers import *  # noqa: F403
+from tourism.models.oversight import *  # noqa: F403
+from tourism.models.settlement import *  # noqa: F403
 from tourism.models.stubs import *  # noqa: F403
