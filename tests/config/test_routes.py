@@ -181,7 +181,6 @@ def _tourism_kwargs(programme, session, spectator) -> dict:
     }
 
 
-PUBLIC_OBJECTS = {"public_event", "public_venue", "public_ballot"}
 OBJECT_ROUTES = sorted(
     (name, route.obj) for name, route in ROUTES.items() if route.obj and route.obj not in PUBLIC_OBJECTS
 )

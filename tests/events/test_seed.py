@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -96,13 +95,11 @@ def assert_gate_admits_then_refuses(nonce: str) -> None:
 
 def test_seed_demo_loads_the_season_and_is_idempotent():
     with time_machine.travel(shanghai(DAY, 10), tick=False):
-        started = time.monotonic()
+        # How long the seed takes is measured in `python -m bench seed` (BENCHMARKS.md), not here.
         output = seed()
-        elapsed = time.monotonic() - started
         first = snapshot()
         again = seed()
         assert snapshot() == first
-    assert elapsed < 30
     assert "Demo organiser: organiser@corridor.example" in output
     assert "0 new demo orders, 0 tickets moved" in again
     assert "the same gate ticket" in again
@@ -263,6 +260,6 @@ def test_seed_finds_every_apps_slice_including_a_services_package():
         "registration.services.demo_eligibility",
         "registration.services.demo_schedule",
         "tourism.demo",
-        "tourism.exchange.demo",  # an app inside an app, found by its label through its import path
         "tourism.demo_reports",
+        "tourism.exchange.demo",  # an app inside an app, found by its label through its import path
     ]
