@@ -100,3 +100,21 @@ def test_organiser_home_figures_take_the_same_queries_for_any_number_of_rows(
     with django_assert_num_queries(9):
         body = client.get("/organiser/").content.decode()
     assert f'<p class="figure">{orders}</p>' in body
+
+
+def test_delegation_page_links_the_exchange_programme_and_the_organiser_home_its_overview(client):
+    from tests.factories.registration import MembershipFactory
+
+    membership = MembershipFactory()
+    delegation = membership.delegation
+    client.force_login(verified(membership.user))
+    body = client.get(f"/delegations/{delegation.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'href="/exchange/delegations/{delegation.pk}/itinerary/"' in body
+    assert f'href="/exchange/delegations/{delegation.pk}/experiences/"' in body
+    assert "交流项目" in body
+
+    organiser = with_totp(verified(ProgrammeMembershipFactory(programme=delegation.programme).user))
+    client.logout()
+    login_two_factor(client, organiser)
+    body = client.get("/organiser/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="/exchange/programmes/{delegation.programme.pk}/"' in body
