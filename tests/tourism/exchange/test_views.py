@@ -222,6 +222,21 @@ def test_handover_page_with_pin_and_link_sending(as_chaperone, client, camp):
     assert GuardianLink.objects.filter(guardian=guardian).count() == 1
 
 
+def test_handover_page_refuses_after_too_many_wrong_pins_in_both_languages(as_chaperone, camp):
+    child, guardian = camp.children[0], camp.guardians[0]
+    _link, _token, pin = guardians.guardian_link_create(guardian=guardian)
+    wrong = "000000" if pin != "000000" else "111111"
+    url = reverse("exchange:handover", args=[camp.delegation.pk])
+    for _ in range(guardians.PIN_MISSES):
+        as_chaperone.post(url, {"athlete": child.pk, "guardian": guardian.pk, "pin": wrong})
+    data = {"athlete": child.pk, "guardian": guardian.pk, "pin": pin}
+    english = as_chaperone.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400 and "Too many wrong PINs" in english.content.decode()
+    chinese = as_chaperone.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 400 and "PIN 错误次数过多" in chinese.content.decode()
+    assert not Handover.objects.exists()
+
+
 def test_schedule_import_by_the_manager(as_manager, camp):
     response = as_manager.post(reverse("exchange:schedule-import", args=[camp.delegation.pk]))
     assert response["Location"] == reverse("exchange:itinerary", args=[camp.delegation.pk])
