@@ -211,9 +211,21 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Link tokens (referee, guardian, invitation links) never reach a log: see config/log_redaction.py.
+    "filters": {"redact_link_tokens": {"()": "config.log_redaction.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": required("LOG_LEVEL", when=False, default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # On the logger too, so Django's own handlers (mail_admins, the DEBUG console) get it redacted.
+        "django.request": {"filters": ["redact_link_tokens"]},
+    },
 }
 
 

@@ -186,6 +186,7 @@ def badge_card(badge: Badge, *, delegation_name: str, photo: bytes | None = None
         holder=badge.holder_label,
         lines=(delegation_name, dates),
         zones=cache[key],
+        manual_code=badge.credential.short_code_display,  # typed at the gate when the QR will not scan
         footer="Corridor",
         accent={BadgeRole.ATHLETE: "#1f4e8c", BadgeRole.COACH: "#8c1f3a", BadgeRole.CHAPERONE: "#2f7a3a"}[
             badge.role

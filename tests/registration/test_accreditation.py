@@ -274,3 +274,18 @@ def test_badge_cards_with_photos_take_the_same_queries_for_one_or_many(
         photos = [accreditation_selectors.badge_photo(badge) for badge in badges]
 
     assert sum(photo is not None for photo in photos) == athletes
+
+
+def test_every_badge_prints_its_manual_code_under_the_qr(team, media):
+    athletes = [AthleteFactory(delegation=team.delegation) for _ in range(2)]
+    for athlete in athletes:
+        EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+
+    pdf = render_sheet(team.delegation)
+
+    text = "".join(page.extract_text() for page in pdf.pages)
+    badges = list(Badge.objects.select_related("credential"))
+    assert len(badges) >= 2
+    for badge in badges:
+        assert len(badge.credential.short_code) == 12
+        assert f"Manual code {badge.credential.short_code_display}" in text

@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, Session, VenueResource
+from events.ratelimit import miss_record, misses_exhausted
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
 from ticketing.models import CheckInState, Credential, GateDevice, Scan, short_code_normalise
@@ -413,7 +413,7 @@ def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCrede
     credential row alone is checked (as for every scan online)."""
     who = f"device:{device.pk}" if device is not None else f"user:{getattr(user, 'pk', None)}"
     key = f"ticketing:short-code-misses:{who}"
-    if (cache.get(key) or 0) >= SHORT_CODE_MISSES:
+    if misses_exhausted(key, limit=SHORT_CODE_MISSES):
         raise CheckInError(
             _("Too many mistyped codes at this gate: scan the QR code, or try again in ten minutes.")
         )
@@ -423,11 +423,7 @@ def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCrede
         .first()
     )
     if row is None:
-        cache.add(key, 0, timeout=SHORT_CODE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=SHORT_CODE_WINDOW_SECONDS)
+        miss_record(key, window_seconds=SHORT_CODE_WINDOW_SECONDS)
         return None, ScanReason.UNKNOWN
     public_id, kind, valid_from, valid_until = row
     decoded = DecodedCredential(

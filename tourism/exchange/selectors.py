@@ -396,6 +396,19 @@ def rollcalls_for_delegation(delegation: Delegation) -> QuerySet[RollCall]:
     return RollCall.objects.filter(segment__delegation=delegation).select_related("segment")
 
 
+def alerts_for_programmes(programme_ids: list[int]) -> QuerySet[RollCall]:
+    """Open roll-call alerts of these programmes (the organiser home's panel), oldest first."""
+    return (
+        RollCall.objects.filter(
+            alert_raised_at__isnull=False,
+            alert_cleared_at__isnull=True,
+            segment__delegation__programme_id__in=programme_ids,
+        )
+        .select_related("segment__delegation")
+        .order_by("alert_raised_at", "pk")
+    )
+
+
 def alerts_for_user(user) -> QuerySet[RollCall]:
     """Open roll-call alerts the person must see: as the segment's lead chaperone, a manager of the
     delegation, or an organiser of its programme."""

@@ -40,6 +40,15 @@ def _render(request, template: str, context: dict, status: int = 200):
     return render(request, f"exchange/{template}", context, status=status)
 
 
+def alerts_panel(*, programme_ids: list[int], today) -> dict | None:
+    """The organiser home's open roll-call alerts (registered in apps.py with events.hooks); nothing
+    when every roll-call is clear."""
+    alerts = list(selectors.alerts_for_programmes(programme_ids))
+    if not alerts:
+        return None
+    return {"template": "exchange/_organiser_alerts.html", "order": 0, "alerts": alerts}
+
+
 def _json(request) -> dict:
     if request.content_type != "application/json":
         return request.POST.dict()

@@ -60,3 +60,47 @@ def test_handover_needs_the_guardians_pin_and_happens_once(camp):
     with pytest.raises(HandoverError, match="already"):
         guardians.handover_record(delegation=camp.delegation, athlete=child, guardian=guardian, pin=pin)
     assert re.search(r"\d{6}", pin)
+
+
+def test_wrong_pins_are_limited_per_child_then_even_the_right_pin_is_refused(camp, caplog):
+    child, guardian = camp.children[0], camp.guardians[0]
+    _link, _token, pin = guardians.guardian_link_create(guardian=guardian)
+    wrong = "000000" if pin != "000000" else "111111"
+    for _ in range(guardians.PIN_MISSES):
+        with pytest.raises(HandoverError, match="PIN does not match"):
+            guardians.handover_record(delegation=camp.delegation, athlete=child, guardian=guardian, pin=wrong)
+    with pytest.raises(HandoverError, match="Too many wrong PINs"):  # another person, same child
+        guardians.handover_record(
+            delegation=camp.delegation, athlete=child, guardian=guardian, pin=pin, user=camp.manager.user
+        )
+    assert not Handover.objects.exists()
+    assert "too many wrong PINs" in caplog.text and pin not in caplog.text
+    other_child, other_guardian = camp.children[1], camp.guardians[1]
+    _link, _token, other_pin = guardians.guardian_link_create(guardian=other_guardian)
+    guardians.handover_record(
+        delegation=camp.delegation, athlete=other_child, guardian=other_guardian, pin=other_pin
+    )  # the other child's handover is not held up by the person limit of someone else
+
+
+def test_wrong_pins_are_limited_per_person_across_children(camp):
+    user = camp.chaperone.user
+    links = [guardians.guardian_link_create(guardian=g) for g in camp.guardians[:2]]
+    for (_link, _token, pin), child, guardian in zip(
+        links, camp.children[:2], camp.guardians[:2], strict=True
+    ):
+        wrong = "000000" if pin != "000000" else "111111"
+        for _ in range(3):
+            with pytest.raises(HandoverError):
+                guardians.handover_record(
+                    delegation=camp.delegation, athlete=child, guardian=guardian, pin=wrong, user=user
+                )
+    _link, _token, pin = links[1]
+    with pytest.raises(HandoverError, match="Too many wrong PINs"):
+        guardians.handover_record(
+            delegation=camp.delegation,
+            athlete=camp.children[1],
+            guardian=camp.guardians[1],
+            pin=pin,
+            user=user,
+        )
+    assert not Handover.objects.exists()

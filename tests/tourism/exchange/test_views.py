@@ -14,7 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from registration.models import AthleteAccess
-from tests.factories import login_two_factor
+from tests.factories import ProgrammeMembershipFactory, login_two_factor, verified, with_totp
 from tests.factories.exchange import SegmentFactory, SlotFactory
 from tests.factories.registration import MembershipFactory
 from tourism.exchange.enums import BookingStatus, SegmentKind
@@ -220,6 +220,35 @@ def test_handover_page_with_pin_and_link_sending(as_chaperone, client, camp):
     client.force_login(camp.manager.user)
     client.post(send)
     assert GuardianLink.objects.filter(guardian=guardian).count() == 1
+
+
+def test_handover_page_refuses_after_too_many_wrong_pins_in_both_languages(as_chaperone, camp):
+    child, guardian = camp.children[0], camp.guardians[0]
+    _link, _token, pin = guardians.guardian_link_create(guardian=guardian)
+    wrong = "000000" if pin != "000000" else "111111"
+    url = reverse("exchange:handover", args=[camp.delegation.pk])
+    for _ in range(guardians.PIN_MISSES):
+        as_chaperone.post(url, {"athlete": child.pk, "guardian": guardian.pk, "pin": wrong})
+    data = {"athlete": child.pk, "guardian": guardian.pk, "pin": pin}
+    english = as_chaperone.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400 and "Too many wrong PINs" in english.content.decode()
+    chinese = as_chaperone.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 400 and "PIN 错误次数过多" in chinese.content.decode()
+    assert not Handover.objects.exists()
+
+
+def test_organiser_home_shows_open_roll_call_alerts_of_own_programmes_only(client, camp):
+    other = with_totp(verified(ProgrammeMembershipFactory(role="organiser").user))
+    rollcall = rollcalls.rollcall_open(segment=camp.transfer, due_at=camp.transfer.starts_at)
+    login_two_factor(client, camp.organiser)
+    assert 'id="today-exchange-alerts"' not in client.get("/organiser/").content.decode()  # nothing raised
+    assert rollcalls.rollcall_alert(rollcall=rollcall)
+    home = client.get("/organiser/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    panel = home.split('id="today-exchange-alerts"', 1)[1].split("</div>", 1)[0]
+    assert "点名警报" in panel and camp.transfer.title_zh in panel and rollcall.get_absolute_url() in panel
+    assert all(child.name_latin not in panel for child in camp.children)
+    login_two_factor(client, other)
+    assert 'id="today-exchange-alerts"' not in client.get("/organiser/").content.decode()
 
 
 def test_schedule_import_by_the_manager(as_manager, camp):

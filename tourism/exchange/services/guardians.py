@@ -3,13 +3,16 @@ they show when they collect the child.
 
 Only SHA-256 of the link's token and a password hash of the PIN are stored; both are sent once, to
 the guardian's email. Locking rule: `handover_record` locks the `Athlete` row, so one child is handed
-over once (the unique constraint is the second net).
+over once (the unique constraint is the second net). Wrong PINs are counted in the shared cache per
+child and per person handing over: past PIN_MISSES in PIN_WINDOW_SECONDS every attempt is refused,
+so a six-digit PIN cannot be guessed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -20,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.mail import mail_send_after_commit
+from events.ratelimit import miss_record, misses_exhausted
 from registration.models import Athlete, Delegation, Guardian
 from tourism.exchange.errors import GuardianLinkError, HandoverError
 from tourism.exchange.models import GuardianLink, Handover
@@ -27,6 +31,10 @@ from tourism.exchange.selectors import guardian_link_get
 
 LINK_DAYS = 60
 PIN_DIGITS = 6
+PIN_MISSES = 5  # wrong PINs per child, and per person handing over, ...
+PIN_WINDOW_SECONDS = 15 * 60  # ... in this window; then every attempt is refused until it ends
+
+logger = logging.getLogger(__name__)
 
 
 def token_hash(token: str) -> str:
@@ -70,11 +78,32 @@ def guardian_link_resolve(*, token: str) -> GuardianLink:
 def handover_record(
     *, delegation: Delegation, athlete: Athlete, guardian: Guardian, pin: str, user=None
 ) -> Handover:
-    """Hand a child to a guardian listed for them, after their PIN checks. Locks the athlete row."""
+    """Hand a child to a guardian listed for them, after their PIN checks. Locks the athlete row.
+
+    Refused without checking the PIN once the child or the person has PIN_MISSES wrong PINs in the
+    window; refusals are logged by row ids only."""
     if athlete.delegation_id != delegation.pk or guardian.athlete_id != athlete.pk:
         raise HandoverError(_("This guardian is not listed for this child."))
+    keys = [f"exchange:handover-pin-misses:athlete:{athlete.pk}"]
+    if getattr(user, "pk", None) is not None:
+        keys.append(f"exchange:handover-pin-misses:user:{user.pk}")
+    if misses_exhausted(*keys, limit=PIN_MISSES):
+        logger.warning(
+            "handover refused: too many wrong PINs (athlete %s, user %s)",
+            athlete.pk,
+            getattr(user, "pk", None),
+        )
+        raise HandoverError(
+            _(
+                "Too many wrong PINs for this handover: wait fifteen minutes, or call the delegation's manager."
+            )
+        )
     link = GuardianLink.objects.filter(guardian=guardian, expires_at__gt=timezone.now()).first()
     if link is None or not check_password((pin or "").strip(), link.pin_hash):
+        miss_record(*keys, window_seconds=PIN_WINDOW_SECONDS)
+        logger.info(
+            "handover refused: wrong PIN (athlete %s, user %s)", athlete.pk, getattr(user, "pk", None)
+        )
         raise HandoverError(_("The PIN does not match. Ask the guardian for the PIN sent to them."))
     with transaction.atomic():
         Athlete.objects.select_for_update().filter(pk=athlete.pk).first()
