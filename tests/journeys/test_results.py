@@ -67,8 +67,9 @@ def pool(monkeypatch):
 def _language(page, live_server, locale: str) -> None:
     if locale.startswith("en"):
         page.goto(f"{live_server.url}/")
-        page.select_option("#language-select", "en")
-        page.wait_for_load_state()
+        # The switcher submits itself: wait for that navigation, or the next goto aborts it.
+        with page.expect_navigation():
+            page.select_option("#language-select", "en")
 
 
 @pytest.mark.parametrize("device", DEVICES)
