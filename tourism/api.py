@@ -59,7 +59,10 @@ class ErrorOut(Schema):
 class PrepareIn(Schema):
     store: int = Field(..., ge=1, le=MAX_ID, description="The store's id (the counter page shows it).")
     code: str = Field(
-        ..., max_length=400, description="The scanned or typed code: a stub code or a ticket code."
+        ...,
+        max_length=400,
+        description="The scanned or typed code: a stub code, a ticket or badge code, or the 12-character"
+        " manual code printed under the ticket's QR (mistyped manual codes are limited per staff member).",
     )
 
 
@@ -144,7 +147,7 @@ def _store(request, store_id: int) -> Store:
 def _refuse(exc: TourismError):
     status = 400 if exc.code.startswith("bad_") else 409 if isinstance(exc, RedemptionError) else 422
     if isinstance(exc, StubError):
-        status = 422
+        status = 429 if exc.code == "too_many_attempts" else 422
     raise CounterError(status, str(exc), exc.code) from exc
 
 
@@ -174,7 +177,7 @@ def receipt(redemption: Redemption, *, replayed: bool = False) -> dict:
 @router.post(
     "/prepare",
     url_name="counter-prepare",
-    response={200: PrepareOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PrepareOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def prepare(request, payload: PrepareIn):
     """Read a code: what it can take at this store now, and the holder's masked name. Changes nothing."""
@@ -213,7 +216,15 @@ def prepare(request, payload: PrepareIn):
 @router.post(
     "/consume",
     url_name="counter-consume",
-    response={200: ReceiptOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: ReceiptOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
 )
 def consume(request, payload: ConsumeIn):
     """Redeem one offer. Repeating the same idempotency key returns the first receipt and changes nothing."""

@@ -61,7 +61,7 @@ def redemption_prepare(*, code: str, store: Store, staff, now: dt.datetime | Non
     """What this stub can take at this store now: every live offer of the merchant with its verdict.
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight."""
     _check_staff(staff=staff, store=store)
-    stub = stub_resolve(code=code, now=now)
+    stub = stub_resolve(code=code, now=now, user=staff)
     context = stub_context(stub=stub, store=store, now=now)
     checks = [offer_check(offer, context) for offer in offers_for_store(store, stub.programme_id)]
     return Prepared(stub=stub, checks=checks)
@@ -121,7 +121,7 @@ def redemption_consume(
     ).first()
     if existing is not None:
         return _replay(existing, **replay_args), False
-    stub = stub_resolve(code=code, now=now)
+    stub = stub_resolve(code=code, now=now, user=staff)
     now = now or timezone.now()
     try:
         with transaction.atomic():
