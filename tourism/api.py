@@ -137,14 +137,18 @@ class QueryIn(Schema):
     day: dt.date | None = Field(None, description="Local day (Asia/Shanghai); today when left out.")
 
 
-def _store(request, store_id: int) -> Store:
+def _store(request, store_id: int, *, staff_checked_by_service: bool = False) -> Store:
+    """The store, a 404 unless the caller works there. Prepare and consume leave the membership to
+    their service (which checks it first, writing nothing): one statement fewer per request."""
     store = get_object_or_404(Store.objects.select_related("merchant", "city"), pk=store_id)
-    if membership_for_store(user=request.auth, store=store) is None:
+    if not staff_checked_by_service and membership_for_store(user=request.auth, store=store) is None:
         raise CounterError(404, _("Not found."), "not_found")
     return store
 
 
 def _refuse(exc: TourismError):
+    if exc.code == "not_staff":  # a store the caller does not work at is a 404, as in `_store`
+        raise CounterError(404, _("Not found."), "not_found") from exc
     status = 400 if exc.code.startswith("bad_") else 409 if isinstance(exc, RedemptionError) else 422
     if isinstance(exc, StubError):
         status = 429 if exc.code == "too_many_attempts" else 422
@@ -181,7 +185,7 @@ def receipt(redemption: Redemption, *, replayed: bool = False) -> dict:
 )
 def prepare(request, payload: PrepareIn):
     """Read a code: what it can take at this store now, and the holder's masked name. Changes nothing."""
-    store = _store(request, payload.store)
+    store = _store(request, payload.store, staff_checked_by_service=True)
     try:
         prepared = redemption_prepare(code=payload.code, store=store, staff=request.auth)
     except TourismError as exc:
@@ -228,7 +232,7 @@ def prepare(request, payload: PrepareIn):
 )
 def consume(request, payload: ConsumeIn):
     """Redeem one offer. Repeating the same idempotency key returns the first receipt and changes nothing."""
-    store = _store(request, payload.store)
+    store = _store(request, payload.store, staff_checked_by_service=True)
     try:
         redemption, created = redemption_consume(
             code=payload.code,
