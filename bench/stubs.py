@@ -44,9 +44,10 @@ STUBS = 4_000
 BILL_FEN = 12_000
 
 
-def _redeem_load(port: int, fixtures: dict, seconds: float) -> dict:
-    """CONNECTIONS threads, each redeeming the next stub: prepare, then consume its offer."""
-    codes = iter(fixtures["codes"])
+def _redeem_load(port: int, fixtures: dict, seconds: float, codes) -> dict:
+    """CONNECTIONS threads, each redeeming the next stub of `codes`: prepare, then consume its offer.
+    `codes` is one iterator shared by the warm-up and the measured run: a stub the warm-up redeemed
+    is used up (its offer is once per stub), so offering it again would count as a refusal."""
     lock = threading.Lock()
     headers = {
         "Content-Type": "application/json",
@@ -152,8 +153,9 @@ def main() -> list[dict]:
                 bare_server, bare_port = _start_gunicorn("bench.wsgi_bare", env, log)
                 _wait_ready(app_server, app_port)
                 _wait_ready(bare_server, bare_port)
-                _redeem_load(app_port, fixtures, WARMUP)
-                redeemed = _redeem_load(app_port, fixtures, SECONDS)
+                codes = iter(fixtures["codes"])
+                _redeem_load(app_port, fixtures, WARMUP, codes)
+                redeemed = _redeem_load(app_port, fixtures, SECONDS, codes)
                 bare_body = json.dumps({"store": fixtures["store"], "code": fixtures["codes"][0]}).encode()
                 bare = _measure(
                     _Load(
