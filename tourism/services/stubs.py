@@ -171,10 +171,17 @@ def _credential_pk(public_id) -> int | None:
     return Credential.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
 
 
+def _one_stub(**lookup) -> Stub | None:
+    """The stub matching a unique lookup, with what the counter's rules read. Not `.first()`: its
+    ORDER BY made Django compile the five-table select twice over (a profile of the counter showed
+    it as the largest CPU cost of a redemption); the lookups here match one row at most."""
+    return next(iter(Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).order_by()[:1]), None)
+
+
 def _stub_by(**lookup) -> Stub | None:
     if any(value is None for value in lookup.values()):
         return None
-    return Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).first()
+    return _one_stub(**lookup)
 
 
 def _typed(short: str, *, user) -> DecodedCredential:
@@ -244,17 +251,9 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
                 ),
                 code="stale",
             )
-        stub = (
-            Stub.objects.select_related(*_STUB_RELATED)
-            .filter(credential__public_id=decoded.public_id)
-            .first()
-        )
+        stub = _one_stub(credential__public_id=decoded.public_id)
     elif decoded.kind == CredentialKind.TICKET:
-        stub = (
-            Stub.objects.select_related(*_STUB_RELATED)
-            .filter(ticket__credential__public_id=decoded.public_id)
-            .first()
-        )
+        stub = _one_stub(ticket__credential__public_id=decoded.public_id)
         if stub is None:
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
             if ticket is not None:
