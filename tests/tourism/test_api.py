@@ -183,3 +183,61 @@ def test_a_body_that_is_not_json_is_a_4xx(client, world, raw):
     client.force_login(world.staff)
     answer = client.post("/api/counter/consume", raw, content_type="application/json")
     assert 400 <= answer.status_code < 500
+
+
+def test_the_manual_code_under_the_tickets_qr_redeems_like_the_scanned_code(client, world):
+    client.force_login(world.staff)
+    typed = world.stub.ticket.credential.short_code_display.lower().replace("-", " ")
+
+    prepared = post(client, "prepare", {"store": world.store.pk, "code": typed})
+    consumed = post(client, "consume", consume_body(world, code=typed))
+
+    assert prepared.status_code == 200 and prepared.json()["offers"][0]["redeemable"] is True
+    assert consumed.status_code == 200
+    assert Redemption.objects.get().stub == world.stub
+
+
+def test_a_stubs_own_manual_code_is_not_taken(client, world):
+    """Only the rotating code shows a stub's credential: its static manual code would outlive a screenshot."""
+    client.force_login(world.staff)
+
+    answer = post(client, "prepare", {"store": world.store.pk, "code": world.stub.credential.short_code})
+
+    assert answer.status_code == 422 and answer.json()["reason"] == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "Corridor does not know this code."), ("zh-hans", "系统中没有该码。")]
+)
+def test_a_mistyped_manual_code_is_refused_with_the_reason_in_both_languages(
+    client, world, language, expected
+):
+    client.force_login(world.staff)
+
+    answer = client.post(
+        "/api/counter/prepare",
+        {"store": world.store.pk, "code": "ABCD-EFGH-JKLM"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert answer.status_code == 422
+    assert answer.json() == {"detail": expected, "reason": "unknown"}
+    assert not Redemption.objects.exists()
+
+
+def test_mistyped_manual_codes_are_limited_per_staff_member(client, world, monkeypatch):
+    from tourism.services import stubs
+
+    monkeypatch.setattr(stubs, "SHORT_CODE_MISSES", 3)
+    client.force_login(world.staff)
+    typed = world.stub.ticket.credential.short_code
+
+    misses = [post(client, "prepare", {"store": world.store.pk, "code": "ABCD-EFGH-JKL" + c}) for c in "MNP"]
+    blocked = post(client, "prepare", {"store": world.store.pk, "code": typed})
+    client.force_login(staff_of(world.store))
+    colleague = post(client, "prepare", {"store": world.store.pk, "code": typed})
+
+    assert [answer.status_code for answer in misses] == [422, 422, 422]
+    assert blocked.status_code == 429 and blocked.json()["reason"] == "too_many_attempts"
+    assert colleague.status_code == 200

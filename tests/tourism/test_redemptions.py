@@ -314,12 +314,14 @@ def test_prepare_and_consume_round_trips_are_pinned(django_assert_num_queries):
     world = counter_world()
     store = Store.objects.select_related("merchant").get(pk=world.store.pk)
     code = code_of(world.stub)
-    # membership, credential, stub, the stub's uses, today's uses, the offers and their prefetches
-    with django_assert_num_queries(10):
+    # membership, stub, the stub's uses, the offers: no offer here has a daily or per-person cap,
+    # an event, session, city or store list, and the stub holds no use an exclusion could name, so
+    # nothing else is read (was 10 before the reads followed the offers).
+    with django_assert_num_queries(4):
         redemption_prepare(code=code, store=store, staff=world.staff)
-    # Staff, key, stub; the two locks and the key again; the counts; the insert and the update:
-    # twelve statements with the savepoint pair of the test's own transaction.
-    with django_assert_num_queries(12):
+    # Staff, key, stub; the two locks and the key again; the stub's uses; the insert and the update:
+    # eleven statements with the savepoint pair of the test's own transaction (was 12).
+    with django_assert_num_queries(11):
         redemption_consume(
             code=code,
             store=store,
@@ -329,3 +331,37 @@ def test_prepare_and_consume_round_trips_are_pinned(django_assert_num_queries):
             bill_fen=100,
             head_count=1,
         )
+
+
+def test_prepare_judges_daily_and_per_person_caps_lists_and_exclusions_it_reads_only_when_asked():
+    """Prepare reads a count or a list only for the offers that have the cap or name the list: each
+    of them must still be judged as consume judges it."""
+    from tourism.enums import OfferScope, OfferWhere
+
+    world = counter_world(per_stub_limit=None, per_person_store_limit=1)
+    ticket = world.stub.ticket
+    ticket.holder_document_hash = "f" * 64
+    ticket.save(update_fields=["holder_document_hash"])
+    daily = OfferFactory(merchant=world.merchant, daily_limit=1)
+    this_event = OfferFactory(merchant=world.merchant, scope=OfferScope.EVENTS)
+    this_event.events.add(world.event)
+    other_event = OfferFactory(merchant=world.merchant, scope=OfferScope.EVENTS)
+    here = OfferFactory(merchant=world.merchant, where=OfferWhere.STORES)
+    here.stores.add(world.store)
+    other_city = OfferFactory(merchant=world.merchant, where=OfferWhere.CITIES)
+    other_city.cities.add(CityFactory(slug="elsewhere"))
+    excluded = OfferFactory(merchant=world.merchant)
+    excluded.exclusions.add(world.offer)
+    consume(world, key="first")
+    consume(world, offer=daily, key="daily", stub=ticket_stub(ticket_type=world.ticket_type))
+
+    reasons = {
+        check.offer.pk: check.reason
+        for check in redemption_prepare(code=code_of(world.stub), store=world.store, staff=world.staff).checks
+    }
+
+    assert reasons[world.offer.pk] == "person_limit"
+    assert reasons[daily.pk] == "daily_limit"
+    assert reasons[this_event.pk] == "" and reasons[other_event.pk] == "not_this_event"
+    assert reasons[here.pk] == "" and reasons[other_city.pk] == "wrong_city"
+    assert reasons[excluded.pk] == "excluded"

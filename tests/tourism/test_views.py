@@ -240,3 +240,19 @@ def test_owner_creates_an_offer_live_at_once_or_pending_when_subsidised(client):
     assert Offer.objects.get(name_en="20 off 100").status == OfferStatus.LIVE
     assert Offer.objects.get(name_en="subsidised").status == OfferStatus.PENDING
     assert staff_answer.status_code == 404  # counter staff do not manage offers
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Type the 12-character code printed under the ticket"), ("zh-hans", "票面二维码下方的12位")],
+)
+def test_the_counter_page_offers_the_manual_code_in_both_languages(client, language, expected):
+    world = counter_world()
+    client.force_login(world.staff)
+
+    page = client.get(
+        reverse("tourism:counter", kwargs={"pk": world.store.pk}), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    assert expected in page.content.decode()
+    assert 'aria-describedby="counter-code-help"' in page.content.decode()

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,8 +93,11 @@ def accredited_members(*, delegation_id: int, city_id: int, day: dt.date) -> int
     return len({("athlete", athlete) if athlete else ("staff", membership) for athlete, membership in rows})
 
 
-def stub_context(*, stub: Stub, store: Store, now: dt.datetime | None = None) -> StubContext:
-    """Read the counts the caps need for this stub at this store (live redemptions only)."""
+def stub_context(
+    *, stub: Stub, store: Store, offers: list[Offer], now: dt.datetime | None = None
+) -> StubContext:
+    """Read the counts the caps of these offers need for this stub at this store (live redemptions
+    only). A count no offer has a cap for is left at zero, unread: it would be judged by nothing."""
     now = timezone.localtime(now or timezone.now())
     context = StubContext(stub=stub, store=store, now=now)
     live = Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
@@ -108,14 +111,25 @@ def stub_context(*, stub: Stub, store: Store, now: dt.datetime | None = None) ->
             context.stub_uses[offer_id] += 1
             if store_id == store.pk:
                 context.person_store_uses[offer_id] += 1
-    if stub.ticket_id and stub.ticket.holder_document_hash:
+    per_person = [offer.pk for offer in offers if offer.per_person_store_limit is not None]
+    if per_person and stub.ticket_id and stub.ticket.holder_document_hash:
         # One real-name person may hold several tickets: per person per store counts all of them.
         context.person_store_uses = Counter(
             live.filter(
                 store=store, stub__ticket__holder_document_hash=stub.ticket.holder_document_hash
             ).values_list("offer_id", flat=True)
         )
-    context.daily_uses = Counter(live.filter(business_day=context.today).values_list("offer_id", flat=True))
+    daily = [offer.pk for offer in offers if offer.daily_limit is not None]
+    if daily:
+        # Counted by the database: a busy merchant's day is thousands of rows.
+        context.daily_uses = Counter(
+            dict(
+                live.filter(business_day=context.today, offer_id__in=daily)
+                .values("offer_id")
+                .annotate(uses=Count("pk"))
+                .values_list("offer_id", "uses")
+            )
+        )
     if stub.is_group:
         context.group_heads_today = Counter(
             dict(
@@ -253,7 +267,7 @@ def offer_check(
         max_heads = offer.party_size
     partial = {"heads": max_heads, "uses": uses_left, "today": today_left}
     excluded = context.redeemed_offer_ids and (
-        set(offer.exclusions.values_list("pk", flat=True)) & context.redeemed_offer_ids
+        {other.pk for other in offer.exclusions.all()} & context.redeemed_offer_ids
     )
     if excluded:
         return _refuse(
@@ -305,14 +319,30 @@ def offer_check(
     return OfferCheck(offer, "", "", max_heads, uses_left, today_left)
 
 
-def offers_for_store(store: Store, programme_id: int):
-    """The merchant's live offers a stub of this programme could take here, shaped for offer_check."""
-    return (
+def offers_for_store(store: Store, programme_id: int) -> list[Offer]:
+    """The merchant's live offers a stub of this programme could take here, shaped for offer_check:
+    each offer's events, sessions, cities or stores are read only for the offers whose scope or place
+    names them (offer_check reads nothing else of them). Exclusions: see `prefetch_exclusions`."""
+    offers = list(
         Offer.objects.filter(
             merchant_id=store.merchant_id, programme_id=programme_id, status=OfferStatus.LIVE
         )
         .filter(Q(where=OfferWhere.HOST_CITY) | Q(where=OfferWhere.CITIES) | Q(stores=store))
         .distinct()
-        .prefetch_related("events", "sessions", "cities", "stores", "exclusions")
         .order_by("pk")
     )
+    for lookup, needs in (
+        ("events", lambda offer: offer.scope == OfferScope.EVENTS),
+        ("sessions", lambda offer: offer.scope == OfferScope.SESSIONS),
+        ("cities", lambda offer: offer.where == OfferWhere.CITIES),
+        ("stores", lambda offer: offer.where == OfferWhere.STORES),
+    ):
+        prefetch_related_objects([offer for offer in offers if needs(offer)], lookup)
+    return offers
+
+
+def prefetch_exclusions(offers: list[Offer], context: StubContext) -> None:
+    """Read the offers' exclusions in one statement, and only when the stub holds a live use that
+    an exclusion could name (otherwise offer_check never asks)."""
+    if context.redeemed_offer_ids:
+        prefetch_related_objects(offers, "exclusions")

@@ -29,6 +29,7 @@ from tourism.selectors.eligibility import (
     offer_discount,
     offer_subsidy,
     offers_for_store,
+    prefetch_exclusions,
     stub_context,
 )
 from tourism.selectors.merchants import membership_for_store
@@ -61,9 +62,11 @@ def redemption_prepare(*, code: str, store: Store, staff, now: dt.datetime | Non
     """What this stub can take at this store now: every live offer of the merchant with its verdict.
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight."""
     _check_staff(staff=staff, store=store)
-    stub = stub_resolve(code=code, now=now)
-    context = stub_context(stub=stub, store=store, now=now)
-    checks = [offer_check(offer, context) for offer in offers_for_store(store, stub.programme_id)]
+    stub = stub_resolve(code=code, now=now, user=staff)
+    offers = offers_for_store(store, stub.programme_id)
+    context = stub_context(stub=stub, store=store, offers=offers, now=now)
+    prefetch_exclusions(offers, context)
+    checks = [offer_check(offer, context) for offer in offers]
     return Prepared(stub=stub, checks=checks)
 
 
@@ -113,15 +116,15 @@ def redemption_consume(
     row, then the OFFER row (see the module docstring); raises RedemptionError with the reason code
     of the first rule that refuses, and then nothing has changed.
     """
+    _check_staff(staff=staff, store=store)  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
-    _check_staff(staff=staff, store=store)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
     existing = Redemption.objects.filter(
         merchant_id=store.merchant_id, idempotency_key=idempotency_key
     ).first()
     if existing is not None:
         return _replay(existing, **replay_args), False
-    stub = stub_resolve(code=code, now=now)
+    stub = stub_resolve(code=code, now=now, user=staff)
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -214,7 +217,7 @@ def _consume_locked(
     ).first()
     if existing is not None:  # the same till retried while we waited for the lock
         return _replay(existing, **replay_args), False
-    context = stub_context(stub=stub, store=store, now=now)
+    context = stub_context(stub=stub, store=store, offers=[offer], now=now)
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:
         raise RedemptionError(verdict.message, code=verdict.reason)

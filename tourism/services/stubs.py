@@ -5,7 +5,8 @@ and `stubs_issue_for_tickets` for tickets sold before); a delegation badge becom
 first time a counter reads it (`stub_for_badge`). A stub is a ticketing Credential of kind "stub":
 the wallet shows it as a rotating code, that credential signed for one minute (`stub_rotating_code`),
 so a screenshot goes stale; the ticket's own code is the offline fallback. `stub_resolve` turns any
-of these codes (rotating stub, ticket, badge) into the Stub row.
+of these codes (rotating stub, ticket, badge, or the 12-character manual code printed under a ticket's
+or badge's QR) into the Stub row.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -22,8 +24,9 @@ from django.utils.translation import gettext as _
 from registration.models import Badge
 from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult, TicketState
 from ticketing.errors import ForgedCode, InvalidCode
-from ticketing.models import Credential, Scan, Ticket
-from ticketing.signing import credential_decode, encode_credential
+from ticketing.models import Credential, Scan, Ticket, short_code_normalise
+from ticketing.services.scans import SHORT_CODE_MISSES, SHORT_CODE_WINDOW_SECONDS
+from ticketing.signing import DecodedCredential, credential_decode, encode_credential
 from tourism.enums import StubSource
 from tourism.errors import StubError
 from tourism.models import Stub
@@ -168,25 +171,78 @@ def _credential_pk(public_id) -> int | None:
     return Credential.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
 
 
+def _one_stub(**lookup) -> Stub | None:
+    """The stub matching a unique lookup, with what the counter's rules read. Not `.first()`: its
+    ORDER BY made Django compile the five-table select twice over (a profile of the counter showed
+    it as the largest CPU cost of a redemption); the lookups here match one row at most."""
+    return next(iter(Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).order_by()[:1]), None)
+
+
 def _stub_by(**lookup) -> Stub | None:
     if any(value is None for value in lookup.values()):
         return None
-    return Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).first()
+    return _one_stub(**lookup)
 
 
-def stub_resolve(*, code: str, now: dt.datetime | None = None) -> Stub:
-    """The stub behind a rotating stub code, a ticket's code or a delegation badge's code.
+def _typed(short: str, *, user) -> DecodedCredential:
+    """The ticket or badge a typed manual code names, as ticketing's gate reads it (scans._typed):
+    each person may mistype at most SHORT_CODE_MISSES codes in SHORT_CODE_WINDOW_SECONDS, then typed
+    codes are refused until the window ends, so guessing one (60 random bits) is hopeless. A stub's
+    own credential is never typed: it is only shown as the rotating code."""
+    key = f"tourism:short-code-misses:user:{getattr(user, 'pk', None)}"
+    if (cache.get(key) or 0) >= SHORT_CODE_MISSES:
+        raise StubError(
+            _("Too many mistyped codes: scan the QR code, or try again in ten minutes."),
+            code="too_many_attempts",
+        )
+    row = (
+        Credential.objects.filter(short_code=short)
+        .exclude(kind=CredentialKind.STUB)
+        .values_list("public_id", "kind", "valid_from", "valid_until")
+        .first()
+    )
+    if row is None:
+        cache.add(key, 0, timeout=SHORT_CODE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=SHORT_CODE_WINDOW_SECONDS)
+        raise StubError(_("Corridor does not know this code."), code="unknown")
+    public_id, kind, valid_from, valid_until = row
+    return DecodedCredential(
+        kid="",
+        public_id=public_id,
+        kind=kind,
+        event_id=None,
+        session_id=None,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
 
-    Raises StubError (code: forged, stale, unknown, not_a_stub, stub_void) and never says more about
-    a code than a counter needs. Issues the stub of an older ticket or of a badge when it has none.
-    """
-    now = now or timezone.now()
+
+def _decode(code: str, *, user) -> DecodedCredential:
+    text = (code or "").strip()
     try:
-        decoded = credential_decode((code or "").strip())
+        return credential_decode(text)
     except ForgedCode as exc:
         raise StubError(_("This code was not issued by Corridor."), code="forged") from exc
     except InvalidCode as exc:
-        raise StubError(_("This is not a stub or ticket code."), code="not_a_stub") from exc
+        short = short_code_normalise(text)
+        if short is None:
+            raise StubError(_("This is not a stub or ticket code."), code="not_a_stub") from exc
+    return _typed(short, user=user)
+
+
+def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stub:
+    """The stub behind a rotating stub code, a ticket's code, a delegation badge's code, or the
+    manual code printed under a ticket's or badge's QR (typed by `user`, whose misses are limited).
+
+    Raises StubError (code: forged, stale, unknown, not_a_stub, stub_void, too_many_attempts) and
+    never says more about a code than a counter needs. Issues the stub of an older ticket or of a
+    badge when it has none.
+    """
+    now = now or timezone.now()
+    decoded = _decode(code, user=user)
     if decoded.kind == CredentialKind.STUB:
         if not decoded.valid_from <= now <= decoded.valid_until + ROTATION_GRACE:
             raise StubError(
@@ -195,17 +251,9 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None) -> Stub:
                 ),
                 code="stale",
             )
-        stub = (
-            Stub.objects.select_related(*_STUB_RELATED)
-            .filter(credential__public_id=decoded.public_id)
-            .first()
-        )
+        stub = _one_stub(credential__public_id=decoded.public_id)
     elif decoded.kind == CredentialKind.TICKET:
-        stub = (
-            Stub.objects.select_related(*_STUB_RELATED)
-            .filter(ticket__credential__public_id=decoded.public_id)
-            .first()
-        )
+        stub = _one_stub(ticket__credential__public_id=decoded.public_id)
         if stub is None:
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
             if ticket is not None:
