@@ -1,26 +1,47 @@
 """Counting misses in the shared cache: mistyped codes, wrong PINs.
 
-A key counts misses for one window that starts at the first miss; once it reaches the limit the
-caller refuses further attempts until the window ends. Counting is atomic where the cache is
-(Redis `INCR`), so two workers never lose a miss between them.
+A key counts attempts for one window that starts at the first. An attempt is reserved *before* it
+is judged (`attempt_reserve`: one atomic `INCR` per key in Redis), and given back when it succeeds
+(`attempt_refund`), so what stays counted are the misses. Because the count moves before the check,
+two workers trying at the same instant can never both slip past the limit: the one whose `INCR`
+goes over it is refused.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.core.cache import cache
 
 
-def misses_exhausted(*keys: str, limit: int) -> bool:
-    """Whether any of these keys already counts `limit` misses in its window."""
-    counts = cache.get_many(list(keys))
-    return any((counts.get(key) or 0) >= limit for key in keys)
+def _incr(key: str, window_seconds: int) -> int:
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds)
+        return 1
 
 
-def miss_record(*keys: str, window_seconds: int) -> None:
-    """Count one miss against each key; a key's window starts at its first miss."""
+def _decr(key: str) -> None:
+    with suppress(ValueError):  # the window ended meanwhile: nothing left to give back
+        cache.decr(key)
+
+
+def attempt_reserve(*keys: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt against each key; False (and nothing counted) if any key would then hold
+    more than `limit`. A key's window starts at its first attempt."""
+    counted = []
     for key in keys:
-        cache.add(key, 0, timeout=window_seconds)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window_seconds)
+        counted.append(key)
+        if _incr(key, window_seconds) > limit:
+            for done in counted:
+                _decr(done)
+            return False
+    return True
+
+
+def attempt_refund(*keys: str) -> None:
+    """The reserved attempt succeeded: it is not a miss."""
+    for key in keys:
+        _decr(key)

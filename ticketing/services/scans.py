@@ -21,7 +21,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, Session, VenueResource
-from events.ratelimit import miss_record, misses_exhausted
+from events.ratelimit import attempt_refund, attempt_reserve
 from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
 from ticketing.models import CheckInState, Credential, GateDevice, Scan, short_code_normalise
@@ -413,7 +413,7 @@ def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCrede
     credential row alone is checked (as for every scan online)."""
     who = f"device:{device.pk}" if device is not None else f"user:{getattr(user, 'pk', None)}"
     key = f"ticketing:short-code-misses:{who}"
-    if misses_exhausted(key, limit=SHORT_CODE_MISSES):
+    if not attempt_reserve(key, limit=SHORT_CODE_MISSES, window_seconds=SHORT_CODE_WINDOW_SECONDS):
         raise CheckInError(
             _("Too many mistyped codes at this gate: scan the QR code, or try again in ten minutes.")
         )
@@ -423,8 +423,8 @@ def _typed(short: str, *, device: GateDevice | None, user) -> tuple[DecodedCrede
         .first()
     )
     if row is None:
-        miss_record(key, window_seconds=SHORT_CODE_WINDOW_SECONDS)
-        return None, ScanReason.UNKNOWN
+        return None, ScanReason.UNKNOWN  # the reserved attempt stays counted: a miss
+    attempt_refund(key)
     public_id, kind, valid_from, valid_until = row
     decoded = DecodedCredential(
         kid="",

@@ -122,7 +122,8 @@ class HandoverForm(forms.Form):
     pin = forms.CharField(
         label=_("Guardian's PIN"),
         max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        # A password field: a refused PIN is not written back into the page for the next person to read.
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, delegation, **kwargs):

@@ -15,12 +15,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.ratelimit import attempt_refund, attempt_reserve
 from registration.models import Badge
 from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult, TicketState
 from ticketing.errors import ForgedCode, InvalidCode
@@ -190,7 +190,7 @@ def _typed(short: str, *, user) -> DecodedCredential:
     codes are refused until the window ends, so guessing one (60 random bits) is hopeless. A stub's
     own credential is never typed: it is only shown as the rotating code."""
     key = f"tourism:short-code-misses:user:{getattr(user, 'pk', None)}"
-    if (cache.get(key) or 0) >= SHORT_CODE_MISSES:
+    if not attempt_reserve(key, limit=SHORT_CODE_MISSES, window_seconds=SHORT_CODE_WINDOW_SECONDS):
         raise StubError(
             _("Too many mistyped codes: scan the QR code, or try again in ten minutes."),
             code="too_many_attempts",
@@ -201,13 +201,9 @@ def _typed(short: str, *, user) -> DecodedCredential:
         .values_list("public_id", "kind", "valid_from", "valid_until")
         .first()
     )
-    if row is None:
-        cache.add(key, 0, timeout=SHORT_CODE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=SHORT_CODE_WINDOW_SECONDS)
+    if row is None:  # the reserved attempt stays counted: a miss
         raise StubError(_("Corridor does not know this code."), code="unknown")
+    attempt_refund(key)
     public_id, kind, valid_from, valid_until = row
     return DecodedCredential(
         kid="",

@@ -228,7 +228,9 @@ def test_handover_page_refuses_after_too_many_wrong_pins_in_both_languages(as_ch
     wrong = "000000" if pin != "000000" else "111111"
     url = reverse("exchange:handover", args=[camp.delegation.pk])
     for _ in range(guardians.PIN_MISSES):
-        as_chaperone.post(url, {"athlete": child.pk, "guardian": guardian.pk, "pin": wrong})
+        refused = as_chaperone.post(url, {"athlete": child.pk, "guardian": guardian.pk, "pin": wrong})
+        assert refused.status_code == 400
+        assert f'value="{wrong}"' not in refused.content.decode()  # the typed PIN is not shown again
     data = {"athlete": child.pk, "guardian": guardian.pk, "pin": pin}
     english = as_chaperone.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 400 and "Too many wrong PINs" in english.content.decode()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.mail import mail_send_after_commit
-from events.ratelimit import miss_record, misses_exhausted
+from events.ratelimit import attempt_refund, attempt_reserve
 from registration.models import Athlete, Delegation, Guardian
 from tourism.exchange.errors import GuardianLinkError, HandoverError
 from tourism.exchange.models import GuardianLink, Handover
@@ -87,7 +87,7 @@ def handover_record(
     keys = [f"exchange:handover-pin-misses:athlete:{athlete.pk}"]
     if getattr(user, "pk", None) is not None:
         keys.append(f"exchange:handover-pin-misses:user:{user.pk}")
-    if misses_exhausted(*keys, limit=PIN_MISSES):
+    if not attempt_reserve(*keys, limit=PIN_MISSES, window_seconds=PIN_WINDOW_SECONDS):
         logger.warning(
             "handover refused: too many wrong PINs (athlete %s, user %s)",
             athlete.pk,
@@ -100,11 +100,12 @@ def handover_record(
         )
     link = GuardianLink.objects.filter(guardian=guardian, expires_at__gt=timezone.now()).first()
     if link is None or not check_password((pin or "").strip(), link.pin_hash):
-        miss_record(*keys, window_seconds=PIN_WINDOW_SECONDS)
+        # The reserved attempt stays counted: a miss.
         logger.info(
             "handover refused: wrong PIN (athlete %s, user %s)", athlete.pk, getattr(user, "pk", None)
         )
         raise HandoverError(_("The PIN does not match. Ask the guardian for the PIN sent to them."))
+    attempt_refund(*keys)
     with transaction.atomic():
         Athlete.objects.select_for_update().filter(pk=athlete.pk).first()
         existing = Handover.objects.filter(delegation=delegation, athlete=athlete).first()
