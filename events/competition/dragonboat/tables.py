@@ -89,9 +89,12 @@ RULEBOOKS = (
 )
 CORRIDOR_OWN = Source(RULEBOOKS, CORRIDOR, note="no public text of these tables was reachable")
 SINGLE_FINAL = Source(
-    "every crew in one final when the course has a lane for each",
+    "NBC Olympics, Canoe/Kayak 101: Competition format (the ICF canoe sprint progression on nine lanes)",
     CROSS_CHECKED,
-    note="as the ICF system of progression (up to nine boats on nine lanes: a final only)",
+    edition="Rio 2016",
+    article="Semifinals and Finals: one final of nine or fewer boats",
+    url="https://github.com/AlJohri/olympic-rules/blob/master/rules/canoe-kayak/competition-format.md",
+    note="applied to every course: all crews race one final when each has a lane",
 )
 ICF_NINE_LANES = Source(
     "NBC Olympics, Canoe/Kayak 101: Competition format (the ICF canoe sprint progression on nine lanes)",
