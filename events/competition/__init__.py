@@ -32,7 +32,7 @@ Round robins, brackets, standings
     standings.standings(teams, games, rules=FIBA) -> list[Row]         (FIBA, FIFA, UEFA, ITTF)
 
 Dragon boat, `events.competition.dragonboat`
-    tables.TABLES                                                       (progressions by crews and lanes)
+    tables.TABLES                      (progressions by crews and lanes, 4/6/8/9; each with its Source)
     progression.progression_for(crews, lanes, tables=TABLES) -> Progression
     progression.round_draw(progression, round_name, ranked) -> list[Race]
     progression.progression_run(progression, seeds, finishes=()) -> list[Race]   (every race drawable now)

@@ -35,7 +35,8 @@ from events.services.competition import result_log, snapshot
 def _placeholders(progression: Progression, first_sizes: list[int]) -> dict[str, list[str]]:
     """Per later round, its qualifiers best first as placeholder codes, in the order the engine ranks
     them: per feeding round (tables list feeders first), its places in order (fastest first among
-    equal places), then the fastest of the rest. `first_sizes` lists the crews in each first race."""
+    equal places), then the fastest of the rest (or of one place's finishers). `first_sizes` lists the
+    crews in each first race."""
     sizes = {progression.rounds[0].name: first_sizes}
     codes_for: dict[str, list[str]] = {}
     for spec in progression.rounds:
@@ -44,6 +45,7 @@ def _placeholders(progression: Progression, first_sizes: list[int]) -> dict[str,
             sizes[spec.name] = [len(r.lanes) for r in races]
         counts = sizes[spec.name]
         left = sum(counts)
+        fast_sent = 0  # "fast" codes number on across the round's advances (final 1st-4th, minor 5th-8th)
         for adv in spec.advance:
             first, last = adv.places
             codes = [
@@ -52,8 +54,15 @@ def _placeholders(progression: Progression, first_sizes: list[int]) -> dict[str,
                 for k in range(1, sum(1 for n in counts if n >= place) + 1)
             ]
             left -= len(codes)
-            fastest = max(0, min(adv.fastest, left))
-            codes += [f"fast:{spec.name}:{j}" for j in range(1, fastest + 1)]
+            if adv.fastest_place:
+                # The fastest among one place's finishers: "1st fastest of the crews placed 8th".
+                placed = sum(1 for n in counts if n >= adv.fastest_place)
+                fastest = max(0, min(adv.fastest, placed, left))
+                codes += [f"rank:{spec.name}:{adv.fastest_place}:{j}" for j in range(1, fastest + 1)]
+            else:
+                fastest = max(0, min(adv.fastest, left))
+                codes += [f"fast:{spec.name}:{fast_sent + j}" for j in range(1, fastest + 1)]
+                fast_sent += fastest
             left -= fastest
             codes_for.setdefault(adv.to, []).extend(codes)
     return codes_for
@@ -96,7 +105,7 @@ def races_generate(*, event: Event, lanes: int, course_record_ms: int | None = N
                 "crews": len(seeds),
                 "course_record_ms": course_record_ms,
                 "seeds": [int(k) for k in seeds],
-                "source": progression.source,
+                "source": progression.source.citation(),
             },
         )
         first = progression.rounds[0]

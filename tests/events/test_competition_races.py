@@ -170,3 +170,57 @@ def test_races_view_lists_placeholders_and_times():
     race_result_record(match=final.match, finishes=_times(final.match), user=None)
     [final] = races_view(stage=stage)
     assert sorted(ln.time_text for ln in final.lanes)[0] == "130.00"
+
+
+def test_the_draw_names_its_source_on_the_stage():
+    _event, _teams, stage = _draw()
+    assert stage.settings["source"].startswith("Corridor's table, in the shape of IDBF Members Handbook")
+    event = DragonBoatEventFactory()
+    entrants(event, 18, kind="crew")
+    stage = races_generate(event=event, lanes=9)
+    assert stage.settings["source"].startswith("Cross-checked against NBC Olympics")
+
+
+def test_the_faster_eighth_placed_crew_holds_the_last_semi_final_lane_until_the_heats_are_raced():
+    event = DragonBoatEventFactory()
+    entrants(event, 18, kind="crew")
+    stage = races_generate(event=event, lanes=9, course_record_ms=RECORD)
+    assert [m.code for m in stage.matches.order_by("sequence")] == ["H1", "H2", "SF", "FA"]
+    semi = _race(stage, "SF")
+    sources = [ln.source for ln in semi.lanes.order_by("lane")]
+    assert len(sources) == 9 and "rank:heat:8:1" in sources
+    with override("en"):
+        assert source_label("rank:heat:8:1") == "1st fastest of the crews placed 8th in the heats"
+    # Heat 2 is far faster: its 8th goes through; heat 1's 8th, slower, is out.
+    h1, h2 = _race(stage, "H1"), _race(stage, "H2")
+    race_result_record(match=h1, finishes=_times(h1, base=140_000), user=None)
+    race_result_record(match=h2, finishes=_times(h2, base=125_000), user=None)
+    eighth = {
+        m.code: sorted(m.lanes.select_related("competitor"), key=lambda ln: ln.place)[7] for m in (h1, h2)
+    }
+    crews = {ln.competitor_id for ln in semi.lanes.all()}
+    assert eighth["H2"].competitor_id in crews and eighth["H1"].competitor_id not in crews
+
+
+def test_the_best_second_place_of_the_repechages_reaches_the_semi_finals():
+    """Four lanes, 16 crews (中华龙舟大赛 2011): heat winners and repechage winners plus the best 2nd."""
+    event = DragonBoatEventFactory()
+    entrants(event, 16, kind="crew")
+    stage = races_generate(event=event, lanes=4, course_record_ms=RECORD)
+    codes = [m.code for m in stage.matches.order_by("sequence")]
+    assert codes == ["H1", "H2", "H3", "H4", "R1", "R2", "R3", "SF1", "SF2", "FB", "FA"]
+    semi_sources = {ln.source for code in ("SF1", "SF2") for ln in _race(stage, code).lanes.all()}
+    assert {"rank:repechage:1:3", "rank:repechage:2:1"} <= semi_sources
+    for code in ("H1", "H2", "H3", "H4"):
+        race_result_record(match=_race(stage, code), finishes=_times(_race(stage, code)), user=None)
+    reps = [_race(stage, code) for code in ("R1", "R2", "R3")]
+    for race, base in zip(reps, (130_000, 131_000, 125_000), strict=True):
+        race_result_record(match=race, finishes=_times(race, base=base), user=None)
+    second = {
+        r.code: next(ln for ln in r.lanes.select_related("competitor") if ln.place == 2).competitor_id
+        for r in reps
+    }
+    in_semis = {ln.competitor_id for code in ("SF1", "SF2") for ln in _race(stage, code).lanes.all()}
+    assert second["R3"] in in_semis  # the fastest of the three seconds
+    assert second["R1"] not in in_semis and second["R2"] not in in_semis
+    assert len(in_semis) == 8

@@ -133,7 +133,9 @@ def _ranked_finishes(races: Sequence[Race], finishes: Sequence[Finish]) -> list[
 
 
 def qualifiers(spec: Round, races: Sequence[Race], finishes: Sequence[Finish]) -> dict[str, list[str]]:
-    """Where a finished round sends its crews: target round -> crews, best first (place, then time)."""
+    """Where a finished round sends its crews: target round -> crews, best first (place, then time),
+    then the fastest of the rest by time (only among one place's finishers when the table says so:
+    "the faster of the two eighth-placed crews"; a crew placed lower is not taken, however fast)."""
     rows = _ranked_finishes(races, finishes)
     sent: set[str] = set()
     out: dict[str, list[str]] = {}
@@ -142,7 +144,10 @@ def qualifiers(spec: Round, races: Sequence[Race], finishes: Sequence[Finish]) -
         chosen = sorted(
             (r for r in rows if first <= r[0] <= last and r[2] not in sent), key=lambda r: (r[0], r[1])
         )
-        rest = sorted((r for r in rows if r[2] not in sent and r not in chosen), key=lambda r: (r[1], r[0]))
+        rest = sorted(
+            (r for r in rows if r[2] not in sent and r not in chosen and adv.fastest_place in (0, r[0])),
+            key=lambda r: (r[1], r[0]),
+        )
         chosen += [r for r in rest if r[1] < 10**12][: adv.fastest]
         out.setdefault(adv.to, [])
         out[adv.to] += [r[2] for r in chosen]
