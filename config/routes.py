@@ -86,6 +86,8 @@ ROUTES: dict[str, Route] = {
     "events:competition-start-list-pdf": Route(Access.ANONYMOUS, "public_event"),
     "events:results-standings": Route(Access.ANONYMOUS, "public_event"),
     "events:results-bracket": Route(Access.ANONYMOUS, "public_event"),
+    "events:results-standings-pdf": Route(Access.ANONYMOUS, "public_event"),
+    "events:results-bracket-pdf": Route(Access.ANONYMOUS, "public_event"),
     "events:results-races": Route(Access.ANONYMOUS, "public_event"),
     "events:results-medals": Route(Access.ANONYMOUS, "public_programme"),
     "events:referee": Route(Access.LINK, "token"),

@@ -1,4 +1,4 @@
-"""Competition pages: the organiser's draw and result entry, and the public pool sheets and tableau.
+"""Competition pages: the organiser's draw and result entry, the public pool sheets and tableau, and\nthe PDFs of pools, tableau, start list, standings and bracket.
 
 Organiser pages fetch the event with `events.manage_event` (an organiser of its programme with
 two-factor passed): anyone else gets a 404. Public pages show athletes by name and delegation only.
@@ -103,6 +103,36 @@ def start_list_pdf(request, slug: str):
         return competition_pdf.start_list_pdf(rows, title=_("Start list: %(event)s") % {"event": event.name})
 
     return _pdf(request, event, "start-list", build)
+
+
+def standings_pdf(request, slug: str):
+    """The round-robin tables of an event, with the rules and the tie-breakers that decided each place."""
+    event = _public_event_any(slug)
+
+    def build() -> bytes:
+        stage = selectors_results.stage_for(event=event, kind=StageKind.GROUPS)
+        tables = selectors_results.group_tables(stage=stage) if stage else []
+        note = (
+            _("Tie-breakers: %(source)s") % {"source": stage.settings.get("rules_source", "")}
+            if stage
+            else ""
+        )
+        title = _("Standings: %(event)s") % {"event": event.name}
+        return competition_pdf.standings_pdf(tables, title=title, note=note)
+
+    return _pdf(request, event, "standings", build)
+
+
+def bracket_pdf(request, slug: str):
+    """The knockout of an event, placement matches included."""
+    event = _public_event_any(slug)
+
+    def build() -> bytes:
+        stage = selectors_results.stage_for(event=event, kind=StageKind.KNOCKOUT)
+        rounds = selectors_results.bracket_rounds(stage=stage) if stage else []
+        return competition_pdf.bracket_pdf(rounds, title=_("Bracket: %(event)s") % {"event": event.name})
+
+    return _pdf(request, event, "bracket", build)
 
 
 def _pdf_note(stage) -> str:
