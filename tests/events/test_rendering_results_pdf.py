@@ -34,11 +34,6 @@ def _embedded(reader: PdfReader) -> bool:
     return bool(fonts) and all(fonts)
 
 
-def _play(stage, code, home, away):
-    match = stage.matches.get(code=code)
-    return game_result_record(match=match, home_score=home, away_score=away, user=UserFactory())
-
-
 def _event(**kwargs):
     return BasketballEventFactory(
         status=EventStatus.PUBLISHED, name_zh="U15 篮球", name_en="U15 Basketball", **kwargs
@@ -54,10 +49,10 @@ def group_event():
     [stage] = games_generate(event=event, rules=GameRules.FIBA, groups=1, knockout=False)
     for match in stage.matches.all():
         pair = {match.left_id, match.right_id}
-        winner, loser, score = (
-            (one, two, (80, 70)) if pair == {one.pk, two.pk} else
-            (two, three, (75, 70)) if pair == {two.pk, three.pk} else
-            (three, one, (60, 55))
+        winner, score = (
+            (one, (80, 70)) if pair == {one.pk, two.pk} else
+            (two, (75, 70)) if pair == {two.pk, three.pk} else
+            (three, (60, 55))
         )  # fmt: skip
         home, away = score if match.left_id == winner.pk else score[::-1]
         game_result_record(match=match, home_score=home, away_score=away, user=UserFactory())
