@@ -61,6 +61,16 @@ urlpatterns = [
         name="organiser-races-generate",
     ),
     path(
+        "organiser/competition/events/<slug:slug>/team/",
+        views_competition.organiser_team_generate,
+        name="organiser-team-generate",
+    ),
+    path(
+        "organiser/competition/matches/<int:pk>/relays/",
+        views_competition.organiser_relays,
+        name="organiser-relays",
+    ),
+    path(
         "organiser/competition/matches/<int:pk>/result/",
         views_competition.organiser_result,
         name="organiser-result",
