@@ -235,7 +235,12 @@ def standings_pdf(tables: Sequence, *, title: str, note: str = "") -> bytes:
             for (offset, _label), value in zip(numbers, values, strict=True):
                 w.text(offset, str(value))
             decided = "; ".join(_criterion_label(n) for n in row.decided_by)
-            w.text(142 * MM, decided, size=7.5, width=w.width - 2 * w.margin - 142 * MM)
+            room = w.width - 2 * w.margin - 142 * MM
+            if text_width(decided, size=7.5, primary=w.primary) <= room:
+                w.text(142 * MM, decided, size=7.5)
+            else:  # a long chain of tie-breakers goes on a line of its own under the team
+                w.y -= 10
+                w.text(12 * MM, decided, size=7.5, width=w.width - 2 * w.margin - 12 * MM)
             w.y -= 13
         w.y -= 6
         w.need(20)
