@@ -21,6 +21,8 @@ urlpatterns = [
         views_competition.start_list_pdf,
         name="competition-start-list-pdf",
     ),
+    path("events/<slug:slug>/standings.pdf", views_competition.standings_pdf, name="results-standings-pdf"),
+    path("events/<slug:slug>/bracket.pdf", views_competition.bracket_pdf, name="results-bracket-pdf"),
     path("events/<slug:slug>/standings/", views_results.standings_public, name="results-standings"),
     path("events/<slug:slug>/bracket/", views_results.bracket_public, name="results-bracket"),
     path("events/<slug:slug>/races/", views_results.races_public, name="results-races"),
@@ -57,6 +59,16 @@ urlpatterns = [
         "organiser/competition/events/<slug:slug>/races/",
         views_competition.organiser_races_generate,
         name="organiser-races-generate",
+    ),
+    path(
+        "organiser/competition/events/<slug:slug>/team/",
+        views_competition.organiser_team_generate,
+        name="organiser-team-generate",
+    ),
+    path(
+        "organiser/competition/matches/<int:pk>/relays/",
+        views_competition.organiser_relays,
+        name="organiser-relays",
     ),
     path(
         "organiser/competition/matches/<int:pk>/result/",

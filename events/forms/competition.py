@@ -163,3 +163,61 @@ class RacesDrawForm(forms.Form):
             return parse_race_time(text)
         except ValueError:
             raise forms.ValidationError(_("Enter the time as 2:05.31 or 125.31 seconds.")) from None
+
+
+class TeamDrawForm(forms.Form):
+    """A fencing team event's direct-elimination table between its teams."""
+
+    places = forms.TypedChoiceField(
+        label=_("Places fenced for"),
+        choices=[(2, _("Final only")), (4, _("Final and third place")), (8, _("Places 1 to 8"))],
+        coerce=int,
+        initial=4,
+    )
+
+
+class RelayResultForm(forms.Form):
+    """A fencing team match relay by relay: each team's running score at the end of each of the nine
+    relays (as the scoresheet keeps it), and the team that won on priority at equal touches."""
+
+    RELAYS = 9
+
+    priority = forms.ChoiceField(
+        label=_("Won on priority"),
+        required=False,
+        choices=[("", _("Not needed")), ("home", _("Home")), ("away", _("Away"))],
+    )
+
+    def __init__(self, *args, home: str = "", away: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, self.RELAYS + 1):
+            for side, team in (("home", home), ("away", away)):
+                self.fields[f"{side}_{number}"] = forms.IntegerField(
+                    label=_("Relay %(number)s: %(team)s") % {"number": number, "team": team},
+                    min_value=0,
+                    max_value=45,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "relay-score"}),
+                )
+        self.fields["priority"].choices = [("", _("Not needed")), ("home", home), ("away", away)]
+
+    def relay_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(n, self[f"home_{n}"], self[f"away_{n}"]) for n in range(1, self.RELAYS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        pairs = [(data.get(f"home_{n}"), data.get(f"away_{n}")) for n in range(1, self.RELAYS + 1)]
+        while pairs and pairs[-1] == (None, None):
+            pairs.pop()  # relays not fenced yet
+        for number, pair in enumerate(pairs, start=1):
+            if None in pair:
+                raise forms.ValidationError(
+                    _("Relay %(number)s: enter both teams' running scores.") % {"number": number}
+                )
+        home = [h for h, _a in pairs]
+        away = [a for _h, a in pairs]
+        if not home:
+            raise forms.ValidationError(_("Enter the running score of each relay."))
+        data["relays"] = (home, away)
+        data["winner"] = data.get("priority") or None
+        return data

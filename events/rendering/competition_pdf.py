@@ -1,5 +1,6 @@
 """Competition PDFs in the active language, set in the embedded fonts of `events.rendering.fonts`: the
-pool sheets with the order of bouts (for the referee's table), the tableau, and the start list.
+pool sheets with the order of bouts (for the referee's table), the tableau, the start list, the
+round-robin standings (with the tie-breakers each place was decided by) and the knockout bracket.
 Athletes appear by name and delegation only. The callers pass what the selectors derived.
 """
 
@@ -183,4 +184,110 @@ def start_list_pdf(rows: Sequence[tuple], *, title: str, note: str = "") -> byte
         w.text(90 * MM, competitor.club, width=68 * MM)
         w.text(160 * MM, str(pool))
         w.y -= 13
+    return w.done()
+
+
+def _criterion_label(note: str) -> str:
+    """A tie-break step as the standings record it ("head-to-head points", "overall diff"), in words."""
+    scope, _sep, criterion = note.rpartition(" ")
+    names = {
+        "points": _("points"),
+        "diff": _("difference"),
+        "scored": _("scored"),
+        "game_ratio": _("games ratio"),
+        "point_ratio": _("points ratio"),
+    }
+    name = names.get(criterion, criterion)
+    if scope == "head-to-head":
+        return _("%(criterion)s between the tied") % {"criterion": name}
+    return _("%(criterion)s in all games") % {"criterion": name}
+
+
+def standings_pdf(tables: Sequence, *, title: str, note: str = "") -> bytes:
+    """Each group's table (place, team, delegation, played, won, drawn, lost, for, against, points, and
+    the tie-breakers that decided a place), then its games with their scores."""
+    w = _Writer(title, note)
+    numbers = (
+        (70 * MM, _("P")),
+        (78 * MM, _("W")),
+        (86 * MM, _("D")),
+        (94 * MM, _("L")),
+        (102 * MM, _("For")),
+        (114 * MM, _("Against")),
+        (128 * MM, _("Points")),
+    )
+    for table in tables:
+        w.heading(_("Group %(name)s") % {"name": table.name})
+        w.need(14 * (len(table.rows) + 2))
+        w.text(0, _("Place"), size=8)
+        w.text(12 * MM, _("Team"), size=8)
+        for offset, label in numbers:
+            w.text(offset, label, size=8)
+        w.text(142 * MM, _("Decided by"), size=8)
+        w.y -= 14
+        w.rule()
+        for row, competitor in table.rows:
+            w.need(13)
+            if row.played:
+                w.text(0, f"{row.place}{'=' if row.tied else ''}")
+            w.text(12 * MM, _who(competitor), width=56 * MM)
+            values = (row.played, row.won, row.drawn, row.lost, row.scored, row.conceded, row.points)
+            for (offset, _label), value in zip(numbers, values, strict=True):
+                w.text(offset, str(value))
+            decided = "; ".join(_criterion_label(n) for n in row.decided_by)
+            room = w.width - 2 * w.margin - 142 * MM
+            if text_width(decided, size=7.5, primary=w.primary) <= room:
+                w.text(142 * MM, decided, size=7.5)
+            else:  # a long chain of tie-breakers goes on a line of its own under the team
+                w.y -= 10
+                w.text(12 * MM, decided, size=7.5, width=w.width - 2 * w.margin - 12 * MM)
+            w.y -= 13
+        w.y -= 6
+        w.need(20)
+        w.text(0, _("Games"), size=10)
+        w.y -= 14
+        for match in table.matches:
+            w.need(12)
+            score = f"{match.left_score}–{match.right_score}" if match.has_result else "–"
+            left = match.left.display_name if match.left else ""
+            right = match.right.display_name if match.right else ""
+            line = _("Round %(round)s") % {"round": match.round} + f": {left}  {score}  {right}"
+            w.text(0, line, size=8.5, width=w.width - 2 * w.margin)
+            w.y -= 12
+        w.y -= 10
+    if not tables:
+        w.text(0, _("There are no groups in this event yet."))
+    return w.done()
+
+
+def bracket_pdf(rounds: Sequence, *, title: str, note: str = "") -> bytes:
+    """The knockout round by round (placement matches apart): each match's code, the places it decides,
+    both sides (or where they come from), scores, and the winner marked."""
+    w = _Writer(title, note)
+    half = (w.width - 2 * w.margin) / 2
+    for rnd in rounds:
+        w.heading(rnd.title)
+        for match in rnd.matches:
+            w.need(13)
+            places = match.detail.get("places")
+            code = match.code
+            if places and places[0] != 1:
+                code += " · " + _("places %(best)s–%(worst)s") % {"best": places[0], "worst": places[1]}
+            sides = []
+            for competitor, label, score in (
+                (match.left, getattr(match, "left_label", ""), match.left_score),
+                (match.right, getattr(match, "right_label", ""), match.right_score),
+            ):
+                won = competitor is not None and match.winner_id == competitor.pk
+                sides.append(((_who(competitor) or label) + (" ✓" if won else ""), score))
+            w.text(0, code, size=8.5, width=30 * MM)
+            w.y -= 11
+            for column, (who, score) in enumerate(sides):
+                x = column * half
+                w.text(x + 4 * MM, who, size=8.5, width=half - 18 * MM)
+                w.text(x + half - 12 * MM, "" if score is None else str(score), size=8.5)
+            w.y -= 15
+        w.y -= 6
+    if not rounds:
+        w.text(0, _("There is no knockout in this event yet."))
     return w.done()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from events.competition import brackets, roundrobin, standings
 from events.competition.errors import DrawError, ResultError
 from events.competition.fencing.team import TeamMatchResult, team_match_check
-from events.enums import CompetitorStatus, GameRules, MatchStatus, StageKind
+from events.enums import CompetitorKind, CompetitorStatus, GameRules, MatchStatus, StageKind
 from events.models import Competitor, Event, Match, Stage
 from events.selectors.results import group_places
 from events.services.competition import result_log, snapshot
@@ -57,17 +57,19 @@ def games_generate(
     with transaction.atomic():
         event = _lock_event(event)
         _clear_unstarted(event)
-        seeds = [
-            str(pk)
-            for pk in Competitor.objects.filter(event=event, status=CompetitorStatus.ACTIVE)
-            .order_by("seed", "pk")
-            .values_list("pk", flat=True)
-        ]
+        active = Competitor.objects.filter(event=event, status=CompetitorStatus.ACTIVE).order_by("seed", "pk")
+        seeds = [str(pk) for pk in active.values_list("pk", flat=True)]
         if rules == GameRules.FENCING_TEAM and groups:
             raise DrawError(
                 "team_groups",
                 _("fencing team matches are drawn as a direct-elimination table"),
                 _("choose no groups"),
+            )
+        if rules == GameRules.FENCING_TEAM and active.exclude(kind=CompetitorKind.TEAM).exists():
+            raise DrawError(
+                "team_entries",
+                _("a team relay is drawn between teams, and this event's entries include single fencers"),
+                _("enter the event's teams, or draw pools for an individual event"),
             )
         made: list[Stage] = []
         order = 1
@@ -166,13 +168,16 @@ def _knockout_create(
 
 
 def _relays_check(relays: tuple[list[int], list[int]] | None, winner: str | None) -> str:
+    """The winning side, "a" (home) or "b" (away); `winner` names the team that won on priority at
+    equal touches, as "home"/"away" (the forms) or "a"/"b"."""
     if relays is None:
         raise ResultError(
             "relays",
             _("a team match has one to nine relays, both teams scored"),
             _("enter both scores for each relay"),
         )
-    return team_match_check(TeamMatchResult(tuple(relays[0]), tuple(relays[1]), winner))
+    side = {"home": "a", "away": "b"}.get(winner or "", winner or None)
+    return team_match_check(TeamMatchResult(tuple(relays[0]), tuple(relays[1]), side))
 
 
 def game_result_record(

@@ -1,4 +1,4 @@
-"""Competition pages: the organiser's draw and result entry, and the public pool sheets and tableau.
+"""Competition pages: the organiser's draw and result entry, the public pool sheets and tableau, and\nthe PDFs of pools, tableau, start list, standings and bracket.
 
 Organiser pages fetch the event with `events.manage_event` (an organiser of its programme with
 two-factor passed): anyone else gets a 404. Public pages show athletes by name and delegation only.
@@ -17,8 +17,16 @@ from django.views.decorators.http import require_POST
 
 from events import hooks
 from events.competition.errors import CompetitionError
-from events.enums import Discipline, MatchSides, StageKind
-from events.forms.competition import GamesDrawForm, PoolsDrawForm, RacesDrawForm, TableauDrawForm
+from events.competition.fencing.team import relay_order
+from events.enums import CompetitorKind, Discipline, GameRules, MatchSides, StageKind
+from events.forms.competition import (
+    GamesDrawForm,
+    PoolsDrawForm,
+    RacesDrawForm,
+    RelayResultForm,
+    TableauDrawForm,
+    TeamDrawForm,
+)
 from events.models import Event, Match
 from events.permissions import get_for_user_or_404
 from events.rendering import competition_pdf
@@ -105,6 +113,36 @@ def start_list_pdf(request, slug: str):
     return _pdf(request, event, "start-list", build)
 
 
+def standings_pdf(request, slug: str):
+    """The round-robin tables of an event, with the rules and the tie-breakers that decided each place."""
+    event = _public_event_any(slug)
+
+    def build() -> bytes:
+        stage = selectors_results.stage_for(event=event, kind=StageKind.GROUPS)
+        tables = selectors_results.group_tables(stage=stage) if stage else []
+        note = (
+            _("Tie-breakers: %(source)s") % {"source": stage.settings.get("rules_source", "")}
+            if stage
+            else ""
+        )
+        title = _("Standings: %(event)s") % {"event": event.name}
+        return competition_pdf.standings_pdf(tables, title=title, note=note)
+
+    return _pdf(request, event, "standings", build)
+
+
+def bracket_pdf(request, slug: str):
+    """The knockout of an event, placement matches included."""
+    event = _public_event_any(slug)
+
+    def build() -> bytes:
+        stage = selectors_results.stage_for(event=event, kind=StageKind.KNOCKOUT)
+        rounds = selectors_results.bracket_rounds(stage=stage) if stage else []
+        return competition_pdf.bracket_pdf(rounds, title=_("Bracket: %(event)s") % {"event": event.name})
+
+    return _pdf(request, event, "bracket", build)
+
+
 def _pdf_note(stage) -> str:
     if stage is None:
         return ""
@@ -165,6 +203,8 @@ def organiser_competition(request, slug: str):
     event = _organiser_event(request, slug)
     if event.discipline != Discipline.FENCING:
         return _organiser_other(request, event)
+    if _is_team_event(event):
+        return _organiser_team(request, event)
     pools = selectors_competition.pools_view(event=event)
     numbers = [sheet.number for sheet in pools.sheets]
     chosen = request.GET.get("pool", "")
@@ -201,6 +241,82 @@ def _organiser_other(request, event: Event):
         "referee_links": _referee_links(request, event),
     }
     return render(request, "events/competition_organiser_other.html", context)
+
+
+def _is_team_event(event: Event) -> bool:
+    """A fencing event whose draw is between teams (the nine-bout relay), not single fencers."""
+    competitors = selectors_competition.competitors_for(event=event)
+    return competitors.filter(kind=CompetitorKind.TEAM).exists()
+
+
+def _organiser_team(request, event: Event):
+    """A fencing team event: the direct-elimination table between teams, each match opening its relays."""
+    stage = selectors_results.stage_for(event=event, kind=StageKind.KNOCKOUT)
+    context = {
+        "event": event,
+        "competitors": selectors_competition.competitors_for(event=event).count(),
+        "draw_form": TeamDrawForm(),
+        "stage": stage,
+        "rounds": selectors_results.bracket_rounds(stage=stage) if stage else [],
+        "referee_links": _referee_links(request, event),
+    }
+    return render(request, "events/competition_organiser_team.html", context)
+
+
+@login_required
+@require_POST
+def organiser_team_generate(request, slug: str):
+    """Draw a fencing team event's table between its teams (games with the relay rules)."""
+    event = _organiser_fencing_event(request, slug)
+    form = TeamDrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the draw settings."))
+    else:
+        try:
+            services_games.games_generate(
+                event=event, rules=GameRules.FENCING_TEAM, groups=0, places=form.cleaned_data["places"]
+            )
+            messages.success(request, _("The team table is drawn."))
+        except CompetitionError as error:
+            _refused(request, error)
+    return redirect("events:organiser-competition", slug=event.slug)
+
+
+@login_required
+def organiser_relays(request, pk: int):
+    """One team match: the nine relays in the official order with each team's fencer positions, and
+    the running score at the end of each relay (GET shows, POST records and carries it on)."""
+    match = get_object_or_404(Match.objects.select_related("stage__event", "left", "right"), pk=pk)
+    event = _organiser_event(request, match.stage.event.slug)
+    if match.stage.settings.get("rules") != GameRules.FENCING_TEAM or not (match.left and match.right):
+        raise Http404
+    names = {"home": match.left.display_name, "away": match.right.display_name}
+    form = RelayResultForm(request.POST or None, initial=_relay_initial(match), **names)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_games.game_result_record(
+                match=match, home_score=0, away_score=0, relays=form.cleaned_data["relays"],
+                winner=form.cleaned_data["winner"], user=request.user,
+            )  # fmt: skip
+            messages.success(request, _("Result of %(code)s saved.") % {"code": match.code})
+            return redirect(reverse("events:organiser-competition", args=[event.slug]) + f"#bout-{match.pk}")
+        except CompetitionError as error:
+            form.add_error(None, str(error))
+    rows = [
+        (relay, home, away) for relay, (_n, home, away) in zip(relay_order(), form.relay_rows(), strict=True)
+    ]
+    return render(
+        request,
+        "events/competition_relays.html",
+        {"event": event, "match": match, "form": form, "rows": rows},
+    )
+
+
+def _relay_initial(match: Match) -> dict:
+    relays = match.detail.get("relays") or [[], []]
+    initial = {f"home_{i}": score for i, score in enumerate(relays[0], start=1)}
+    initial |= {f"away_{i}": score for i, score in enumerate(relays[1], start=1)}
+    return initial
 
 
 @login_required

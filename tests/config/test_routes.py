@@ -91,6 +91,16 @@ def world():
         left=CompetitorFactory(event=event),
         right=CompetitorFactory(event=event),
     )
+    relay_stage = Stage.objects.create(
+        event=event, kind=StageKind.KNOCKOUT, order=2, settings={"rules": "fencing_team", "places": 2}
+    )
+    team_match = Match.objects.create(
+        stage=relay_stage,
+        code="M1",
+        sequence=1,
+        left=CompetitorFactory(event=event, kind="team"),
+        right=CompetitorFactory(event=event, kind="team"),
+    )
     sheet = BadgeSheetJob.objects.create(delegation=delegation, programme=programme, requested_by=manager)
     slot = SlotFactory(experience__programme=programme)
     segment = SegmentFactory(delegation=delegation)
@@ -125,6 +135,7 @@ def world():
         "substitution": {"pk": substitution.pk},
         "token": {"token": "not-a-token-anyone-was-given"},
         "match": {"pk": bout.pk},
+        "team_match": {"pk": team_match.pk},
         "ticket_type": {"pk": ticket_type.pk},
         "quota": {"pk": ticket_type.quotas.get().pk},
         "section": {"pk": SectionFactory(session=session).pk},

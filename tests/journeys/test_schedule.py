@@ -1,5 +1,7 @@
-"""Journey, on a phone in Chinese and a desktop in English: the organiser logs in with two-factor,
-draws the pools from the entries, builds the schedule, tries to move a bout onto a time when its
+"""Journey, on a phone in Chinese and a desktop in English: two delegations' managers have entered
+fencers (registration's services: entry, submission) and the organiser approved them; the organiser
+logs in with two-factor, turns the approved entries into competitors (registration's
+`competitors_sync`, through the competition page's button), draws the pools, builds the schedule, tries to move a bout onto a time when its
 fencer is already fencing on another piste and sees the move refused at once with the reason (and
 nothing moved), then publishes version 1. Screenshots of each page go to test-artifacts/schedule/.
 """
@@ -11,9 +13,20 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from events.models import Match, Placement, ScheduleVersion, Stage
+from events.models import Competitor, Match, Placement, ScheduleVersion, Stage
+from registration.enums import EntryStatus
+from registration.models import Entry
+from registration.services.competitors import person_key
+from registration.services.entries import entry_create
+from registration.services.workflow import entry_approve, entry_submit
 from tests.factories import ProgrammeMembershipFactory, totp_code, verified, with_totp
-from tests.factories.competition import fencers
+from tests.factories.events import CityFactory
+from tests.factories.registration import (
+    AthleteFactory,
+    MembershipFactory,
+    TeamFactory,
+    complete_paperwork,
+)
 from tests.factories.schedule import SHANGHAI, drawn_event
 from tests.journeys.actions import log_in
 
@@ -37,6 +50,28 @@ DEVICES = {
 }
 
 
+def approved_entries(event, organiser, *, per_delegation: int = 4) -> list[Entry]:
+    """Two delegations (Nantong and Suzhou) each enter `per_delegation` fencers the way a team
+    manager does (entry, then submission) once their paperwork is complete, and the organiser approves
+    them: the entries `make run`'s demo and a real season start from."""
+    entries = []
+    for name_zh, name_en in (("南通", "Nantong"), ("苏州", "Suzhou")):
+        team = TeamFactory(
+            event=event,
+            delegation__programme=event.programme,
+            delegation__city=CityFactory(name_zh=name_zh, name_en=name_en),
+            delegation__name_zh=f"{name_zh}击剑队",
+            delegation__name_en=f"{name_en} Fencing",
+        )
+        manager = MembershipFactory(delegation=team.delegation).user
+        for _i in range(per_delegation):
+            athlete = complete_paperwork(AthleteFactory(delegation=team.delegation))
+            entry = entry_create(team=team, athlete=athlete, user=manager)
+            entries.append(entry_approve(entry=entry_submit(entry=entry, user=manager), user=organiser))
+    assert {e.status for e in entries} == {EntryStatus.APPROVED}
+    return entries
+
+
 def snap(page, device: str, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{device}-{name}.png"), full_page=True)
@@ -46,8 +81,8 @@ def snap(page, device: str, name: str) -> None:
 def test_organiser_draws_schedules_is_refused_a_clash_and_publishes(browser, live_server, device):
     words = DEVICES[device]
     event = drawn_event(count=0, piste_count=3, name_zh="U12 男子花剑", name_en="U12 Men's Foil")
-    fencers(event, 8)
     organiser = with_totp(verified(ProgrammeMembershipFactory(programme=event.programme).user))
+    entries = approved_entries(event, organiser)
     context = browser.new_context(viewport=words["viewport"], locale=words["locale"])
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -61,12 +96,21 @@ def test_organiser_draws_schedules_is_refused_a_clash_and_publishes(browser, liv
         ).first.click()
         page.wait_for_load_state()
 
-        # Draw the pools from the entries (the competition page the schedule grid links to).
+        # Turn the approved entries into competitors, then draw the pools (the competition page the
+        # schedule grid links to).
         page.goto(f"{url}/organiser/schedule/{event.programme.slug}/")
         page.locator(f"a[href='/organiser/competition/events/{event.slug}/']").first.click()
+        page.locator(f"form[action='/organiser/competition/events/{event.slug}/competitors/'] button").click()
+        page.wait_for_load_state()
+        competitors = Competitor.objects.filter(event=event)
+        assert sorted(competitors.values_list("key", flat=True)) == sorted(
+            person_key(entry.athlete_id) for entry in entries
+        )
+        assert set(competitors.values_list("club_en", flat=True)) == {"Nantong Fencing", "Suzhou Fencing"}
         page.locator(f"form[action='/organiser/competition/events/{event.slug}/pools/'] button").click()
         page.wait_for_load_state()
         assert Stage.objects.filter(event=event).exists()
+        assert entries[0].athlete.display_name in page.content()  # the top seed heads pool 1
         snap(page, device, "1-pools")
 
         # Build the schedule with the quick builder.

@@ -1,0 +1,161 @@
+"""The organiser's fencing team relay screens: draw the table between teams, see the nine relays with
+each team's fencer positions, enter the running scores (checked as the rules say, refused in both
+languages), and the winner goes on to the next round. Organisers of the programme only."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from events.enums import GameRules, MatchStatus, StageKind
+from events.models import Match, ResultChange
+from events.services.games import games_generate
+from tests.factories import ProgrammeMembershipFactory, UserFactory, login_two_factor, verified
+from tests.factories.competition import FencingEventFactory, entrants, fencers
+from tests.factories.registration import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = [5, 10, 14, 20, 25, 28, 35, 40, 45]
+AWAY = [3, 8, 15, 17, 21, 30, 33, 36, 41]
+
+
+@pytest.fixture
+def event():
+    event = FencingEventFactory(name_zh="U14 男子重剑团体", name_en="U14 Men's Épée Team")
+    entrants(event, 4)
+    return event
+
+
+@pytest.fixture
+def organiser(client, event):
+    user = verified(ProgrammeMembershipFactory(programme=event.programme).user)
+    login_two_factor(client, user)
+    return user
+
+
+def _scores(home, away, **extra) -> dict:
+    data = {f"home_{i}": h for i, h in enumerate(home, start=1)}
+    data |= {f"away_{i}": a for i, a in enumerate(away, start=1)}
+    return data | extra
+
+
+def test_organiser_draws_the_team_table_from_the_teams(client, event, organiser):
+    page = client.get(reverse("events:organiser-competition", args=[event.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    assert "4 teams in the draw" in body and "The team table has not been drawn yet." in body
+    assert "Draw the pools" not in body  # a team event is not drawn in pools
+    response = client.post(
+        reverse("events:organiser-team-generate", args=[event.slug]), {"places": 4}, follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "The team table is drawn." in body
+    stage = event.stages.get(kind=StageKind.KNOCKOUT)
+    assert stage.settings["rules"] == GameRules.FENCING_TEAM
+    semi = stage.matches.get(code="M1")
+    assert reverse("events:organiser-relays", args=[semi.pk]) in body
+    assert "Winner of M1" in body and "Loser of M1" in body  # final and third place wait for the semis
+
+
+def test_a_team_draw_of_single_fencers_is_refused_with_the_reason(client, organiser):
+    individual = FencingEventFactory(programme=ProgrammeMembershipFactory(user=organiser).programme)
+    fencers(individual, 4)
+    response = client.post(
+        reverse("events:organiser-team-generate", args=[individual.slug]), {"places": 2}, follow=True,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    assert "团体接力赛在队伍之间抽签" in response.content.decode()
+    assert not individual.stages.exists()
+
+
+def test_relay_page_shows_the_official_order_with_fencer_positions(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=4)
+    semi = stage.matches.get(code="M1")
+    body = client.get(reverse("events:organiser-relays", args=[semi.pk]), HTTP_ACCEPT_LANGUAGE="en").content
+    body = body.decode()
+    assert semi.left.display_name in body and semi.right.display_name in body
+    # FIE order of relays: 3-6, 1-5, 2-4, 1-6, 3-4, 2-5, 1-4, 2-6, 3-5, ending at 5, 10 ... 45.
+    order = [
+        body.index(f"<td>{pair}</td>")
+        for pair in ("3–6", "1–5", "2–4", "1–6", "3–4", "2–5", "1–4", "2–6", "3–5")
+    ]
+    assert order == sorted(order)
+    assert "<td>45</td>" in body and 'name="home_9"' in body and 'name="away_9"' in body
+    assert f'<label class="visually-hidden" for="id_home_1">Relay 1: {semi.left.display_name}</label>' in body
+
+
+def test_running_scores_are_recorded_and_the_winner_goes_on(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=4)
+    semi = stage.matches.get(code="M1")
+    response = client.post(reverse("events:organiser-relays", args=[semi.pk]), _scores(HOME, AWAY))
+    assert response.status_code == 302
+    semi.refresh_from_db()
+    assert (semi.left_score, semi.right_score, semi.winner_id) == (45, 41, semi.left_id)
+    assert semi.detail["relays"] == [HOME, AWAY]
+    assert ResultChange.objects.get(match=semi).changed_by == organiser
+    final = stage.matches.get(detail__places=[1, 2])
+    third = stage.matches.get(detail__places=[3, 4])
+    assert final.left_id == semi.left_id and third.left_id == semi.right_id
+    again = client.get(reverse("events:organiser-relays", args=[semi.pk])).content.decode()
+    assert 'name="home_9" id="id_home_9" value="45"' in again  # the sheet opens as entered, to correct
+
+
+def test_a_relay_past_its_target_is_refused_in_both_languages(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    url = reverse("events:organiser-relays", args=[semi.pk])
+    wrong = _scores([5, 11, *HOME[2:]], AWAY)
+    english = client.post(url, wrong, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "relay 2 ends at 10 touches, so 11 cannot be" in english
+    assert 'role="alert"' in english and 'value="11"' in english  # what was typed stays to correct
+    chinese = client.post(url, wrong, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "第 2 轮接力到 10 剑结束，不可能出现 11" in chinese
+    gap = client.post(url, _scores(HOME[:3], AWAY[:2]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Relay 3: enter both teams&#x27; running scores." in gap
+    semi.refresh_from_db()
+    assert semi.status == MatchStatus.SCHEDULED and not ResultChange.objects.exists()
+
+
+def test_equal_touches_need_the_priority_winner(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    url = reverse("events:organiser-relays", args=[semi.pk])
+    level = [5, 10, 15, 20, 25, 30, 35, 40, 44]
+    refused = client.post(url, _scores(level, level), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "a fencing match has a winner even at equal touches" in refused
+    assert client.post(url, _scores(level, level, priority="away")).status_code == 302
+    semi.refresh_from_db()
+    assert semi.winner_id == semi.right_id
+
+
+@pytest.mark.parametrize("who", ["anonymous", "spectator", "manager", "other_organiser"])
+def test_only_the_programmes_organisers_reach_the_relays(client, event, who):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    user = {
+        "anonymous": None,
+        "spectator": verified(UserFactory()),
+        "manager": MembershipFactory().user,
+        "other_organiser": verified(ProgrammeMembershipFactory().user),
+    }[who]
+    if user is not None:
+        login_two_factor(client, user)
+    for response in (
+        client.get(reverse("events:organiser-relays", args=[semi.pk])),
+        client.post(reverse("events:organiser-relays", args=[semi.pk]), _scores(HOME, AWAY)),
+        client.post(reverse("events:organiser-team-generate", args=[event.slug]), {"places": 4}),
+    ):
+        assert response.status_code in (302, 404)
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
+    assert not Match.objects.filter(pk=semi.pk, status=MatchStatus.DONE).exists()
+    assert event.stages.get().matches.count() == 3  # the draw was not made again (4 places would add one)
+
+
+def test_a_match_that_is_not_a_relay_has_no_relay_page(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FIBA, places=2)
+    assert (
+        client.get(reverse("events:organiser-relays", args=[stage.matches.get(code="M1").pk])).status_code
+        == 404
+    )
