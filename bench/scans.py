@@ -231,7 +231,9 @@ def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[
         if len(rates) == 2:
             ratios.append(rates[0] / rates[1])
     if not ratios:
-        raise RuntimeError(f"every round ran out of prepared credentials ({CREDENTIALS}): raise BENCH_SCAN_CREDENTIALS")
+        raise RuntimeError(
+            f"every round ran out of prepared credentials ({CREDENTIALS}): raise BENCH_SCAN_CREDENTIALS"
+        )
     results = []
     for count, latencies, errors, elapsed in totals:
         latencies.sort()

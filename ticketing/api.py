@@ -176,7 +176,9 @@ def _rendered(answer: dict) -> HttpResponse:
     """The scan's answer rendered as the API's renderer would render ScanOut, without validating it
     against ScanOut again: the hot path's answer is built by `ScanOutcome.as_dict` alone, and a test
     validates it against the schema (tests/ticketing/test_api.py)."""
-    return HttpResponse(json.dumps(answer, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")
+    return HttpResponse(
+        json.dumps(answer, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8"
+    )
 
 
 def _refuse(exc: CheckInError):
