@@ -7,19 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import time
 import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import SessionFactory
 from tests.factories.checkin import CredentialFactory, device_with_token
+from ticketing.api import CredentialOut, ScanOut
 from ticketing.enums import CredentialState
-from ticketing.models import Scan
+from ticketing.models import GateDevice, Scan
+from ticketing.services import gate_devices
 from ticketing.services.credentials import credential_set_state
 from ticketing.services.gate_devices import gate_device_revoke
 from ticketing.signing import credential_code
@@ -503,3 +509,66 @@ def test_an_upload_resolves_a_manual_code_typed_offline_and_first_scan_still_win
     typed = Scan.objects.get(nonce="off-manual-2")
     assert typed.credential == credential and typed.result == "admitted"
     assert Scan.objects.get(nonce="off-manual-1").reason == "already_used"
+
+
+@time_machine.travel(DURING)
+def test_a_device_revoked_while_its_token_is_cached_is_refused_at_once(client, setup):
+    credential, device, token = setup
+    assert (
+        post(
+            client,
+            "scan",
+            {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0201"},
+            token,
+        ).status_code
+        == 200
+    )
+
+    gate_device_revoke(device=device)  # the device was authenticated a moment ago: kept by token hash
+    response = post(
+        client, "scan", {"code": credential_code(credential), "gate": "gate-a", "nonce": "nonce-0202"}, token
+    )
+
+    assert response.status_code == 401
+    assert not Scan.objects.filter(nonce="nonce-0202").exists()
+
+
+def test_a_device_revoked_by_another_process_is_refused_within_the_cache_time(client, setup, monkeypatch):
+    """Another worker's revoke drops its own copy and the shared one, not this process's: that copy
+    lapses within DEVICE_CACHE_SECONDS."""
+    credential, device, token = setup
+    body = {"code": credential_code(credential), "gate": "gate-a", "direction": "exit", "nonce": "nonce-0203"}
+    assert post(client, "scan", body, token).status_code == 200  # cached in this process now
+    GateDevice.objects.filter(pk=device.pk).update(revoked_at=timezone.now())
+    cache.clear()  # what the other process's gate_device_revoke dropped besides its own copy
+
+    later = time.monotonic() + gate_devices.DEVICE_CACHE_SECONDS + 0.1
+    monkeypatch.setattr(gate_devices.time, "monotonic", lambda: later)
+    response = post(client, "scan", {**body, "nonce": "nonce-0204"}, token)
+
+    assert response.status_code == 401
+    assert not Scan.objects.filter(nonce="nonce-0204").exists()
+
+
+@time_machine.travel(DURING)
+def test_the_scan_answer_is_what_its_schema_documents(client, setup):
+    """The scan answer is rendered without ninja's output validation: it must still be a ScanOut, with
+    times written as the API's renderer writes them (UTC, milliseconds, "Z")."""
+    credential, _device, token = setup
+    code = credential_code(credential)
+
+    admitted = post(client, "scan", {"code": code, "gate": "gate-a", "nonce": "nonce-0301"}, token)
+    refused = post(client, "scan", {"code": code, "gate": "gate-b", "nonce": "nonce-0302"}, token)
+    resent = post(client, "scan", {"code": code, "gate": "gate-b", "nonce": "nonce-0302"}, token)
+
+    for response in (admitted, refused, resent):
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        answer = response.json()
+        assert ScanOut.model_validate(answer).model_dump(mode="json")["nonce"] == answer["nonce"]
+        assert set(answer) == set(ScanOut.model_fields)
+        assert set(answer["credential"]) == set(CredentialOut.model_fields)
+    rendered = re.compile(r"^2027-05-01T01:30:00(\.\d{3})?Z$")  # Django's JSON encoder, as ninja's renderer
+    assert rendered.match(admitted.json()["scanned_at"])
+    assert refused.json()["earlier_at"] == admitted.json()["scanned_at"]
+    assert refused.json()["credential"]["kind_label"] == "Ticket"
+    assert resent.json() == {**refused.json(), "duplicate": True}

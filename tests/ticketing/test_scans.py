@@ -22,7 +22,8 @@ from tests.factories.checkin import (
 )
 from ticketing.enums import CredentialState, ScanReason
 from ticketing.errors import CheckInError
-from ticketing.models import CheckInState, Scan
+from ticketing.models import CheckInState, Credential, Scan
+from ticketing.services import scans
 from ticketing.services.credentials import credential_set_state
 from ticketing.services.scan_uploads import OfflineScan, scans_upload
 from ticketing.services.scans import credential_scan, scan_annul
@@ -349,3 +350,13 @@ def test_a_gate_that_is_not_at_the_events_venues_is_refused():
     with pytest.raises(CheckInError, match="does not belong"):
         scan(credential, gate="gate-of-another-stadium")
     assert not Scan.objects.exists()
+
+
+def test_the_database_path_fills_every_scan_column_in_model_order():
+    """`_decide_in_database` builds its Scan from the function's row by position (no defaults computed):
+    a column added to Scan must be added there too, or the answer's Scan would be built wrong."""
+    assert tuple(field.attname for field in Scan._meta.concrete_fields) == scans._SCAN_FIELDS
+    credential_columns = [field.attname for field in Credential._meta.concrete_fields]
+    assert [name for name in credential_columns if name in scans._CREDENTIAL_COLUMNS] == list(
+        scans._CREDENTIAL_COLUMNS
+    )

@@ -241,9 +241,10 @@ def _event_gate_names(event: Event) -> dict[str, tuple[str, str]]:
     return names
 
 
-def event_gate_codes(event: Event) -> frozenset[str]:
-    """Gate codes of the event's venues (cached for a minute with their names)."""
-    return frozenset(_event_gate_names(event))
+def event_has_gate(event: Event, gate_code: str) -> bool:
+    """Whether a gate code is one of the event's venues' gates (the check every scan makes; cached
+    for a minute with the gates' names)."""
+    return gate_code in _event_gate_names(event)
 
 
 def gate_name(event: Event, gate_code: str) -> str:

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 
 from events.models import Event, Session, VenueResource
 from events.ratelimit import attempt_refund, attempt_reserve
-from ticketing.enums import CredentialState, ScanDirection, ScanReason, ScanResult
+from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanReason, ScanResult
 from ticketing.errors import CheckInError, CredentialCodeError
 from ticketing.models import CheckInState, Credential, GateDevice, Scan, short_code_normalise
 from ticketing.selectors.checkin import (
     credential_venue_ids,
-    event_gate_codes,
+    event_has_gate,
     gate_fallback_event,
     gate_name,
 )
@@ -45,6 +45,7 @@ _PRESENCE_REASONS = (ScanReason.ALREADY_USED, ScanReason.NOT_INSIDE)
 # An order's `code` (ticketing.models.sales.new_order_code) typed at the gate instead of a ticket's.
 _ORDER_CODE = re.compile(r"^[A-HJ-NP-Z2-9]{10}$")
 _WHERE_REASONS = (ScanReason.WRONG_EVENT, ScanReason.WRONG_SESSION, ScanReason.WRONG_GATE)
+_DIRECTIONS = frozenset(ScanDirection.values)  # `.values` builds a new list on every access
 
 
 @dataclass
@@ -90,24 +91,30 @@ class ScanOutcome:
             }
         return str(ScanReason(scan.reason).label)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, iso: bool = True) -> dict:
+        """The answer as JSON-ready data; with `iso` false the two times stay datetimes (the device
+        API renders them itself, as its schema's encoder would)."""
         credential = self.credential
+        scanned_at, earlier_at = self.scan.scanned_at, self.earlier_at
+        if iso:
+            scanned_at = scanned_at.isoformat()
+            earlier_at = earlier_at.isoformat() if earlier_at else None
         return {
             "result": self.scan.result,
             "reason": self.scan.reason,
             "message": self.message,
             "direction": self.scan.direction,
             "nonce": self.scan.nonce,
-            "scanned_at": self.scan.scanned_at.isoformat(),
+            "scanned_at": scanned_at,
             "duplicate": self.duplicate,
             "earlier_gate": self.earlier_gate,
-            "earlier_at": self.earlier_at.isoformat() if self.earlier_at else None,
+            "earlier_at": earlier_at,
             "credential": None
             if credential is None
             else {
                 "public_id": str(credential.public_id),
                 "kind": credential.kind,
-                "kind_label": str(credential.get_kind_display()),
+                "kind_label": str(CredentialKind(credential.kind).label),
                 "holder": credential.holder_label,
                 "allows_reentry": credential.allows_reentry,
             },
@@ -231,11 +238,11 @@ def _check_context(*, event, device, gate_code, direction) -> Event:
         event = device.event
     if event is None:
         raise CheckInError(_("Choose the event this gate admits to."))
-    if direction not in ScanDirection.values:
+    if direction not in _DIRECTIONS:
         raise CheckInError(_("Direction must be entry or exit."))
     if not gate_code:
         raise CheckInError(_("Choose a gate."))
-    if gate_code not in event_gate_codes(event):
+    if not event_has_gate(event, gate_code):
         raise CheckInError(_("That gate does not belong to this event's venues."))
     return event
 
@@ -270,7 +277,7 @@ def credential_scan(
     insert, the presence upsert, then COMMIT (pinned in tests/ticketing/test_api.py).
     """
     if gate is not None:
-        if direction not in ScanDirection.values:
+        if direction not in _DIRECTIONS:
             raise CheckInError(_("Direction must be entry or exit."))
         gate_code, event = gate.code, None
     else:
@@ -343,6 +350,12 @@ _CREDENTIAL_COLUMNS = (
     "id", "public_id", "kind", "event_id", "session_id", "valid_from", "valid_until", "zones",
     "allows_reentry", "holder_label", "state", "state_changed_at",
 )  # fmt: skip
+# Every Scan column in model order, as `_decide_in_database` fills them (pinned in tests/ticketing/test_scans.py).
+_SCAN_FIELDS = (
+    "id", "event_id", "credential_id", "code_hash", "direction", "result", "reason", "gate_code",
+    "device_id", "user_id", "scanned_at", "received_at", "nonce", "offline", "device_result",
+    "conflict", "single_entry", "annulled_at",
+)  # fmt: skip
 PRESENCE_PAUSE_SECONDS = 0.0  # widened only by the race tests, as they pause `_presence` on SQLite's path
 
 
@@ -368,19 +381,23 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
         row = cursor.fetchone()
     (scan_id, event_id, result, reason, direction, scanned_at, device_id, user_id, single_entry,
      duplicate, earlier_gate, earlier_at, *credential_row) = row  # fmt: skip
+    # Built as a database read builds them (`from_db`): no field defaults computed (a credential's
+    # default short code draws 12 random characters), and the credential's fields this answer does
+    # not return stay deferred rather than wrong.
     credential = None
     if credential_row[0] is not None:
-        credential = Credential(**dict(zip(_CREDENTIAL_COLUMNS, credential_row, strict=True)))
-        credential._state.adding = False
-        credential._state.db = connection.alias
-    scan = Scan(
-        pk=scan_id, event_id=event_id, credential=credential, code_hash=common["code_hash"],
-        direction=direction, result=result, reason=reason, gate_code=common["gate_code"],
-        device_id=device_id, user_id=user_id, scanned_at=scanned_at, received_at=now,
-        nonce=common["nonce"], single_entry=single_entry,
+        credential = Credential.from_db(connection.alias, _CREDENTIAL_COLUMNS, credential_row)
+    scan = Scan.from_db(
+        connection.alias,
+        _SCAN_FIELDS,
+        (
+            scan_id, event_id, credential_row[0], common["code_hash"], direction, result, reason,
+            common["gate_code"], device_id, user_id, scanned_at, now, common["nonce"], False, "", False,
+            single_entry, None,
+        ),
     )  # fmt: skip
-    scan._state.adding = False
-    scan._state.db = connection.alias
+    if credential is not None:
+        scan.credential = credential
     if event_id == event.pk:
         scan.event = event
     # A ticket of another event says nothing about its holder at this gate (as `_store_refusal`).
