@@ -14,6 +14,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tests.factories.checkin import issued_ticket
 from tests.factories.ticketing import (
     BallotFactory,
     QuotaFactory,
@@ -32,6 +33,7 @@ from ticketing.services.carts import cart_add, cart_remove, holds_release_expire
 from ticketing.services.expiry import sales_expire_due
 from ticketing.services.orders import order_cancel, order_expire, order_place
 from ticketing.services.payments import payment_confirm_demo
+from ticketing.services.places import counters_recount
 from ticketing.services.refunds import order_record_external_refund, order_refund
 from ticketing.services.sessions import session_cancel
 
@@ -251,3 +253,11 @@ def _placed(ticket_type, quantity):
     user = buyer()
     cart_add(user=user, ticket_type=ticket_type, quantity=quantity)
     return order_place(user=user, provider="demo")
+
+
+def test_recount_repairs_counters_after_tickets_written_without_a_sale(shop):
+    issued_ticket(ticket_type=shop["adult"])  # the factory counts its place, as a sale would
+    Quota.objects.filter(pk=shop["shared"].pk).update(taken=0)  # a seed that wrote tickets directly
+    assert counters_recount(session_ids=[shop["session"].pk]) == 1
+    assert assert_counters_true()[("quota", shop["shared"].pk)] == 1
+    assert counters_recount(session_ids=[shop["session"].pk]) == 0

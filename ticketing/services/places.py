@@ -28,13 +28,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticketing.errors import SoldOutError
 from ticketing.models import CartLine, Quota, Section, TicketType
+from ticketing.selectors.availability import taken_recount
 
 # Only the control tests (tests/ticketing/test_concurrency_*.py) switch this off: the counter is then
 # read, checked in Python and written back (a lost update), to show the race the conditional UPDATE stops.
@@ -199,3 +200,29 @@ def counter_take(model, pk: int, n: int) -> bool:
 
 def counter_release(model, pk: int, n: int) -> None:
     _release_rows([(model, pk, n)])
+
+
+def counters_recount(*, session_ids: Iterable[int]) -> int:
+    """Set the counters of these sessions' quotas and sections to what their rows say (tickets that
+    hold a place plus every cart line). For seeds and imports that write tickets without selling them;
+    sales never need it. Locks the Quota rows, then the Section rows, in primary-key order. Returns
+    how many counters changed; a row sold beyond its capacity raises IntegrityError (the constraint)."""
+    session_ids = list(session_ids)
+    with transaction.atomic():
+        quota_ids = list(
+            Quota.objects.select_for_update()
+            .filter(session_id__in=session_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        section_ids = list(
+            Section.objects.select_for_update()
+            .filter(session_id__in=session_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        changed = 0
+        for (kind, pk), taken in taken_recount(quota_ids=quota_ids, section_ids=section_ids).items():
+            model = Quota if kind == "quota" else Section
+            changed += model.objects.filter(pk=pk).exclude(taken=taken).update(taken=taken)
+    return changed
