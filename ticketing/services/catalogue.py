@@ -188,8 +188,12 @@ def ticket_type_update(*, ticket_type: TicketType, data: TicketTypeData) -> Tick
 
 def ticket_type_delete(*, ticket_type: TicketType) -> None:
     """Delete a ticket type that has sold nothing (no order line, no ticket, no live hold, no ballot
-    applications). Its holds and ballot go with it."""
+    applications). Its holds and ballot go with it. Locks the type's cart lines, then the type row
+    (the order of `cart_add`, which locks the buyer's lines, then reads the type row FOR SHARE)."""
     with transaction.atomic():
+        lines = list(
+            CartLine.objects.filter(ticket_type_id=ticket_type.pk).select_for_update().order_by("pk")
+        )
         ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
         if ticket_type.order_lines.exists() or ticket_type.tickets.exists():
             raise CatalogueError(
@@ -202,7 +206,7 @@ def ticket_type_delete(*, ticket_type: TicketType) -> None:
                 _("People have applied to this ticket type's ballot, so it cannot be deleted.")
             )
         # Only lapsed holds are left: they give their places back before the delete cascades to them.
-        places.holds_drop(CartLine.objects.filter(ticket_type=ticket_type).select_for_update().order_by("pk"))
+        places.holds_drop(lines)
         ticket_type.delete()
 
 
