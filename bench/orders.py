@@ -56,7 +56,7 @@ def main() -> list[dict]:
                     [sys.executable, "-m", "bench.orders", "--prepare", str(fixtures_path)],
                     env=env,
                     check=True,
-                    timeout=300,
+                    timeout=900,  # migrating and building buyers took over 300 s at load 13
                 )
                 fixtures = json.loads(fixtures_path.read_text())
                 server, port = _start_gunicorn("bench.wsgi_orders", env, log)

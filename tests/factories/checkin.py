@@ -66,12 +66,13 @@ def issued_ticket(*, user=None, ticket_type=None, holder_name="", real_name=Fals
     Gate and ticket-page tests only need the rows a real purchase leaves behind; the purchase itself
     is tested in tests/ticketing/test_orders.py and the purchase journey.
     """
+    from django.db.models import F
     from django.utils import timezone
 
     from tests.factories.accounts import UserFactory
     from tests.factories.ticketing import TicketTypeFactory
     from ticketing.enums import OrderState, TicketState
-    from ticketing.models import Order, OrderLine, Ticket
+    from ticketing.models import Order, OrderLine, Quota, Section, Ticket
 
     user = user or UserFactory()
     ticket_type = ticket_type or TicketTypeFactory(real_name=real_name)
@@ -97,6 +98,9 @@ def issued_ticket(*, user=None, ticket_type=None, holder_name="", real_name=Fals
         holder_label=holder_name,
         **credential_fields,
     )
+    # The place it takes, as a sale counts it (ticketing/services/places.py).
+    Quota.objects.filter(ticket_types=ticket_type).update(taken=F("taken") + 1)
+    Section.objects.filter(ticket_types=ticket_type).update(taken=F("taken") + 1)
     return Ticket.objects.create(
         order=order,
         line=line,

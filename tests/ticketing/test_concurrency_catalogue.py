@@ -1,7 +1,8 @@
 """An organiser cuts a quota's capacity while buyers take its places: on PostgreSQL, with real threads,
-the capacity never ends below what is sold or held (`quota_update` and `lock_and_check` both lock the
-Quota row). The control run lets the buyers count without the lock and shows the cut then leaves the
-quota oversold, so a pass proves the lock."""
+the capacity never ends below what is sold or held (`quota_update` locks the Quota row and checks its
+`taken` counter; a buyer's conditional UPDATE of that counter waits for the lock and then sees the
+new capacity). The control run lets the buyers read the counter, check it and write it back without
+the conditional UPDATE, and shows the cut then leaves the quota oversold, so a pass proves it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from tests.factories.checkin import issued_ticket
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
 from ticketing.errors import CatalogueError, SoldOutError
 from ticketing.models import Quota
-from ticketing.selectors import availability
 from ticketing.selectors.catalogue import quota_taken
-from ticketing.services import catalogue
+from ticketing.services import catalogue, places
 from ticketing.services.carts import cart_add
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -28,15 +28,16 @@ CUT_TO = 10
 
 @pytest.fixture
 def slow_count(monkeypatch):
-    """The organiser's count of what is taken is followed by a pause, so an unlocked sale would slip in."""
-    real = catalogue.taken_by_type
+    """The organiser's look at what is taken (lapsed holds released, then the counter read) is
+    followed by a pause, so a sale that did not respect the row lock would slip in."""
+    real = catalogue.holds_reclaim
 
-    def slow(type_ids):
-        result = real(type_ids)
+    def slow(**kwargs):
+        result = real(**kwargs)
         time.sleep(0.3)
         return result
 
-    monkeypatch.setattr(catalogue, "taken_by_type", slow)
+    monkeypatch.setattr(catalogue, "holds_reclaim", slow)
 
 
 def _round(users) -> tuple[int, int, list[BaseException]]:
@@ -77,7 +78,7 @@ def test_capacity_cut_racing_buyers_never_leaves_a_quota_oversold(slow_count):
 
 
 def test_control_buyers_without_the_lock_oversell_after_the_cut(slow_count, monkeypatch):
-    monkeypatch.setattr(availability, "LOCKING_ENABLED", False)
+    monkeypatch.setattr(places, "LOCKING_ENABLED", False)
     users = [buyer() for _ in range(BUYERS)]
     oversold = 0
     for _round_number in range(3):

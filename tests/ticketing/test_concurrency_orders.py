@@ -1,25 +1,28 @@
 """Never oversell: 50 real threads race for the last 10 places on PostgreSQL, 20 rounds.
 
-The control test switches the quota lock off (availability.LOCKING_ENABLED) and shows the race
-really happens in this harness, so the passing test proves the lock, not luck.
+Places are taken by one conditional UPDATE of the quota's counter (ticketing/services/places.py).
+The control test replaces it by a read, a check and a write-back (places.LOCKING_ENABLED off) and
+shows the race really happens in this harness, so the passing test proves the statement, not luck.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
 from django.db import connection
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.concurrency import race
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
 from ticketing.enums import TicketState
 from ticketing.errors import SoldOutError
 from ticketing.models import CartLine, Ticket
-from ticketing.selectors import availability
-from ticketing.services.carts import cart_add
+from ticketing.models.sales import TICKET_HOLDING_STATES
+from ticketing.services import places
+from ticketing.services.carts import cart_add, holds_release_expired
 from ticketing.services.orders import order_place
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -59,8 +62,8 @@ def _round(ticket_type, users) -> tuple[int, int, list[str], list[BaseException]
 
 @pytest.fixture
 def widen_race(monkeypatch):
-    """Sleep between the availability count and the writes, so an unlocked race would show."""
-    monkeypatch.setattr(availability, "after_check_hook", lambda: time.sleep(0.005))
+    """Sleep between the check of the counter and the writes, so an unlocked race would show."""
+    monkeypatch.setattr(places, "after_check_hook", lambda: time.sleep(0.005))
 
 
 def test_fifty_buyers_ten_places_never_oversell(widen_race):
@@ -77,7 +80,7 @@ def test_fifty_buyers_ten_places_never_oversell(widen_race):
 
 
 def test_control_without_the_lock_the_race_oversells(widen_race, monkeypatch):
-    monkeypatch.setattr(availability, "LOCKING_ENABLED", False)
+    monkeypatch.setattr(places, "LOCKING_ENABLED", False)
     users = [buyer() for _ in range(BUYERS)]
     oversold = 0
     for _round_number in range(3):
@@ -87,3 +90,60 @@ def test_control_without_the_lock_the_race_oversells(widen_race, monkeypatch):
         # Places promised to buyers (tickets plus holds) beyond the capacity.
         oversold = max(oversold, sold + held - PLACES)
     assert oversold > 0, "the harness did not produce a race: the locked test would prove nothing"
+
+
+def test_holds_lapsing_while_buyers_arrive_never_oversell_nor_leak_places(widen_race):
+    """Every place is held by a hold that has lapsed (no event: only the clock says so) when 30
+    buyers, 5 of the lapsed holders coming back and 3 sweepers arrive at once. Buyers who find the
+    quota full release lapsed holds themselves; sweepers and the returning holders may reach the
+    same holds: each is released once, so the counter ends equal to the recount."""
+    early = [buyer() for _ in range(PLACES)]
+    buyers = [buyer() for _ in range(30)]
+    for _round_number in range(5):
+        CartLine.objects.all().delete()
+        session = future_session()
+        quota = QuotaFactory(session=session, capacity=PLACES)
+        ticket_type = TicketTypeFactory(session=session, quota=quota)
+        for user in early:
+            cart_add(user=user, ticket_type=ticket_type, quantity=1)
+        CartLine.objects.update(hold_expires_at=timezone.now() - dt.timedelta(seconds=1))
+
+        def buy(user, place=True, ticket_type=ticket_type):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+            try:
+                cart_add(user=user, ticket_type=ticket_type, quantity=1)
+                if place:
+                    order_place(user=user, provider="demo")
+            except SoldOutError:
+                return "sold out"
+            return "bought"
+
+        def sweep():
+            return sum(holds_release_expired() for _ in range(3))
+
+        calls = [lambda user=user: buy(user) for user in buyers]
+        calls += [lambda user=user: buy(user, place=False) for user in early[:5]]
+        calls += [sweep for _ in range(3)]
+        _results, errors = race(calls)
+        assert errors == []  # no deadlock, no constraint violation, no lock wait over the limit
+        sold = Ticket.objects.filter(ticket_type=ticket_type, state__in=TICKET_HOLDING_STATES).count()
+        live = (
+            CartLine.objects.filter(ticket_type=ticket_type, hold_expires_at__gt=timezone.now()).aggregate(
+                n=Sum("quantity")
+            )["n"]
+            or 0
+        )
+        lapsed = (
+            CartLine.objects.filter(ticket_type=ticket_type, hold_expires_at__lte=timezone.now()).aggregate(
+                n=Sum("quantity")
+            )["n"]
+            or 0
+        )
+        quota.refresh_from_db()
+        assert sold + live <= PLACES  # never oversold
+        assert quota.taken == sold + live + lapsed  # nothing leaked, nothing released twice
+        holds_release_expired()
+        quota.refresh_from_db()
+        assert quota.taken == sold + live
+        assert sold >= PLACES - 5  # the lapsed places went back on sale (5 holders came back)

@@ -257,20 +257,21 @@ def test_draft_or_cancelled_sessions_are_not_sold(session_kwargs, message):
 
 @pytest.mark.django_db
 def test_order_place_rechecks_the_session_after_the_lock(monkeypatch):
-    from ticketing.selectors import availability
+    from ticketing.services import orders
 
     ticket_type = TicketTypeFactory(session=future_session(), price_fen=8000)
     user = buyer()
     cart_add(user=user, ticket_type=ticket_type, quantity=1)
-    real = availability.lock_and_check
+    real = orders._issue_credentials
 
     def cancel_meanwhile(*args, **kwargs):
+        # After the cart lines are locked and checked, before the tickets are written.
         type(ticket_type.session).objects.filter(pk=ticket_type.session_id).update(
             status=SessionStatus.CANCELLED
         )
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(availability, "lock_and_check", cancel_meanwhile)
+    monkeypatch.setattr(orders, "_issue_credentials", cancel_meanwhile)
     with pytest.raises(SaleClosedError, match="cancelled"):
         order_place(user=user, provider="demo")
     assert not Order.objects.exists()

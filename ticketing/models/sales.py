@@ -48,6 +48,9 @@ class Section(BilingualMixin, models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
     capacity = models.IntegerField(_("capacity"))
+    # Places sold or held: tickets that hold one plus every cart line (a lapsed hold until it is
+    # released). Moved only by ticketing/services/places.py, within capacity by the constraint.
+    taken = models.IntegerField(_("places taken"), default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -55,6 +58,11 @@ class Section(BilingualMixin, models.Model):
                 condition=Q(capacity__gte=0),
                 name="section_capacity_not_negative",
                 violation_error_message=_("A capacity cannot be below zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(taken__gte=0) & Q(taken__lte=F("capacity")),
+                name="section_taken_within_capacity",
+                violation_error_message=_("A capacity cannot be below the places sold or held."),
             ),
             models.UniqueConstraint(fields=["session", "name_en"], name="section_name_unique"),
         ]
@@ -75,6 +83,9 @@ class Quota(BilingualMixin, models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=80)
     capacity = models.IntegerField(_("capacity"))
+    # Places sold or held: tickets that hold one plus every cart line (a lapsed hold until it is
+    # released). Moved only by ticketing/services/places.py, within capacity by the constraint.
+    taken = models.IntegerField(_("places taken"), default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -82,6 +93,11 @@ class Quota(BilingualMixin, models.Model):
                 condition=Q(capacity__gte=0),
                 name="quota_capacity_not_negative",
                 violation_error_message=_("A capacity cannot be below zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(taken__gte=0) & Q(taken__lte=F("capacity")),
+                name="quota_taken_within_capacity",
+                violation_error_message=_("A capacity cannot be below the places sold or held."),
             ),
             models.UniqueConstraint(fields=["session", "name_en"], name="quota_name_unique"),
         ]

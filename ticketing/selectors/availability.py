@@ -1,39 +1,27 @@
-"""How many places are left, and the one locking rule every seller (cart, checkout, ballot) follows.
+"""How many places are left, for pages (a hint: sellers take places through ticketing/services/places.py).
 
-Locking rule (ticketing's scarce stock; indexed in docs/architecture.md#locking-rules):
-    Inside the caller's transaction, lock the Quota rows of every ticket type involved, then their
-    Section rows, each in ascending primary-key order (`select_for_update`), and only then count
-    and re-check. Lock late (after all validation that needs no lock), lock once, never lock a
-    quota while holding another app's scarce rows. Everyone who sells places goes through
-    `lock_and_check`, so two buyers of the same quota serialise on its row and neither oversells;
-    the fixed order means two buyers of overlapping quotas cannot deadlock.
+Every quota and section counts its places sold or held in `taken` (tickets reserved or valid, and
+every cart line until it is released); the sellers move it with one conditional UPDATE and every
+release path gives places back (see services/places.py and docs/architecture.md#locking-rules).
 
-Availability of a quota (or section) = capacity
-    - tickets of its types that are reserved (order pending) or valid (order paid)
-    - live holds (cart lines of its types whose hold has not lapsed), except the buyer's own cart.
-
-A ticket type with no quota is not on sale.
+Places left in a quota (or section) = capacity - taken + lapsed holds not yet released
+    (exact: a hold lapses by the clock and is released by the next sweep or by the next seller who
+    finds the row full, so the page already counts its places as free).
+A ticket type's places left are the tightest of its quotas and its section; a type with no quota
+is not on sale.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ticketing.errors import SoldOutError
 from ticketing.models import CartLine, Quota, Section, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
-
-# Only the control test of tests/ticketing/test_concurrency_orders.py switches this off, to show the race.
-LOCKING_ENABLED = True
-# Called between the count and the caller's writes; tests widen the race window with it.
-after_check_hook: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,31 +63,18 @@ def _scarce_for(type_ids: Iterable[int]) -> Scarce:
     return Scarce(dict(quotas_by_type), dict(types_by_quota), sections, dict(types_by_section))
 
 
-def _used_by_type(type_ids: set[int], *, exclude_cart_id: int | None) -> dict[int, int]:
-    """Places taken per type (tickets that hold one, live holds of other carts): one statement."""
-    tickets = (
-        Ticket.objects.filter(ticket_type_id=OuterRef("pk"), state__in=TICKET_HOLDING_STATES)
-        .order_by()
-        .values("ticket_type_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    holds = CartLine.objects.filter(ticket_type_id=OuterRef("pk"), hold_expires_at__gt=timezone.now())
-    if exclude_cart_id is not None:
-        holds = holds.exclude(cart_id=exclude_cart_id)
-    holds = holds.order_by().values("ticket_type_id").annotate(n=Sum("quantity")).values("n")
+def _lapsed_by_type(type_ids: set[int]) -> dict[int, int]:
+    """Places of lapsed holds not yet released, per type: one statement."""
     rows = (
-        TicketType.objects.filter(pk__in=type_ids)
-        .annotate(
-            tickets_held=Coalesce(Subquery(tickets, output_field=IntegerField()), 0),
-            holds_live=Coalesce(Subquery(holds, output_field=IntegerField()), 0),
-        )
-        .values_list("pk", "tickets_held", "holds_live")
+        CartLine.objects.filter(ticket_type_id__in=type_ids, hold_expires_at__lte=timezone.now())
+        .values("ticket_type_id")
+        .annotate(n=Sum("quantity"))
+        .order_by()
+        .values_list("ticket_type_id", "n")
     )
-    used: dict[int, int] = defaultdict(int)
-    for type_id, tickets_n, holds_n in rows:
-        used[type_id] = tickets_n + holds_n
-    return used
+    lapsed: dict[int, int] = defaultdict(int)
+    lapsed.update(rows)
+    return lapsed
 
 
 @dataclass(frozen=True)
@@ -112,30 +87,29 @@ class Counts:
     section_capacity: dict[int, int]
 
 
-def _count(type_ids: Iterable[int], *, exclude_cart_id: int | None, lock: bool) -> Counts:
+def _count(type_ids: Iterable[int]) -> Counts:
     """Places left per quota, section and ticket type (the tightest of its quotas and section)."""
     type_ids = set(type_ids)
     scarce = _scarce_for(type_ids)
-    quotas = Quota.objects.filter(pk__in=scarce.types_by_quota.keys()).order_by("pk")
+    quotas = Quota.objects.filter(pk__in=scarce.types_by_quota.keys()).values_list("pk", "capacity", "taken")
     section_ids = sorted(scarce.types_by_section)
-    sections = Section.objects.filter(pk__in=section_ids).order_by("pk")
-    if lock and LOCKING_ENABLED:
-        quotas = quotas.select_for_update()
-        sections = sections.select_for_update()
-    quota_capacity = {q.pk: q.capacity for q in quotas}
-    section_capacity = {s.pk: s.capacity for s in sections} if section_ids else {}
+    sections = (
+        Section.objects.filter(pk__in=section_ids).values_list("pk", "capacity", "taken")
+        if section_ids
+        else []
+    )
     involved = set(type_ids)
     for members in (*scarce.types_by_quota.values(), *scarce.types_by_section.values()):
         involved.update(members)
-    used = _used_by_type(involved, exclude_cart_id=exclude_cart_id)
-    quota_left = {
-        quota_id: capacity - sum(used[t] for t in scarce.types_by_quota.get(quota_id, ()))
-        for quota_id, capacity in quota_capacity.items()
-    }
-    section_left = {
-        section_id: capacity - sum(used[t] for t in scarce.types_by_section.get(section_id, ()))
-        for section_id, capacity in section_capacity.items()
-    }
+    lapsed = _lapsed_by_type(involved)
+    quota_capacity, quota_left = {}, {}
+    for pk, capacity, taken in quotas:
+        quota_capacity[pk] = capacity
+        quota_left[pk] = capacity - taken + sum(lapsed[t] for t in scarce.types_by_quota.get(pk, ()))
+    section_capacity, section_left = {}, {}
+    for pk, capacity, taken in sections:
+        section_capacity[pk] = capacity
+        section_left[pk] = capacity - taken + sum(lapsed[t] for t in scarce.types_by_section.get(pk, ()))
     remaining = {}
     for type_id in type_ids:
         quota_ids = scarce.quotas_by_type.get(type_id, [])
@@ -150,31 +124,41 @@ def _count(type_ids: Iterable[int], *, exclude_cart_id: int | None, lock: bool) 
     return Counts(scarce, quota_left, section_left, remaining, quota_capacity, section_capacity)
 
 
-def lock_and_check(demand: dict[int, int], *, exclude_cart_id: int | None = None) -> None:
-    """Lock the scarce rows behind `demand` (ticket type id -> places) and raise SoldOutError if short.
-
-    Call inside `transaction.atomic()`, after validation, right before writing tickets or holds.
-    Types sharing a quota or section are summed: two lines of one quota cannot both take its last place.
-    """
-    counts = _count(demand.keys(), exclude_cart_id=exclude_cart_id, lock=True)
-    scarce = counts.scarce
-    for type_id in demand:
-        if not scarce.quotas_by_type.get(type_id):
-            raise SoldOutError(_("Sold out: this ticket is not on sale."))
-    per_quota: dict[int, int] = defaultdict(int)
-    per_section: dict[int, int] = defaultdict(int)
-    for type_id, wanted in demand.items():
-        for quota_id in scarce.quotas_by_type[type_id]:
-            per_quota[quota_id] += wanted
-        if scarce.section_by_type.get(type_id):
-            per_section[scarce.section_by_type[type_id]] += wanted
-    short = any(wanted > counts.quota_left[q] for q, wanted in per_quota.items()) or any(
-        wanted > counts.section_left[s] for s, wanted in per_section.items()
-    )
-    if short:
-        raise SoldOutError(_("Sold out: not enough places are left for your request."))
-    if after_check_hook is not None:
-        after_check_hook()
+def taken_recount(
+    *, quota_ids: Iterable[int] = (), section_ids: Iterable[int] = ()
+) -> dict[tuple[str, int], int]:
+    """What `taken` should be, counted from the rows: ("quota"|"section", pk) -> tickets that hold a
+    place plus every cart line of the row's types. For consistency checks, not for pages."""
+    through = TicketType.quotas.through
+    members: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for quota_id, type_id in through.objects.filter(quota_id__in=list(quota_ids)).values_list(
+        "quota_id", "tickettype_id"
+    ):
+        members[("quota", quota_id)].add(type_id)
+    for section_id, type_id in TicketType.objects.filter(section_id__in=list(section_ids)).values_list(
+        "section_id", "pk"
+    ):
+        members[("section", section_id)].add(type_id)
+    type_ids = {t for types in members.values() for t in types}
+    by_type: dict[int, int] = defaultdict(int)
+    for type_id, n in (
+        Ticket.objects.filter(ticket_type_id__in=type_ids, state__in=TICKET_HOLDING_STATES)
+        .values("ticket_type_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("ticket_type_id", "n")
+    ):
+        by_type[type_id] += n
+    for type_id, n in (
+        CartLine.objects.filter(ticket_type_id__in=type_ids)
+        .values("ticket_type_id")
+        .annotate(n=Sum("quantity"))
+        .order_by()
+        .values_list("ticket_type_id", "n")
+    ):
+        by_type[type_id] += n
+    keys = [("quota", pk) for pk in quota_ids] + [("section", pk) for pk in section_ids]
+    return {key: sum(by_type[t] for t in members.get(key, ())) for key in keys}
 
 
 def remaining_for_types(ticket_types: Iterable[TicketType]) -> dict[int, int]:
@@ -182,7 +166,7 @@ def remaining_for_types(ticket_types: Iterable[TicketType]) -> dict[int, int]:
     type_ids = [t.pk for t in ticket_types]
     if not type_ids:
         return {}
-    return _count(type_ids, exclude_cart_id=None, lock=False).by_type
+    return _count(type_ids).by_type
 
 
 def places_for_types(ticket_types: Iterable[TicketType]) -> dict[int, tuple[int, int]]:
@@ -192,7 +176,7 @@ def places_for_types(ticket_types: Iterable[TicketType]) -> dict[int, tuple[int,
     type_ids = [t.pk for t in ticket_types]
     if not type_ids:
         return {}
-    counts = _count(type_ids, exclude_cart_id=None, lock=False)
+    counts = _count(type_ids)
     scarce = counts.scarce
     places = {}
     for type_id in type_ids:

@@ -1,6 +1,7 @@
 """Carts: holding places for a while before checkout (the hold lapses after TICKET_HOLD_MINUTES).
 
-Adding to a cart locks the scarce rows behind it (ticketing/selectors/availability.py) and re-checks.
+Adding to a cart takes its places from the quota and section counters (ticketing/services/places.py);
+removing a line or a lapsed hold gives them back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from events.enums import EventStatus, SessionStatus
 from events.models import Session
 from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
 from ticketing.models import Cart, CartLine, TicketType
-from ticketing.selectors import availability
+from ticketing.services import places
 
 MAX_LINES_PER_CART = 20
 
@@ -60,9 +61,9 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
 
     One cart per user may mix sessions of several events and cities of one programme.
-    Locks the buyer's `Cart` row (its upsert), writes the hold, and only then locks the type's
-    quotas/sections (availability locking rule) to re-check: the count leaves the buyer's own cart
-    out, so the hot quota row is held for the count and the commit only. Sold out rolls it all back.
+    Locks the buyer's `Cart` row (its upsert) and its lines, writes the hold, and takes the places
+    last (services/places.py: one conditional UPDATE per quota or section), so the hot quota row is
+    held for that UPDATE and the COMMIT only. Sold out rolls it all back.
     """
     now = timezone.now()
     ticket_type = TicketType.objects.select_related("session__event", "ballot").get(pk=ticket_type.pk)
@@ -77,16 +78,23 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
             unique_fields=["user"],
             update_fields=["updated_at"],
         )
-        lines = list(CartLine.objects.filter(cart_id=cart.pk).select_related("ticket_type__session__event"))
-        live = [line for line in lines if line.is_live]
+        # Locked: a sweep releasing one of these lines meanwhile would release it twice otherwise.
+        lines = list(
+            CartLine.objects.filter(cart_id=cart.pk)
+            .select_related("ticket_type__session__event")
+            .select_for_update(of=("self",))
+        )
+        live = [line for line in lines if line.hold_expires_at > now]
         programmes = {line.ticket_type.session.event.programme_id for line in live}
         if programmes and programmes != {ticket_type.session.event.programme_id}:
             raise SalesError(_("One order covers one programme: check out your cart first."))
-        existing = next((line for line in live if line.ticket_type_id == ticket_type.pk), None)
-        total = quantity + (existing.quantity if existing else 0)
+        # A lapsed line of this type still counts in `taken` until released: the upsert reuses it.
+        existing = next((line for line in lines if line.ticket_type_id == ticket_type.pk), None)
+        existing_live = existing is not None and existing.hold_expires_at > now
+        total = quantity + (existing.quantity if existing_live else 0)
         if total > ticket_type.max_per_order:
             check_quantity(ticket_type, total)
-        if existing is None and len(live) >= MAX_LINES_PER_CART:
+        if not existing_live and len(live) >= MAX_LINES_PER_CART:
             raise OrderLimitError(_("Your cart is full: check out first."))
         expires = now + dt.timedelta(minutes=hold_minutes())
         (line,) = CartLine.objects.bulk_create(
@@ -99,22 +107,26 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
             CartLine.objects.filter(cart_id=cart.pk, hold_expires_at__gt=now).exclude(
                 ticket_type=ticket_type
             ).update(hold_expires_at=expires)
-        # The whole cart is re-checked: its other holds may share this type's quota.
-        demand = {other.ticket_type_id: other.quantity for other in live}
-        demand[ticket_type.pk] = total
-        availability.lock_and_check(demand, exclude_cart_id=cart.pk)
+        # The cart's other holds are counted already: only this line's change is taken (or given back).
+        places.places_adjust({ticket_type.pk: total - (existing.quantity if existing else 0)})
     return line
 
 
 def cart_remove(*, user, line_id: int) -> None:
+    """Remove a line from the buyer's cart; its places go back on sale. Locks the line."""
     with transaction.atomic():
-        deleted, _rows = CartLine.objects.filter(pk=line_id, cart__user=user).delete()
+        lines = list(
+            CartLine.objects.filter(pk=line_id, cart__user=user)
+            .select_for_update(of=("self",))
+            .only("pk", "ticket_type_id", "quantity")
+        )
+        deleted = places.holds_drop(lines)
     if not deleted:
         raise SalesError(_("This line is no longer in your cart."))
 
 
 def holds_release_expired(*, now: dt.datetime | None = None) -> int:
-    """Delete lapsed holds (the periodic task; availability already ignores them on read)."""
+    """The periodic task: delete lapsed holds and give their places back (sellers also release them
+    lazily when a quota looks full). Each hold is released once: its row is locked, then deleted."""
     with transaction.atomic():
-        deleted, _rows = CartLine.objects.filter(hold_expires_at__lte=now or timezone.now()).delete()
-    return deleted
+        return places.holds_drop(places.holds_lapsed(CartLine.objects.all(), now=now))

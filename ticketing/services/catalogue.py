@@ -1,10 +1,11 @@
 """The organiser's set-up of what a session sells: ticket types, quotas, sections and ballots.
 
 Every write is one transaction and raises CatalogueError with a message for the organiser. Locking
-rule (the same order as `availability.lock_and_check`, so a set-up change and a sale cannot
-deadlock): the Quota rows involved, then the Section rows, each in ascending primary key, then the
-count of what is taken, then the check. A capacity is never cut below what is sold or held, and
-a type is never moved into a quota or section that cannot take its tickets. Nothing is deleted
+rule (the order of services/places.py, so a set-up change and a sale cannot deadlock): the ticket
+type row when its quotas or section change, then the Quota rows involved, then the Section rows,
+each in ascending primary key, then the check against their `taken` counters. A capacity is never
+cut below what is sold or held (the service refuses it, and a CheckConstraint would), and a type
+is never moved into a quota or section that cannot take its tickets; moving it moves its places. Nothing is deleted
 once it has sold: a ticket type with tickets or order lines, a quota or section whose types hold
 places, a ballot with applications.
 """
@@ -15,13 +16,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from events.models import Session
 from ticketing.enums import TicketKind
 from ticketing.errors import CatalogueError
-from ticketing.models import Ballot, Quota, Section, TicketType
+from ticketing.models import Ballot, CartLine, Quota, Section, Ticket, TicketType
+from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.selectors.catalogue import taken_by_type
+from ticketing.services import places
+from ticketing.services.places import holds_reclaim
 
 
 @dataclass(frozen=True)
@@ -49,18 +54,6 @@ class CapacityData:
     name_zh: str
     name_en: str
     capacity: int
-
-
-@dataclass(frozen=True)
-class CapacityProbe:
-    """A locked row seen with the capacity it would have after the change."""
-
-    row: Quota | Section
-    capacity: int
-
-    @property
-    def name(self) -> str:
-        return self.row.name
 
 
 @dataclass(frozen=True)
@@ -96,30 +89,57 @@ def _lock(quota_ids, section_ids) -> tuple[dict[int, Quota], dict[int, Section]]
     return quotas, sections
 
 
-def _check_fits(quotas: dict[int, Quota], sections: dict[int, Section], extra_type_id: int | None) -> None:
-    """Each locked quota and section can hold what its types (and `extra_type_id`, being moved in) take."""
-    members: dict[tuple[str, int], set[int]] = {}
-    through = TicketType.quotas.through
-    for quota_id, type_id in through.objects.filter(quota_id__in=quotas).values_list(
-        "quota_id", "tickettype_id"
-    ):
-        members.setdefault(("q", quota_id), set()).add(type_id)
-    for section_id, type_id in TicketType.objects.filter(section_id__in=sections).values_list(
-        "section_id", "pk"
-    ):
-        members.setdefault(("s", section_id), set()).add(type_id)
-    if extra_type_id is not None:
-        for key in [("q", pk) for pk in quotas] + [("s", pk) for pk in sections]:
-            members.setdefault(key, set()).add(extra_type_id)
-    taken = taken_by_type({t for types in members.values() for t in types})
-    for (kind, pk), types in sorted(members.items()):
-        used = sum(taken[t] for t in types)
-        row = quotas[pk] if kind == "q" else sections[pk]
-        if used > row.capacity:
+def _type_taken(ticket_type_id: int) -> int:
+    """What a type counts in its quotas' and sections' `taken`: tickets that hold a place and every
+    cart line (services/places.py). Its lapsed holds are released first, so they move nowhere."""
+    places.holds_drop(places.holds_lapsed(CartLine.objects.filter(ticket_type_id=ticket_type_id)))
+    tickets = Ticket.objects.filter(ticket_type_id=ticket_type_id, state__in=TICKET_HOLDING_STATES).count()
+    holds = CartLine.objects.filter(ticket_type_id=ticket_type_id).aggregate(n=Sum("quantity"))["n"] or 0
+    return tickets + holds
+
+
+def _move_taken(
+    ticket_type: TicketType,
+    quotas: dict[int, Quota],
+    sections: dict[int, Section],
+    *,
+    old: tuple[set[int], int | None],
+    new: tuple[set[int], int | None],
+) -> None:
+    """Move what the type takes from the quotas and section it leaves to those it joins, refusing a
+    row without room for it. Locks: the type row, then the locked quota and section rows."""
+    (old_quotas, old_section), (new_quotas, new_section) = old, new
+    if old_quotas == new_quotas and old_section == new_section:
+        return
+    moved = _type_taken(ticket_type.pk)
+    joins = [(Quota, pk, quotas[pk]) for pk in sorted(new_quotas - old_quotas)]
+    if new_section and new_section != old_section:
+        joins.append((Section, new_section, sections[new_section]))
+    for model, pk, row in joins:
+        if not places.counter_take(model, pk, moved):
+            row.refresh_from_db(fields=["taken"])
             raise CatalogueError(
                 _("%(name)s has room for %(capacity)s but %(used)s places are sold or held there.")
-                % {"name": row.name, "capacity": row.capacity, "used": used}
+                % {"name": row.name, "capacity": row.capacity, "used": row.taken + moved}
             )
+    for pk in sorted(old_quotas - new_quotas):
+        places.counter_release(Quota, pk, moved)
+    if old_section and old_section != new_section:
+        places.counter_release(Section, old_section, moved)
+
+
+def _check_capacity_fits(row: Quota | Section, capacity: int) -> None:
+    """The locked row's new capacity holds what is sold or held (its lapsed holds released first)."""
+    if isinstance(row, Quota):
+        holds_reclaim(quota_ids=[row.pk])
+    else:
+        holds_reclaim(section_ids=[row.pk])
+    row.refresh_from_db(fields=["taken"])
+    if row.taken > capacity:
+        raise CatalogueError(
+            _("%(name)s has room for %(capacity)s but %(used)s places are sold or held there.")
+            % {"name": row.name, "capacity": capacity, "used": row.taken}
+        )
 
 
 def _save_type(ticket_type: TicketType, data: TicketTypeData) -> TicketType:
@@ -151,26 +171,29 @@ def ticket_type_update(*, ticket_type: TicketType, data: TicketTypeData) -> Tick
     order), and refuses to move sold or held places into a quota or section without room for them."""
     _check_type_data(ticket_type.session, data)
     with transaction.atomic():
+        # Sellers and releasers read the type row FOR SHARE: none is half-way through while it moves.
+        old_section = (
+            TicketType.objects.select_for_update().values_list("section_id", flat=True).get(pk=ticket_type.pk)
+        )
         old_quotas = set(ticket_type.quotas.values_list("pk", flat=True))
         new_quotas = {q.pk for q in data.quotas}
         new_section = data.section.pk if data.section else None
-        section_ids = {s for s in (ticket_type.section_id, new_section) if s}
+        section_ids = {s for s in (old_section, new_section) if s}
         quotas, sections = _lock(sorted(old_quotas | new_quotas), sorted(section_ids))
-        added_quotas = {pk: quotas[pk] for pk in new_quotas - old_quotas}
-        added_sections = (
-            {new_section: sections[new_section]}
-            if new_section and new_section != ticket_type.section_id
-            else {}
+        _move_taken(
+            ticket_type, quotas, sections, old=(old_quotas, old_section), new=(new_quotas, new_section)
         )
-        if added_quotas or added_sections:
-            _check_fits(added_quotas, added_sections, extra_type_id=ticket_type.pk)
         return _save_type(ticket_type, data)
 
 
 def ticket_type_delete(*, ticket_type: TicketType) -> None:
     """Delete a ticket type that has sold nothing (no order line, no ticket, no live hold, no ballot
-    applications). Its holds and ballot go with it."""
+    applications). Its holds and ballot go with it. Locks the type's cart lines, then the type row
+    (the order of `cart_add`, which locks the buyer's lines, then reads the type row FOR SHARE)."""
     with transaction.atomic():
+        lines = list(
+            CartLine.objects.filter(ticket_type_id=ticket_type.pk).select_for_update().order_by("pk")
+        )
         ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
         if ticket_type.order_lines.exists() or ticket_type.tickets.exists():
             raise CatalogueError(
@@ -182,6 +205,8 @@ def ticket_type_delete(*, ticket_type: TicketType) -> None:
             raise CatalogueError(
                 _("People have applied to this ticket type's ballot, so it cannot be deleted.")
             )
+        # Only lapsed holds are left: they give their places back before the delete cascades to them.
+        places.holds_drop(lines)
         ticket_type.delete()
 
 
@@ -213,7 +238,7 @@ def quota_update(*, quota: Quota, data: CapacityData) -> Quota:
     with transaction.atomic():
         quotas, _sections = _lock([quota.pk], [])
         locked = quotas[quota.pk]
-        _check_fits({locked.pk: CapacityProbe(locked, data.capacity)}, {}, extra_type_id=None)
+        _check_capacity_fits(locked, data.capacity)
         return _save_named(locked, data)
 
 
@@ -241,7 +266,7 @@ def section_update(*, section: Section, data: CapacityData) -> Section:
     with transaction.atomic():
         _quotas, sections = _lock([], [section.pk])
         locked = sections[section.pk]
-        _check_fits({}, {locked.pk: CapacityProbe(locked, data.capacity)}, extra_type_id=None)
+        _check_capacity_fits(locked, data.capacity)
         return _save_named(locked, data)
 
 

@@ -11,7 +11,8 @@ Entry fees (registration) use the same orders and payments: `order_create_for_fe
 registration learns about payment and refunds through ticketing/hooks.py callbacks.
 
 Locking: an order transition locks the ORDER row first (order_lock_row), then its payment rows;
-scarce places follow the locking rule in ticketing/selectors/availability.py.
+scarce places are taken and given back by ticketing/services/places.py, in the transaction
+of the state change.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, 
 from ticketing.models import BallotApplication, CartLine, Credential, Order, OrderLine, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
-from ticketing.selectors import availability
+from ticketing.services import places
 from ticketing.services.carts import check_quantity, check_sellable, check_session_open, hold_minutes
 from ticketing.services.credentials import credential_set_state
 
@@ -212,41 +213,43 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     """Turn the user's cart into one pending order (paid at once when free); tickets hold the places.
 
     `holders` maps a cart line id to the spectators of that line (real-name types only).
-    Locking: after every check that needs no lock, the quotas and sections of all lines are locked
-    in primary-key order (availability.lock_and_check), availability is re-counted without the
-    buyer's own holds, and only then are the order and tickets written and the holds deleted.
-    Raises SoldOutError, SaleClosedError, OrderLimitError, PaymentError; on error nothing changes.
+    Locking: the buyer's cart lines are locked first (a sweep cannot release them meanwhile). Each
+    live hold already counts in its quotas' and sections' `taken` (services/places.py) and becomes
+    its tickets, which count the same places, so no quota row is touched or locked; lapsed lines
+    are released. Raises SoldOutError, SaleClosedError, OrderLimitError, PaymentError; on error
+    nothing changes.
     """
     now = timezone.now()
-    lines = list(
-        CartLine.objects.filter(cart__user=user).select_related(
-            "ticket_type__session__event", "ticket_type__session__venue", "ticket_type__ballot"
-        )
-    )
-    if not lines:
-        raise SalesError(_("Your cart is empty."))
-    cart_id = lines[0].cart_id
-    lines = [line for line in lines if line.hold_expires_at > now]
-    if not lines:
-        raise SalesError(_("Your hold has lapsed and the places went back on sale: add the tickets again."))
-    plan = _Plan(lines=lines)
-    programmes = {line.ticket_type.session.event.programme_id for line in lines}
-    if len(programmes) != 1:
-        raise SalesError(_("One order covers one programme: remove the tickets of the other programme."))
-    for line in lines:
-        check_sellable(line.ticket_type, now=now)
-        check_quantity(line.ticket_type, line.quantity)
-        plan.holders[line.pk] = _validate_holders(line, (holders or {}).get(line.pk))
-    _check_real_name_limits(user, plan)
-    total = sum(line.amount_fen for line in lines)
-    provider = provider_choose(
-        total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
-    )
-    demand = Counter()
-    for line in lines:
-        demand[line.ticket_type_id] += line.quantity
     with transaction.atomic():
-        # The order, its lines and the credentials take no place from anyone: written before the lock.
+        lines = list(
+            CartLine.objects.filter(cart__user=user)
+            .select_related(
+                "ticket_type__session__event", "ticket_type__session__venue", "ticket_type__ballot"
+            )
+            .select_for_update(of=("self",))
+        )
+        if not lines:
+            raise SalesError(_("Your cart is empty."))
+        cart_id = lines[0].cart_id
+        lapsed = [line for line in lines if line.hold_expires_at <= now]
+        lines = [line for line in lines if line.hold_expires_at > now]
+        if not lines:
+            raise SalesError(
+                _("Your hold has lapsed and the places went back on sale: add the tickets again.")
+            )
+        plan = _Plan(lines=lines)
+        programmes = {line.ticket_type.session.event.programme_id for line in lines}
+        if len(programmes) != 1:
+            raise SalesError(_("One order covers one programme: remove the tickets of the other programme."))
+        for line in lines:
+            check_sellable(line.ticket_type, now=now)
+            check_quantity(line.ticket_type, line.quantity)
+            plan.holders[line.pk] = _validate_holders(line, (holders or {}).get(line.pk))
+        _check_real_name_limits(user, plan)
+        total = sum(line.amount_fen for line in lines)
+        provider = provider_choose(
+            total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
+        )
         order = Order.objects.create(
             user=user,
             programme_id=programmes.pop(),
@@ -272,9 +275,9 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             _issue_credentials(order_line, plan.holders[line.pk], TicketState.RESERVED)
             for line, order_line in zip(lines, order_lines, strict=True)
         ]
-        # The buyer's own holds are left out of the count anyway: gone before the lock, not under it.
-        CartLine.objects.filter(cart_id=cart_id).delete()
-        availability.lock_and_check(dict(demand), exclude_cart_id=cart_id)
+        # The live holds become tickets (the same places, `taken` unchanged); lapsed ones are given back.
+        CartLine.objects.filter(cart_id=cart_id, pk__in=[line.pk for line in lines]).delete()
+        places.holds_drop(lapsed)
         # session_cancel may have committed since the checks above: look again, after the lock.
         for session in Session.objects.filter(
             pk__in={line.ticket_type.session_id for line in lines}
@@ -290,13 +293,13 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
 
 
 def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: dt.datetime) -> Order:
-    """A pending order for places outside the cart (ballot winners). Locks like `order_place`.
+    """A pending order for places outside the cart (ballot winners): its places are taken last, by
+    the quota and section counters (services/places.py), so the hot row is held to the COMMIT only.
 
     Refused (SaleClosedError) for a cancelled session or an event that is not published.
     """
     total = ticket_type.price_fen * quantity
     with transaction.atomic():
-        availability.lock_and_check({ticket_type.pk: quantity})
         check_session_open(Session.objects.select_related("event").get(pk=ticket_type.session_id))
         order = Order.objects.create(
             user=user,
@@ -317,6 +320,7 @@ def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: d
             unit_price_fen=ticket_type.price_fen,
         )
         _issue_tickets(order, line, [Holder(name="") for _ in range(quantity)], TicketState.RESERVED)
+        places.places_take({ticket_type.pk: quantity})
         if total == 0:
             order_mark_paid(order=order)
     return order
@@ -378,6 +382,11 @@ def order_create_for_fees(*, user, programme: Programme, lines: list[FeeLine], p
 # --- Transitions -----------------------------------------------------------------------------
 
 
+def tickets_demand(tickets) -> dict[int, int]:
+    """Places per ticket type of these tickets (what a release gives back)."""
+    return dict(Counter(ticket.ticket_type_id for ticket in tickets))
+
+
 def order_lock_row(order: Order) -> Order:
     """The order re-read with its row locked (inside the caller's transaction)."""
     return Order.objects.select_for_update().get(pk=order.pk)
@@ -430,9 +439,11 @@ def _close(order: Order, state: str, reason: str) -> Order:
     order.closed_at = timezone.now()
     order.note = reason[:200]
     order.save(update_fields=["state", "closed_at", "note"])
-    for ticket in order_tickets_in(order, [TicketState.RESERVED]):
+    released = order_tickets_in(order, [TicketState.RESERVED])
+    for ticket in released:
         credential_set_state(credential=ticket.credential, state=CredentialState.REVOKED, reason=reason[:200])
-    Ticket.objects.filter(order=order, state=TicketState.RESERVED).update(state=TicketState.CANCELLED)
+    Ticket.objects.filter(pk__in=[t.pk for t in released]).update(state=TicketState.CANCELLED)
+    places.places_release(tickets_demand(released))
     order.payments.filter(state__in=[PaymentState.CREATED, PaymentState.PROCESSING]).update(
         state=PaymentState.CANCELLED
     )

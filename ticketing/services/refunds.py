@@ -1,6 +1,7 @@
 """Refunds of paid orders, through the provider that took the money, and refunds seen at the provider.
 
 Locking: the ORDER row first (order_lock_row), then the payment row, as every order transition does.
+Refunded tickets give their places back to the quota and section counters (services/places.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from ticketing.models import Order, PaymentRefund, Ticket
 from ticketing.money import format_fen
 from ticketing.payments import get_provider
 from ticketing.services.credentials import credential_set_state
-from ticketing.services.orders import order_lock_row, order_tickets_in
+from ticketing.services.orders import order_lock_row, order_tickets_in, tickets_demand
+from ticketing.services.places import places_release
 
 
 def _refund_amount(order: Order, tickets: list[Ticket] | None) -> tuple[int, list[Ticket]]:
@@ -77,6 +79,7 @@ def order_refund(
         for ticket in refunded_tickets:
             credential_set_state(credential=ticket.credential, state=new_state, reason=reason[:200])
         Ticket.objects.filter(pk__in=[t.pk for t in refunded_tickets]).update(state=TicketState.REFUNDED)
+        places_release(tickets_demand(refunded_tickets))
         _apply_refund_state(order, order.refunded_fen + amount)
     return order
 
@@ -105,8 +108,10 @@ def order_record_external_refund(*, order: Order, refunded_fen: int) -> Order:
             return order
         refunded_fen = min(refunded_fen, order.total_fen)
         if refunded_fen == order.total_fen:
-            for ticket in order_tickets_in(order, [TicketState.VALID]):
+            refunded_tickets = order_tickets_in(order, [TicketState.VALID])
+            for ticket in refunded_tickets:
                 credential_set_state(credential=ticket.credential, state=CredentialState.REFUNDED)
-            Ticket.objects.filter(order=order, state=TicketState.VALID).update(state=TicketState.REFUNDED)
+            Ticket.objects.filter(pk__in=[t.pk for t in refunded_tickets]).update(state=TicketState.REFUNDED)
+            places_release(tickets_demand(refunded_tickets))
         _apply_refund_state(order, refunded_fen)
     return order

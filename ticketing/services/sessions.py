@@ -19,6 +19,7 @@ from ticketing.enums import BallotApplicationState, OrderState, TicketState
 from ticketing.errors import OrderStateError, PaymentError
 from ticketing.models import BallotApplication, CartLine, Order, Ticket
 from ticketing.models.sales import TICKET_HOLDING_STATES
+from ticketing.services import places
 from ticketing.services.orders import order_cancel
 from ticketing.services.refunds import order_refund
 
@@ -44,7 +45,12 @@ def session_cancel(*, session: Session, by=None, reason: str = "") -> SessionCan
         if locked.status != SessionStatus.CANCELLED:
             locked.status = SessionStatus.CANCELLED
             locked.save(update_fields=["status"])
-        CartLine.objects.filter(ticket_type__session=locked).delete()
+        places.holds_drop(
+            CartLine.objects.filter(ticket_type__session=locked)
+            .select_for_update(of=("self",))
+            .only("pk", "ticket_type_id", "quantity")
+            .order_by("pk")
+        )
         # Nobody on a ballot's waiting list will be offered places of a cancelled session.
         BallotApplication.objects.filter(
             ballot__ticket_type__session=locked,

@@ -1,0 +1,228 @@
+"""Places taken from quotas and sections: the one counter every seller and every release moves.
+
+`Quota.taken` and `Section.taken` count the places sold or held: tickets that hold one (reserved or
+valid) plus every cart line that exists (a lapsed hold counts until it is released). The database
+keeps 0 <= taken <= capacity (CheckConstraint), so no bug can oversell.
+
+Taking places is one conditional statement per scarce row, in ascending primary key, quotas then
+sections (the locking rule of docs/architecture.md#locking-rules):
+    UPDATE quota SET taken = taken + n WHERE id = %s AND taken <= capacity - n
+A row that does not move means sold out: the places already taken by this call are given back, the
+lapsed holds of the rows involved are released (holds lapse by the clock with no event, so they
+are released lazily here as well as by the periodic sweep), and the take is tried once more.
+The hot row is locked by the UPDATE until the caller's COMMIT: callers take places last.
+
+Every release path (cart line removed, hold lapsed, order cancelled or expired, refund, cancelled
+session, ticket type moved or deleted) calls `places_release` exactly once for what stopped taking a
+place, in the same transaction as the state change that stopped it. A hold is released by deleting
+its row after locking it (`holds_drop`), so two sweepers cannot release one hold twice.
+
+The ticket type rows are read FOR SHARE with their quota and section ids (`_rows_for`): an
+organiser moving a type between quotas (catalogue.ticket_type_update) locks the type row FOR
+UPDATE first, so a sale and a move never count against different rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ticketing.errors import SoldOutError
+from ticketing.models import CartLine, Quota, Section, TicketType
+from ticketing.selectors.availability import taken_recount
+
+# Only the control tests (tests/ticketing/test_concurrency_*.py) switch this off: the counter is then
+# read, checked in Python and written back (a lost update), to show the race the conditional UPDATE stops.
+LOCKING_ENABLED = True
+# Called after the take and before the caller's other writes; tests widen the race window with it.
+after_check_hook: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The scarce rows behind a set of ticket types."""
+
+    quotas_by_type: dict[int, list[int]]
+    section_by_type: dict[int, int | None]
+
+    def per_row(self, demand: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
+        """Places per quota and per section for `demand` (type id -> places); shared rows are summed."""
+        per_quota: dict[int, int] = defaultdict(int)
+        per_section: dict[int, int] = defaultdict(int)
+        for type_id, n in demand.items():
+            for quota_id in self.quotas_by_type.get(type_id, ()):
+                per_quota[quota_id] += n
+            section_id = self.section_by_type.get(type_id)
+            if section_id:
+                per_section[section_id] += n
+        return dict(per_quota), dict(per_section)
+
+
+def _rows_for(type_ids: Iterable[int]) -> Rows:
+    """The types' quota and section ids in one statement, the type rows locked FOR SHARE (PostgreSQL)."""
+    type_ids = sorted(set(type_ids))
+    if not type_ids:
+        return Rows({}, {})
+    through = TicketType.quotas.through._meta
+    types = TicketType._meta.db_table
+    placeholders = ", ".join(["%s"] * len(type_ids))
+    sql = (
+        f"SELECT t.id, t.section_id, q.quota_id FROM {types} t "  # noqa: S608 (table names from _meta)
+        f"LEFT JOIN {through.db_table} q ON q.tickettype_id = t.id WHERE t.id IN ({placeholders})"
+    )
+    if connection.features.has_select_for_update:
+        sql += " ORDER BY t.id FOR SHARE OF t"
+    quotas_by_type: dict[int, list[int]] = defaultdict(list)
+    section_by_type: dict[int, int | None] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, type_ids)
+        for type_id, section_id, quota_id in cursor.fetchall():
+            section_by_type[type_id] = section_id
+            if quota_id is not None:
+                quotas_by_type[type_id].append(quota_id)
+    return Rows(dict(quotas_by_type), section_by_type)
+
+
+def _ordered(per_quota: dict[int, int], per_section: dict[int, int]) -> list[tuple[type, int, int]]:
+    return [(Quota, pk, per_quota[pk]) for pk in sorted(per_quota)] + [
+        (Section, pk, per_section[pk]) for pk in sorted(per_section)
+    ]
+
+
+def _take_row(model, pk: int, n: int) -> bool:
+    if LOCKING_ENABLED:
+        return bool(model.objects.filter(pk=pk, taken__lte=F("capacity") - n).update(taken=F("taken") + n))
+    # The control: read, check, write back what was read plus n (the lost update a race shows).
+    taken, capacity = model.objects.values_list("taken", "capacity").get(pk=pk)
+    if taken + n > capacity:
+        return False
+    if after_check_hook is not None:
+        after_check_hook()
+    model.objects.filter(pk=pk).update(taken=taken + n)
+    return True
+
+
+def _release_rows(rows: list[tuple[type, int, int]]) -> None:
+    for model, pk, n in rows:
+        if n:
+            model.objects.filter(pk=pk).update(taken=F("taken") - n)
+
+
+def _try_take(rows: list[tuple[type, int, int]]) -> bool:
+    done = []
+    for model, pk, n in rows:
+        if n <= 0:
+            continue
+        if not _take_row(model, pk, n):
+            _release_rows(done)
+            return False
+        done.append((model, pk, n))
+    return True
+
+
+def places_take(demand: dict[int, int]) -> None:
+    """Take `demand` (ticket type id -> places) from every quota and section of the types, or raise
+    SoldOutError with nothing taken. Call inside the caller's transaction, as its last write."""
+    demand = {type_id: n for type_id, n in demand.items() if n}
+    if not demand:
+        return
+    rows = _rows_for(demand)
+    if any(not rows.quotas_by_type.get(type_id) for type_id in demand):
+        raise SoldOutError(_("Sold out: this ticket is not on sale."))
+    per_quota, per_section = rows.per_row(demand)
+    ordered = _ordered(per_quota, per_section)
+    taken = _try_take(ordered) or (
+        holds_reclaim(quota_ids=per_quota, section_ids=per_section) > 0 and _try_take(ordered)
+    )
+    if not taken:
+        raise SoldOutError(_("Sold out: not enough places are left for your request."))
+    if after_check_hook is not None and LOCKING_ENABLED:
+        after_check_hook()
+
+
+def places_release(demand: dict[int, int]) -> None:
+    """Give back `demand` (ticket type id -> places) to the types' quotas and sections, once, in the
+    transaction of the change that stopped those places being taken."""
+    demand = {type_id: n for type_id, n in demand.items() if n}
+    if not demand:
+        return
+    per_quota, per_section = _rows_for(demand).per_row(demand)
+    _release_rows(_ordered(per_quota, per_section))
+
+
+def places_adjust(demand: dict[int, int]) -> None:
+    """Take the positive entries of `demand` and give back the negative ones (a hold resized)."""
+    places_release({t: -n for t, n in demand.items() if n < 0})
+    places_take({t: n for t, n in demand.items() if n > 0})
+
+
+def holds_drop(lines: Iterable[CartLine]) -> int:
+    """Delete these cart lines (locked by the caller) and give their places back. Returns how many."""
+    lines = list(lines)
+    if not lines:
+        return 0
+    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    demand: dict[int, int] = defaultdict(int)
+    for line in lines:
+        demand[line.ticket_type_id] += line.quantity
+    places_release(dict(demand))
+    return len(lines)
+
+
+def holds_lapsed(queryset, *, now=None) -> list[CartLine]:
+    """The lapsed holds of `queryset`, locked (lines another transaction holds are skipped: their
+    owner is acting on them, and a later sweep or reclaim gets them)."""
+    return list(
+        queryset.filter(hold_expires_at__lte=now or timezone.now())
+        .select_for_update(skip_locked=True)
+        .only("pk", "ticket_type_id", "quantity")
+        .order_by("pk")
+    )
+
+
+def holds_reclaim(*, quota_ids: Iterable[int] = (), section_ids: Iterable[int] = (), now=None) -> int:
+    """Release the lapsed holds of every type drawing on these quotas or sections. Returns how many."""
+    quota_ids, section_ids = list(quota_ids), list(section_ids)
+    types = TicketType.objects.filter(Q(quotas__in=quota_ids) | Q(section_id__in=section_ids)).values("pk")
+    return holds_drop(holds_lapsed(CartLine.objects.filter(ticket_type_id__in=types), now=now))
+
+
+def counter_take(model, pk: int, n: int) -> bool:
+    """Take n places of one quota or section row if they fit (the caller holds the rule's order)."""
+    return n <= 0 or _take_row(model, pk, n)
+
+
+def counter_release(model, pk: int, n: int) -> None:
+    _release_rows([(model, pk, n)])
+
+
+def counters_recount(*, session_ids: Iterable[int]) -> int:
+    """Set the counters of these sessions' quotas and sections to what their rows say (tickets that
+    hold a place plus every cart line). For seeds and imports that write tickets without selling them;
+    sales never need it. Locks the Quota rows, then the Section rows, in primary-key order. Returns
+    how many counters changed; a row sold beyond its capacity raises IntegrityError (the constraint)."""
+    session_ids = list(session_ids)
+    with transaction.atomic():
+        quota_ids = list(
+            Quota.objects.select_for_update()
+            .filter(session_id__in=session_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        section_ids = list(
+            Section.objects.select_for_update()
+            .filter(session_id__in=session_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        changed = 0
+        for (kind, pk), taken in taken_recount(quota_ids=quota_ids, section_ids=section_ids).items():
+            model = Quota if kind == "quota" else Section
+            changed += model.objects.filter(pk=pk).exclude(taken=taken).update(taken=taken)
+    return changed
