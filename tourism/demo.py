@@ -33,6 +33,7 @@ from ticketing.enums import (
     TicketState,
 )
 from ticketing.models import CheckInState, Credential, Order, OrderLine, Scan, Ticket
+from ticketing.services.places import counters_recount
 from ticketing.signing import code_hash
 from tourism.enums import (
     MerchantCategory,
@@ -689,6 +690,7 @@ def _drop_crowd(session: Session) -> None:
 
 def _crowds(merchants, offers) -> tuple[int, int, int]:
     tickets_made = redeemed = reversed_count = 0
+    crowd_sessions = []
     for slug, session_en, count, origins, visits in CROWDS:
         session = (
             Session.objects.filter(event__slug=slug, name_en=session_en)
@@ -697,6 +699,7 @@ def _crowds(merchants, offers) -> tuple[int, int, int]:
         )
         if session is None:
             continue
+        crowd_sessions.append(session.pk)
         existing = Stub.objects.filter(session=session, ticket__order__note="demo crowd")
         if existing.exists():
             if existing.filter(match_day=timezone.localtime(session.starts_at).date()).exists():
@@ -714,6 +717,9 @@ def _crowds(merchants, offers) -> tuple[int, int, int]:
         tickets_made += len(tickets)
         redeemed += made
         reversed_count += back
+    # The crowd's tickets were written without a sale (and a rebuilt crowd dropped the old ones), so
+    # the quotas' taken counters are set from the rows: a buyer then sees the places really left.
+    counters_recount(session_ids=crowd_sessions)
     return tickets_made, redeemed, reversed_count
 
 

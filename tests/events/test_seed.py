@@ -18,8 +18,9 @@ from registration.models import Team
 from ticketing import demo as ticketing_demo
 from ticketing import demo_gate
 from ticketing.enums import ScanDirection, ScanReason
-from ticketing.models import Credential, Ticket
+from ticketing.models import Credential, Quota, Section, Ticket
 from ticketing.services.orders import _credential_window
+from ticketing.services.places import taken_recount
 from ticketing.services.scans import credential_scan
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,18 @@ def test_seed_demo_loads_the_season_and_is_idempotent():
     pools = Match.objects.filter(stage__event__slug="fencing-u12-men-foil")
     assert pools.exists() and not pools.filter(resource__isnull=True).exists()
     assert list(ScheduleVersion.objects.values_list("number", flat=True)) == [1]
+    # Every quota and section counts what its rows hold, the demo crowds written without a sale included.
+    quotas = Quota.objects.filter(session__ticket_types__tickets__isnull=False).distinct()
+    sections = Section.objects.all()
+    assert quotas.exists()
+    counted = taken_recount(
+        quota_ids=list(quotas.values_list("pk", flat=True)),
+        section_ids=list(sections.values_list("pk", flat=True)),
+    )
+    stored = {("quota", q.pk): q.taken for q in Quota.objects.filter(pk__in=quotas)}
+    stored |= {("section", s.pk): s.taken for s in sections}
+    assert stored == {key: counted.get(key, 0) for key in stored}
+    assert max(stored.values()) > 0
 
 
 @pytest.mark.parametrize(("hour", "minute"), [(0, 10), (8, 29), (12, 45), (17, 30), (23, 30), (23, 59)])
