@@ -284,7 +284,12 @@ class OfferForm(forms.ModelForm):
             "stores": _Choices,
             "exclusions": _Choices,
         }
+        labels = {
+            "valid_from": _("First valid day"),
+            "valid_until": _("Last valid day"),
+        }
         help_texts = {
+            "valid_from": _("For an offer between two dates."),
             "events": _('For "chosen events": this programme\'s events.'),
             "sessions": _('For "chosen sessions": this programme\'s sessions.'),
             "cities": _('For "stores in the listed cities".'),

@@ -226,10 +226,6 @@ def test_owner_creates_an_offer_live_at_once_or_pending_when_subsidised(client):
         "party_size": 4,
         "reversal_window_minutes": 30,
         "subsidy_percent": 0,
-        "disciplines": "[]",
-        "origin_area_prefixes": "[]",
-        "accreditation_roles": "[]",
-        "weekdays": "[]",
     }
     url = reverse("tourism:offer-create", kwargs={"pk": world.merchant.pk})
 
