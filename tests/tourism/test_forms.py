@@ -10,33 +10,14 @@ from django.urls import reverse
 
 from events.enums import Discipline
 from tests.factories.events import CityFactory, EventFactory, SessionFactory
-from tests.factories.tourism import OfferFactory, StoreFactory, counter_world, staff_of
+from tests.factories.tourism import OfferFactory, StoreFactory, counter_world, offer_form_data, staff_of
 from tests.html_forms import form_values
 from tourism.enums import MerchantRole, OfferStatus
 from tourism.models import Offer
 
 pytestmark = pytest.mark.django_db
 
-BASE = {
-    "name_zh": "观赛优惠",
-    "name_en": "Match offer",
-    "kind": "percentage",
-    "percent_off": "20",
-    "min_bill_fen": "0",
-    "scope": "programme",
-    "origin": "any",
-    "for_ticket_holders": "on",
-    "activation": "on_purchase",
-    "check_level": "show_stub",
-    "validity": "relative",
-    "days_from": "0",
-    "days_until": "2",
-    "where": "host_city",
-    "per_stub_limit": "1",
-    "party_size": "1",
-    "reversal_window_minutes": "30",
-    "subsidy_percent": "0",
-}
+BASE = {name: str(value) for name, value in offer_form_data().items()}
 
 
 @pytest.fixture
