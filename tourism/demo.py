@@ -431,7 +431,7 @@ CROWDS = [
     ),
     (
         "table-tennis-carnival",
-        "Finals and exhibition",
+        "Knockout",  # Saturday: the crowd spends its stubs over the weekend
         60,
         [("310107", 30), ("320506", 10), ("320104", 6), ("330106", 6), ("", 8)],
         ["changfeng-ocean-world", "caoyang-noodle-house", "m50-design-shop", "suzhou-creek-hotel"],
@@ -626,9 +626,11 @@ def _scan_in(session: Session, tickets: list[Ticket], rng: random.Random) -> Non
 
 
 def _redeem(session: Session, stubs: list[Stub], merchants, offers, rng: random.Random) -> tuple[int, int]:
-    """A weekend of redemptions: the evening after the match and the two days after."""
+    """A weekend of redemptions: the evening after a Saturday match and the Sunday after it (days
+    past the weekend are left out, so a match placed on a weekday would still redeem at weekends only)."""
     redeemed = reversed_count = 0
     match_day = timezone.localtime(session.starts_at).date()
+    days = [d for d in (0, 1, 1) if (match_day + dt.timedelta(days=d)).weekday() >= 5] or [0]
     for stub in stubs:
         for slug in merchants:
             if rng.random() > 0.35:
@@ -636,7 +638,7 @@ def _redeem(session: Session, stubs: list[Stub], merchants, offers, rng: random.
             offer = offers[slug]
             store = offer.merchant.stores.first()
             staff = offer.merchant.memberships.filter(role=MerchantRole.STAFF).first().user
-            day = match_day + dt.timedelta(days=rng.choice([0, 1, 1, 2]))
+            day = match_day + dt.timedelta(days=rng.choice(days))
             hour = rng.randint(22, 23) if day == match_day else rng.randint(10, 20)
             at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59))))
             if at > timezone.now():

@@ -21,6 +21,7 @@ urlpatterns = [
     path("merchants/<int:pk>/staff/invite/", merchants.staff_invite, name="staff-invite"),
     path("merchants/<int:pk>/staff/<int:membership_pk>/remove/", merchants.staff_remove, name="staff-remove"),
     path("merchants/<int:pk>/offers/new/", merchants.offer_new, name="offer-create"),
+    path("offers/<int:pk>/edit/", merchants.offer_edit, name="offer-edit"),
     path("merchants/invitations/<str:token>/", merchants.staff_accept, name="staff-accept"),
     # The counter
     path("counter/<int:pk>/", counter.counter, name="counter"),

@@ -61,6 +61,16 @@ def demo_today(now: dt.datetime | None = None) -> dt.date:
     return (now or timezone.now()).astimezone(SHANGHAI).date()
 
 
+def last_weekend(today: dt.date) -> dt.date:
+    """The Saturday of the last weekend that is over: on a Saturday or Sunday, the one before."""
+    back = (today.weekday() - 5) % 7  # Saturday 0, Sunday 1, Monday 2 ... Friday 6
+    return today - dt.timedelta(days=back + (7 if back < 2 else 0))
+
+
+def saturday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(5 - day.weekday()) % 7)
+
+
 def today_shift(now: dt.datetime | None = None) -> dt.timedelta:
     """How far today's fencing timetable slides so that a session is on now, at any hour.
 
@@ -121,7 +131,10 @@ def season_plan(now: dt.datetime | None = None) -> list[EventPlan]:
                     )
                 )
 
-    carnival_start = day(-10)
+    # League matches are played on Saturdays; the carnival ran Friday to Sunday the weekend before
+    # Nantong's, so both crowds spent their stubs over a weekend (tourism/demo.py).
+    nantong_day = last_weekend(today)
+    carnival_start = nantong_day - dt.timedelta(days=8)
     plans.append(
         EventPlan(
             "table-tennis-carnival",
@@ -153,14 +166,30 @@ def season_plan(now: dt.datetime | None = None) -> list[EventPlan]:
         )
     )
 
-    # Jiangsu league trips: Nantong was last weekend (stubs to spend), Zhenjiang sells by ballot.
+    # Jiangsu league trips, on Saturdays: Nantong was last weekend (its crowd's redemptions are the
+    # city report's weekend), Zhenjiang sells by ballot about a month ahead, Taizhou a week later.
     league = [
-        ("nantong", "nantong-olympic-stadium", -6, "南通", "苏州", "Nantong", "Suzhou"),
-        ("zhenjiang", "zhenjiang-sports-centre", 33, "镇江", "南京", "Zhenjiang", "Nanjing"),
-        ("taizhou", "taizhou-sports-park", 40, "泰州", "常州", "Taizhou", "Changzhou"),
+        ("nantong", "nantong-olympic-stadium", nantong_day, "南通", "苏州", "Nantong", "Suzhou"),
+        (
+            "zhenjiang",
+            "zhenjiang-sports-centre",
+            saturday_on_or_after(day(30)),
+            "镇江",
+            "南京",
+            "Zhenjiang",
+            "Nanjing",
+        ),
+        (
+            "taizhou",
+            "taizhou-sports-park",
+            saturday_on_or_after(day(37)),
+            "泰州",
+            "常州",
+            "Taizhou",
+            "Changzhou",
+        ),
     ]
-    for city, venue, offset, home_zh, away_zh, home_en, away_en in league:
-        match_day = day(offset)
+    for city, venue, match_day, home_zh, away_zh, home_en, away_en in league:
         plans.append(
             EventPlan(
                 f"jiangsu-league-{city}",

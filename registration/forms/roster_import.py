@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from registration.enums import AthleteSex, DocumentType, GuardianRelationship
+from registration.enums import AthleteGrade, AthleteSex, DocumentType, GuardianRelationship
 from registration.errors import ImportFileError
 from registration.forms.athletes import AthleteForm
 from registration.models import Athlete, Delegation
@@ -58,6 +58,7 @@ COLUMNS: list[tuple[str, str, str, bool]] = [
     ("guardian_relationship", "与运动员关系", "Guardian's relationship", False),
     ("guardian_phone", "监护人电话", "Guardian's phone", False),
     ("guardian_email", "监护人邮箱", "Guardian's email", False),
+    ("grade", "运动员技术等级", "Technical grade", False),
 ]
 COLUMN_LABELS = {
     "family_name_zh": gettext_lazy("Family name (Chinese)"),
@@ -73,6 +74,7 @@ COLUMN_LABELS = {
     "guardian_relationship": gettext_lazy("Guardian's relationship"),
     "guardian_phone": gettext_lazy("Guardian's phone"),
     "guardian_email": gettext_lazy("Guardian's email"),
+    "grade": gettext_lazy("Technical grade"),
     "__all__": gettext_lazy("Row"),
 }
 
@@ -95,6 +97,17 @@ def _synonyms(choices) -> dict[str, str]:
 
 _EXTRA_SEX = {"m": AthleteSex.MALE, "f": AthleteSex.FEMALE, "男": AthleteSex.MALE, "女": AthleteSex.FEMALE}
 _EXTRA_RELATIONSHIP = {"母": "mother", "父": "father", "监护人": "legal_guardian"}
+# How grades are written on certificates and in rosters besides their full names.
+_EXTRA_GRADE = {
+    "无": AthleteGrade.NONE,
+    "none": AthleteGrade.NONE,
+    "三级": AthleteGrade.GRADE_3,
+    "二级": AthleteGrade.GRADE_2,
+    "一级": AthleteGrade.GRADE_1,
+    "健将": AthleteGrade.MASTER,
+    "国际健将": AthleteGrade.INTERNATIONAL,
+    "国际级健将": AthleteGrade.INTERNATIONAL,
+}
 _EXTRA_DOCUMENT = {
     "身份证": DocumentType.RESIDENT_ID,
     "居民身份证": DocumentType.RESIDENT_ID,
@@ -117,6 +130,7 @@ class ImportRow:
     number: int  # spreadsheet row number (the header is row 1)
     name: str = ""
     name_zh: str = ""  # shown in the preview, so a manager sees a garbled file before confirming
+    grade: str = ""  # the grade's label in the reader's language, shown in the preview
     masked: str = ""
     errors: list[RowError] = field(default_factory=list)
     data: AthleteData | None = None
@@ -170,6 +184,7 @@ def _example_row() -> list[str]:
         "mother",
         "13800000000",
         "",
+        "无等级",
     ]
 
 
@@ -431,6 +446,7 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
     sexes = {**_synonyms(AthleteSex), **_EXTRA_SEX}
     documents = {**_synonyms(DocumentType), **_EXTRA_DOCUMENT}
     relationships = {**_synonyms(GuardianRelationship), **_EXTRA_RELATIONSHIP}
+    grades = {**_synonyms(AthleteGrade), **_EXTRA_GRADE}
     on_roster = set(Athlete.objects.filter(delegation=delegation).values_list("document_hash", flat=True))
     seen: dict[str, int] = {}
     result = []
@@ -440,6 +456,7 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
         values["document_type"] = _map_choice(values.get("document_type", ""), documents)
         if values.get("guardian_relationship"):
             values["guardian_relationship"] = _map_choice(values["guardian_relationship"], relationships)
+        values["grade"] = _map_choice(values.get("grade", ""), grades)  # empty: no grade
         values["birth_date"] = values.get("birth_date", "").replace("/", "-").replace(".", "-")
         form = AthleteForm(data=values)
         row = ImportRow(
@@ -449,6 +466,7 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
         )
         if form.is_valid():
             data = form.athlete_data()
+            row.grade = AthleteGrade(data.grade).label
             hashed = document_hash(data.document_number)
             row.masked = mask_document(data.document_number)
             if hashed in seen:

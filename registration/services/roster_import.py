@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from registration.enums import AthleteGrade
 from registration.errors import DuplicateDocumentError, ImportFileError
 from registration.models import Athlete, Delegation, Guardian
 from registration.services.athletes import GuardianData, delegation_lock_row
@@ -92,6 +93,7 @@ def import_commit(*, delegation: Delegation, key: str, valid_only: bool, user=No
                     name_latin=row["name_latin"],
                     sex=row["sex"],
                     birth_date=dt.date.fromisoformat(row["birth_date"]),
+                    grade=row.get("grade") or AthleteGrade.NONE,
                     document_type=row["document_type"],
                     emergency_contact_name=row["emergency_contact_name"],
                     emergency_contact_phone=row["emergency_contact_phone"],

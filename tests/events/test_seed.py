@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events import demo as events_demo
+from events.demodata.season import season_plan
 from events.models import City, Event, Match, ScheduleVersion, Session, Venue
 from registration.models import Team
 from ticketing import demo as ticketing_demo
@@ -129,6 +130,32 @@ def test_seed_demo_loads_the_season_and_is_idempotent():
     stored |= {("section", s.pk): s.taken for s in sections}
     assert stored == {key: counted.get(key, 0) for key in stored}
     assert max(stored.values()) > 0
+    # The stub economy's weekend: every demo redemption happened on a Saturday or a Sunday, in the past.
+    from tourism.models import Redemption
+
+    redeemed = [timezone.localtime(at) for at in Redemption.objects.values_list("redeemed_at", flat=True)]
+    assert len(redeemed) > 50
+    assert {at.weekday() for at in redeemed} <= {5, 6}
+    assert max(redeemed) <= shanghai(DAY, 10)
+
+
+@pytest.mark.parametrize("days", range(7))
+@pytest.mark.parametrize("hour", [0, 10, 23])
+def test_league_matches_fall_on_saturdays_and_nantongs_weekend_is_over_whenever_the_demo_is_loaded(
+    days, hour
+):
+    now = shanghai(DAY + dt.timedelta(days=days), hour, 30)
+    plans = {plan.slug: plan for plan in season_plan(now)}
+
+    league = [plan for slug, plan in plans.items() if slug.startswith("jiangsu-league-")]
+    nantong = plans["jiangsu-league-nantong"].sessions[0]
+    carnival = plans["table-tennis-carnival"].sessions
+
+    assert {plan.start.weekday() for plan in league} == {5}
+    assert nantong.ends_at + dt.timedelta(days=1) < now  # its Sunday is over too
+    assert now.date() - nantong.starts_at.date() <= dt.timedelta(days=8)
+    assert [s.starts_at.weekday() for s in carnival] == [4, 5, 6]  # Friday to Sunday, before Nantong
+    assert carnival[-1].ends_at < nantong.starts_at
 
 
 @pytest.mark.parametrize(("hour", "minute"), [(0, 10), (8, 29), (12, 45), (17, 30), (23, 30), (23, 59)])

@@ -17,8 +17,11 @@ from tests.factories.registration import resident_id
 HEADERS = [header_text(zh, en) for _key, zh, en, _req in COLUMNS]
 
 
-def row(n: int, *, number: str | None = None, birth: dt.date = dt.date(2014, 5, 1)) -> list[str]:
-    """Row n of a valid roster file: a boy born on `birth` with a valid resident ID number."""
+def row(
+    n: int, *, number: str | None = None, birth: dt.date = dt.date(2014, 5, 1), grade: str = ""
+) -> list[str]:
+    """Row n of a valid roster file: a boy born on `birth` with a valid resident ID number (and this
+    technical grade, as the manager typed it; empty: no grade)."""
     number = number or resident_id(birth, AthleteSex.MALE, sequence=n)
     return [
         "张",
@@ -34,6 +37,7 @@ def row(n: int, *, number: str | None = None, birth: dt.date = dt.date(2014, 5, 
         "mother",
         "13800000000",
         "",
+        grade,
     ]
 
 

@@ -131,3 +131,29 @@ def counter_world(**offer_fields):
         programme=event.programme,
         city=event.host_city,
     )
+
+
+def offer_form_data(**changes) -> dict:
+    """What the owner's offer form posts for a plain 20%-off offer valid for two days after the match
+    (every required field filled, no list ticked), with these changes."""
+    return {
+        "name_zh": "观赛优惠",
+        "name_en": "Match offer",
+        "kind": "percentage",
+        "percent_off": 20,
+        "min_bill_fen": 0,
+        "scope": "programme",
+        "origin": "any",
+        "for_ticket_holders": "on",
+        "activation": "on_purchase",
+        "check_level": "show_stub",
+        "validity": "relative",
+        "days_from": 0,
+        "days_until": 2,
+        "where": "host_city",
+        "per_stub_limit": 1,
+        "party_size": 1,
+        "reversal_window_minutes": 30,
+        "subsidy_percent": 0,
+        **changes,
+    }

@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.factories.accounts import totp_code, with_totp
 from tests.factories.stub_reports import redeem, stub
 from tests.factories.ticketing import TicketTypeFactory, future_session
-from tests.journeys.actions import log_in
+from tests.journeys.actions import log_in, page_problems
 from ticketing.services.carts import cart_add
 from ticketing.services.orders import order_mark_paid, order_place
 from ticketing.services.scans import credential_scan
@@ -207,5 +207,48 @@ def test_spectator_stub_is_redeemed_once_at_the_counter_and_shows_in_the_city_re
         page.wait_for_selector("h1")
         assert redemption.receipt_number in page.content()
         snap(page, "9-settlement-statement")
+    finally:
+        context.close()
+
+
+def test_the_owner_sets_up_an_offer_by_ticking_boxes_on_a_phone(browser, live_server, match):
+    """The restaurant's owner creates a weekend offer for Nanjing fans at the chosen store, by ticking
+    boxes on a 390px phone page that is never wider than the screen, then edits it."""
+    owner = verified(UserFactory(email="owner@example.com"))
+    MerchantMembership.objects.create(user=owner, merchant=match["store"].merchant, role=MerchantRole.OWNER)
+    CityFactory(slug="nanjing", name_zh="南京", name_en="Nanjing")
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        log_in(page, live_server, owner.email)
+        page.goto(f"{live_server.url}/merchants/{match['store'].merchant_id}/offers/new/")
+        page.fill("#id_name_zh", "南京球迷周末送汤包")
+        page.fill("#id_name_en", "Weekend soup dumplings for Nanjing fans")
+        page.select_option("#id_kind", "gift")
+        page.fill("#id_value_fen", "1500")
+        page.select_option("#id_origin", "listed")
+        page.get_by_label("南京", exact=True).first.check()
+        page.get_by_label("星期六").check()
+        page.get_by_label("星期日").check()
+        page.select_option("#id_where", "stores")
+        page.get_by_label("大西路店").check()
+        assert page_problems(page, chinese=True) == []
+        snap(page, "10-offer-form")
+        page.locator("form.offer-form button[type=submit]").click()
+        page.wait_for_url("**/merchants/**")
+
+        offer = Offer.objects.get(name_en="Weekend soup dumplings for Nanjing fans")
+        assert (offer.kind, offer.value_fen, offer.weekdays) == (OfferKind.GIFT, 1500, [5, 6])
+        assert (offer.origin_area_prefixes, list(offer.stores.all())) == (["3201"], [match["store"]])
+
+        # The edit page shows the ticks; taking Sunday away saves at once.
+        page.get_by_role("link", name="修改").last.click()
+        assert page.get_by_label("星期六").is_checked() and page.get_by_label("大西路店").is_checked()
+        page.get_by_label("星期日").uncheck()
+        page.locator("form.offer-form button[type=submit]").click()
+        page.wait_for_url("**/merchants/**")
+        offer.refresh_from_db()
+        assert offer.weekdays == [5]
     finally:
         context.close()

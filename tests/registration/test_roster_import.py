@@ -503,3 +503,52 @@ def test_an_error_while_validating_a_roster_leaves_no_number_in_the_error_report
     report = ExceptionReporter(None, raised.type, raised.value, raised.tb).get_traceback_text()
     assert "validate_rows" in report and "boom" in report
     assert number not in report and number[-4:] + "\n" not in report
+
+
+def test_the_grade_column_takes_either_language_and_the_preview_shows_it(manager_client):
+    client, delegation = manager_client
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    grades = ["二级", "Second-grade athlete", "grade_1", "运动健将", "三级运动员", ""]
+    rows = [row(n, grade=grade) for n, grade in enumerate(grades, start=1)]
+
+    preview = client.post(url, {"file": csv_file(rows)}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    client.post(url, {"confirm": "1"})
+
+    assert "<th>运动员技术等级</th>" in preview
+    assert (
+        "<td>二级运动员</td>" in preview and "<td>运动健将</td>" in preview and "<td>无等级</td>" in preview
+    )
+    saved = dict(Athlete.objects.filter(delegation=delegation).values_list("name_latin", "grade"))
+    assert saved == {
+        "ZHANG Wei1": "grade_2",
+        "ZHANG Wei2": "grade_2",
+        "ZHANG Wei3": "grade_1",
+        "ZHANG Wei4": "master",
+        "ZHANG Wei5": "grade_3",
+        "ZHANG Wei6": "none",
+    }
+
+
+@pytest.mark.parametrize(("language", "column"), [("en", "Technical grade"), ("zh-hans", "运动员技术等级")])
+def test_an_unknown_grade_is_refused_on_its_row_and_nothing_is_saved(manager_client, language, column):
+    client, delegation = manager_client
+    url = reverse("registration:athlete-import", args=[delegation.pk])
+    rows = [row(1, grade="一级"), row(2, grade="特级大师")]
+
+    body = client.post(url, {"file": csv_file(rows)}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert f"<td>3</td><td>{column}</td>" in body  # file row 3: the second athlete
+    assert "特级大师" in body
+    assert Athlete.objects.count() == 0
+
+
+def test_a_file_without_the_grade_column_still_imports_with_no_grade(manager_client):
+    _client, delegation = manager_client
+    keys = [key for key, *_rest in COLUMNS if key != "grade"]
+    out = io.StringIO()
+    csv.writer(out).writerows([keys, row(1)[: len(keys)]])
+    upload = SimpleUploadedFile("athletes.csv", out.getvalue().encode(), content_type="text/csv")
+
+    preview = validate_rows(delegation=delegation, rows=read_rows(upload))
+
+    assert preview.is_valid and preview.valid_rows[0].data.grade == "none"

@@ -20,6 +20,7 @@ from tests.factories.tourism import (
     OfferFactory,
     StoreFactory,
     counter_world,
+    offer_form_data,
     staff_of,
 )
 from tests.qr import qr_codes
@@ -207,30 +208,15 @@ def test_owner_creates_an_offer_live_at_once_or_pending_when_subsidised(client):
     world = counter_world()
     owner = staff_of(world.store, role=MerchantRole.OWNER)
     client.force_login(owner)
-    base = {
-        "name_zh": "满百减二十",
-        "name_en": "20 off 100",
-        "kind": "fixed",
-        "amount_off_fen": 2000,
-        "min_bill_fen": 10000,
-        "scope": "programme",
-        "origin": "any",
-        "for_ticket_holders": "on",
-        "activation": "on_purchase",
-        "check_level": "show_stub",
-        "validity": "relative",
-        "days_from": 0,
-        "days_until": 2,
-        "where": "host_city",
-        "per_stub_limit": 1,
-        "party_size": 4,
-        "reversal_window_minutes": 30,
-        "subsidy_percent": 0,
-        "disciplines": "[]",
-        "origin_area_prefixes": "[]",
-        "accreditation_roles": "[]",
-        "weekdays": "[]",
-    }
+    base = offer_form_data(
+        name_zh="满百减二十",
+        name_en="20 off 100",
+        kind="fixed",
+        percent_off="",
+        amount_off_fen=2000,
+        min_bill_fen=10000,
+        party_size=4,
+    )
     url = reverse("tourism:offer-create", kwargs={"pk": world.merchant.pk})
 
     client.post(url, base)

@@ -47,9 +47,9 @@ def day_sheet_pdf(delegation: Delegation, day: dt.date, segments: Sequence[Segme
     from reportlab.lib.pagesizes import A4  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
     from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
-    from ticketing.rendering.pdf import CJK_FONT, _fonts  # noqa: PLC0415  registers the embedded fonts, with reportlab
+    from events.rendering.fonts import CJK_FONT, fonts  # noqa: PLC0415  registers the embedded fonts, with reportlab
 
-    _fonts()
+    fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setTitle(_("Day sheet"))

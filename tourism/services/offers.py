@@ -1,11 +1,14 @@
-"""Offers: a merchant's owner creates them; an offer without a subsidy goes live at once, a
-subsidised one waits for an organiser of the programme (the city or organiser pays its share).
+"""Offers: a merchant's owner creates and edits them; an offer without a subsidy goes live at once, a
+subsidised one waits for an organiser of the programme (the city or organiser pays its share), and
+waits again when an edit changes what it gives or what the subsidy pays.
 
-Locking: `offer_decide` and `offer_withdraw` lock the OFFER row (a consume holding it finishes first).
+Locking: `offer_update`, `offer_decide` and `offer_withdraw` lock the OFFER row (a consume holding it
+finishes first, and the running totals it keeps are never written back stale).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -13,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.enums import Discipline
+from registration.models.accreditation import BadgeRole
 from tourism.enums import OfferStatus
 from tourism.errors import OfferError
 from tourism.models import Merchant, Offer
@@ -27,6 +32,53 @@ _MANAGED = {
     "created_by",
     "decided_by",
 }
+# An edit of a subsidised offer that changes one of these sends it back to the organiser.
+_SUBSIDY_TERMS = (
+    "kind",
+    "percent_off",
+    "amount_off_fen",
+    "value_fen",
+    "max_discount_fen",
+    "min_bill_fen",
+    "party_size",
+    "subsidy_percent",
+    "subsidy_budget_fen",
+)
+_AREA_PREFIX = re.compile(r"^(?:\d{2}|\d{4}|\d{6})$")
+
+
+def _check(*, merchant: Merchant, fields: dict, relations: dict) -> None:
+    """Refuse what an offer of this merchant may not name: lists with unknown values, another
+    merchant's stores, another programme's events, sessions or offers."""
+    unknown = set(fields) & _MANAGED
+    if unknown:
+        raise OfferError(
+            _("These fields are set by Corridor: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    if not set(fields.get("disciplines") or ()) <= set(Discipline.values):
+        raise OfferError(_("Choose sports from the list."))
+    if not set(fields.get("accreditation_roles") or ()) <= set(BadgeRole.values):
+        raise OfferError(_("Choose accreditation holders from the list."))
+    weekdays = fields.get("weekdays") or ()
+    if any(not isinstance(day, int) or not 0 <= day <= 6 for day in weekdays):
+        raise OfferError(_("Days of the week run from Monday to Sunday."))
+    prefixes = fields.get("origin_area_prefixes") or ()
+    if any(not isinstance(prefix, str) or not _AREA_PREFIX.match(prefix) for prefix in prefixes):
+        raise OfferError(_("Choose the visitors' cities from the list."))
+    programme_id = merchant.programme_id
+    if any(store.merchant_id != merchant.pk for store in relations.get("stores", ())):
+        raise OfferError(_("An offer can only name this merchant's own stores."))
+    if any(event.programme_id != programme_id for event in relations.get("events", ())):
+        raise OfferError(_("An offer can only name events of its own programme."))
+    if any(session.event.programme_id != programme_id for session in relations.get("sessions", ())):
+        raise OfferError(_("An offer can only name sessions of its own programme."))
+    if any(other.programme_id != programme_id for other in relations.get("exclusions", ())):
+        raise OfferError(_("Exclusions must be offers of the same programme."))
+
+
+def _set_relations(offer: Offer, relations: dict) -> None:
+    for name in ("events", "sessions", "cities", "stores", "exclusions"):
+        getattr(offer, name).set(relations.get(name, ()))
 
 
 def offer_create(
@@ -44,31 +96,54 @@ def offer_create(
     Every field is checked by the model (its constraints too) before anything is written."""
     if merchant.programme_id is None:
         raise OfferError(_("This merchant has not joined a programme."))
-    unknown = set(fields) & _MANAGED
-    if unknown:
-        raise OfferError(
-            _("These fields are set by Corridor: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
+    relations = {
+        "events": list(events),
+        "sessions": list(sessions),
+        "cities": list(cities),
+        "stores": list(stores),
+        "exclusions": list(exclusions),
+    }
+    _check(merchant=merchant, fields=fields, relations=relations)
     offer = Offer(merchant=merchant, programme_id=merchant.programme_id, created_by=created_by, **fields)
     offer.status = OfferStatus.PENDING if offer.subsidy_percent else OfferStatus.LIVE
-    stores = list(stores)
-    if any(store.merchant_id != merchant.pk for store in stores):
-        raise OfferError(_("An offer can only name this merchant's own stores."))
-    exclusions = list(exclusions)
-    if any(other.programme_id != merchant.programme_id for other in exclusions):
-        raise OfferError(_("Exclusions must be offers of the same programme."))
     try:
         offer.full_clean(exclude=["merchant", "programme"])
     except ValidationError as exc:
         raise OfferError(" ".join(exc.messages)) from exc
     with transaction.atomic():
         offer.save()
-        offer.events.set(events)
-        offer.sessions.set(sessions)
-        offer.cities.set(cities)
-        offer.stores.set(stores)
-        offer.exclusions.set(exclusions)
+        _set_relations(offer, relations)
     return offer
+
+
+def offer_update(*, offer: Offer, fields: dict, relations: dict) -> Offer:
+    """Change an offer's terms (the same fields and lists as `offer_create`); a withdrawn offer stays
+    as it was. An offer without a subsidy is live; a subsidised one stays live only if its discount and
+    subsidy terms are unchanged, else it waits for an organiser again. Locks the OFFER row, so the
+    running totals (redeemed, subsidy spent) are read under the lock and a stock or budget cut below
+    them is refused by the model's constraints."""
+    _check(merchant=offer.merchant, fields=fields, relations=relations)
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update().select_related("merchant").get(pk=offer.pk)
+        if locked.status == OfferStatus.WITHDRAWN:
+            raise OfferError(_("A withdrawn offer cannot be changed."))
+        changed = any(
+            fields.get(name, getattr(locked, name)) != getattr(locked, name) for name in _SUBSIDY_TERMS
+        )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if not locked.subsidy_percent:
+            locked.status, locked.refusal_reason = OfferStatus.LIVE, ""
+        elif changed or locked.status != OfferStatus.LIVE:
+            locked.status, locked.refusal_reason = OfferStatus.PENDING, ""
+            locked.decided_by, locked.decided_at = None, None
+        try:
+            locked.full_clean(exclude=["merchant", "programme"])
+        except ValidationError as exc:
+            raise OfferError(" ".join(exc.messages)) from exc
+        locked.save()
+        _set_relations(locked, relations)
+    return locked
 
 
 def offer_decide(*, offer: Offer, by, approve: bool, reason: str = "") -> Offer:

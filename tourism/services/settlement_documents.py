@@ -3,8 +3,8 @@
 Both say the same thing line for line, so a merchant can tick each line against the till's receipts:
 every redemption and every reversal has its receipt number, time, store, offer, bill, discount and
 the subsidy it adds or takes back, and the totals are the sums of the lines. The PDF embeds the same
-fonts as tickets (Noto Sans SC and Noto Sans, ticketing/fonts), drawn by ticketing's font helpers,
-so Chinese names print in any viewer. CSV cells that would start a formula are neutralised
+fonts as tickets (Noto Sans SC and Noto Sans, events/fonts), drawn by the shared font helpers
+(events/rendering/fonts.py, public, as the schedule PDFs use them), so Chinese names print in any viewer. CSV cells that would start a formula are neutralised
 (events.exports), amounts are yuan with two decimals (as numbers, never text), and the file opens in
 Excel with its UTF-8 byte-order mark.
 """
@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.exports import spreadsheet_cell
+from events.rendering.fonts import draw_line, fonts, primary_font, text_width
 from ticketing.money import format_fen
-from ticketing.rendering.pdf import _draw, _fonts, _primary_font, _width
 from tourism.enums import SettlementLineKind
 
 
@@ -122,9 +122,9 @@ ROW = 14
 
 def _clip(text: str, *, width: float, size: float, primary: str) -> str:
     """The text cut (with an ellipsis) to fit the column: a statement never wraps a row."""
-    if _width(text, size=size, primary=primary) <= width:
+    if text_width(text, size=size, primary=primary) <= width:
         return text
-    while text and _width(text + "…", size=size, primary=primary) > width:
+    while text and text_width(text + "…", size=size, primary=primary) > width:
         text = text[:-1]
     return text + "…"
 
@@ -137,8 +137,8 @@ def statement_pdf(document: StatementDocument) -> bytes:
     from reportlab.lib.pagesizes import A4  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
     from reportlab.pdfgen.canvas import Canvas  # noqa: PLC0415  heavy optional library (reportlab), loaded only when used
 
-    _fonts()
-    primary = _primary_font()
+    fonts()
+    primary = primary_font()
     page_w, page_h = A4
     usable = page_w - 2 * MARGIN
     lefts, x = [], MARGIN
@@ -166,9 +166,9 @@ def statement_pdf(document: StatementDocument) -> bytes:
             width = share * usable - 4
             text = _clip(value, width=width, size=size, primary=primary)
             if right:
-                _draw(canvas, left + width, y, text, size=size, primary=primary, anchor="right")
+                draw_line(canvas, left + width, y, text, size=size, primary=primary, anchor="right")
             else:
-                _draw(canvas, left, y, text, size=size, primary=primary)
+                draw_line(canvas, left, y, text, size=size, primary=primary)
 
     def table_head(y: float) -> float:
         canvas.setFillColor(muted)
@@ -182,13 +182,13 @@ def statement_pdf(document: StatementDocument) -> bytes:
         y = page_h - MARGIN - 10
         canvas.setFillColor(ink)
         if number == 1:
-            _draw(canvas, MARGIN, y, _("Settlement statement"), size=18, primary=primary)
-            _draw(canvas, page_w - MARGIN, y, document.number, size=10, primary=primary, anchor="right")
+            draw_line(canvas, MARGIN, y, _("Settlement statement"), size=18, primary=primary)
+            draw_line(canvas, page_w - MARGIN, y, document.number, size=10, primary=primary, anchor="right")
             y -= 24
-            _draw(canvas, MARGIN, y, document.merchant, size=13, primary=primary)
+            draw_line(canvas, MARGIN, y, document.merchant, size=13, primary=primary)
             y -= 18
             canvas.setFillColor(muted)
-            _draw(
+            draw_line(
                 canvas,
                 MARGIN,
                 y,
@@ -202,9 +202,9 @@ def statement_pdf(document: StatementDocument) -> bytes:
                 column_x = MARGIN + (index % 3) * usable / 3
                 row_y = y - (index // 3) * 30
                 canvas.setFillColor(muted)
-                _draw(canvas, column_x, row_y, label, size=8, primary=primary)
+                draw_line(canvas, column_x, row_y, label, size=8, primary=primary)
                 canvas.setFillColor(ink)
-                _draw(canvas, column_x, row_y - 13, value, size=12, primary=primary)
+                draw_line(canvas, column_x, row_y - 13, value, size=12, primary=primary)
             y -= 30 * (-(-len(document.facts) // 3)) + 10
         y = table_head(y)
         for line in rows:
@@ -225,7 +225,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
             if line.note:
                 y -= ROW - 4
                 canvas.setFillColor(muted)
-                _draw(canvas, lefts[1], y, line.note, size=6.5, primary=primary)
+                draw_line(canvas, lefts[1], y, line.note, size=6.5, primary=primary)
                 canvas.setFillColor(ink)
             y -= ROW
         if number == len(pages):
@@ -238,7 +238,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
                 8.5,
             )
             if not document.lines:
-                _draw(
+                draw_line(
                     canvas,
                     MARGIN,
                     y - ROW,
@@ -248,7 +248,7 @@ def statement_pdf(document: StatementDocument) -> bytes:
                 )
         canvas.setFillColor(muted)
         footer = _("Page %(page)s of %(pages)s") % {"page": number, "pages": len(pages)}
-        _draw(canvas, MARGIN, MARGIN - 12, f"{document.number} · {footer}", size=7.5, primary=primary)
+        draw_line(canvas, MARGIN, MARGIN - 12, f"{document.number} · {footer}", size=7.5, primary=primary)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -1,12 +1,12 @@
 """Merchants' own pages: apply, their merchants, one merchant (stores, offers, staff), add a store,
-invite counter staff, accept an invitation, create an offer."""
+invite counter staff, accept an invitation, create or edit an offer."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from events.models import Programme
 from events.permissions import get_for_user_or_404
+from tourism.enums import OfferStatus
 from tourism.errors import InvitationError, MerchantError, OfferError
 from tourism.forms import MerchantApplyForm, OfferForm, StaffInviteForm, StoreForm
-from tourism.models import Merchant
+from tourism.models import Merchant, Offer
 from tourism.selectors.merchants import merchant_role, merchants_for_user, stores_for_staff, terms_current
 from tourism.services import merchants as services
-from tourism.services.offers import offer_create
+from tourism.services.offers import offer_create, offer_update
 
 
 def _merchant(request, pk: int, perm: str = "tourism.view_merchant") -> Merchant:
@@ -144,24 +145,37 @@ def offer_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             offer = offer_create(
-                merchant=merchant,
-                created_by=request.user,
-                fields=form.service_fields(),
-                events=form.cleaned_data["events"],
-                cities=form.cleaned_data["cities"],
-                stores=form.cleaned_data["stores"],
+                merchant=merchant, created_by=request.user, fields=form.service_fields(), **form.relations()
             )
         except OfferError as exc:
             form.add_error(None, str(exc))
         else:
-            text = (
-                _("Offer live.")
-                if offer.is_live
-                else _("Offer saved: a subsidised offer waits for an organiser.")
-            )
-            messages.success(request, text)
-            return redirect("tourism:merchant-detail", pk=merchant.pk)
+            return _offer_saved(request, offer)
     return render(request, "tourism/offer_form.html", {"merchant": merchant, "form": form})
+
+
+@login_required
+def offer_edit(request, pk: int):
+    offer = get_object_or_404(Offer.objects.exclude(status=OfferStatus.WITHDRAWN), pk=pk)
+    merchant = _merchant(request, offer.merchant_id, "tourism.manage_merchant")
+    form = OfferForm(request.POST or None, instance=offer, merchant=merchant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = offer_update(offer=offer, fields=form.service_fields(), relations=form.relations())
+        except OfferError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _offer_saved(request, offer)
+    context = {"merchant": merchant, "form": form, "offer": offer}
+    return render(request, "tourism/offer_form.html", context)
+
+
+def _offer_saved(request, offer):
+    if offer.is_live:
+        messages.success(request, _("Offer live."))
+    else:
+        messages.success(request, _("Offer saved: a subsidised offer waits for an organiser."))
+    return redirect("tourism:merchant-detail", pk=offer.merchant_id)
 
 
 @login_required

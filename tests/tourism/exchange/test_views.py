@@ -287,3 +287,14 @@ def test_experiences_page_queries_do_not_grow_with_experiences(as_manager, camp)
         page = as_manager.get(url).content.decode()
     assert page.count('<section class="card">') == 3
     assert len(many) == len(one)
+
+
+def test_the_roll_call_scanner_loads_the_shared_scanner_parts_before_the_gate_script(as_chaperone, camp):
+    """The gate script stands on scanner.js (focus, camera, keys, posting): without it nothing scans."""
+    rollcall = rollcalls.rollcall_open(segment=camp.transfer, due_at=camp.transfer.starts_at)
+
+    page = as_chaperone.get(reverse("exchange:rollcall-scanner", args=[rollcall.pk])).content.decode()
+
+    assert 0 < page.index("ticketing/scanner.js") < page.index("ticketing/gate.js")
+    assert 'data-admitted="' in page and 'data-direction="entry"' in page
+    assert page.count('id="gate-form"') == 1

@@ -5,47 +5,29 @@
   "use strict";
   var root = document.getElementById("gate");
   if (!root) return;
-  var form = document.getElementById("gate-form");
-  var input = document.getElementById("gate-code");
-  var answer = document.getElementById("gate-answer");
-  var verdict = document.getElementById("gate-verdict");
-  var message = document.getElementById("gate-message");
-  var holder = document.getElementById("gate-holder");
-  var annulButton = document.getElementById("gate-annul");
-  var cameraButton = document.getElementById("gate-camera");
-  var video = document.getElementById("gate-video");
-  var labels = document.getElementById("gate-admitted-label").dataset;
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var scanner = window.CorridorScanner;
+  var el = scanner.parts("gate", [
+    "form", "code", "answer", "verdict", "message", "holder", "annul", "camera", "video", "admitted-label",
+  ]);
+  var labels = el["admitted-label"].dataset;
   var lastNonce = null;
   var annulTimer = null;
   var busy = false;
 
-  function nonce() {
-    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-  }
-
   function show(kind, title, text, who) {
-    answer.className = "gate-answer gate-" + kind;
-    verdict.textContent = title;
-    message.textContent = text || "";
-    holder.textContent = who || "";
+    el.answer.className = "gate-answer gate-" + kind;
+    el.verdict.textContent = title;
+    el.message.textContent = text || "";
+    el.holder.textContent = who || "";
   }
 
   function ready() {
-    input.value = "";
-    input.focus();
+    el.code.value = "";
+    el.code.focus();
   }
 
   function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify(body),
-    }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-    });
+    return scanner.post(url, body, el.csrf);
   }
 
   function scan(code) {
@@ -54,7 +36,7 @@
     busy = true;
     show("pending", root.dataset.msgChecking, "", "");
     ready();
-    var id = nonce();
+    var id = scanner.nonce();
     post(root.dataset.scanUrl, {
       gate: root.dataset.gate, direction: root.dataset.direction, code: code, nonce: id,
     }).then(function (reply) {
@@ -68,8 +50,8 @@
       // Only an admission can be undone: a refusal let nobody in.
       clearTimeout(annulTimer);
       lastNonce = admitted ? data.nonce : null;
-      annulButton.hidden = !admitted;
-      if (admitted) annulTimer = setTimeout(function () { annulButton.hidden = true; }, 110000);
+      el.annul.hidden = !admitted;
+      if (admitted) annulTimer = setTimeout(function () { el.annul.hidden = true; }, 110000);
     }).catch(function () {
       show("refused", labels.refused, root.dataset.msgNetwork, "");
     }).finally(function () {
@@ -78,24 +60,24 @@
     });
   }
 
-  form.addEventListener("submit", function (event) {
+  el.form.addEventListener("submit", function (event) {
     event.preventDefault();
-    scan(input.value);
+    scan(el.code.value);
   });
 
-  annulButton.addEventListener("click", function () {
+  el.annul.addEventListener("click", function () {
     if (!lastNonce) return;
     post(root.dataset.annulUrl, { nonce: lastNonce }).then(function (reply) {
       show("idle", reply.data.message || reply.data.detail || "", "", "");
-      annulButton.hidden = true;
+      el.annul.hidden = true;
       lastNonce = null;
     }).finally(ready);
   });
 
-  // Keep the scanner's keystrokes going to the input; camera scanning where the browser can
+  // Keep the scanner's keystrokes going to the code input; camera scanning where the browser can
   // (ticketing/static/ticketing/scanner.js, shared with the merchant counter).
-  window.CorridorScanner.keepFocus(input);
-  window.CorridorScanner.camera(cameraButton, video, scan, function () {
+  scanner.keepFocus(el.code);
+  scanner.camera(el.camera, el.video, scan, function () {
     show("refused", root.dataset.msgCameraOff, "", "");
   });
   ready();

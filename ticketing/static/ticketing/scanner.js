@@ -1,8 +1,37 @@
 // The scanner parts every code-reading page shares (the gate, the merchant counter): keep a
-// keyboard-wedge scanner's keystrokes going to the code input, and read QR codes with the camera
-// through BarcodeDetector where the browser has it (the button stays hidden elsewhere).
+// keyboard-wedge scanner's keystrokes going to the code input, read QR codes with the camera
+// through BarcodeDetector where the browser has it (the button stays hidden elsewhere), make the
+// one-off keys a retried request carries, and post JSON with the page's CSRF token.
 (function () {
   "use strict";
+
+  // The page's parts by id ("gate" and ["form", "code"] give #gate-form and #gate-code as .form and
+  // .code), and the CSRF token of its form (#<prefix>-form) as .csrf.
+  function parts(prefix, names) {
+    var found = {};
+    names.forEach(function (name) { found[name] = document.getElementById(prefix + "-" + name); });
+    var token = document.querySelector("#" + prefix + "-form input[name=csrfmiddlewaretoken]");
+    found.csrf = token ? token.value : "";
+    return found;
+  }
+
+  // A random key per attempt (a scan's nonce, a redemption's idempotency key): a retry sends it again.
+  function nonce() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  // POST a JSON body; resolves to {ok, data} with the answer's JSON whatever its status.
+  function post(url, body, csrf) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    });
+  }
 
   function keepFocus(input) {
     document.addEventListener("click", function (event) {
@@ -48,5 +77,5 @@
     }).catch(function () {});
   }
 
-  window.CorridorScanner = { keepFocus: keepFocus, camera: camera };
+  window.CorridorScanner = { parts: parts, keepFocus: keepFocus, camera: camera, nonce: nonce, post: post };
 })();
