@@ -53,7 +53,7 @@ SOLD_OUT_SESSION = ("fencing-u12-men-sabre", "Finals and medals")  # tomorrow
 # Sessions already over where the spectator was: (event slug, session English name, places).
 STUB_SESSIONS = [
     ("fencing-u12-women-foil", "Finals and medals", 2),  # yesterday
-    ("table-tennis-carnival", "Finals and exhibition", 2),  # last week
+    ("table-tennis-carnival", "Finals and exhibition", 2),  # the Sunday of the weekend before Nantong
 ]
 SOLD_OUT_CAPACITY = 10
 BALLOT_EVENT = "jiangsu-league-zhenjiang"
