@@ -256,6 +256,7 @@ def counter_world(count: int) -> dict:
     from tourism.enums import MerchantCategory, MerchantRole, MerchantStatus, OfferKind, OfferStatus
     from tourism.models import Merchant, MerchantMembership, Offer, Store
     from tourism.services.stubs import stubs_issue_for_tickets
+    from tourism.services.tills import till_issue
 
     world = gate_world(0)
     event, session = world["event"], world["session"]
@@ -280,6 +281,9 @@ def counter_world(count: int) -> dict:
         longitude=Decimal("121.403"),
     )
     MerchantMembership.objects.create(user=staff, merchant=merchant, role=MerchantRole.STAFF, store=store)
+    owner = get_user_model().objects.create_user(email="owner@bench.example", password=None)
+    MerchantMembership.objects.create(user=owner, merchant=merchant, role=MerchantRole.OWNER)
+    _till, till_token = till_issue(store=store, name="Till 1", by=owner)
     Offer.objects.create(
         merchant=merchant,
         programme=event.programme,
@@ -349,6 +353,7 @@ def counter_world(count: int) -> dict:
         "session": store_session.session_key,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf": _get_new_csrf_string(),
+        "till_token": till_token,
     }
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tourism.errors import RedemptionError
-from tourism.models import Offer, Redemption, Reversal, Store, Stub
+from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
@@ -53,16 +53,28 @@ class Prepared:
         return self.stub.holder_label
 
 
-def _check_staff(*, staff, store: Store) -> None:
+def _check_staff(*, staff, till: Till | None, store: Store) -> None:
+    """A till works at its own store only (as the owner who issued it); a person where they work."""
+    if till is not None:
+        if till.store_id != store.pk or till.revoked_at is not None:
+            raise RedemptionError(_("You do not work at this store."), code="not_staff")
+        return
     if membership_for_store(user=staff, store=store) is None:
         raise RedemptionError(_("You do not work at this store."), code="not_staff")
 
 
-def redemption_prepare(*, code: str, store: Store, staff, now: dt.datetime | None = None) -> Prepared:
+def _staff_id(staff, till: Till | None) -> int:
+    return till.created_by_id if till is not None else staff.pk
+
+
+def redemption_prepare(
+    *, code: str, store: Store, staff=None, till: Till | None = None, now: dt.datetime | None = None
+) -> Prepared:
     """What this stub can take at this store now: every live offer of the merchant with its verdict.
-    Writes nothing, except issuing the stub of an older ticket or a badge on first sight."""
-    _check_staff(staff=staff, store=store)
-    stub = stub_resolve(code=code, now=now, user=staff)
+    Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
+    staff member or by a till (then `staff` is None)."""
+    _check_staff(staff=staff, till=till, store=store)
+    stub = stub_resolve(code=code, now=now, user=till or staff)
     offers = offers_for_store(store, stub.programme_id)
     context = stub_context(stub=stub, store=store, offers=offers, now=now)
     prefetch_exclusions(offers, context)
@@ -102,7 +114,8 @@ def redemption_consume(
     *,
     code: str,
     store: Store,
-    staff,
+    staff=None,
+    till: Till | None = None,
     offer_id: int,
     idempotency_key: str,
     bill_fen: int,
@@ -114,9 +127,12 @@ def redemption_consume(
     A consume repeated with the same idempotency key at the same merchant returns the first receipt
     (created False) and changes nothing; the same key with other details is refused. Locks the STUB
     row, then the OFFER row (see the module docstring); raises RedemptionError with the reason code
-    of the first rule that refuses, and then nothing has changed.
+    of the first rule that refuses, and then nothing has changed. Through a till (`staff` None) the
+    redemption records the till and, as its staff member, the owner who issued the till.
     """
-    _check_staff(staff=staff, store=store)  # first: the API answers an outsider 404 whatever they sent
+    _check_staff(
+        staff=staff, till=till, store=store
+    )  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
     existing = Redemption.objects.filter(
@@ -124,14 +140,15 @@ def redemption_consume(
     ).first()
     if existing is not None:
         return _replay(existing, **replay_args), False
-    stub = stub_resolve(code=code, now=now, user=staff)
+    stub = stub_resolve(code=code, now=now, user=till or staff)
     now = now or timezone.now()
     try:
         with transaction.atomic():
             return _consume_locked(
                 stub=stub,
                 store=store,
-                staff=staff,
+                staff_id=_staff_id(staff, till),
+                till=till,
                 offer_id=offer_id,
                 idempotency_key=idempotency_key,
                 bill_fen=bill_fen,
@@ -150,7 +167,13 @@ def redemption_consume(
 
 
 def redemption_reverse(
-    *, receipt_number: str, store: Store, staff, reason: str, now: dt.datetime | None = None
+    *,
+    receipt_number: str,
+    store: Store,
+    staff=None,
+    till: Till | None = None,
+    reason: str,
+    now: dt.datetime | None = None,
 ) -> Reversal:
     """Undo a redemption at the store that made it, within the offer's window, with a reason: the
     stock and the subsidy are given back. Reversing again returns the first reversal. Locks the
@@ -160,7 +183,7 @@ def redemption_reverse(
         raise RedemptionError(_("Give a reason for the reversal."), code="reason_required")
     if len(reason) > 300:
         raise RedemptionError(_("Keep the reason under 300 characters."), code="reason_too_long")
-    _check_staff(staff=staff, store=store)
+    _check_staff(staff=staff, till=till, store=store)
     now = now or timezone.now()
     with transaction.atomic():
         redemption = (
@@ -183,7 +206,7 @@ def redemption_reverse(
             )
         Offer.objects.select_for_update().filter(pk=redemption.offer_id).values_list("pk", flat=True).get()
         reversal = Reversal.objects.create(
-            redemption=redemption, reason=reason, reversed_by=staff, reversed_at=now
+            redemption=redemption, reason=reason, reversed_by_id=_staff_id(staff, till), reversed_at=now
         )
         Offer.objects.filter(pk=redemption.offer_id).update(
             redeemed_count=F("redeemed_count") - 1,
@@ -196,7 +219,8 @@ def _consume_locked(
     *,
     stub: Stub,
     store: Store,
-    staff,
+    staff_id: int,
+    till: Till | None,
     offer_id: int,
     idempotency_key: str,
     bill_fen: int,
@@ -229,7 +253,8 @@ def _consume_locked(
         offer=offer,
         merchant_id=store.merchant_id,
         store=store,
-        staff=staff,
+        staff_id=staff_id,
+        till=till,
         idempotency_key=idempotency_key,
         bill_fen=bill,
         discount_fen=discount,

@@ -187,9 +187,10 @@ def _stub_by(**lookup) -> Stub | None:
 def _typed(short: str, *, user) -> DecodedCredential:
     """The ticket or badge a typed manual code names, as ticketing's gate reads it (scans._typed):
     each person may mistype at most SHORT_CODE_MISSES codes in SHORT_CODE_WINDOW_SECONDS, then typed
-    codes are refused until the window ends, so guessing one (60 random bits) is hopeless. A stub's
+    codes are refused until the window ends (a till counts as its own person), so guessing one (60 random bits) is hopeless. A stub's
     own credential is never typed: it is only shown as the rotating code."""
-    key = f"tourism:short-code-misses:user:{getattr(user, 'pk', None)}"
+    # Per person, or per till (a Till redeems without a person): each has its own allowance.
+    key = f"tourism:short-code-misses:{type(user).__name__.lower()}:{getattr(user, 'pk', None)}"
     if not attempt_reserve(key, limit=SHORT_CODE_MISSES, window_seconds=SHORT_CODE_WINDOW_SECONDS):
         raise StubError(
             _("Too many mistyped codes: scan the QR code, or try again in ten minutes."),
