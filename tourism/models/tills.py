@@ -30,9 +30,6 @@ class Till(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="till_has_name"),
-            models.CheckConstraint(
-                condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="till_token_is_sha256"
-            ),
         ]
         ordering = ["store", "pk"]
         verbose_name = _("till")
