@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from tourism.errors import RedemptionError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
+from tourism.selectors.compiled import CompiledQuery
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
@@ -40,6 +41,39 @@ from tourism.services.stubs import stub_resolve
 LOCK_ROWS = True
 MAX_BILL_FEN = 100_000_000  # one million yuan: anything above is a typo at the till
 MAX_HEAD_COUNT = 500
+
+
+# The statements of every consume, compiled once per process (tourism/selectors/compiled.py).
+_BY_KEY = CompiledQuery(
+    lambda merchant_id, key: Redemption.objects.filter(
+        merchant_id=merchant_id, idempotency_key=key
+    ).order_by()[:1],
+    merchant_id=int,
+    key=str,
+)
+_LOCK_STUB = CompiledQuery(
+    lambda stub_id: (
+        Stub.objects.select_for_update().filter(pk=stub_id).order_by().values_list("pk", flat=True)
+    ),
+    stub_id=int,
+)
+_OFFER = CompiledQuery(
+    lambda offer_id, merchant_id: Offer.objects.filter(pk=offer_id, merchant_id=merchant_id).order_by(),
+    offer_id=int,
+    merchant_id=int,
+)
+_LOCK_OFFER = CompiledQuery(
+    lambda offer_id, merchant_id: (
+        Offer.objects.select_for_update().filter(pk=offer_id, merchant_id=merchant_id).order_by()
+    ),
+    offer_id=int,
+    merchant_id=int,
+)
+
+
+def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
+    rows = _BY_KEY(merchant_id=merchant_id, key=idempotency_key)
+    return rows[0] if rows else None
 
 
 @dataclass(frozen=True)
@@ -135,9 +169,7 @@ def redemption_consume(
     )  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
-    existing = Redemption.objects.filter(
-        merchant_id=store.merchant_id, idempotency_key=idempotency_key
-    ).first()
+    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
     if existing is not None:
         return _replay(existing, **replay_args), False
     stub = stub_resolve(code=code, now=now, user=till or staff)
@@ -229,16 +261,15 @@ def _consume_locked(
     replay_args: dict,
 ) -> tuple[Redemption, bool]:
     """The locked part of consume: the stub row, then the offer row, then re-read and re-judge."""
-    offers = Offer.objects.filter(pk=offer_id, merchant_id=store.merchant_id)
     if LOCK_ROWS:
-        Stub.objects.select_for_update().filter(pk=stub.pk).values_list("pk", flat=True).get()
-        offers = offers.select_for_update()
-    offer = offers.first()
+        _LOCK_STUB(stub_id=stub.pk)
+        offers = _LOCK_OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
+    else:
+        offers = _OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
+    offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    existing = Redemption.objects.filter(
-        merchant_id=store.merchant_id, idempotency_key=idempotency_key
-    ).first()
+    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
     if existing is not None:  # the same till retried while we waited for the lock
         return _replay(existing, **replay_args), False
     context = stub_context(stub=stub, store=store, offers=[offer], now=now)

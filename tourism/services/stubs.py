@@ -12,6 +12,7 @@ or badge's QR) into the Stub row.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from ticketing.signing import DecodedCredential, credential_decode, encode_crede
 from tourism.enums import StubSource
 from tourism.errors import StubError
 from tourism.models import Stub
+from tourism.selectors.compiled import CompiledQuery
 
 # A stub stays usable this long after its match day (offers set their own, shorter, windows).
 STUB_VALID_DAYS = 60
@@ -178,6 +180,27 @@ def _one_stub(**lookup) -> Stub | None:
     return next(iter(Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).order_by()[:1]), None)
 
 
+# The two reads of every counter request, compiled once per process (tourism/selectors/compiled.py).
+_STUB_BY_CODE = CompiledQuery(
+    lambda public_id: (
+        Stub.objects.select_related(*_STUB_RELATED).filter(credential__public_id=public_id).order_by()[:1]
+    ),
+    public_id=uuid.UUID,
+)
+_STUB_BY_TICKET_CODE = CompiledQuery(
+    lambda public_id: (
+        Stub.objects.select_related(*_STUB_RELATED)
+        .filter(ticket__credential__public_id=public_id)
+        .order_by()[:1]
+    ),
+    public_id=uuid.UUID,
+)
+
+
+def _first(rows: list) -> Stub | None:
+    return rows[0] if rows else None
+
+
 def _stub_by(**lookup) -> Stub | None:
     if any(value is None for value in lookup.values()):
         return None
@@ -248,9 +271,9 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
                 ),
                 code="stale",
             )
-        stub = _one_stub(credential__public_id=decoded.public_id)
+        stub = _first(_STUB_BY_CODE(public_id=decoded.public_id))
     elif decoded.kind == CredentialKind.TICKET:
-        stub = _one_stub(ticket__credential__public_id=decoded.public_id)
+        stub = _first(_STUB_BY_TICKET_CODE(public_id=decoded.public_id))
         if stub is None:
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
             if ticket is not None:
