@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,6 +69,44 @@ _LOCK_OFFER = CompiledQuery(
     offer_id=int,
     merchant_id=int,
 )
+
+
+def _insert(redemption: Redemption, using: str = "default") -> None:
+    """INSERT the new row with SQL built once from the model (no signal listens to Redemption saves;
+    `Model.save` would compile the same statement on every consume)."""
+    connection = connections[using]
+    fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
+    if not connection.features.can_return_columns_from_insert:  # pragma: no cover - every backend here can
+        redemption.save(force_insert=True, using=using)
+        return
+    quote = connection.ops.quote_name
+    # Identifiers from the model's own metadata, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
+    )
+    params = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        redemption.pk = cursor.fetchone()[0]
+    redemption._state.adding = False
+    redemption._state.db = using
+
+
+def _count_use(*, offer_id: int, uses: int, subsidy_fen: int, using: str = "default") -> None:
+    """The offer's running counts, one UPDATE relative to the locked row's values."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    count, spent = (
+        quote(Offer._meta.get_field(name).column) for name in ("redeemed_count", "subsidy_spent_fen")
+    )
+    # Identifiers from the model's own metadata, quoted; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(Offer._meta.db_table)} SET {count} = {count} + %s, {spent} = {spent} + %s "  # noqa: S608
+        f"WHERE {quote(Offer._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [uses, subsidy_fen, offer_id])
 
 
 def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
@@ -279,7 +317,7 @@ def _consume_locked(
     bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
     subsidy = offer_subsidy(offer, discount)
     # No savepoint: a duplicate key rolls the whole consume back and is answered by the caller.
-    redemption = Redemption.objects.create(
+    redemption = Redemption(
         stub=stub,
         offer=offer,
         merchant_id=store.merchant_id,
@@ -297,9 +335,8 @@ def _consume_locked(
         business_day=timezone.localtime(now).date(),
         reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
     )
-    Offer.objects.filter(pk=offer.pk).update(
-        redeemed_count=F("redeemed_count") + 1, subsidy_spent_fen=F("subsidy_spent_fen") + subsidy
-    )
+    _insert(redemption)
+    _count_use(offer_id=offer.pk, uses=1, subsidy_fen=subsidy)
     if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
         # Known without another read only when the offer asked (stubs_refresh_activation does the rest).
         Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)
