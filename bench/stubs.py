@@ -196,8 +196,8 @@ def main() -> list[dict]:
                 fixtures = json.loads(fixtures_path.read_text())
                 app_server, app_port = _start_gunicorn("config.wsgi", env, log)
                 bare_server, bare_port = _start_gunicorn("bench.wsgi_bare", env, log)
-                _wait_ready(app_server, app_port)
-                _wait_ready(bare_server, bare_port)
+                _wait_ready(app_server, app_port, timeout=90)  # 4 workers start slowly on a loaded machine
+                _wait_ready(bare_server, bare_port, timeout=90)
                 codes = iter(fixtures["codes"])
                 bare_body = json.dumps({"store": fixtures["store"], "code": fixtures["codes"][0]}).encode()
                 bare_load = _Load(
