@@ -238,3 +238,10 @@ def test_the_openapi_schema_documents_both_ways_to_sign_in(client):
     security = schema["paths"]["/api/counter/consume"]["post"]["security"]
     assert schemes["TillBearer"]["scheme"] == "bearer" and schemes["SessionAuth"]["in"] == "cookie"
     assert {"TillBearer": []} in security and {"SessionAuth": []} in security
+
+
+def test_the_counters_receipts_page_names_the_till(client, world):
+    assert post(client, "consume", consume_body(world), world.token).status_code == 200
+    client.force_login(world.staff)
+    page = client.get(f"/counter/{world.store.pk}/redemptions/?day=2027-05-01").content.decode()
+    assert "Register 2" in page and Redemption.objects.get().receipt_number in page
