@@ -4,10 +4,12 @@ stub, against the bare Django JSON endpoint (bench/wsgi_bare.py) behind the same
 the same run. Shares bench/scans.py's scratch database, server environment and process handling.
 
 The fixture subprocess builds gate_world's event (a session on now), a merchant with a store in its
-host city and a live once-per-stub percentage offer, a counter staff member with a logged-in session
-(cookie and CSRF token, as the counter page sends them) and N paid tickets whose stubs the service
-issues; the load uses each ticket's own code (the counter's offline fallback). Ratios are the figure:
-redemptions/s (two requests each) and requests/s, each divided by the bare endpoint's requests/s.
+host city and a live once-per-stub percentage offer, a till of that store (bearer token, issued by the
+merchant's owner), a counter staff member with a logged-in session (cookie and CSRF token, as the
+counter page sends them) and N paid tickets whose stubs the service issues; the load uses each
+ticket's own code (the counter's offline fallback). Two loads, redeeming through the till and through
+the session, are interleaved with the bare endpoint in rounds; redemptions/s (two requests each)
+divided by the bare endpoint's requests/s, median round, is the figure for each.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import http.client
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +29,7 @@ from pathlib import Path
 from bench.scans import (
     BASE_DIR,
     CONNECTIONS,
+    ROUNDS,
     SECONDS,
     WARMUP,
     WORKERS,
@@ -39,21 +43,28 @@ from bench.scans import (
     _wait_ready,
 )
 
-STUBS = 4_000
+STUBS = 4_000  # a used stub is not offered again: both loads draw from these
 BILL_FEN = 12_000
 
 
-def _redeem_load(port: int, fixtures: dict, seconds: float, codes) -> dict:
-    """CONNECTIONS threads, each redeeming the next stub of `codes`: prepare, then consume its offer.
-    `codes` is one iterator shared by the warm-up and the measured run: a stub the warm-up redeemed
-    is used up (its offer is once per stub), so offering it again would count as a refusal."""
+def _redeem_load(port: int, fixtures: dict, seconds: float, codes, *, auth: str = "till") -> dict:
+    """CONNECTIONS threads, each redeeming the next stub of `codes`: prepare, then consume its offer,
+    signed in as a till (`Authorization: Bearer`, the high-volume client) or with the staff member's
+    session cookie and CSRF token (the counter page). `codes` is one iterator shared by every load
+    of the run: a stub redeemed once is used up (its offer is once per stub), so offering it again
+    would count as a refusal."""
     lock = threading.Lock()
-    headers = {
-        "Content-Type": "application/json",
-        "Cookie": f"{fixtures['session_cookie']}={fixtures['session']}; csrftoken={fixtures['csrf']}",
-        "X-CSRFToken": fixtures["csrf"],
-        "Referer": f"http://127.0.0.1:{port}/",
-    }
+    headers = {"Content-Type": "application/json"}
+    if auth == "till":
+        headers["Authorization"] = f"Bearer {fixtures['till_token']}"
+    else:
+        headers.update(
+            {
+                "Cookie": f"{fixtures['session_cookie']}={fixtures['session']}; csrftoken={fixtures['csrf']}",
+                "X-CSRFToken": fixtures["csrf"],
+                "Referer": f"http://127.0.0.1:{port}/",
+            }
+        )
     pairs: list[list[float]] = [[] for _ in range(CONNECTIONS)]
     errors = [0] * CONNECTIONS
     exhausted = threading.Event()
@@ -90,7 +101,7 @@ def _redeem_load(port: int, fixtures: dict, seconds: float, codes) -> dict:
                         "store": fixtures["store"],
                         "code": code,
                         "offer": offers[0]["id"],
-                        "idempotency_key": f"bench-{slot}-{code[-16:]}",
+                        "idempotency_key": f"bench-{auth}-{slot}-{code[-16:]}",
                         "bill_fen": BILL_FEN,
                     },
                 )
@@ -119,15 +130,42 @@ def _redeem_load(port: int, fixtures: dict, seconds: float, codes) -> dict:
         "p99": _percentile(merged, 0.99),
         "errors": sum(errors),
         "exhausted": exhausted.is_set(),
+        "latencies": merged,
+        "elapsed": elapsed,
     }
 
 
-def _measure(load: _Load) -> dict:
-    """The bare endpoint's rate after a warm-up (bench/scans.py now interleaves its own two loads;
-    a redemption is not a `_Load`, so this bench measures the two one after the other)."""
-    load.run(WARMUP)
-    count, _latencies, errors, elapsed = load.run(SECONDS)
-    return {"rate": count / elapsed, "errors": errors}
+def _measure_rounds(app_port: int, fixtures: dict, codes, bare: _Load) -> dict:
+    """Warm all three loads up, then ROUNDS rounds of a till slice, a session slice and a bare slice
+    (SECONDS / ROUNDS each), as bench/scans.py interleaves its two: on a shared machine the load
+    moves, so each round's ratios compare slices measured a moment apart; the median round is the
+    figure. Returns the totals of each load and the per-round ratios."""
+    _redeem_load(app_port, fixtures, WARMUP, codes, auth="till")
+    _redeem_load(app_port, fixtures, WARMUP, codes, auth="session")
+    bare.run(WARMUP)
+    rounds = []
+    for _round in range(ROUNDS):
+        till = _redeem_load(app_port, fixtures, SECONDS / ROUNDS, codes, auth="till")
+        session = _redeem_load(app_port, fixtures, SECONDS / ROUNDS, codes, auth="session")
+        count, _latencies, errors, elapsed = bare.run(SECONDS / ROUNDS)
+        rounds.append({"till": till, "session": session, "bare": {"rate": count / elapsed, "errors": errors}})
+    totals = {}
+    for name in ("till", "session"):
+        runs = [r[name] for r in rounds]
+        latencies = sorted(itertools.chain.from_iterable(run["latencies"] for run in runs))
+        totals[name] = {
+            "rate": sum(run["count"] for run in runs) / sum(run["elapsed"] for run in runs),
+            "p50": _percentile(latencies, 0.5),
+            "p99": _percentile(latencies, 0.99),
+            "errors": sum(run["errors"] for run in runs),
+            "exhausted": any(run["exhausted"] for run in runs),
+            "ratios": [r[name]["rate"] / r["bare"]["rate"] for r in rounds],
+        }
+    totals["bare"] = {
+        "rate": statistics.mean(r["bare"]["rate"] for r in rounds),
+        "errors": sum(r["bare"]["errors"] for r in rounds),
+    }
+    return totals
 
 
 def _redemption_count(env: dict) -> int:
@@ -158,21 +196,18 @@ def main() -> list[dict]:
                 fixtures = json.loads(fixtures_path.read_text())
                 app_server, app_port = _start_gunicorn("config.wsgi", env, log)
                 bare_server, bare_port = _start_gunicorn("bench.wsgi_bare", env, log)
-                _wait_ready(app_server, app_port)
-                _wait_ready(bare_server, bare_port)
+                _wait_ready(app_server, app_port, timeout=90)  # 4 workers start slowly on a loaded machine
+                _wait_ready(bare_server, bare_port, timeout=90)
                 codes = iter(fixtures["codes"])
-                _redeem_load(app_port, fixtures, WARMUP, codes)
-                redeemed = _redeem_load(app_port, fixtures, SECONDS, codes)
                 bare_body = json.dumps({"store": fixtures["store"], "code": fixtures["codes"][0]}).encode()
-                bare = _measure(
-                    _Load(
-                        bare_port,
-                        "/ok",
-                        {"Content-Type": "application/json"},
-                        itertools.repeat(bare_body),
-                        _bare_ok,
-                    )
+                bare_load = _Load(
+                    bare_port,
+                    "/ok",
+                    {"Content-Type": "application/json"},
+                    itertools.repeat(bare_body),
+                    _bare_ok,
                 )
+                measured = _measure_rounds(app_port, fixtures, codes, bare_load)
             except BaseException:
                 log.flush()
                 sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
@@ -183,43 +218,47 @@ def main() -> list[dict]:
         stored = _redemption_count(env)
     load_average = "/".join(f"{value:.1f}" for value in os.getloadavg())
     setup = (
-        f"{WORKERS} sync workers, {CONNECTIONS} client threads, {SECONDS:.0f} s after {WARMUP:.0f} s warm-up"
+        f"{WORKERS} sync workers, {CONNECTIONS} client threads, {ROUNDS} interleaved rounds of "
+        f"{SECONDS / ROUNDS:.0f} s per load after {WARMUP:.0f} s warm-up each"
     )
-    exhausted = " (ran out of stubs early)" if redeemed["exhausted"] else ""
-    return [
+    bare = measured["bare"]
+    rows = []
+    for name, label in (("till", "till token (Bearer)"), ("session", "staff session cookie + CSRF")):
+        load = measured[name]
+        ratios = load["ratios"]
+        exhausted = " (ran out of stubs early)" if load["exhausted"] else ""
+        rows += [
+            {
+                "benchmark": f"stub redemptions, {label} (prepare + consume, each a distinct stub)",
+                "value": f"{load['rate']:.0f}",
+                "unit": "redemptions/s",
+                "note": f"gunicorn + PostgreSQL, {setup}; {load['errors']} refused or failed{exhausted}",
+            },
+            {
+                "benchmark": f"redemption latency, {label} (both requests) p50 / p99",
+                "value": f"{load['p50']:.1f} / {load['p99']:.1f}",
+                "unit": "ms",
+                "note": "POST /api/counter/prepare then /api/counter/consume",
+            },
+            {
+                "benchmark": f"redemptions/s ÷ bare req/s, {label}",
+                "value": f"{statistics.median(ratios):.2f}",
+                "unit": "ratio",
+                "note": f"median of {ROUNDS} rounds (each: {', '.join(f'{r:.2f}' for r in ratios)}); "
+                "a redemption is two requests",
+            },
+        ]
+    rows.append(
         {
-            "benchmark": "stub redemptions (prepare + consume, each a distinct stub)",
-            "value": f"{redeemed['rate']:.0f}",
-            "unit": "redemptions/s",
-            "note": f"gunicorn + PostgreSQL, {setup}; {redeemed['errors']} refused or failed{exhausted}; "
-            f"{stored} Redemption rows stored",
-        },
-        {
-            "benchmark": "redemption latency (both requests) p50 / p99",
-            "value": f"{redeemed['p50']:.1f} / {redeemed['p99']:.1f}",
-            "unit": "ms",
-            "note": "POST /api/counter/prepare then /api/counter/consume, staff session cookie and CSRF token",
-        },
-        {
-            "benchmark": "bare Django JSON endpoint (same run)",
+            "benchmark": "bare Django JSON endpoint (same run, interleaved)",
             "value": f"{bare['rate']:.0f}",
             "unit": "req/s",
-            "note": f"bench/wsgi_bare.py behind the same gunicorn; {bare['errors']} errors",
-        },
-        {
-            "benchmark": "redemptions/s ÷ bare req/s",
-            "value": f"{redeemed['rate'] / bare['rate']:.2f}",
-            "unit": "ratio",
-            "note": "a redemption is two requests, so 0.5 would be two bare requests' worth",
-        },
-        {
-            "benchmark": "counter requests/s ÷ bare req/s",
-            "value": f"{2 * redeemed['rate'] / bare['rate']:.2f}",
-            "unit": "ratio",
-            "note": f"setup {prepared_at - started:.0f} s (migrate + {STUBS} tickets and stubs); "
-            f"load average after the run {load_average}",
-        },
-    ]
+            "note": f"bench/wsgi_bare.py behind the same gunicorn; {bare['errors']} errors; "
+            f"{stored} Redemption rows stored; setup {prepared_at - started:.0f} s "
+            f"({STUBS} tickets and stubs); load average after the run {load_average}",
+        }
+    )
+    return rows
 
 
 # --- Fixture subprocess (runs with the servers' environment) --------------------------------------------
@@ -256,6 +295,7 @@ def counter_world(count: int) -> dict:
     from tourism.enums import MerchantCategory, MerchantRole, MerchantStatus, OfferKind, OfferStatus
     from tourism.models import Merchant, MerchantMembership, Offer, Store
     from tourism.services.stubs import stubs_issue_for_tickets
+    from tourism.services.tills import till_issue
 
     world = gate_world(0)
     event, session = world["event"], world["session"]
@@ -280,6 +320,9 @@ def counter_world(count: int) -> dict:
         longitude=Decimal("121.403"),
     )
     MerchantMembership.objects.create(user=staff, merchant=merchant, role=MerchantRole.STAFF, store=store)
+    owner = get_user_model().objects.create_user(email="owner@bench.example", password=None)
+    MerchantMembership.objects.create(user=owner, merchant=merchant, role=MerchantRole.OWNER)
+    _till, till_token = till_issue(store=store, name="Till 1", by=owner)
     Offer.objects.create(
         merchant=merchant,
         programme=event.programme,
@@ -349,6 +392,7 @@ def counter_world(count: int) -> dict:
         "session": store_session.session_key,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf": _get_new_csrf_string(),
+        "till_token": till_token,
     }
 
 

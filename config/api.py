@@ -9,7 +9,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Device API for gate scanners and counters. Gate devices authenticate with "
-        "`Authorization: Bearer <device token>`; merchant counters with the staff member's session."
+        "`Authorization: Bearer <device token>`; merchant counters with a till's token "
+        "(`Authorization: Bearer <till token>`) or the staff member's session."
     ),
     urls_namespace="api",
 )

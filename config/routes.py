@@ -246,6 +246,8 @@ ROUTES: dict[str, Route] = {
     "tourism:staff-remove": Route(Access.MERCHANT_OWNER, "merchant_member"),
     "tourism:offer-create": Route(Access.MERCHANT_OWNER, "merchant"),
     "tourism:offer-edit": Route(Access.MERCHANT_OWNER, "offer"),
+    "tourism:tills": Route(Access.MERCHANT_OWNER, "merchant"),
+    "tourism:till-revoke": Route(Access.MERCHANT_OWNER, "merchant_till"),
     "tourism:staff-accept": Route(Access.LINK, "token"),
     "tourism:counter": Route(Access.MERCHANT_STAFF, "store"),
     "tourism:counter-redemptions": Route(Access.MERCHANT_STAFF, "store"),

@@ -3,8 +3,10 @@
 The shape of the group-buying platforms' voucher verification (prepare reads the code and lists
 what it can take here now with the holder's masked name only; consume needs an idempotency key and
 returns a receipt; reverse works within the offer's window at the same store, with a reason; query
-lists a store's redemptions by day). Authenticated by the staff member's session (the counter page
-uses it too; send the CSRF token as `X-CSRFToken`). A store the caller does not work at is a 404.
+lists a store's redemptions by day). Authenticated either by a till's bearer token
+(`Authorization: Bearer <token>`, issued by the merchant's owner, bound to one store: the realistic
+high-volume client) or by the staff member's session (the counter page uses it; send the CSRF token
+as `X-CSRFToken`). A store the caller does not work at (or another store than the till's) is a 404.
 Every refusal is JSON `{"detail": message, "reason": code}` with a 4xx status; schema errors are 422.
 """
 
@@ -19,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from tourism.errors import RedemptionError, StubError, TourismError
-from tourism.models import Redemption, Store
+from tourism.models import Redemption, Store, Till
 from tourism.selectors.merchants import membership_for_store
 from tourism.selectors.redemptions import redemptions_for_store_day
 from tourism.services.redemptions import (
@@ -32,6 +34,7 @@ from tourism.services.redemptions import (
     redemption_prepare,
     redemption_reverse,
 )
+from tourism.services.tills import till_authenticate
 
 KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 MAX_ID = 2**31 - 1
@@ -48,7 +51,16 @@ def counter_error_handler(request, exc: CounterError) -> JsonResponse:
     return JsonResponse({"detail": exc.message, "reason": exc.reason}, status=exc.status_code)
 
 
-router = Router(tags=["counter"], auth=SessionAuth())
+class TillBearer(HttpBearer):
+    """A till's bearer token (no session, no CSRF token); a request without one tries the session."""
+
+    openapi_description = "A till's token, issued once by the merchant's owner on the tills page."
+
+    def authenticate(self, request, token):
+        return till_authenticate(token)
+
+
+router = Router(tags=["counter"], auth=[TillBearer(), SessionAuth()])
 
 
 class ErrorOut(Schema):
@@ -105,7 +117,8 @@ class ReceiptOut(Schema):
     receipt_number: str
     offer: str
     store: str
-    staff: str
+    staff: str = Field(description="The staff member, or the till's name when a till redeemed.")
+    till: str | None = Field(None, description="The till's name when a till redeemed.")
     bill_fen: int
     discount_fen: int
     to_pay_fen: int
@@ -137,13 +150,19 @@ class QueryIn(Schema):
     day: dt.date | None = Field(None, description="Local day (Asia/Shanghai); today when left out.")
 
 
-def _store(request, store_id: int, *, staff_checked_by_service: bool = False) -> Store:
-    """The store, a 404 unless the caller works there. Prepare and consume leave the membership to
+def _caller(request, store_id: int, *, staff_checked_by_service: bool = False):
+    """(store, staff, till): a till's own store (read with the till, cached), or the store a signed-in
+    staff member works at; a 404 otherwise. Prepare and consume leave the staff member's membership to
     their service (which checks it first, writing nothing): one statement fewer per request."""
+    auth = request.auth
+    if isinstance(auth, Till):
+        if auth.store_id != store_id:
+            raise CounterError(404, _("Not found."), "not_found")
+        return auth.store, None, auth
     store = get_object_or_404(Store.objects.select_related("merchant", "city"), pk=store_id)
-    if not staff_checked_by_service and membership_for_store(user=request.auth, store=store) is None:
+    if not staff_checked_by_service and membership_for_store(user=auth, store=store) is None:
         raise CounterError(404, _("Not found."), "not_found")
-    return store
+    return store, auth, None
 
 
 def _refuse(exc: TourismError):
@@ -155,16 +174,20 @@ def _refuse(exc: TourismError):
     raise CounterError(status, str(exc), exc.code) from exc
 
 
-def receipt(redemption: Redemption, *, replayed: bool = False) -> dict:
-    try:
-        reversed_ = redemption.reversal is not None
-    except ObjectDoesNotExist:
-        reversed_ = False
+def receipt(redemption: Redemption, *, replayed: bool = False, reversed_: bool | None = None) -> dict:
+    """The receipt of a redemption. `reversed_` when the caller knows it (a consume just made it)."""
+    if reversed_ is None:
+        try:
+            reversed_ = redemption.reversal is not None
+        except ObjectDoesNotExist:
+            reversed_ = False
+    till = redemption.till if redemption.till_id else None
     return {
         "receipt_number": redemption.receipt_number,
         "offer": redemption.offer.name,
         "store": redemption.store.name,
-        "staff": str(redemption.staff),
+        "staff": till.name if till else str(redemption.staff),
+        "till": till.name if till else None,
         "bill_fen": redemption.bill_fen,
         "discount_fen": redemption.discount_fen,
         "to_pay_fen": redemption.bill_fen - min(redemption.discount_fen, redemption.bill_fen),
@@ -185,9 +208,9 @@ def receipt(redemption: Redemption, *, replayed: bool = False) -> dict:
 )
 def prepare(request, payload: PrepareIn):
     """Read a code: what it can take at this store now, and the holder's masked name. Changes nothing."""
-    store = _store(request, payload.store, staff_checked_by_service=True)
+    store, staff, till = _caller(request, payload.store, staff_checked_by_service=True)
     try:
-        prepared = redemption_prepare(code=payload.code, store=store, staff=request.auth)
+        prepared = redemption_prepare(code=payload.code, store=store, staff=staff, till=till)
     except TourismError as exc:
         _refuse(exc)
     stub = prepared.stub
@@ -232,12 +255,13 @@ def prepare(request, payload: PrepareIn):
 )
 def consume(request, payload: ConsumeIn):
     """Redeem one offer. Repeating the same idempotency key returns the first receipt and changes nothing."""
-    store = _store(request, payload.store, staff_checked_by_service=True)
+    store, staff, till = _caller(request, payload.store, staff_checked_by_service=True)
     try:
         redemption, created = redemption_consume(
             code=payload.code,
             store=store,
-            staff=request.auth,
+            staff=staff,
+            till=till,
             offer_id=payload.offer,
             idempotency_key=payload.idempotency_key,
             bill_fen=payload.bill_fen,
@@ -245,7 +269,7 @@ def consume(request, payload: ConsumeIn):
         )
     except TourismError as exc:
         _refuse(exc)
-    return receipt(redemption, replayed=not created)
+    return receipt(redemption, replayed=not created, reversed_=False if created else None)
 
 
 @router.post(
@@ -255,10 +279,10 @@ def consume(request, payload: ConsumeIn):
 )
 def reverse(request, payload: ReverseIn):
     """Undo a redemption of this store within the offer's window, with a reason."""
-    store = _store(request, payload.store)
+    store, staff, till = _caller(request, payload.store)
     try:
         reversal = redemption_reverse(
-            receipt_number=payload.receipt_number, store=store, staff=request.auth, reason=payload.reason
+            receipt_number=payload.receipt_number, store=store, staff=staff, till=till, reason=payload.reason
         )
     except TourismError as exc:
         _refuse(exc)
@@ -276,6 +300,6 @@ def reverse(request, payload: ReverseIn):
 )
 def redemptions(request, filters: Query[QueryIn]):
     """A store's redemptions of one day (today by default), newest first."""
-    store = _store(request, filters.store)
+    store, _staff, _till = _caller(request, filters.store)
     day = filters.day or timezone.localdate()
     return [receipt(redemption) for redemption in redemptions_for_store_day(store=store, day=day)]

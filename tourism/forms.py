@@ -356,3 +356,18 @@ class OfferForm(forms.ModelForm):
 class ReverseForm(forms.Form):
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=12)
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class TillForm(forms.Form):
+    """A new till: which store it redeems at, and a name the owner recognises it by."""
+
+    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none())
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("For example the register's number or the tablet's place."),
+    )
+
+    def __init__(self, *args, merchant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["store"].queryset = Store.objects.filter(merchant=merchant).order_by("pk")

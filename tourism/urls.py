@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tourism.views import counter, merchants, organiser, public, wallet
+from tourism.views import counter, merchants, organiser, public, tills, wallet
 
 app_name = "tourism"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("merchants/<int:pk>/staff/<int:membership_pk>/remove/", merchants.staff_remove, name="staff-remove"),
     path("merchants/<int:pk>/offers/new/", merchants.offer_new, name="offer-create"),
     path("offers/<int:pk>/edit/", merchants.offer_edit, name="offer-edit"),
+    path("merchants/<int:pk>/tills/", tills.till_list, name="tills"),
+    path("merchants/<int:pk>/tills/<int:till_pk>/revoke/", tills.till_revoke_confirm, name="till-revoke"),
     path("merchants/invitations/<str:token>/", merchants.staff_accept, name="staff-accept"),
     # The counter
     path("counter/<int:pk>/", counter.counter, name="counter"),

@@ -42,6 +42,7 @@ from tests.factories.tourism import OfferFactory, StoreFactory, staff_of, ticket
 from ticketing.models import CartLine
 from ticketing.services.carts import cart_add
 from tourism.models import FraudFlag
+from tourism.services.tills import till_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,10 @@ def _tourism_kwargs(programme, session, spectator) -> dict:
     return {
         "merchant": {"pk": store.merchant.pk},
         "merchant_member": {"pk": store.merchant.pk, "membership_pk": member.pk},
+        "merchant_till": {
+            "pk": store.merchant.pk,
+            "till_pk": till_issue(store=store, name="A", by=member.user)[0].pk,
+        },
         "store": {"pk": store.pk},
         "offer": {"pk": OfferFactory(merchant=store.merchant).pk},
         "stub": {"public_id": stub.ticket.credential.public_id},

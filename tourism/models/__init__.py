@@ -5,3 +5,4 @@ from tourism.models.offers import *  # noqa: F403
 from tourism.models.oversight import *  # noqa: F403
 from tourism.models.settlement import *  # noqa: F403
 from tourism.models.stubs import *  # noqa: F403
+from tourism.models.tills import *  # noqa: F403

@@ -100,6 +100,15 @@ class Redemption(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
     )
+    # Set when a till (bearer token) redeemed: `staff` is then the owner who issued that till.
+    till = models.ForeignKey(
+        "tourism.Till",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redemptions",
+        verbose_name=_("till"),
+    )
     # The till's key: a repeated consume with the same key returns this row and changes nothing.
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     receipt_number = models.CharField(

@@ -32,6 +32,28 @@ from tourism.enums import (
     OfferWhere,
 )
 from tourism.models import Offer, Redemption, Store, Stub
+from tourism.selectors.compiled import CompiledQuery
+
+# Statements of every prepare and consume, compiled once per process (tourism/selectors/compiled.py).
+_STUB_USES = CompiledQuery(
+    lambda stub_id: (
+        Redemption.objects.filter(stub_id=stub_id, reversal__isnull=True)
+        .order_by()
+        .values_list("offer_id", "store_id", "merchant_id")
+    ),
+    stub_id=int,
+)
+_LIVE_OFFERS = CompiledQuery(
+    lambda merchant_id, programme_id, store_id: (
+        Offer.objects.filter(merchant_id=merchant_id, programme_id=programme_id, status=OfferStatus.LIVE)
+        .filter(Q(where=OfferWhere.HOST_CITY) | Q(where=OfferWhere.CITIES) | Q(stores__id=store_id))
+        .distinct()
+        .order_by("pk")
+    ),
+    merchant_id=int,
+    programme_id=int,
+    store_id=int,
+)
 
 
 @dataclass
@@ -102,9 +124,7 @@ def stub_context(
     context = StubContext(stub=stub, store=store, now=now)
     live = Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
     # One read of the stub's live uses everywhere: its caps here, and exclusions across merchants.
-    mine = Redemption.objects.filter(stub=stub, reversal__isnull=True).values_list(
-        "offer_id", "store_id", "merchant_id"
-    )
+    mine = _STUB_USES(stub_id=stub.pk)
     for offer_id, store_id, merchant_id in mine:
         context.redeemed_offer_ids.add(offer_id)
         if merchant_id == store.merchant_id:
@@ -323,14 +343,7 @@ def offers_for_store(store: Store, programme_id: int) -> list[Offer]:
     """The merchant's live offers a stub of this programme could take here, shaped for offer_check:
     each offer's events, sessions, cities or stores are read only for the offers whose scope or place
     names them (offer_check reads nothing else of them). Exclusions: see `prefetch_exclusions`."""
-    offers = list(
-        Offer.objects.filter(
-            merchant_id=store.merchant_id, programme_id=programme_id, status=OfferStatus.LIVE
-        )
-        .filter(Q(where=OfferWhere.HOST_CITY) | Q(where=OfferWhere.CITIES) | Q(stores=store))
-        .distinct()
-        .order_by("pk")
-    )
+    offers = _LIVE_OFFERS(merchant_id=store.merchant_id, programme_id=programme_id, store_id=store.pk)
     for lookup, needs in (
         ("events", lambda offer: offer.scope == OfferScope.EVENTS),
         ("sessions", lambda offer: offer.scope == OfferScope.SESSIONS),

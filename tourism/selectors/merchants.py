@@ -3,10 +3,10 @@ merchant's stores (counter staff bound to one store reach that store only)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from tourism.enums import MerchantRole, MerchantStatus
-from tourism.models import Merchant, MerchantMembership, MerchantTerms, Store
+from tourism.models import Merchant, MerchantMembership, MerchantTerms, Store, Till
 
 
 def terms_current() -> MerchantTerms | None:
@@ -68,4 +68,13 @@ def merchants_for_review(*, programme) -> QuerySet[Merchant]:
             waiting_last=Case(When(status=MerchantStatus.APPLIED, then=0), default=1),
         )
         .order_by("waiting_last", "name_zh", "pk")  # waiting applications first
+    )
+
+
+def tills_for_merchant(*, merchant: Merchant) -> QuerySet[Till]:
+    """The merchant's tills, live first, with their store and issuer (one statement)."""
+    return (
+        Till.objects.filter(store__merchant=merchant)
+        .select_related("store", "created_by")
+        .order_by(F("revoked_at").desc(nulls_first=True), "store_id", "pk")
     )

@@ -13,6 +13,6 @@ from tourism.models import Redemption, Store
 def redemptions_for_store_day(*, store: Store, day: dt.date) -> QuerySet[Redemption]:
     return (
         Redemption.objects.filter(store=store, business_day=day)
-        .select_related("offer", "staff", "reversal", "stub")
+        .select_related("offer", "staff", "till", "reversal", "stub")
         .order_by("-redeemed_at", "-pk")
     )

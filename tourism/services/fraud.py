@@ -37,14 +37,20 @@ def fraud_flags_refresh(*, programme, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     redemptions = list(
         Redemption.objects.filter(stub__programme=programme, redeemed_at__gte=now - LOOKBACK).values_list(
-            "pk", "stub_id", "store_id", "staff_id", "merchant_id", "redeemed_at", "reversal__id"
+            "pk", "stub_id", "store_id", "staff_id", "merchant_id", "redeemed_at", "reversal__id", "till_id"
         )
     )
     records = [
         RedemptionRecord(
-            id=pk, stub_id=stub_id, store_id=store_id, staff_id=staff_id, at=at, reversed=reversal is not None
+            id=pk,
+            stub_id=stub_id,
+            store_id=store_id,
+            staff_id=staff_id,
+            at=at,
+            reversed=reversal is not None,
+            till_id=till_id,
         )
-        for pk, stub_id, store_id, staff_id, _merchant, at, reversal in redemptions
+        for pk, stub_id, store_id, staff_id, _merchant, at, reversal, till_id in redemptions
     ]
     stores = {s.pk: s for s in Store.objects.filter(pk__in={r.store_id for r in records})}
     merchant_of = {s.pk: s.merchant_id for s in stores.values()}

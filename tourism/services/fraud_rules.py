@@ -51,6 +51,7 @@ class RedemptionRecord:
     staff_id: int | None
     at: dt.datetime  # aware
     reversed: bool = False
+    till_id: int | None = None  # a till redeems as the owner who issued it (staff_id): its own queue
 
 
 @dataclass(frozen=True)
@@ -198,14 +199,15 @@ def bursts(
     window: dt.timedelta = BURST_WINDOW,
     min_stubs: int = BURST_STUBS,
 ) -> list[Finding]:
-    """A staff member redeeming at least `min_stubs` distinct stubs within any `window`. Overlapping
-    windows of one staff member join into one finding, named by its first redemption."""
-    by_staff: dict[int, list[RedemptionRecord]] = defaultdict(list)
+    """A staff member (or one till: each serves its own queue, though all of an owner's tills redeem
+    as that owner) redeeming at least `min_stubs` distinct stubs within any `window`. Overlapping
+    windows of one staff member or till join into one finding, named by its first redemption."""
+    by_staff: dict[tuple[int, int], list[RedemptionRecord]] = defaultdict(list)
     for redemption in redemptions:
         if redemption.staff_id is not None:
-            by_staff[redemption.staff_id].append(redemption)
+            by_staff[(redemption.staff_id, redemption.till_id or 0)].append(redemption)
     findings = []
-    for staff_id, items in sorted(by_staff.items()):
+    for (staff_id, _till), items in sorted(by_staff.items()):
         items.sort(key=lambda r: (r.at, r.id))
         flagged: list[list[RedemptionRecord]] = []
         start = 0

@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tourism.errors import RedemptionError
-from tourism.models import Offer, Redemption, Reversal, Store, Stub
+from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
+from tourism.selectors.compiled import CompiledQuery
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
@@ -42,6 +43,77 @@ MAX_BILL_FEN = 100_000_000  # one million yuan: anything above is a typo at the 
 MAX_HEAD_COUNT = 500
 
 
+# The statements of every consume, compiled once per process (tourism/selectors/compiled.py).
+_BY_KEY = CompiledQuery(
+    lambda merchant_id, key: Redemption.objects.filter(
+        merchant_id=merchant_id, idempotency_key=key
+    ).order_by()[:1],
+    merchant_id=int,
+    key=str,
+)
+_LOCK_STUB = CompiledQuery(
+    lambda stub_id: (
+        Stub.objects.select_for_update().filter(pk=stub_id).order_by().values_list("pk", flat=True)
+    ),
+    stub_id=int,
+)
+_OFFER = CompiledQuery(
+    lambda offer_id, merchant_id: Offer.objects.filter(pk=offer_id, merchant_id=merchant_id).order_by(),
+    offer_id=int,
+    merchant_id=int,
+)
+_LOCK_OFFER = CompiledQuery(
+    lambda offer_id, merchant_id: (
+        Offer.objects.select_for_update().filter(pk=offer_id, merchant_id=merchant_id).order_by()
+    ),
+    offer_id=int,
+    merchant_id=int,
+)
+
+
+def _insert(redemption: Redemption, using: str = "default") -> None:
+    """INSERT the new row with SQL built once from the model (no signal listens to Redemption saves;
+    `Model.save` would compile the same statement on every consume)."""
+    connection = connections[using]
+    fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
+    if not connection.features.can_return_columns_from_insert:  # pragma: no cover - every backend here can
+        redemption.save(force_insert=True, using=using)
+        return
+    quote = connection.ops.quote_name
+    # Identifiers from the model's own metadata, quoted; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
+    )
+    params = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        redemption.pk = cursor.fetchone()[0]
+    redemption._state.adding = False
+    redemption._state.db = using
+
+
+def _count_use(*, offer_id: int, uses: int, subsidy_fen: int, using: str = "default") -> None:
+    """The offer's running counts, one UPDATE relative to the locked row's values."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    count, spent = (
+        quote(Offer._meta.get_field(name).column) for name in ("redeemed_count", "subsidy_spent_fen")
+    )
+    # Identifiers from the model's own metadata, quoted; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(Offer._meta.db_table)} SET {count} = {count} + %s, {spent} = {spent} + %s "  # noqa: S608
+        f"WHERE {quote(Offer._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [uses, subsidy_fen, offer_id])
+
+
+def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
+    rows = _BY_KEY(merchant_id=merchant_id, key=idempotency_key)
+    return rows[0] if rows else None
+
+
 @dataclass(frozen=True)
 class Prepared:
     stub: Stub
@@ -53,16 +125,28 @@ class Prepared:
         return self.stub.holder_label
 
 
-def _check_staff(*, staff, store: Store) -> None:
+def _check_staff(*, staff, till: Till | None, store: Store) -> None:
+    """A till works at its own store only (as the owner who issued it); a person where they work."""
+    if till is not None:
+        if till.store_id != store.pk or till.revoked_at is not None:
+            raise RedemptionError(_("You do not work at this store."), code="not_staff")
+        return
     if membership_for_store(user=staff, store=store) is None:
         raise RedemptionError(_("You do not work at this store."), code="not_staff")
 
 
-def redemption_prepare(*, code: str, store: Store, staff, now: dt.datetime | None = None) -> Prepared:
+def _staff_id(staff, till: Till | None) -> int:
+    return till.created_by_id if till is not None else staff.pk
+
+
+def redemption_prepare(
+    *, code: str, store: Store, staff=None, till: Till | None = None, now: dt.datetime | None = None
+) -> Prepared:
     """What this stub can take at this store now: every live offer of the merchant with its verdict.
-    Writes nothing, except issuing the stub of an older ticket or a badge on first sight."""
-    _check_staff(staff=staff, store=store)
-    stub = stub_resolve(code=code, now=now, user=staff)
+    Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
+    staff member or by a till (then `staff` is None)."""
+    _check_staff(staff=staff, till=till, store=store)
+    stub = stub_resolve(code=code, now=now, user=till or staff)
     offers = offers_for_store(store, stub.programme_id)
     context = stub_context(stub=stub, store=store, offers=offers, now=now)
     prefetch_exclusions(offers, context)
@@ -102,7 +186,8 @@ def redemption_consume(
     *,
     code: str,
     store: Store,
-    staff,
+    staff=None,
+    till: Till | None = None,
     offer_id: int,
     idempotency_key: str,
     bill_fen: int,
@@ -114,24 +199,26 @@ def redemption_consume(
     A consume repeated with the same idempotency key at the same merchant returns the first receipt
     (created False) and changes nothing; the same key with other details is refused. Locks the STUB
     row, then the OFFER row (see the module docstring); raises RedemptionError with the reason code
-    of the first rule that refuses, and then nothing has changed.
+    of the first rule that refuses, and then nothing has changed. Through a till (`staff` None) the
+    redemption records the till and, as its staff member, the owner who issued the till.
     """
-    _check_staff(staff=staff, store=store)  # first: the API answers an outsider 404 whatever they sent
+    _check_staff(
+        staff=staff, till=till, store=store
+    )  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
-    existing = Redemption.objects.filter(
-        merchant_id=store.merchant_id, idempotency_key=idempotency_key
-    ).first()
+    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
     if existing is not None:
         return _replay(existing, **replay_args), False
-    stub = stub_resolve(code=code, now=now, user=staff)
+    stub = stub_resolve(code=code, now=now, user=till or staff)
     now = now or timezone.now()
     try:
         with transaction.atomic():
             return _consume_locked(
                 stub=stub,
                 store=store,
-                staff=staff,
+                staff_id=_staff_id(staff, till),
+                till=till,
                 offer_id=offer_id,
                 idempotency_key=idempotency_key,
                 bill_fen=bill_fen,
@@ -150,7 +237,13 @@ def redemption_consume(
 
 
 def redemption_reverse(
-    *, receipt_number: str, store: Store, staff, reason: str, now: dt.datetime | None = None
+    *,
+    receipt_number: str,
+    store: Store,
+    staff=None,
+    till: Till | None = None,
+    reason: str,
+    now: dt.datetime | None = None,
 ) -> Reversal:
     """Undo a redemption at the store that made it, within the offer's window, with a reason: the
     stock and the subsidy are given back. Reversing again returns the first reversal. Locks the
@@ -160,7 +253,7 @@ def redemption_reverse(
         raise RedemptionError(_("Give a reason for the reversal."), code="reason_required")
     if len(reason) > 300:
         raise RedemptionError(_("Keep the reason under 300 characters."), code="reason_too_long")
-    _check_staff(staff=staff, store=store)
+    _check_staff(staff=staff, till=till, store=store)
     now = now or timezone.now()
     with transaction.atomic():
         redemption = (
@@ -183,7 +276,7 @@ def redemption_reverse(
             )
         Offer.objects.select_for_update().filter(pk=redemption.offer_id).values_list("pk", flat=True).get()
         reversal = Reversal.objects.create(
-            redemption=redemption, reason=reason, reversed_by=staff, reversed_at=now
+            redemption=redemption, reason=reason, reversed_by_id=_staff_id(staff, till), reversed_at=now
         )
         Offer.objects.filter(pk=redemption.offer_id).update(
             redeemed_count=F("redeemed_count") - 1,
@@ -196,7 +289,8 @@ def _consume_locked(
     *,
     stub: Stub,
     store: Store,
-    staff,
+    staff_id: int,
+    till: Till | None,
     offer_id: int,
     idempotency_key: str,
     bill_fen: int,
@@ -205,16 +299,15 @@ def _consume_locked(
     replay_args: dict,
 ) -> tuple[Redemption, bool]:
     """The locked part of consume: the stub row, then the offer row, then re-read and re-judge."""
-    offers = Offer.objects.filter(pk=offer_id, merchant_id=store.merchant_id)
     if LOCK_ROWS:
-        Stub.objects.select_for_update().filter(pk=stub.pk).values_list("pk", flat=True).get()
-        offers = offers.select_for_update()
-    offer = offers.first()
+        _LOCK_STUB(stub_id=stub.pk)
+        offers = _LOCK_OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
+    else:
+        offers = _OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
+    offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    existing = Redemption.objects.filter(
-        merchant_id=store.merchant_id, idempotency_key=idempotency_key
-    ).first()
+    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
     if existing is not None:  # the same till retried while we waited for the lock
         return _replay(existing, **replay_args), False
     context = stub_context(stub=stub, store=store, offers=[offer], now=now)
@@ -224,12 +317,13 @@ def _consume_locked(
     bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
     subsidy = offer_subsidy(offer, discount)
     # No savepoint: a duplicate key rolls the whole consume back and is answered by the caller.
-    redemption = Redemption.objects.create(
+    redemption = Redemption(
         stub=stub,
         offer=offer,
         merchant_id=store.merchant_id,
         store=store,
-        staff=staff,
+        staff_id=staff_id,
+        till=till,
         idempotency_key=idempotency_key,
         bill_fen=bill,
         discount_fen=discount,
@@ -241,9 +335,8 @@ def _consume_locked(
         business_day=timezone.localtime(now).date(),
         reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
     )
-    Offer.objects.filter(pk=offer.pk).update(
-        redeemed_count=F("redeemed_count") + 1, subsidy_spent_fen=F("subsidy_spent_fen") + subsidy
-    )
+    _insert(redemption)
+    _count_use(offer_id=offer.pk, uses=1, subsidy_fen=subsidy)
     if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
         # Known without another read only when the offer asked (stubs_refresh_activation does the rest).
         Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)

@@ -12,6 +12,7 @@ or badge's QR) into the Stub row.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from ticketing.signing import DecodedCredential, credential_decode, encode_crede
 from tourism.enums import StubSource
 from tourism.errors import StubError
 from tourism.models import Stub
+from tourism.selectors.compiled import CompiledQuery
 
 # A stub stays usable this long after its match day (offers set their own, shorter, windows).
 STUB_VALID_DAYS = 60
@@ -178,6 +180,27 @@ def _one_stub(**lookup) -> Stub | None:
     return next(iter(Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).order_by()[:1]), None)
 
 
+# The two reads of every counter request, compiled once per process (tourism/selectors/compiled.py).
+_STUB_BY_CODE = CompiledQuery(
+    lambda public_id: (
+        Stub.objects.select_related(*_STUB_RELATED).filter(credential__public_id=public_id).order_by()[:1]
+    ),
+    public_id=uuid.UUID,
+)
+_STUB_BY_TICKET_CODE = CompiledQuery(
+    lambda public_id: (
+        Stub.objects.select_related(*_STUB_RELATED)
+        .filter(ticket__credential__public_id=public_id)
+        .order_by()[:1]
+    ),
+    public_id=uuid.UUID,
+)
+
+
+def _first(rows: list) -> Stub | None:
+    return rows[0] if rows else None
+
+
 def _stub_by(**lookup) -> Stub | None:
     if any(value is None for value in lookup.values()):
         return None
@@ -187,9 +210,10 @@ def _stub_by(**lookup) -> Stub | None:
 def _typed(short: str, *, user) -> DecodedCredential:
     """The ticket or badge a typed manual code names, as ticketing's gate reads it (scans._typed):
     each person may mistype at most SHORT_CODE_MISSES codes in SHORT_CODE_WINDOW_SECONDS, then typed
-    codes are refused until the window ends, so guessing one (60 random bits) is hopeless. A stub's
+    codes are refused until the window ends (a till counts as its own person), so guessing one (60 random bits) is hopeless. A stub's
     own credential is never typed: it is only shown as the rotating code."""
-    key = f"tourism:short-code-misses:user:{getattr(user, 'pk', None)}"
+    # Per person, or per till (a Till redeems without a person): each has its own allowance.
+    key = f"tourism:short-code-misses:{type(user).__name__.lower()}:{getattr(user, 'pk', None)}"
     if not attempt_reserve(key, limit=SHORT_CODE_MISSES, window_seconds=SHORT_CODE_WINDOW_SECONDS):
         raise StubError(
             _("Too many mistyped codes: scan the QR code, or try again in ten minutes."),
@@ -247,9 +271,9 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
                 ),
                 code="stale",
             )
-        stub = _one_stub(credential__public_id=decoded.public_id)
+        stub = _first(_STUB_BY_CODE(public_id=decoded.public_id))
     elif decoded.kind == CredentialKind.TICKET:
-        stub = _one_stub(ticket__credential__public_id=decoded.public_id)
+        stub = _first(_STUB_BY_TICKET_CODE(public_id=decoded.public_id))
         if stub is None:
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
             if ticket is not None:

@@ -1,0 +1,53 @@
+"""Queries compiled once and run with new values answer exactly what the ORM would."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.factories.tourism import counter_world, ticket_stub
+from tourism.models import Offer, Stub
+from tourism.selectors.compiled import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+STUB_BY_TICKET = CompiledQuery(
+    lambda public_id: Stub.objects.select_related("credential", "ticket", "event", "host_city").filter(
+        ticket__credential__public_id=public_id
+    ),
+    public_id=uuid.UUID,
+)
+OFFER_NAMES = CompiledQuery(
+    lambda merchant_id, status: (
+        Offer.objects.filter(merchant_id=merchant_id, status=status)
+        .order_by("pk")
+        .values_list("name_en", flat=True)
+    ),
+    merchant_id=int,
+    status=str,
+)
+
+
+def test_model_rows_come_back_with_their_related_objects_for_each_new_value():
+    world = counter_world()
+    other = ticket_stub(ticket_type=world.stub.ticket.ticket_type)
+
+    for stub in (world.stub, other):
+        [found] = STUB_BY_TICKET(public_id=stub.ticket.credential.public_id)
+        assert found == stub
+        assert found.credential.public_id == stub.credential.public_id
+        assert found.event.name == stub.event.name and found.host_city == stub.host_city
+    assert STUB_BY_TICKET(public_id=uuid.uuid4()) == []
+
+
+def test_values_lists_and_string_values():
+    world = counter_world()
+    assert OFFER_NAMES(merchant_id=world.merchant.pk, status=world.offer.status) == [world.offer.name_en]
+    assert OFFER_NAMES(merchant_id=world.merchant.pk, status="withdrawn") == []
+
+
+def test_a_value_that_is_not_a_plain_parameter_is_refused():
+    query = CompiledQuery(lambda limit: Offer.objects.all()[:limit], limit=int)
+    with pytest.raises(ValueError, match="not plain parameters"):
+        query()
