@@ -163,7 +163,7 @@ def _organiser_event(request, slug: str) -> Event:
 
 
 def _organiser_fencing_event(request, slug: str) -> Event:
-    """Pools, the tableau and competitors from the entries are fencing's: any other event is a 404."""
+    """Pools and the tableau are fencing's: any other event is a 404."""
     event = _organiser_event(request, slug)
     if event.discipline != Discipline.FENCING:
         raise Http404
@@ -376,7 +376,7 @@ def organiser_pools_generate(request, slug: str):
 @login_required
 @require_POST
 def organiser_competitors_refresh(request, slug: str):
-    event = _organiser_fencing_event(request, slug)
+    event = _organiser_event(request, slug)  # every sport: crews and squads come from their team entries
     reports = hooks.competitors_refresh(event=event)
     created = sum(r.get("created", 0) for r in reports)
     updated = sum(r.get("updated", 0) for r in reports)

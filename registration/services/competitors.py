@@ -10,13 +10,21 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from events.enums import CompetitorKind, CompetitorStatus
+from events.enums import CompetitorKind, CompetitorStatus, Discipline
 from events.hooks import ScheduleRecipient
 from events.models import Competitor, Event, Stage
 from registration.enums import EntryStatus, MembershipRole
 from registration.models import Athlete, DelegationMembership, Entry
 
 DRAWN = (EntryStatus.APPROVED, EntryStatus.LOCKED)
+# Sports where the entrant of a draw is the team (a crew, a squad), not each athlete: one competitor per
+# team, carrying the person keys of its approved athletes, so the schedule builder still sees every child.
+TEAM_KINDS = {
+    Discipline.DRAGON_BOAT: CompetitorKind.CREW,
+    Discipline.BASKETBALL: CompetitorKind.TEAM,
+    Discipline.FOOTBALL: CompetitorKind.TEAM,
+    Discipline.CAMP: CompetitorKind.TEAM,
+}
 
 
 def person_key(athlete: Athlete | int) -> str:
@@ -25,13 +33,57 @@ def person_key(athlete: Athlete | int) -> str:
     return "p-" + salted_hmac("registration.person_key", f"athlete:{pk}").hexdigest()[:30]
 
 
+SYNCED_FIELDS = ("kind", "display_name", "club_zh", "club_en", "city_zh", "city_en", "person_keys", "status")
+OWN_KEYS = ("p-", "t-")  # the keys this module makes: person_key and team_key
+
+
+def team_key(team_id: int) -> str:
+    """An opaque, stable key for a team's competitor (a crew or a squad), like `person_key`."""
+    return "t-" + salted_hmac("registration.team_key", f"team:{team_id}").hexdigest()[:30]
+
+
+def _wanted(event: Event, entries) -> dict[str, dict]:
+    """The competitors the entries make, by key: one per athlete, or one per team in team sports."""
+    kind = TEAM_KINDS.get(event.discipline)
+    wanted: dict[str, dict] = {}
+    for entry in entries:
+        athlete, team = entry.athlete, entry.team
+        delegation = team.delegation
+        fields = {
+            "club_zh": delegation.name_zh,
+            "club_en": delegation.name_en,
+            "city_zh": delegation.city.name_zh,
+            "city_en": delegation.city.name_en,
+            "status": CompetitorStatus.ACTIVE,
+        }
+        if kind is None:
+            key = person_key(athlete)
+            wanted[key] = {
+                "kind": CompetitorKind.FENCER,
+                "display_name": athlete.display_name,
+                "person_keys": [key],
+                **fields,
+            }
+        else:
+            key = team_key(team.pk)
+            competitor = wanted.setdefault(
+                key, {"kind": kind, "display_name": team.name_zh, "person_keys": [], **fields}
+            )
+            competitor["person_keys"].append(person_key(athlete))
+    return wanted
+
+
 def competitors_sync(*, event: Event) -> dict[str, int]:
     """Create or update the event's competitors from its approved (and locked) entries.
 
+    In individual sports each athlete is a competitor; in team sports (`TEAM_KINDS`: dragon boat,
+    basketball, football, camp games) each team with an approved athlete is one, carrying every
+    approved athlete's person key (its name is the team's Chinese name, as its delegation gave it).
     A new competitor is seeded after those already there (in entry order); name, delegation and city
-    follow the roster. A competitor whose entry is no longer approved is deleted while no draw exists,
-    and marked withdrawn once it does (its pool bouts are then annulled by the ranking). Locks the
-    event row, as the draws do, so a sync and a draw cannot interleave.
+    follow the roster. A competitor of the entries (a person or team key) that no entry makes any more
+    is deleted while no draw exists, and marked withdrawn once it does (its pool bouts are then
+    annulled by the ranking); competitors another source added are left alone. Locks the event row,
+    as the draws do, so a sync and a draw cannot interleave.
     """
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
@@ -42,21 +94,9 @@ def competitors_sync(*, event: Event) -> dict[str, int]:
         )
         existing = {c.key: c for c in Competitor.objects.filter(event=event)}
         next_seed = max((c.seed for c in existing.values()), default=0) + 1
-        seen, created, updated = set(), [], []
-        for entry in entries:
-            athlete, delegation = entry.athlete, entry.team.delegation
-            key = person_key(athlete)
-            seen.add(key)
-            fields = {
-                "kind": CompetitorKind.FENCER,
-                "display_name": athlete.display_name,
-                "club_zh": delegation.name_zh,
-                "club_en": delegation.name_en,
-                "city_zh": delegation.city.name_zh,
-                "city_en": delegation.city.name_en,
-                "person_keys": [key],
-                "status": CompetitorStatus.ACTIVE,
-            }
+        created, updated = [], []
+        wanted = _wanted(event, entries)
+        for key, fields in wanted.items():
             competitor = existing.get(key)
             if competitor is None:
                 created.append(Competitor(event=event, key=key, seed=next_seed, **fields))
@@ -67,8 +107,8 @@ def competitors_sync(*, event: Event) -> dict[str, int]:
                 updated.append(competitor)
         Competitor.objects.bulk_create(created)
         if updated:
-            Competitor.objects.bulk_update(updated, [*fields, "updated_at"])
-        gone = [c for key, c in existing.items() if key not in seen]
+            Competitor.objects.bulk_update(updated, [*SYNCED_FIELDS, "updated_at"])
+        gone = [c for key, c in existing.items() if key not in wanted and key.startswith(OWN_KEYS)]
         drawn = Stage.objects.filter(event=event).exists()
         if drawn:
             withdrawn = Competitor.objects.filter(pk__in=[c.pk for c in gone]).exclude(

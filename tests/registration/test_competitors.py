@@ -6,12 +6,13 @@ import re
 
 import pytest
 
-from events.enums import CompetitorStatus, EventStatus
+from events.enums import CompetitorKind, CompetitorStatus, EventStatus
 from events.services.competition import pools_generate
 from registration.enums import EntryStatus
-from registration.services.competitors import competitors_sync, person_key
+from registration.models import Entry
+from registration.services.competitors import competitors_sync, person_key, team_key
 from tests.factories import ProgrammeMembershipFactory, login_two_factor, verified
-from tests.factories.competition import FencingEventFactory
+from tests.factories.competition import CompetitorFactory, DragonBoatEventFactory, FencingEventFactory
 from tests.factories.registration import AthleteFactory, DelegationFactory, EntryFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,63 @@ def test_the_organiser_page_updates_competitors_through_the_events_hook(client, 
     stranger = verified(ProgrammeMembershipFactory().user)
     login_two_factor(client, stranger)
     assert client.post(f"/organiser/competition/events/{team.event.slug}/competitors/").status_code == 404
+
+
+@pytest.fixture
+def crews():
+    """Two dragon-boat teams of one delegation, three paddlers approved in each and one still waiting."""
+    event = DragonBoatEventFactory(status=EventStatus.PUBLISHED)
+    delegation = DelegationFactory(
+        programme=event.programme, name_zh="苏州市龙舟队", name_en="Suzhou Dragon Boat"
+    )
+    teams = [
+        TeamFactory(delegation=delegation, event=event, name_zh="苏州一队", name_en="Suzhou A"),
+        TeamFactory(delegation=delegation, event=event, name_zh="苏州二队", name_en="Suzhou B"),
+    ]
+    paddlers = {team.pk: [_enter(team).athlete for _ in range(3)] for team in teams}
+    _enter(teams[0], status=EntryStatus.SUBMITTED)
+    return event, teams, paddlers
+
+
+def test_in_a_team_sport_each_team_is_one_competitor_carrying_its_approved_athletes(crews):
+    event, teams, paddlers = crews
+    assert competitors_sync(event=event) == {"created": 2, "updated": 0, "removed": 0}
+    crew = event.competitors.get(key=team_key(teams[0].pk))
+    assert crew.kind == CompetitorKind.CREW and crew.display_name == "苏州一队"
+    assert (crew.club_zh, crew.club_en, crew.seed) == ("苏州市龙舟队", "Suzhou Dragon Boat", 1)
+    assert sorted(crew.person_keys) == sorted(person_key(a) for a in paddlers[teams[0].pk])
+    assert re.fullmatch(r"t-[0-9a-f]{30}", crew.key)
+    # The same child keeps one key across sports: the builder sees a paddler who also fences.
+    fencing = FencingEventFactory(programme=event.programme)
+    fencing_team = TeamFactory(delegation=teams[0].delegation, event=fencing)
+    EntryFactory(team=fencing_team, athlete=paddlers[teams[0].pk][0], status=EntryStatus.APPROVED)
+    competitors_sync(event=fencing)
+    assert fencing.competitors.get().key in crew.person_keys
+    assert competitors_sync(event=event) == {"created": 0, "updated": 0, "removed": 0}
+
+
+def test_a_team_follows_its_entries_and_competitors_of_other_sources_are_left_alone(crews):
+    event, teams, paddlers = crews
+    demo = CompetitorFactory(event=event, key="demo-crew-1", kind=CompetitorKind.CREW, seed=9)
+    competitors_sync(event=event)
+    withdrawn = Entry.objects.get(athlete=paddlers[teams[1].pk][0], event=event)
+    withdrawn.status = EntryStatus.WITHDRAWN
+    withdrawn.save()
+    assert competitors_sync(event=event)["updated"] == 1
+    assert len(event.competitors.get(key=team_key(teams[1].pk)).person_keys) == 2
+    Entry.objects.filter(team=teams[1]).update(status=EntryStatus.WITHDRAWN)
+    assert competitors_sync(event=event)["removed"] == 1
+    assert set(event.competitors.values_list("key", flat=True)) == {team_key(teams[0].pk), demo.key}
+
+
+def test_the_organiser_updates_crews_from_the_entries_on_the_races_page(client, crews):
+    event, _, _ = crews
+    organiser = verified(ProgrammeMembershipFactory(programme=event.programme).user)
+    login_two_factor(client, organiser)
+    page = client.get(f"/organiser/competition/events/{event.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "按已批准的报名更新参赛者" in page.content.decode()  # the button, in the reader's language
+    response = client.post(
+        f"/organiser/competition/events/{event.slug}/competitors/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "2 new, 0 changed, 0 removed" in response.content.decode()
+    assert sorted(event.competitors.values_list("display_name", flat=True)) == ["苏州一队", "苏州二队"]
