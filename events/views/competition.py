@@ -133,7 +133,7 @@ def _organiser_fencing_event(request, slug: str) -> Event:
 
 
 def _referee_links(request, event: Event) -> list[tuple[str, str, str]]:
-    """(label, absolute URL, token: what the revoke form posts) of a signed referee link for each pool or group, each course, and each
+    """(label, absolute URL, token) of a signed referee link for each pool or group, each course, and each
     piste or court the event's matches are placed on."""
     links = []
     for stage in selectors_results.stages_of(event=event):
