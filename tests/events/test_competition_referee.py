@@ -164,7 +164,9 @@ def organiser(client, pools):
 def _page_links(client, event) -> dict[str, tuple[str, str]]:
     """label -> (path, token) of the referee links on the organiser's competition page."""
     page = client.get(reverse("events:organiser-competition", args=[event.slug]), HTTP_ACCEPT_LANGUAGE="en")
-    return {label: (url[url.index("/referee/") :], token) for label, url, token in page.context["referee_links"]}
+    return {
+        label: (url[url.index("/referee/") :], token) for label, url, token in page.context["referee_links"]
+    }
 
 
 def test_an_organiser_revokes_a_lost_link_and_gives_out_a_new_one(client, pools, organiser):
@@ -214,7 +216,9 @@ def test_a_piste_link_is_revoked_apart_from_the_pool_links(pools):
         referee_scope_read(piste_token)
     assert refused.value.revoked and refused.value.gone
     assert referee_scope_read(pool_token).pool == 1
-    assert referee_scope_read(referee_link_make(event_id=pools.event_id, resource=piste)).resource_id == piste.pk
+    assert (
+        referee_scope_read(referee_link_make(event_id=pools.event_id, resource=piste)).resource_id == piste.pk
+    )
 
 
 def test_only_the_events_organisers_may_revoke_its_links(client, pools):

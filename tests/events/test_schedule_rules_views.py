@@ -172,7 +172,7 @@ def test_rules_pages_are_linked_from_the_schedule_and_translated(client, event, 
         and reverse("events:schedule-age-bands", args=[event.programme.slug]) in grid
     )
     body = text(client.get(travel_url(event), HTTP_ACCEPT_LANGUAGE="zh-hans"))
-    assert "交通时间" in body and "场馆之间" in body
+    assert "路程时间" in body and "场馆之间" in body
 
 
 def test_rules_pages_are_not_for_other_organisers(client, event):
