@@ -4,6 +4,7 @@ matches, without an account; another pool's match, a forged link and an expired 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -15,7 +16,12 @@ from events.models import Match, RefereeLinkRevocation, ResultChange
 from events.services.competition import pools_generate
 from events.services.games import games_generate
 from events.services.races import races_generate
-from events.services.referee import RefereeLinkError, referee_link_make, referee_scope_read
+from events.services.referee import (
+    RefereeLinkError,
+    referee_link_make,
+    referee_link_revoke,
+    referee_scope_read,
+)
 from tests.factories import ProgrammeMembershipFactory, VenueResourceFactory, login_two_factor, verified
 from tests.factories.competition import (
     BasketballEventFactory,
@@ -241,3 +247,15 @@ def test_an_organiser_cannot_revoke_another_events_link_or_a_forged_one(client, 
         assert client.post(revoke, {"token": token, "confirm": "1"}).status_code == 404
     assert not RefereeLinkRevocation.objects.exists()
     assert client.get(revoke).status_code == 405
+
+
+def test_a_revocation_is_logged_with_who_and_when_but_never_the_token(pools, organiser, caplog):
+    from events.services.referee import referee_link_revoke
+
+    token = referee_link_make(event_id=pools.event_id, stage=pools, pool=2)
+    caplog.set_level(logging.INFO, logger="events.referee")
+    revocation = referee_link_revoke(event=pools.event, token=token, user=organiser)
+    [record] = [r for r in caplog.records if r.name == "events.referee"]
+    assert record.revoked_by == organiser.pk and record.pool == 2 and record.stage_id == pools.pk
+    assert record.revoked_at == revocation.revoked_at.isoformat()
+    assert token not in caplog.text
