@@ -250,8 +250,6 @@ def test_an_organiser_cannot_revoke_another_events_link_or_a_forged_one(client, 
 
 
 def test_a_revocation_is_logged_with_who_and_when_but_never_the_token(pools, organiser, caplog):
-    from events.services.referee import referee_link_revoke
-
     token = referee_link_make(event_id=pools.event_id, stage=pools, pool=2)
     caplog.set_level(logging.INFO, logger="events.referee")
     revocation = referee_link_revoke(event=pools.event, token=token, user=organiser)
