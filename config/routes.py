@@ -93,6 +93,7 @@ ROUTES: dict[str, Route] = {
     "events:results-races": Route(Access.ANONYMOUS, "public_event"),
     "events:results-medals": Route(Access.ANONYMOUS, "public_programme"),
     "events:referee": Route(Access.LINK, "token"),
+    "events:referee-revoke": Route(Access.ORGANISER, "event"),
     "events:event-schedule": Route(Access.ANONYMOUS, "public_event"),
     "events:venue-schedule": Route(Access.ANONYMOUS, "public_venue"),
     "events:venue-ical": Route(Access.ANONYMOUS, "public_venue"),
@@ -113,6 +114,10 @@ ROUTES: dict[str, Route] = {
     "events:schedule-delay": Route(Access.ORGANISER, "programme_slug"),
     "events:schedule-plan-create": Route(Access.ORGANISER, "programme_slug"),
     "events:schedule-plan-switch": Route(Access.ORGANISER, "contingency_plan"),
+    "events:schedule-travel": Route(Access.ORGANISER, "programme_slug"),
+    "events:schedule-age-bands": Route(Access.ORGANISER, "programme_slug"),
+    "events:schedule-age-band-edit": Route(Access.ORGANISER, "age_band_limit"),
+    "events:schedule-age-band-delete": Route(Access.ORGANISER, "age_band_limit"),
     # ticketing: shop and orders
     "ticketing:event-tickets": Route(Access.ANONYMOUS, "public_event"),
     "ticketing:ballot-detail": Route(Access.ANONYMOUS, "public_ballot"),

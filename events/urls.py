@@ -5,6 +5,7 @@ from events.views import competition as views_competition
 from events.views import results as views_results
 from events.views import schedule as views_schedule
 from events.views import schedule_public as views_schedule_public
+from events.views import schedule_rules as views_schedule_rules
 
 app_name = "events"
 
@@ -28,6 +29,11 @@ urlpatterns = [
     path("events/<slug:slug>/races/", views_results.races_public, name="results-races"),
     path("seasons/<slug:slug>/medals/", views_results.medals_public, name="results-medals"),
     path("referee/<str:token>/", views_results.referee_page, name="referee"),
+    path(
+        "organiser/competition/events/<slug:slug>/referee-links/revoke/",
+        views_results.referee_revoke,
+        name="referee-revoke",
+    ),
     path("venues/<slug:slug>/", views.venue_detail, name="venue-detail"),
     path("organiser/", views.organiser_home, name="organiser-home"),
     path(
@@ -116,6 +122,22 @@ urlpatterns = [
     path("organiser/schedule/<slug:slug>/diff/", views_schedule.diff, name="schedule-diff"),
     path("organiser/schedule/<slug:slug>/delay/", views_schedule.delay, name="schedule-delay"),
     path("organiser/schedule/<slug:slug>/plans/", views_schedule.plan_create, name="schedule-plan-create"),
+    path("organiser/schedule/<slug:slug>/travel/", views_schedule_rules.travel, name="schedule-travel"),
+    path(
+        "organiser/schedule/<slug:slug>/age-bands/",
+        views_schedule_rules.age_bands,
+        name="schedule-age-bands",
+    ),
+    path(
+        "organiser/schedule/<slug:slug>/age-bands/<int:pk>/",
+        views_schedule_rules.age_band_edit,
+        name="schedule-age-band-edit",
+    ),
+    path(
+        "organiser/schedule/<slug:slug>/age-bands/<int:pk>/delete/",
+        views_schedule_rules.age_band_delete,
+        name="schedule-age-band-delete",
+    ),
     path(
         "organiser/schedule/<slug:slug>/plans/<int:pk>/switch/",
         views_schedule.plan_switch,

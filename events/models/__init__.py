@@ -1,6 +1,8 @@
 """Events models, split by sub-domain: the catalogue (programmes, cities, venues, events, sessions) and
-competitions (stages, competitors, matches, result changes) and schedules (placements, versions, rules)."""
+competitions (stages, competitors, matches, result changes), schedules (placements, versions, rules)
+and revoked referee links."""
 
 from events.models.catalogue import *  # noqa: F403
 from events.models.competition import *  # noqa: F403
+from events.models.referee import *  # noqa: F403
 from events.models.schedule import *  # noqa: F403

@@ -125,8 +125,15 @@ class ScheduleVersion(models.Model):
         return f"{self.programme} · v{self.number}"
 
 
+MAX_TRAVEL_MINUTES = 24 * 60
+
+
 class TravelTime(models.Model):
-    """Minutes between two venues, or two cities, edited by the organiser (symmetric)."""
+    """Minutes between two venues, or two cities, edited by the organiser.
+
+    Symmetric unless both directions are stored: the builder looks (a, b) up first, then (b, a). A
+    city to itself is the travel between two venues of that city; a venue to itself is never stored.
+    """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="travel_times")
     from_venue = models.ForeignKey(
@@ -162,6 +169,17 @@ class TravelTime(models.Model):
                 ),
                 name="travel_time_venues_or_cities",
                 violation_error_message=_("Give two venues or two cities."),
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__lte=MAX_TRAVEL_MINUTES),
+                name="travel_time_within_a_day",
+                violation_error_message=_("Travel takes 0 to 1440 minutes."),
+            ),
+            # A venue to itself is 0 minutes, always: the builder never looks such a row up.
+            models.CheckConstraint(
+                condition=Q(from_venue__isnull=True) | ~Q(from_venue=F("to_venue")),
+                name="travel_time_not_venue_to_itself",
+                violation_error_message=_("A venue to itself is 0 minutes."),
             ),
             models.UniqueConstraint(
                 fields=["programme", "from_venue", "to_venue"],
@@ -201,8 +219,14 @@ class AgeBandLimit(models.Model):
             models.CheckConstraint(
                 condition=Q(earliest_start__isnull=True)
                 | Q(latest_start__isnull=True)
-                | Q(latest_start__gte=F("earliest_start")),
-                name="age_band_limit_hours_ordered",
+                | Q(latest_start__gt=F("earliest_start")),
+                name="age_band_limit_hours_strictly_ordered",
+                violation_error_message=_("The earliest start must come before the latest start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_matches_per_day__isnull=True) | Q(max_matches_per_day__gte=1),
+                name="age_band_limit_matches_positive",
+                violation_error_message=_("Matches per day must be at least 1."),
             ),
         ]
         ordering = ["programme", "band"]

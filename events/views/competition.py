@@ -170,8 +170,8 @@ def _organiser_fencing_event(request, slug: str) -> Event:
     return event
 
 
-def _referee_links(request, event: Event) -> list[tuple[str, str]]:
-    """(label, absolute URL) of a signed referee link for each pool or group, each course, and each
+def _referee_links(request, event: Event) -> list[tuple[str, str, str]]:
+    """(label, absolute URL, token) of a signed referee link for each pool or group, each course, and each
     piste or court the event's matches are placed on."""
     links = []
     for stage in selectors_results.stages_of(event=event):
@@ -194,7 +194,8 @@ def _referee_links(request, event: Event) -> list[tuple[str, str]]:
     for resource in selectors_results.resources_used(event=event):
         links.append((resource.name, referee_link_make(event_id=event.pk, resource=resource)))
     return [
-        (label, request.build_absolute_uri(reverse("events:referee", args=[token]))) for label, token in links
+        (label, request.build_absolute_uri(reverse("events:referee", args=[token])), token)
+        for label, token in links
     ]
 
 

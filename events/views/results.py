@@ -3,25 +3,35 @@ itself: `?fragment=1` answers the live part alone, polled by `events/live.js`), 
 page reached through a signed link (no account).
 
 Public pages show athletes by name and delegation only. The referee page answers 404 for a link that
-was not signed here and for a match outside the link's scope, and 410 for an expired link: in every
-one of those cases nothing is changed.
+was not signed here and for a match outside the link's scope, and 410 for an expired or revoked link:
+in every one of those cases nothing is changed. Organisers revoke a link from the competition page
+(`referee_revoke`: a confirmation, then the revocation; the page then shows the scope's new link).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from events.competition.errors import CompetitionError
 from events.enums import Discipline, MatchSides, StageKind
 from events.forms.competition import BoutResultForm, GameResultForm, RaceResultForm
 from events.models import Event, Programme
+from events.permissions import get_for_user_or_404
 from events.selectors import catalogue as selectors
 from events.selectors import results as selectors_results
-from events.services.referee import RefereeLinkError, referee_result_record, referee_scope_read
+from events.services.referee import (
+    RefereeLinkError,
+    referee_link_revoke,
+    referee_link_scope_for_event,
+    referee_result_record,
+    referee_scope_read,
+)
 
 LIVE_SECONDS = 15  # how often result pages poll; journeys set it lower
 
@@ -115,9 +125,12 @@ def referee_page(request, token: str):
     try:
         scope = referee_scope_read(token)
     except RefereeLinkError as error:
-        if not error.expired:
+        if not error.gone:
             raise Http404 from error
-        return render(request, "events/referee_expired.html", {"message": str(error)}, status=410)
+        title = _("Referee link revoked") if error.revoked else _("Referee link expired")
+        return render(
+            request, "events/referee_expired.html", {"title": title, "message": str(error)}, status=410
+        )
     event = get_object_or_404(Event, pk=scope.event_id)
     matches = list(scope.matches())
     if request.method == "POST":
@@ -143,3 +156,26 @@ def referee_page(request, token: str):
         "events/referee_page.html",
         {"event": event, "scope": scope, "label": scope.label, "matches": matches},
     )
+
+
+@login_required
+@require_POST
+def referee_revoke(request, slug: str):
+    """Revoke a referee link of the event (posted, never in a URL): first a confirmation page naming
+    the link, then, with `confirm`, the revocation; back on the competition page the new link shows."""
+    event = get_for_user_or_404(Event.objects.all(), user=request.user, perm="events.manage_event", slug=slug)
+    token = request.POST.get("token", "")
+    try:
+        scope = referee_link_scope_for_event(event=event, token=token)
+    except RefereeLinkError as error:
+        raise Http404 from error
+    if request.POST.get("confirm") != "1":
+        context = {"event": event, "token": token, "label": scope.label}
+        return render(request, "events/referee_revoke.html", context)
+    revocation = referee_link_revoke(event=event, token=token, user=request.user)
+    messages.success(
+        request,
+        _("The referee link “%(label)s” is revoked: it no longer opens. Give the referee the new link below.")
+        % {"label": revocation.label},
+    )
+    return redirect("events:organiser-competition", slug=event.slug)

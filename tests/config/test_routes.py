@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config.routes import ROUTES, route_for
 from events.enums import StageKind
-from events.models import ContingencyPlan, Match, SolveJob, Stage
+from events.models import AgeBandLimit, ContingencyPlan, Match, SolveJob, Stage
 from registration.models import BadgeSheetJob, SubstitutionRequest
 from tests.factories import (
     ProgrammeMembershipFactory,
@@ -144,6 +144,10 @@ def world():
         "contingency_plan": {
             "slug": programme.slug,
             "pk": ContingencyPlan.objects.create(programme=programme, name_zh="雨天", name_en="Wet").pk,
+        },
+        "age_band_limit": {
+            "slug": programme.slug,
+            "pk": AgeBandLimit.objects.create(programme=programme, band="U12", max_matches_per_day=3).pk,
         },
         "delegation_slot": {"pk": delegation.pk, "slot_pk": slot.pk},
         "exchange_booking": {"pk": BookingFactory(slot=slot, delegation=delegation, athlete=athlete).pk},

@@ -4,6 +4,7 @@ matches, without an account; another pool's match, a forged link and an expired 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 import time_machine
@@ -11,12 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.enums import GameRules, MatchStatus, VenueResourceKind
-from events.models import Match, ResultChange
+from events.models import Match, RefereeLinkRevocation, ResultChange
 from events.services.competition import pools_generate
 from events.services.games import games_generate
 from events.services.races import races_generate
-from events.services.referee import RefereeLinkError, referee_link_make, referee_scope_read
-from tests.factories import VenueResourceFactory
+from events.services.referee import (
+    RefereeLinkError,
+    referee_link_make,
+    referee_link_revoke,
+    referee_scope_read,
+)
+from tests.factories import ProgrammeMembershipFactory, VenueResourceFactory, login_two_factor, verified
 from tests.factories.competition import (
     BasketballEventFactory,
     DragonBoatEventFactory,
@@ -149,3 +155,105 @@ def test_a_course_link_enters_a_race_lane_by_lane(client):
     by_lane = {ln.lane: ln for ln in race.lanes.all()}
     assert by_lane[lanes[0].lane].time_ms == 130_500 and by_lane[lanes[0].lane].place == 1
     assert by_lane[lanes[-1].lane].status == "dnf" and by_lane[lanes[-1].lane].place == 5
+
+
+# ---- revoking a link (a lost phone) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def organiser(client, pools):
+    user = verified(ProgrammeMembershipFactory(programme=pools.event.programme).user)
+    login_two_factor(client, user)
+    return user
+
+
+def _page_links(client, event) -> dict[str, tuple[str, str]]:
+    """label -> (path, token) of the referee links on the organiser's competition page."""
+    page = client.get(reverse("events:organiser-competition", args=[event.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    return {
+        label: (url[url.index("/referee/") :], token) for label, url, token in page.context["referee_links"]
+    }
+
+
+def test_an_organiser_revokes_a_lost_link_and_gives_out_a_new_one(client, pools, organiser):
+    event = pools.event
+    links = _page_links(client, event)
+    lost, lost_token = links["Pool 1"]
+    other, _other_token = links["Pool 2"]
+    revoke = reverse("events:referee-revoke", args=[event.slug])
+    confirm = client.post(revoke, {"token": lost_token}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Revoke the referee link “Pool 1”?" in confirm.content.decode()
+    assert not RefereeLinkRevocation.objects.exists()  # asking is not doing
+    assert client.get(lost).status_code == 200
+    done = client.post(revoke, {"token": lost_token, "confirm": "1"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "The referee link “Pool 1” is revoked" in done.content.decode()
+    revocation = RefereeLinkRevocation.objects.get()
+    assert (revocation.revoked_by, revocation.pool, revocation.stage_id) == (organiser, 1, pools.pk)
+    assert revocation.revoked_at is not None
+
+    bout = pools.matches.get(pool=1, sequence=1)
+    client.logout()  # the referee holding the lost phone has no account
+    page = client.get(lost, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 410
+    assert "This referee link was revoked by the organiser: ask them for a new one." in page.content.decode()
+    assert client.post(lost, {"match": bout.pk, "left_score": 5, "right_score": 2}).status_code == 410
+    bout.refresh_from_db()
+    assert bout.left_score is None and not ResultChange.objects.exists()
+    assert "撤销" in client.get(lost, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # Pool 2's link keeps working.
+    assert client.get(other).status_code == 200
+
+    login_two_factor(client, organiser)
+    fresh, _token = _page_links(client, event)["Pool 1"]
+    assert fresh != lost
+    client.logout()
+    assert client.get(fresh).status_code == 200
+    client.post(fresh, {"match": bout.pk, "left_score": 5, "right_score": 2})
+    bout.refresh_from_db()
+    assert (bout.left_score, bout.status) == (5, MatchStatus.DONE)
+
+
+def test_a_piste_link_is_revoked_apart_from_the_pool_links(pools):
+    piste = VenueResourceFactory(code="piste-9", kind=VenueResourceKind.PISTE)
+    piste_token = referee_link_make(event_id=pools.event_id, resource=piste)
+    pool_token = referee_link_make(event_id=pools.event_id, stage=pools, pool=1)
+    RefereeLinkRevocation.objects.create(event=pools.event, resource=piste, label="piste")
+    with pytest.raises(RefereeLinkError) as refused:
+        referee_scope_read(piste_token)
+    assert refused.value.revoked and refused.value.gone
+    assert referee_scope_read(pool_token).pool == 1
+    assert (
+        referee_scope_read(referee_link_make(event_id=pools.event_id, resource=piste)).resource_id == piste.pk
+    )
+
+
+def test_only_the_events_organisers_may_revoke_its_links(client, pools):
+    token = referee_link_make(event_id=pools.event_id, stage=pools, pool=1)
+    revoke = reverse("events:referee-revoke", args=[pools.event.slug])
+    assert client.post(revoke, {"token": token, "confirm": "1"}).status_code == 302  # to the login page
+    login_two_factor(client, verified(ProgrammeMembershipFactory().user))
+    assert client.post(revoke, {"token": token, "confirm": "1"}).status_code == 404
+    assert not RefereeLinkRevocation.objects.exists()
+    assert client.get(_link(pools, pool=1)).status_code == 200
+
+
+def test_an_organiser_cannot_revoke_another_events_link_or_a_forged_one(client, pools, organiser):
+    elsewhere = FencingEventFactory()
+    fencers(elsewhere, 6)
+    other_stage = pools_generate(event=elsewhere, max_size=6)
+    foreign = referee_link_make(event_id=elsewhere.pk, stage=other_stage, pool=1)
+    revoke = reverse("events:referee-revoke", args=[pools.event.slug])
+    for token in (foreign, "not-a-token"):
+        assert client.post(revoke, {"token": token, "confirm": "1"}).status_code == 404
+    assert not RefereeLinkRevocation.objects.exists()
+    assert client.get(revoke).status_code == 405
+
+
+def test_a_revocation_is_logged_with_who_and_when_but_never_the_token(pools, organiser, caplog):
+    token = referee_link_make(event_id=pools.event_id, stage=pools, pool=2)
+    caplog.set_level(logging.INFO, logger="events.referee")
+    revocation = referee_link_revoke(event=pools.event, token=token, user=organiser)
+    [record] = [r for r in caplog.records if r.name == "events.referee"]
+    assert record.revoked_by == organiser.pk and record.pool == 2 and record.stage_id == pools.pk
+    assert record.revoked_at == revocation.revoked_at.isoformat()
+    assert token not in caplog.text

@@ -215,4 +215,14 @@ def test_organiser_lands_on_the_back_office_and_reviews(journey, device):
     j.page.wait_for_selector("#entry-facts")
     j.snap("entry-review")
     j.visit(f"/organiser/competition/events/{POOLS_EVENT}/", "competition")
+    # The schedule's rules: the travel matrix scrolls in its own box, never the page.
+    j.visit("/organiser/schedule/corridor-2027/travel/", "travel-times")
+    box = j.page.locator(".table-scroll").first
+    assert box.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+    j.visit("/organiser/schedule/corridor-2027/age-bands/", "age-band-limits")
+    j.page.fill("#id_max_matches_per_day", "3")
+    j.page.fill("#id_earliest_start", "09:00")
+    j.page.locator("main form button[type=submit]").click()
+    j.page.wait_for_selector(".rules-table")
+    j.snap("age-band-limit-added")
     j.close()
