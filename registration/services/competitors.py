@@ -7,6 +7,8 @@ across sports and cities without seeing who the child is.
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
@@ -34,7 +36,7 @@ def person_key(athlete: Athlete | int) -> str:
 
 
 SYNCED_FIELDS = ("kind", "display_name", "club_zh", "club_en", "city_zh", "city_en", "person_keys", "status")
-OWN_KEYS = ("p-", "t-")  # the keys this module makes: person_key and team_key
+OWN_KEY = re.compile(r"[pt]-[0-9a-f]{30}")  # the keys this module makes: person_key and team_key
 
 
 def team_key(team_id: int) -> str:
@@ -108,7 +110,7 @@ def competitors_sync(*, event: Event) -> dict[str, int]:
         Competitor.objects.bulk_create(created)
         if updated:
             Competitor.objects.bulk_update(updated, [*SYNCED_FIELDS, "updated_at"])
-        gone = [c for key, c in existing.items() if key not in wanted and key.startswith(OWN_KEYS)]
+        gone = [c for key, c in existing.items() if key not in wanted and OWN_KEY.fullmatch(key)]
         drawn = Stage.objects.filter(event=event).exists()
         if drawn:
             withdrawn = Competitor.objects.filter(pk__in=[c.pk for c in gone]).exclude(

@@ -198,8 +198,16 @@ def test_demo_slice_draws_races_camp_and_a_finished_carnival_once():
     assert sum(r.gold for r in rows) == 1
 
 
-def test_fencing_draws_and_entry_sync_are_not_for_a_basketball_event(client, camp, organiser):
+def test_fencing_draws_are_not_for_a_basketball_event_and_an_entry_sync_keeps_its_draw(
+    client, camp, organiser
+):
     event = camp[0]
-    for name in ("events:organiser-pools-generate", "events:organiser-competitors-refresh"):
-        assert client.post(reverse(name, args=[event.slug])).status_code == 404
+    assert client.post(reverse("events:organiser-pools-generate", args=[event.slug])).status_code == 404
+    # Squads come from team entries; with none, the sync adds nothing and withdraws no team it did not make.
+    response = client.post(
+        reverse("events:organiser-competitors-refresh", args=[event.slug]),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "0 new, 0 changed, 0 removed" in response.content.decode()
     assert event.competitors.filter(status="active").count() == 8
