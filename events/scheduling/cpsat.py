@@ -91,6 +91,9 @@ def build_cpsat(
                     threading.Thread(target=search.windows, args=(deadline, seed + workers), daemon=True)
                 )
                 searchers[-1].start()
+        # The window searches can end early on a small model: let the whole model finish its proof
+        # (it stops at the deadline by itself) instead of cutting it off and reporting "feasible".
+        whole.join(timeout=max(0.0, deadline - time.perf_counter()))
         full.stop_search()
         whole.join()
         for thread in searchers:
