@@ -15,7 +15,7 @@ from events.competition.dragonboat.progression import progression_for
 from events.competition.dragonboat.tables import Progression
 from events.competition.fencing.tableau import DEResult, Tableau, final_classification
 from events.enums import CompetitorStatus, EventStatus, GameRules, LaneStatus, MatchStatus, StageKind
-from events.models import Competitor, Event, Match, Programme, Stage, VenueResource
+from events.models import Competitor, Event, Match, Programme, RefereeLinkRevocation, Stage, VenueResource
 from events.selectors.competition import overall_ranking
 
 # China's National Games score the first eight places 9-7-6-5-4-3-2-1: the corridor's scoreboard
@@ -336,6 +336,16 @@ def medal_table(*, programme: Programme) -> tuple[list[CityRow], list[Event]]:
 
 
 # The organiser's page ------------------------------------------------------------------------------
+
+
+def referee_revocations(*, event: Event, limit: int = 20) -> list[RefereeLinkRevocation]:
+    """The latest revocations of the event's referee links, newest first, with who revoked each (the
+    log the competition page shows organisers; tokens are never stored, only the link's label)."""
+    return list(
+        RefereeLinkRevocation.objects.filter(event=event)
+        .select_related("revoked_by")
+        .order_by("-revoked_at", "-pk")[:limit]
+    )
 
 
 def stages_of(*, event: Event) -> list[Stage]:

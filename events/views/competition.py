@@ -199,6 +199,14 @@ def _referee_links(request, event: Event) -> list[tuple[str, str, str]]:
     ]
 
 
+def _referee_context(request, event: Event) -> dict:
+    """The referee links of the event and the log of the ones revoked (who and when)."""
+    return {
+        "referee_links": _referee_links(request, event),
+        "referee_revocations": selectors_results.referee_revocations(event=event),
+    }
+
+
 @login_required
 def organiser_competition(request, slug: str):
     event = _organiser_event(request, slug)
@@ -221,7 +229,7 @@ def organiser_competition(request, slug: str):
         "tableau": selectors_competition.tableau_view(event=event)[1],
         "pools_form": PoolsDrawForm(),
         "tableau_form": TableauDrawForm(),
-        "referee_links": _referee_links(request, event),
+        **_referee_context(request, event),
     }
     return render(request, "events/competition_organiser.html", context)
 
@@ -239,7 +247,7 @@ def _organiser_other(request, event: Event):
         "races": races,
         "draw_form": RacesDrawForm() if races else GamesDrawForm(),
         "matches": matches,
-        "referee_links": _referee_links(request, event),
+        **_referee_context(request, event),
     }
     return render(request, "events/competition_organiser_other.html", context)
 
@@ -259,7 +267,7 @@ def _organiser_team(request, event: Event):
         "draw_form": TeamDrawForm(),
         "stage": stage,
         "rounds": selectors_results.bracket_rounds(stage=stage) if stage else [],
-        "referee_links": _referee_links(request, event),
+        **_referee_context(request, event),
     }
     return render(request, "events/competition_organiser_team.html", context)
 

@@ -190,6 +190,16 @@ def test_an_organiser_revokes_a_lost_link_and_gives_out_a_new_one(client, pools,
     revocation = RefereeLinkRevocation.objects.get()
     assert (revocation.revoked_by, revocation.pool, revocation.stage_id) == (organiser, 1, pools.pk)
     assert revocation.revoked_at is not None
+    # The page keeps the log: which link, when (Shanghai time) and by whom; never the token.
+    when = timezone.localtime(revocation.revoked_at).strftime("%Y-%m-%d %H:%M")
+    page_text = done.content.decode()
+    assert "Revoked links" in page_text
+    assert f"“Pool 1”, revoked {when} by {organiser}" in page_text
+    assert lost_token not in page_text.split("Revoked links", 1)[1]
+    zh = client.get(
+        reverse("events:organiser-competition", args=[event.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert f"“Pool 1”于 {when} 由 {organiser} 撤销" in zh.content.decode()  # the label as it was revoked
 
     bout = pools.matches.get(pool=1, sequence=1)
     client.logout()  # the referee holding the lost phone has no account
