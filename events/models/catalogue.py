@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import (
     CityNetwork,
+    CompetitorKind,
     Discipline,
     EventCategory,
     EventStatus,
@@ -28,6 +29,14 @@ from events.i18n import BilingualMixin
 from events.validators import session_window_errors
 
 __all__ = ["City", "Event", "Programme", "ProgrammeMembership", "Session", "Venue", "VenueResource"]
+
+# Sports whose entrant is always a team: one competitor per crew or squad, carrying its athletes' keys.
+TEAM_KINDS = {
+    Discipline.DRAGON_BOAT: CompetitorKind.CREW,
+    Discipline.BASKETBALL: CompetitorKind.TEAM,
+    Discipline.FOOTBALL: CompetitorKind.TEAM,
+    Discipline.CAMP: CompetitorKind.TEAM,
+}
 
 
 class City(BilingualMixin, models.Model):
@@ -179,6 +188,14 @@ class Event(BilingualMixin, models.Model):
         _("category"), max_length=10, choices=EventCategory, default=EventCategory.OPEN
     )
     weapon = models.CharField(_("weapon"), max_length=10, choices=Weapon, blank=True)
+    team_event = models.BooleanField(
+        _("team event"),
+        default=False,
+        help_text=_(
+            "Fencing: the entrants are teams of three fencers and a reserve, who meet in the nine-bout "
+            "relay. Dragon boat, basketball, football and camp games are always between teams."
+        ),
+    )
     age_group = models.CharField(
         _("age group"), max_length=20, blank=True, help_text=_("A label such as U12.")
     )
@@ -211,6 +228,13 @@ class Event(BilingualMixin, models.Model):
                 name="event_weapon_only_for_fencing",
                 violation_error_message=_("Only fencing events have a weapon."),
             ),
+            models.CheckConstraint(
+                condition=Q(team_event=False) | Q(discipline=Discipline.FENCING),
+                name="event_team_flag_only_for_fencing",
+                violation_error_message=_(
+                    "Only a fencing event can be marked a team event: the other sports are always between teams."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["status", "start_date"])]
         ordering = ["start_date", "slug"]
@@ -222,6 +246,14 @@ class Event(BilingualMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def team_kind(self) -> str | None:
+        """What one entrant of the draw is when it is a team (a crew, a team), or None when each athlete
+        enters alone. The one place that says which events are between teams."""
+        if self.discipline == Discipline.FENCING:
+            return CompetitorKind.TEAM if self.team_event else None
+        return TEAM_KINDS.get(self.discipline)
 
     def clean(self) -> None:
         super().clean()

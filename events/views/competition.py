@@ -253,7 +253,10 @@ def _organiser_other(request, event: Event):
 
 
 def _is_team_event(event: Event) -> bool:
-    """A fencing event whose draw is between teams (the nine-bout relay), not single fencers."""
+    """A fencing event whose draw is between teams (the nine-bout relay), not single fencers: marked so,
+    or holding team competitors another source added (the demo's)."""
+    if event.team_event:
+        return True
     competitors = selectors_competition.competitors_for(event=event)
     return competitors.filter(kind=CompetitorKind.TEAM).exists()
 

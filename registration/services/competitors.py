@@ -12,21 +12,13 @@ import re
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from events.enums import CompetitorKind, CompetitorStatus, Discipline
+from events.enums import CompetitorKind, CompetitorStatus
 from events.hooks import ScheduleRecipient
 from events.models import Competitor, Event, Stage
 from registration.enums import EntryStatus, MembershipRole
 from registration.models import Athlete, DelegationMembership, Entry
 
 DRAWN = (EntryStatus.APPROVED, EntryStatus.LOCKED)
-# Sports where the entrant of a draw is the team (a crew, a squad), not each athlete: one competitor per
-# team, carrying the person keys of its approved athletes, so the schedule builder still sees every child.
-TEAM_KINDS = {
-    Discipline.DRAGON_BOAT: CompetitorKind.CREW,
-    Discipline.BASKETBALL: CompetitorKind.TEAM,
-    Discipline.FOOTBALL: CompetitorKind.TEAM,
-    Discipline.CAMP: CompetitorKind.TEAM,
-}
 
 
 def person_key(athlete: Athlete | int) -> str:
@@ -46,7 +38,9 @@ def team_key(team_id: int) -> str:
 
 def _wanted(event: Event, entries) -> dict[str, dict]:
     """The competitors the entries make, by key: one per athlete, or one per team in team sports."""
-    kind = TEAM_KINDS.get(event.discipline)
+    # Where the entrant is the team (a crew, a squad, a fencing team): one competitor per team, carrying
+    # the person keys of its approved athletes, so the schedule builder still sees every child.
+    kind = event.team_kind
     wanted: dict[str, dict] = {}
     for entry in entries:
         athlete, team = entry.athlete, entry.team
@@ -78,8 +72,9 @@ def _wanted(event: Event, entries) -> dict[str, dict]:
 def competitors_sync(*, event: Event) -> dict[str, int]:
     """Create or update the event's competitors from its approved (and locked) entries.
 
-    In individual sports each athlete is a competitor; in team sports (`TEAM_KINDS`: dragon boat,
-    basketball, football, camp games) each team with an approved athlete is one, carrying every
+    In individual sports each athlete is a competitor; in team sports (`Event.team_kind`: dragon boat,
+    basketball, football, camp games, and a fencing event marked a team event) each team with an
+    approved athlete is one, carrying every
     approved athlete's person key (its name is the team's Chinese name, as its delegation gave it).
     A new competitor is seeded after those already there (in entry order); name, delegation and city
     follow the roster. A competitor of the entries (a person or team key) that no entry makes any more

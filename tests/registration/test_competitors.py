@@ -161,3 +161,39 @@ def test_the_organiser_updates_crews_from_the_entries_on_the_races_page(client, 
     )
     assert "2 new, 0 changed, 0 removed" in response.content.decode()
     assert sorted(event.competitors.values_list("display_name", flat=True)) == ["苏州一队", "苏州二队"]
+
+
+def test_a_fencing_team_event_draws_its_teams_from_the_entries(client):
+    """Marked a team event, a fencing event's approved entries make one competitor per team (three
+    fencers and a reserve), and the organiser draws the relay table between those teams."""
+    event = FencingEventFactory(status=EventStatus.PUBLISHED, team_event=True)
+    delegations = [
+        DelegationFactory(programme=event.programme, name_zh=f"{city}击剑队", name_en=f"{city} Fencing")
+        for city in ("苏州", "无锡", "常州", "南京")
+    ]
+    teams = [TeamFactory(delegation=d, event=event, name_zh=d.name_zh[:2] + "队") for d in delegations]
+    fencers = {team.pk: [_enter(team).athlete for _ in range(4)] for team in teams}
+    assert competitors_sync(event=event) == {"created": 4, "updated": 0, "removed": 0}
+    first = event.competitors.get(key=team_key(teams[0].pk))
+    assert first.kind == CompetitorKind.TEAM and first.display_name == "苏州队"
+    assert sorted(first.person_keys) == sorted(person_key(a) for a in fencers[teams[0].pk])
+
+    organiser = verified(ProgrammeMembershipFactory(programme=event.programme).user)
+    login_two_factor(client, organiser)
+    page = client.get(f"/organiser/competition/events/{event.slug}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Places fenced for" in page.content.decode()  # the team table's draw, not the pools'
+    client.post(f"/organiser/competition/events/{event.slug}/team/", {"places": 4})
+    stage = event.stages.get()
+    drawn = {side for match in stage.matches.all() for side in (match.left_id, match.right_id) if side}
+    assert drawn == set(event.competitors.values_list("pk", flat=True))
+    assert stage.settings["rules"] == "fencing_team"
+
+
+def test_only_a_fencing_event_can_be_marked_a_team_event():
+    from django.db import IntegrityError, transaction
+
+    crew_race = DragonBoatEventFactory()
+    crew_race.team_event = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        crew_race.save()
+    assert crew_race.team_kind == CompetitorKind.CREW  # always between teams, whatever the flag
