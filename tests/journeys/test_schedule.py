@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from events.models import Competitor, Match, Placement, ScheduleVersion, Stage
 from registration.enums import EntryStatus
@@ -40,12 +41,14 @@ DEVICES = {
         "locale": "zh-CN",
         "refused": "会同时出现在两场比赛中",
         "published": "版本 1 已发布",
+        "revoked": "由 {who} 撤销",
     },
     "desktop-en": {
         "viewport": {"width": 1280, "height": 900},
         "locale": "en-GB",
         "refused": "would be in two matches at once",
         "published": "Version 1 published",
+        "revoked": "by {who}",
     },
 }
 
@@ -112,6 +115,18 @@ def test_organiser_draws_schedules_is_refused_a_clash_and_publishes(browser, liv
         assert Stage.objects.filter(event=event).exists()
         assert entries[0].athlete.display_name in page.content()  # the top seed heads pool 1
         snap(page, device, "1-pools")
+
+        # A referee's phone is lost: revoke pool 1's link, after a confirmation; the page logs it.
+        first_link = page.locator(".referee-links li").first
+        lost = first_link.locator("a").get_attribute("href")
+        first_link.locator("button[type=submit]").click()
+        page.locator("form button.button-danger").click()
+        page.wait_for_load_state()
+        log = page.locator(".referee-revocations li")
+        expect(log).to_have_count(1)
+        assert words["revoked"].format(who=organiser.display_name or organiser.email) in log.inner_text()
+        assert page.locator(".referee-links li").first.locator("a").get_attribute("href") != lost
+        snap(page, device, "1b-revoked")
 
         # Build the schedule with the quick builder.
         page.goto(f"{url}/organiser/schedule/{event.programme.slug}/")
