@@ -20,6 +20,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from events import bearer_cache
 from tests.factories import SessionFactory
 from tests.factories.checkin import CredentialFactory, device_with_token
 from ticketing.api import CredentialOut, ScanOut
@@ -547,7 +548,7 @@ def test_a_device_revoked_by_another_process_is_refused_within_the_cache_time(cl
     cache.clear()  # what the other process's gate_device_revoke dropped besides its own copy
 
     later = time.monotonic() + gate_devices.DEVICE_CACHE_SECONDS + 0.1
-    monkeypatch.setattr(gate_devices.time, "monotonic", lambda: later)
+    monkeypatch.setattr(bearer_cache.time, "monotonic", lambda: later)
     response = post(client, "scan", {**body, "nonce": "nonce-0204"}, token)
 
     assert response.status_code == 401

@@ -6,31 +6,35 @@ till too). Only the token's SHA-256 is stored; the token is shown once, at issue
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import secrets
-import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.bearer_cache import BearerCache, token_digest
 from tourism.enums import MerchantRole
 from tourism.errors import MerchantError
 from tourism.models import MerchantMembership, Store, Till
 
-# Every counter request authenticates its till: the row (with its store and merchant) is kept this
-# long by token hash in this process and in the shared cache, so a busy till costs no statement for it.
-# Revocation drops both at once (another process's copy lapses within this time); a store suspended
-# or a merchant's approval withdrawn reaches the till's requests within the same time.
+# Every counter request authenticates its till from this cache (events/bearer_cache.py): the row, with
+# its store and merchant, by token hash in this process and in the shared cache, so a busy till costs no
+# statement for it. Revocation drops both at once (another process's copy lapses within this time); a
+# store suspended or a merchant's approval withdrawn reaches the till's requests within the same time.
 TILL_CACHE_SECONDS = 5
-LAST_USED_EVERY = dt.timedelta(minutes=1)
-_local: dict[str, tuple[float, Till]] = {}  # token hash -> (monotonic expiry, till)
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _load(digest: str) -> Till | None:
+    return (
+        Till.objects.select_related("store__merchant", "store__city")
+        .filter(token_hash=digest, revoked_at__isnull=True)
+        .first()
+    )
+
+
+_tills = BearerCache(
+    prefix="tourism:till", seconds=TILL_CACHE_SECONDS, load=_load, touch_field="last_used_at"
+)
 
 
 def _check_owner(*, user, store: Store) -> None:
@@ -66,43 +70,11 @@ def till_revoke(*, till: Till, by) -> Till:
     return till
 
 
-def _cache_key(digest: str) -> str:
-    return f"tourism:till:{digest}"
-
-
 def _forget(digest: str) -> None:
-    _local.pop(digest, None)
-    cache.delete(_cache_key(digest))
-
-
-def _remember(digest: str, till: Till) -> None:
-    if len(_local) > 2000:
-        _local.clear()  # a bound, not an eviction policy: a programme has a few hundred tills
-    _local[digest] = (time.monotonic() + TILL_CACHE_SECONDS, till)
+    _tills.forget(digest)
 
 
 def till_authenticate(token: str) -> Till | None:
     """The live till holding this bearer token, with its store, the store's merchant and city read
     (what the counter's rules need of them), last use refreshed at most once a minute."""
-    if not token or len(token) > 200:
-        return None
-    digest = token_digest(token)
-    expires, till = _local.get(digest, (0.0, None))
-    if till is None or expires < time.monotonic():
-        till = cache.get(_cache_key(digest))
-        if till is None:
-            till = (
-                Till.objects.select_related("store__merchant", "store__city")
-                .filter(token_hash=digest, revoked_at__isnull=True)
-                .first()
-            )
-            if till is None:
-                return None
-            cache.set(_cache_key(digest), till, timeout=TILL_CACHE_SECONDS)
-        _remember(digest, till)
-    now = timezone.now()
-    if till.last_used_at is None or now - till.last_used_at > LAST_USED_EVERY:
-        Till.objects.filter(pk=till.pk).update(last_used_at=now)
-        till.last_used_at = now
-        _remember(digest, till)
-    return till
+    return _tills.authenticate(token)
