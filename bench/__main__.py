@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["orders", "scans", "stubs", "pdf", "imports", "draws", "schedule", "seed"]
+MODULES = ["commits", "orders", "scans", "stubs", "pdf", "imports", "draws", "schedule", "seed"]
 # Not in the default run: `python -m bench opening` (the opening load test, about ten minutes) runs when named.
 
 
