@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from tourism.errors import RedemptionError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
-from tourism.selectors.compiled import CompiledQuery
+from tourism.selectors.compiled import CompiledQuery, prepared_cursor
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
@@ -86,7 +86,7 @@ def _insert(redemption: Redemption, using: str = "default") -> None:
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
     )
     params = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(sql, params)
         redemption.pk = cursor.fetchone()[0]
     redemption._state.adding = False
@@ -105,7 +105,7 @@ def _count_use(*, offer_id: int, uses: int, subsidy_fen: int, using: str = "defa
         f"UPDATE {quote(Offer._meta.db_table)} SET {count} = {count} + %s, {spent} = {spent} + %s "  # noqa: S608
         f"WHERE {quote(Offer._meta.pk.column)} = %s"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(sql, [uses, subsidy_fen, offer_id])
 
 
