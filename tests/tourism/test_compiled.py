@@ -75,9 +75,13 @@ def test_on_postgresql_the_statement_is_prepared_once_and_answers_the_same():
         assert found == stub
     assert prepared() == 1
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        STUB_BY_TICKET(public_id=other.ticket.credential.public_id)
-        raise RuntimeError("refused")
+    def read_then_refuse():
+        with transaction.atomic():
+            STUB_BY_TICKET(public_id=other.ticket.credential.public_id)
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        read_then_refuse()
     [found] = STUB_BY_TICKET(public_id=other.ticket.credential.public_id)
     assert found == other
     assert prepared() == 1
