@@ -116,15 +116,22 @@ def accredited_members(*, delegation_id: int, city_id: int, day: dt.date) -> int
 
 
 def stub_context(
-    *, stub: Stub, store: Store, offers: list[Offer], now: dt.datetime | None = None
+    *,
+    stub: Stub,
+    store: Store,
+    offers: list[Offer],
+    now: dt.datetime | None = None,
+    stub_uses: list[tuple[int, int, int]] | None = None,
 ) -> StubContext:
     """Read the counts the caps of these offers need for this stub at this store (live redemptions
-    only). A count no offer has a cap for is left at zero, unread: it would be judged by nothing."""
+    only). A count no offer has a cap for is left at zero, unread: it would be judged by nothing.
+    `stub_uses`: the stub's live uses as (offer, store, merchant), when the caller read them already
+    (consume on PostgreSQL, under the stub's lock)."""
     now = timezone.localtime(now or timezone.now())
     context = StubContext(stub=stub, store=store, now=now)
     live = Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
     # One read of the stub's live uses everywhere: its caps here, and exclusions across merchants.
-    mine = _STUB_USES(stub_id=stub.pk)
+    mine = _STUB_USES(stub_id=stub.pk) if stub_uses is None else stub_uses
     for offer_id, store_id, merchant_id in mine:
         context.redeemed_offer_ids.add(offer_id)
         if merchant_id == store.merchant_id:

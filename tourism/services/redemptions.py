@@ -105,6 +105,22 @@ def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None
     redemption._state.db = using
 
 
+def _lock_stub_and_read(
+    *, stub_id: int, merchant_id: int, idempotency_key: str
+) -> tuple[int | None, list[tuple[int, int, int]]]:
+    """PostgreSQL: lock the stub (unless LOCK_ROWS is off), then read the redemption already stored
+    under this key and the stub's live uses, in one call of `tourism_consume_lock` (migration 0005):
+    its reads are statements after the lock's, so they see what committed while it was awaited."""
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM tourism_consume_lock(%s, %s, %s, %s)",
+            [stub_id, merchant_id, idempotency_key, LOCK_ROWS],
+        )
+        rows = cursor.fetchall()
+    existing_id = next((row[0] for row in rows if row[0] is not None), None)
+    return existing_id, [row[1:] for row in rows if row[0] is None]
+
+
 def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
     rows = _BY_KEY(merchant_id=merchant_id, key=idempotency_key)
     return rows[0] if rows else None
@@ -294,19 +310,27 @@ def _consume_locked(
     now: dt.datetime,
     replay_args: dict,
 ) -> tuple[Redemption, bool]:
-    """The locked part of consume: the stub row, then the offer row, then re-read and re-judge."""
-    if LOCK_ROWS:
+    """The locked part of consume: the stub row, then the offer row, then re-read and re-judge. On
+    PostgreSQL the stub's lock, the key and the stub's uses are one call (`_lock_stub_and_read`)."""
+    stub_uses = existing_id = None
+    if connections["default"].vendor == "postgresql":
+        existing_id, stub_uses = _lock_stub_and_read(
+            stub_id=stub.pk, merchant_id=store.merchant_id, idempotency_key=idempotency_key
+        )
+    elif LOCK_ROWS:
         _LOCK_STUB(stub_id=stub.pk)
+    if LOCK_ROWS:
         offers = _LOCK_OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
     else:
         offers = _OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
     offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
-    if existing is not None:  # the same till retried while we waited for the lock
-        return _replay(existing, **replay_args), False
-    context = stub_context(stub=stub, store=store, offers=[offer], now=now)
+    if stub_uses is None or existing_id is not None:
+        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
+        if existing is not None:  # the same till retried while we waited for the lock
+            return _replay(existing, **replay_args), False
+    context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=stub_uses)
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:
         raise RedemptionError(verdict.message, code=verdict.reason)
