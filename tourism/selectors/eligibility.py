@@ -129,7 +129,10 @@ def stub_context(
     (consume on PostgreSQL, under the stub's lock)."""
     now = timezone.localtime(now or timezone.now())
     context = StubContext(stub=stub, store=store, now=now)
-    live = Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
+
+    def live():  # built only when a cap asks: most offers have none of these, and building costs CPU
+        return Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
+
     # One read of the stub's live uses everywhere: its caps here, and exclusions across merchants.
     mine = _STUB_USES(stub_id=stub.pk) if stub_uses is None else stub_uses
     for offer_id, store_id, merchant_id in mine:
@@ -142,16 +145,17 @@ def stub_context(
     if per_person and stub.ticket_id and stub.ticket.holder_document_hash:
         # One real-name person may hold several tickets: per person per store counts all of them.
         context.person_store_uses = Counter(
-            live.filter(
-                store=store, stub__ticket__holder_document_hash=stub.ticket.holder_document_hash
-            ).values_list("offer_id", flat=True)
+            live()
+            .filter(store=store, stub__ticket__holder_document_hash=stub.ticket.holder_document_hash)
+            .values_list("offer_id", flat=True)
         )
     daily = [offer.pk for offer in offers if offer.daily_limit is not None]
     if daily:
         # Counted by the database: a busy merchant's day is thousands of rows.
         context.daily_uses = Counter(
             dict(
-                live.filter(business_day=context.today, offer_id__in=daily)
+                live()
+                .filter(business_day=context.today, offer_id__in=daily)
                 .values("offer_id")
                 .annotate(uses=Count("pk"))
                 .values_list("offer_id", "uses")
@@ -160,7 +164,8 @@ def stub_context(
     if stub.is_group:
         context.group_heads_today = Counter(
             dict(
-                live.filter(delegation_id=stub.delegation_id, business_day=context.today)
+                live()
+                .filter(delegation_id=stub.delegation_id, business_day=context.today)
                 .values("offer_id")
                 .annotate(heads=Sum("head_count"))
                 .values_list("offer_id", "heads")
