@@ -57,6 +57,7 @@ def prepared_cursor(using: str = "default"):
     connection = connections[using]
     if connection.vendor != "postgresql":
         return connection.cursor()
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         # Django's wrapping of a new cursor (BaseDatabaseWrapper._cursor), around a preparing one.
