@@ -16,6 +16,7 @@ from pathlib import Path
 
 MODULES = ["commits", "orders", "scans", "stubs", "pdf", "imports", "draws", "schedule", "seed"]
 # Not in the default run: `python -m bench opening` (the opening load test, about ten minutes) runs when named.
+# Nor `python -m bench stubs_cpu` (where a counter redemption's CPU goes, in-process; about two minutes).
 
 
 def machine() -> str:

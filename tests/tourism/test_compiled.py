@@ -51,3 +51,37 @@ def test_a_value_that_is_not_a_plain_parameter_is_refused():
     query = CompiledQuery(lambda limit: Offer.objects.all()[:limit], limit=int)
     with pytest.raises(ValueError, match="not plain parameters"):
         query()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_statement_is_prepared_once_and_answers_the_same():
+    """PostgreSQL plans a statement sent with its values bound in the client every time (the stub's
+    seven-table join cost more to plan than to run); a compiled query is prepared on its connection
+    and keeps answering each new value right, including after a ROLLBACK drops it."""
+    from django.db import connection, transaction
+
+    world = counter_world()
+    other = ticket_stub(ticket_type=world.stub.ticket.ticket_type)
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"tourism_stub"%']
+            )
+            return cursor.fetchone()[0]
+
+    for stub in (world.stub, other, world.stub):
+        [found] = STUB_BY_TICKET(public_id=stub.ticket.credential.public_id)
+        assert found == stub
+    assert prepared() == 1
+
+    def read_then_refuse():
+        with transaction.atomic():
+            STUB_BY_TICKET(public_id=other.ticket.credential.public_id)
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        read_then_refuse()
+    [found] = STUB_BY_TICKET(public_id=other.ticket.credential.public_id)
+    assert found == other
+    assert prepared() == 1

@@ -116,15 +116,25 @@ def accredited_members(*, delegation_id: int, city_id: int, day: dt.date) -> int
 
 
 def stub_context(
-    *, stub: Stub, store: Store, offers: list[Offer], now: dt.datetime | None = None
+    *,
+    stub: Stub,
+    store: Store,
+    offers: list[Offer],
+    now: dt.datetime | None = None,
+    stub_uses: list[tuple[int, int, int]] | None = None,
 ) -> StubContext:
     """Read the counts the caps of these offers need for this stub at this store (live redemptions
-    only). A count no offer has a cap for is left at zero, unread: it would be judged by nothing."""
+    only). A count no offer has a cap for is left at zero, unread: it would be judged by nothing.
+    `stub_uses`: the stub's live uses as (offer, store, merchant), when the caller read them already
+    (consume on PostgreSQL, under the stub's lock)."""
     now = timezone.localtime(now or timezone.now())
     context = StubContext(stub=stub, store=store, now=now)
-    live = Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
+
+    def live():  # built only when a cap asks: most offers have none of these, and building costs CPU
+        return Redemption.objects.filter(reversal__isnull=True, merchant_id=store.merchant_id)
+
     # One read of the stub's live uses everywhere: its caps here, and exclusions across merchants.
-    mine = _STUB_USES(stub_id=stub.pk)
+    mine = _STUB_USES(stub_id=stub.pk) if stub_uses is None else stub_uses
     for offer_id, store_id, merchant_id in mine:
         context.redeemed_offer_ids.add(offer_id)
         if merchant_id == store.merchant_id:
@@ -135,16 +145,17 @@ def stub_context(
     if per_person and stub.ticket_id and stub.ticket.holder_document_hash:
         # One real-name person may hold several tickets: per person per store counts all of them.
         context.person_store_uses = Counter(
-            live.filter(
-                store=store, stub__ticket__holder_document_hash=stub.ticket.holder_document_hash
-            ).values_list("offer_id", flat=True)
+            live()
+            .filter(store=store, stub__ticket__holder_document_hash=stub.ticket.holder_document_hash)
+            .values_list("offer_id", flat=True)
         )
     daily = [offer.pk for offer in offers if offer.daily_limit is not None]
     if daily:
         # Counted by the database: a busy merchant's day is thousands of rows.
         context.daily_uses = Counter(
             dict(
-                live.filter(business_day=context.today, offer_id__in=daily)
+                live()
+                .filter(business_day=context.today, offer_id__in=daily)
                 .values("offer_id")
                 .annotate(uses=Count("pk"))
                 .values_list("offer_id", "uses")
@@ -153,7 +164,8 @@ def stub_context(
     if stub.is_group:
         context.group_heads_today = Counter(
             dict(
-                live.filter(delegation_id=stub.delegation_id, business_day=context.today)
+                live()
+                .filter(delegation_id=stub.delegation_id, business_day=context.today)
                 .values("offer_id")
                 .annotate(heads=Sum("head_count"))
                 .values_list("offer_id", "heads")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from tourism.errors import RedemptionError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
-from tourism.selectors.compiled import CompiledQuery
+from tourism.selectors.compiled import CompiledQuery, prepared_cursor
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
@@ -71,42 +71,54 @@ _LOCK_OFFER = CompiledQuery(
 )
 
 
-def _insert(redemption: Redemption, using: str = "default") -> None:
-    """INSERT the new row with SQL built once from the model (no signal listens to Redemption saves;
-    `Model.save` would compile the same statement on every consume)."""
+def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None:
+    """INSERT the new row and add it to its offer's running counts (relative to the locked row's
+    values), with SQL written from the models' metadata (no signal listens to these saves; `Model.save`
+    would compile the same statement through the ORM on every consume). On PostgreSQL one statement, the offer's UPDATE in a
+    data-modifying WITH; elsewhere (SQLite has no such WITH) the INSERT, then the UPDATE."""
     connection = connections[using]
     fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
-    if not connection.features.can_return_columns_from_insert:  # pragma: no cover - every backend here can
-        redemption.save(force_insert=True, using=using)
-        return
-    quote = connection.ops.quote_name
-    # Identifiers from the model's own metadata, quoted; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
-    )
-    params = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        redemption.pk = cursor.fetchone()[0]
-    redemption._state.adding = False
-    redemption._state.db = using
-
-
-def _count_use(*, offer_id: int, uses: int, subsidy_fen: int, using: str = "default") -> None:
-    """The offer's running counts, one UPDATE relative to the locked row's values."""
-    connection = connections[using]
     quote = connection.ops.quote_name
     count, spent = (
         quote(Offer._meta.get_field(name).column) for name in ("redeemed_count", "subsidy_spent_fen")
     )
-    # Identifiers from the model's own metadata, quoted; every value is a parameter.
-    sql = (
-        f"UPDATE {quote(Offer._meta.db_table)} SET {count} = {count} + %s, {spent} = {spent} + %s "  # noqa: S608
+    # Identifiers from the models' own metadata, quoted; every value is a parameter.
+    update = (
+        f"UPDATE {quote(Offer._meta.db_table)} SET {count} = {count} + 1, {spent} = {spent} + %s "  # noqa: S608
         f"WHERE {quote(Offer._meta.pk.column)} = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [uses, subsidy_fen, offer_id])
+    insert = (
+        f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
+    )
+    values = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
+    counts = [redemption.subsidy_fen, redemption.offer_id]
+    with prepared_cursor(using) as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH counted AS ({update}) {insert}", [*counts, *values])
+            redemption.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(insert, values)
+            redemption.pk = cursor.fetchone()[0]
+            cursor.execute(update, counts)
+    redemption._state.adding = False
+    redemption._state.db = using
+
+
+def _lock_stub_and_read(
+    *, stub_id: int, merchant_id: int, idempotency_key: str
+) -> tuple[int | None, list[tuple[int, int, int]]]:
+    """PostgreSQL: lock the stub (unless LOCK_ROWS is off), then read the redemption already stored
+    under this key and the stub's live uses, in one call of `tourism_consume_lock` (migration 0005):
+    its reads are statements after the lock's, so they see what committed while it was awaited."""
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM tourism_consume_lock(%s, %s, %s, %s)",
+            [stub_id, merchant_id, idempotency_key, LOCK_ROWS],
+        )
+        rows = cursor.fetchall()
+    existing_id = next((row[0] for row in rows if row[0] is not None), None)
+    return existing_id, [row[1:] for row in rows if row[0] is None]
 
 
 def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
@@ -298,19 +310,27 @@ def _consume_locked(
     now: dt.datetime,
     replay_args: dict,
 ) -> tuple[Redemption, bool]:
-    """The locked part of consume: the stub row, then the offer row, then re-read and re-judge."""
-    if LOCK_ROWS:
+    """The locked part of consume: the stub row, then the offer row, then re-read and re-judge. On
+    PostgreSQL the stub's lock, the key and the stub's uses are one call (`_lock_stub_and_read`)."""
+    stub_uses = existing_id = None
+    if connections["default"].vendor == "postgresql":
+        existing_id, stub_uses = _lock_stub_and_read(
+            stub_id=stub.pk, merchant_id=store.merchant_id, idempotency_key=idempotency_key
+        )
+    elif LOCK_ROWS:
         _LOCK_STUB(stub_id=stub.pk)
+    if LOCK_ROWS:
         offers = _LOCK_OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
     else:
         offers = _OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
     offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
-    if existing is not None:  # the same till retried while we waited for the lock
-        return _replay(existing, **replay_args), False
-    context = stub_context(stub=stub, store=store, offers=[offer], now=now)
+    if stub_uses is None or existing_id is not None:
+        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
+        if existing is not None:  # the same till retried while we waited for the lock
+            return _replay(existing, **replay_args), False
+    context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=stub_uses)
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:
         raise RedemptionError(verdict.message, code=verdict.reason)
@@ -335,8 +355,7 @@ def _consume_locked(
         business_day=timezone.localtime(now).date(),
         reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
     )
-    _insert(redemption)
-    _count_use(offer_id=offer.pk, uses=1, subsidy_fen=subsidy)
+    _insert_and_count(redemption)
     if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
         # Known without another read only when the offer asked (stubs_refresh_activation does the rest).
         Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)
