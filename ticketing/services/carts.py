@@ -10,16 +10,36 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.enums import EventStatus, SessionStatus
-from events.models import Session
+from events.models import Event, Session
 from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
-from ticketing.models import Cart, CartLine, TicketType
+from ticketing.models import Ballot, Cart, CartLine, TicketType
 from ticketing.services import places
 
 MAX_LINES_PER_CART = 20
+
+# What a sale reads of the event and the ballot behind a ticket type (the sale checks, the order's
+# programme and line descriptions). Their other columns (descriptions, dates, a ballot's settings)
+# are left out of the buyer's reads: compiling and converting them was most of an order's CPU.
+SALE_EVENT_FIELDS = {"programme", "name_zh", "name_en", "status"}
+_EVENT_UNREAD = [
+    f.name for f in Event._meta.concrete_fields if not f.primary_key and f.name not in SALE_EVENT_FIELDS
+]
+_BALLOT_UNREAD = [f.name for f in Ballot._meta.concrete_fields if not f.primary_key]
+
+
+def sale_columns(queryset: QuerySet, type_path: str = "") -> QuerySet:
+    """`queryset` (selecting `{type_path}session__event` and `{type_path}ballot`) without the columns a
+    sale does not read. A deferred column read anyway costs a query, which the pinned statement
+    counts of tests/ticketing/test_order_statements.py would show."""
+    return queryset.defer(
+        *(f"{type_path}session__event__{name}" for name in _EVENT_UNREAD),
+        *(f"{type_path}ballot__{name}" for name in _BALLOT_UNREAD),
+    )
 
 
 def hold_minutes() -> int:
@@ -66,7 +86,9 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     held for that UPDATE and the COMMIT only. Sold out rolls it all back.
     """
     now = timezone.now()
-    ticket_type = TicketType.objects.select_related("session__event", "ballot").get(pk=ticket_type.pk)
+    ticket_type = sale_columns(TicketType.objects.select_related("session__event", "ballot")).get(
+        pk=ticket_type.pk
+    )
     check_sellable(ticket_type, now=now)
     if quantity < 1:
         raise OrderLimitError(_("Choose at least one ticket."))
@@ -81,11 +103,11 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
         # Locked: a sweep releasing one of these lines meanwhile would release it twice otherwise.
         lines = list(
             CartLine.objects.filter(cart_id=cart.pk)
-            .select_related("ticket_type__session__event")
+            .annotate(programme_id=F("ticket_type__session__event__programme_id"))
             .select_for_update(of=("self",))
         )
         live = [line for line in lines if line.hold_expires_at > now]
-        programmes = {line.ticket_type.session.event.programme_id for line in live}
+        programmes = {line.programme_id for line in live}
         if programmes and programmes != {ticket_type.session.event.programme_id}:
             raise SalesError(_("One order covers one programme: check out your cart first."))
         # A lapsed line of this type still counts in `taken` until released: the upsert reuses it.
