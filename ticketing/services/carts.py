@@ -10,36 +10,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.enums import EventStatus, SessionStatus
-from events.models import Event, Session
+from events.models import Session
 from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
-from ticketing.models import Ballot, Cart, CartLine, TicketType
+from ticketing.models import Cart, CartLine, TicketType
 from ticketing.services import places
 
 MAX_LINES_PER_CART = 20
-
-# What a sale reads of the event and the ballot behind a ticket type (the sale checks, the order's
-# programme and line descriptions). Their other columns (descriptions, dates, a ballot's settings)
-# are left out of the buyer's reads: compiling and converting them was most of an order's CPU.
-SALE_EVENT_FIELDS = {"programme", "name_zh", "name_en", "status"}
-_EVENT_UNREAD = [
-    f.name for f in Event._meta.concrete_fields if not f.primary_key and f.name not in SALE_EVENT_FIELDS
-]
-_BALLOT_UNREAD = [f.name for f in Ballot._meta.concrete_fields if not f.primary_key]
-
-
-def sale_columns(queryset: QuerySet, type_path: str = "") -> QuerySet:
-    """`queryset` (selecting `{type_path}session__event` and `{type_path}ballot`) without the columns a
-    sale does not read. A deferred column read anyway costs a query, which the pinned statement
-    counts of tests/ticketing/test_order_statements.py would show."""
-    return queryset.defer(
-        *(f"{type_path}session__event__{name}" for name in _EVENT_UNREAD),
-        *(f"{type_path}ballot__{name}" for name in _BALLOT_UNREAD),
-    )
 
 
 def hold_minutes() -> int:
@@ -48,9 +29,14 @@ def hold_minutes() -> int:
 
 def check_session_open(session: Session) -> None:
     """Places of a session are sold (cart, order, ballot) only while it is scheduled and its event published."""
-    if session.status != SessionStatus.SCHEDULED:
+    check_statuses_open(session.status, session.event.status)
+
+
+def check_statuses_open(session_status: str, event_status: str) -> None:
+    """check_session_open on the two statuses alone (order_place re-reads just these, after its lock)."""
+    if session_status != SessionStatus.SCHEDULED:
         raise SaleClosedError(_("This session has been cancelled."))
-    if session.event.status != EventStatus.PUBLISHED:
+    if event_status != EventStatus.PUBLISHED:
         raise SaleClosedError(_("This event is not on sale."))
 
 
@@ -86,9 +72,7 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     held for that UPDATE and the COMMIT only. Sold out rolls it all back.
     """
     now = timezone.now()
-    ticket_type = sale_columns(TicketType.objects.select_related("session__event", "ballot")).get(
-        pk=ticket_type.pk
-    )
+    ticket_type = TicketType.objects.select_related("session__event", "ballot").get(pk=ticket_type.pk)
     check_sellable(ticket_type, now=now)
     if quantity < 1:
         raise OrderLimitError(_("Choose at least one ticket."))

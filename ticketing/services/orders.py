@@ -50,8 +50,8 @@ from ticketing.services.carts import (
     check_quantity,
     check_sellable,
     check_session_open,
+    check_statuses_open,
     hold_minutes,
-    sale_columns,
 )
 from ticketing.services.credentials import credential_set_state
 
@@ -228,12 +228,9 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     now = timezone.now()
     with transaction.atomic():
         lines = list(
-            sale_columns(
-                CartLine.objects.filter(cart__user=user).select_related(
-                    "ticket_type__session__event", "ticket_type__ballot"
-                ),
-                "ticket_type__",
-            ).select_for_update(of=("self",))
+            CartLine.objects.filter(cart__user=user)
+            .select_related("ticket_type__session__event", "ticket_type__ballot")
+            .select_for_update(of=("self",))
         )
         if not lines:
             raise SalesError(_("Your cart is empty."))
@@ -286,12 +283,10 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         CartLine.objects.filter(cart_id=cart_id, pk__in=[line.pk for line in lines]).delete()
         places.holds_drop(lapsed)
         # session_cancel may have committed since the checks above: look again, after the lock.
-        for session in (
-            Session.objects.filter(pk__in={line.ticket_type.session_id for line in lines})
-            .select_related("event")
-            .only("status", "event__status")
-        ):
-            check_session_open(session)
+        for statuses in Session.objects.filter(
+            pk__in={line.ticket_type.session_id for line in lines}
+        ).values_list("status", "event__status"):
+            check_statuses_open(*statuses)
         for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
             _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
         if total == 0:
