@@ -1,6 +1,6 @@
 """Where an order's time goes, measured in-process and independent of the machine's load.
 
-`python -m bench.orders_cpu [--keep] [--profile] [--sql]` (on the same scratch database as bench/orders.py)
+`python -m bench.orders_cpu [--keep] [--profile] [--sql]` (on its own scratch database, bench/orders.py's name + `_cpu`)
 builds one ticket type with a large quota and BUYERS buyers, then, in a subprocess with the bench
 servers' environment (bench.scans._server_env: DEBUG off, Redis, psycopg's pool), calls the WSGI
 application of bench.wsgi_orders directly (no gunicorn, no HTTP client) for `POST /order` and for
@@ -28,9 +28,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench.orders import BUYERS, DB_NAME, _recreate_database
+from bench.orders import BUYERS, DB_NAME
 from bench.scans import PG_SERVER, _server_env
 
+# Its own scratch database: bench/orders.py's data would collide with the factories' sequences.
+CPU_DB = DB_NAME + "_cpu"
 BATCHES = 7
 BATCH = 40
 WARMUP = 20
@@ -39,9 +41,13 @@ PLACES = 10_000_000  # never sold out
 
 def main(argv: list[str]) -> None:
     env = _server_env()
-    env["DATABASE_URL"] = f"{PG_SERVER}/{DB_NAME}"
+    env["DATABASE_URL"] = f"{PG_SERVER}/{CPU_DB}"
     if "--keep" not in argv:
-        _recreate_database()
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {CPU_DB} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {CPU_DB}")
     subprocess.run(
         [sys.executable, "-m", "bench.orders_cpu", "--measure", *argv], env=env, check=True, timeout=1800
     )
@@ -58,7 +64,7 @@ def _backend_ticks() -> int:
         pids = [
             pid
             for (pid,) in connection.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [CPU_DB]
             ).fetchall()
         ]
     ticks = 0
