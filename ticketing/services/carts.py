@@ -67,6 +67,8 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
 
     One cart per user may mix sessions of several events and cities of one programme.
+    The type is read afresh by its key (with its session, event and ballot), so a caller that has
+    only the id passes `TicketType(pk=id)`; a missing type raises TicketType.DoesNotExist.
     Locks the buyer's `Cart` row (its upsert) and its lines, writes the hold, and takes the places
     last (services/places.py: one conditional UPDATE per quota or section), so the hot quota row is
     held for that UPDATE and the COMMIT only. Sold out rolls it all back.
