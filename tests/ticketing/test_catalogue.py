@@ -258,3 +258,23 @@ def test_setup_page_query_count_is_flat(client, organiser, session, django_asser
         _sold(ticket_type, 1)
     with django_assert_num_queries(14):
         client.get(reverse("ticketing:setup", args=[session.event.slug]))
+
+
+def test_setup_rows_carry_the_recount_apart_from_the_taken_counters(session):
+    """setup_for_event's recount is `recounted`: the `taken` counters of the rows stay the model's."""
+    from ticketing.selectors.catalogue import setup_for_event
+
+    quota = QuotaFactory(session=session, capacity=10)
+    section = SectionFactory(session=session, capacity=10)
+    ticket_type = TicketTypeFactory(session=session, quota=quota, section=section)
+    _sold(ticket_type, 3)
+    # A counter that disagrees with the recount (as a drifted counter would): each is shown as itself.
+    Quota.objects.filter(pk=quota.pk).update(taken=5)
+    Section.objects.filter(pk=section.pk).update(taken=4)
+    (setup,) = [item for item in setup_for_event(session.event) if item.session == session]
+    (row,) = setup.quotas
+    assert (row.taken, row.recounted, row.left) == (5, 3, 7)
+    (section_row,) = setup.sections
+    assert (section_row.taken, section_row.recounted, section_row.left) == (4, 3, 7)
+    (type_row,) = setup.ticket_types
+    assert (type_row.recounted, type_row.left) == (3, 7)

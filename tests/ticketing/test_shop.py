@@ -6,6 +6,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -126,6 +128,20 @@ def test_sold_out_message_on_add(client, session):
         reverse("ticketing:cart-add"), {"ticket_type": adult.pk, "quantity": 2}, follow=True
     )
     assert "已售罄：剩余名额不足。" in response.content.decode()  # the site's default language
+
+
+def test_add_reads_the_type_once_and_a_missing_type_is_404(client, session):
+    adult = TicketTypeFactory(session=session)
+    client.force_login(buyer())
+    # The view passes the id on: the type is read by cart_add alone (the one read of tickettype
+    # besides the FOR SHARE of its quota ids), never again by the view.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("ticketing:cart-add"), {"ticket_type": adult.pk, "quantity": 1})
+    assert response.status_code == 302 and response["Location"] == reverse("ticketing:cart")
+    type_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "ticketing_tickettype"')]
+    assert len(type_reads) == 1
+    missing = client.post(reverse("ticketing:cart-add"), {"ticket_type": adult.pk + 1000, "quantity": 1})
+    assert missing.status_code == 404
 
 
 def test_checkout_asks_real_name_holders(client, session, settings):

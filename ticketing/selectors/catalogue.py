@@ -61,8 +61,10 @@ class SessionSetup:
 
 
 def setup_for_event(event: Event) -> list[SessionSetup]:
-    """Every session of the event with its types, quotas and sections; each row carries `taken` and
-    `left` (capacity minus taken; a type's `left` is the tightest of its quotas and section)."""
+    """Every session of the event with its types, quotas and sections; each row carries `recounted`
+    (its places sold or held, counted from the tickets and holds) and `left` (capacity minus
+    recounted; a type's `left` is the tightest of its quotas and section). Named apart from the
+    `Quota.taken` and `Section.taken` counters so that a page never shows one for the other."""
     sessions = list(Session.objects.filter(event=event).select_related("venue").order_by("starts_at", "pk"))
     types = list(
         TicketType.objects.filter(session__event=event)
@@ -75,20 +77,20 @@ def setup_for_event(event: Event) -> list[SessionSetup]:
     taken = taken_by_type(t.pk for t in types)
     by_session = {s.pk: SessionSetup(session=s) for s in sessions}
     for quota in quotas:
-        quota.taken = sum(taken[t.pk] for t in quota.ticket_types.all())
-        quota.left = max(quota.capacity - quota.taken, 0)
+        quota.recounted = sum(taken[t.pk] for t in quota.ticket_types.all())
+        quota.left = max(quota.capacity - quota.recounted, 0)
         by_session[quota.session_id].quotas.append(quota)
     section_taken_map: dict[int, int] = defaultdict(int)
     for ticket_type in types:
         if ticket_type.section_id:
             section_taken_map[ticket_type.section_id] += taken[ticket_type.pk]
     for section in sections:
-        section.taken = section_taken_map[section.pk]
-        section.left = max(section.capacity - section.taken, 0)
+        section.recounted = section_taken_map[section.pk]
+        section.left = max(section.capacity - section.recounted, 0)
         by_session[section.session_id].sections.append(section)
     quota_left = {q.pk: q.left for q in quotas}
     for ticket_type in types:
-        ticket_type.taken = taken[ticket_type.pk]
+        ticket_type.recounted = taken[ticket_type.pk]
         lefts = [quota_left[q.pk] for q in ticket_type.quotas.all()]
         if ticket_type.section_id:
             lefts.append(ticket_type.section.capacity - section_taken_map[ticket_type.section_id])

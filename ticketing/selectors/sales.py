@@ -73,6 +73,11 @@ def offers_for_event(event: Event) -> list[tuple[Session, list[TypeOffer]]]:
     return result
 
 
+def ticket_type_event_slug(ticket_type_id: int) -> str:
+    """The slug of the event a ticket type sells for (where a refused add goes back to)."""
+    return TicketType.objects.values_list("session__event__slug", flat=True).get(pk=ticket_type_id)
+
+
 def cart_lines_for_user(user) -> list[CartLine]:
     """Live holds only: a lapsed hold is gone for the buyer even before the periodic job deletes it."""
     return list(

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,14 @@ def hold_minutes() -> int:
 
 def check_session_open(session: Session) -> None:
     """Places of a session are sold (cart, order, ballot) only while it is scheduled and its event published."""
-    if session.status != SessionStatus.SCHEDULED:
+    check_statuses_open(session.status, session.event.status)
+
+
+def check_statuses_open(session_status: str, event_status: str) -> None:
+    """check_session_open on the two statuses alone (order_place re-reads just these, after its lock)."""
+    if session_status != SessionStatus.SCHEDULED:
         raise SaleClosedError(_("This session has been cancelled."))
-    if session.event.status != EventStatus.PUBLISHED:
+    if event_status != EventStatus.PUBLISHED:
         raise SaleClosedError(_("This event is not on sale."))
 
 
@@ -61,6 +67,8 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
 
     One cart per user may mix sessions of several events and cities of one programme.
+    The type is read afresh by its key (with its session, event and ballot), so a caller that has
+    only the id passes `TicketType(pk=id)`; a missing type raises TicketType.DoesNotExist.
     Locks the buyer's `Cart` row (its upsert) and its lines, writes the hold, and takes the places
     last (services/places.py: one conditional UPDATE per quota or section), so the hot quota row is
     held for that UPDATE and the COMMIT only. Sold out rolls it all back.
@@ -81,11 +89,11 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
         # Locked: a sweep releasing one of these lines meanwhile would release it twice otherwise.
         lines = list(
             CartLine.objects.filter(cart_id=cart.pk)
-            .select_related("ticket_type__session__event")
+            .annotate(programme_id=F("ticket_type__session__event__programme_id"))
             .select_for_update(of=("self",))
         )
         live = [line for line in lines if line.hold_expires_at > now]
-        programmes = {line.ticket_type.session.event.programme_id for line in live}
+        programmes = {line.programme_id for line in live}
         if programmes and programmes != {ticket_type.session.event.programme_id}:
             raise SalesError(_("One order covers one programme: check out your cart first."))
         # A lapsed line of this type still counts in `taken` until released: the upsert reuses it.

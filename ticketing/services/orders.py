@@ -46,7 +46,13 @@ from ticketing.models import BallotApplication, CartLine, Credential, Order, Ord
 from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
 from ticketing.services import places
-from ticketing.services.carts import check_quantity, check_sellable, check_session_open, hold_minutes
+from ticketing.services.carts import (
+    check_quantity,
+    check_sellable,
+    check_session_open,
+    check_statuses_open,
+    hold_minutes,
+)
 from ticketing.services.credentials import credential_set_state
 
 # Alipay and WeChat Pay can stay "processing" for a while: an order whose payment is processing is
@@ -223,9 +229,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     with transaction.atomic():
         lines = list(
             CartLine.objects.filter(cart__user=user)
-            .select_related(
-                "ticket_type__session__event", "ticket_type__session__venue", "ticket_type__ballot"
-            )
+            .select_related("ticket_type__session__event", "ticket_type__ballot")
             .select_for_update(of=("self",))
         )
         if not lines:
@@ -279,10 +283,10 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         CartLine.objects.filter(cart_id=cart_id, pk__in=[line.pk for line in lines]).delete()
         places.holds_drop(lapsed)
         # session_cancel may have committed since the checks above: look again, after the lock.
-        for session in Session.objects.filter(
+        for statuses in Session.objects.filter(
             pk__in={line.ticket_type.session_id for line in lines}
-        ).select_related("event"):
-            check_session_open(session)
+        ).values_list("status", "event__status"):
+            check_statuses_open(*statuses)
         for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
             _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
         if total == 0:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -38,16 +38,17 @@ def cart_add(request):
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
         return redirect("ticketing:cart")
-    ticket_type = get_object_or_404(
-        TicketType.objects.select_related("session__event"), pk=form.cleaned_data["ticket_type"]
-    )
+    type_id = form.cleaned_data["ticket_type"]
     try:
+        # The service reads the type afresh by its key (with session, event and ballot): none here.
         cart_services.cart_add(
-            user=request.user, ticket_type=ticket_type, quantity=form.cleaned_data["quantity"]
+            user=request.user, ticket_type=TicketType(pk=type_id), quantity=form.cleaned_data["quantity"]
         )
+    except TicketType.DoesNotExist as exc:
+        raise Http404 from exc
     except TicketingError as exc:
         messages.error(request, str(exc))
-        return redirect("ticketing:event-tickets", slug=ticket_type.session.event.slug)
+        return redirect("ticketing:event-tickets", slug=selectors.ticket_type_event_slug(type_id))
     return redirect("ticketing:cart")
 
 
