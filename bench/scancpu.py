@@ -3,8 +3,8 @@
 `python -m bench scancpu` (not in the default run; about a minute). Wall-clock throughput on a shared
 machine moves with the load; CPU time spent per request does not, much. So this calls the real WSGI
 handlers in-process, one request at a time, with `bench/scans.py`'s production-like environment
-(DEBUG off, psycopg's pool, Redis cache) and its fixtures (`gate_world`: each scan admits a distinct
-ticket):
+(DEBUG off, a persistent unchecked connection, Redis cache; BENCH_CPU_POOL=1: psycopg's pool
+instead) and its fixtures (`gate_world`: each scan admits a distinct ticket):
 
 - app CPU per request: `time.process_time` over BATCHES batches of BATCH requests, the fastest batch
   (the least disturbed by other work), for `config.wsgi` (POST /api/gate/scan) and for the control
@@ -73,13 +73,6 @@ def _child(kind: str, fixtures_path: str) -> dict:
     import django
 
     django.setup()
-    if os.environ.get("XP_PERSISTENT"):
-        from django.conf import settings as dj
-
-        db = dj.DATABASES["default"]
-        db["OPTIONS"].pop("pool", None)
-        db["CONN_MAX_AGE"] = 600
-        db["CONN_HEALTH_CHECKS"] = os.environ["XP_PERSISTENT"] == "hc"
     if kind == "bare":
         from bench.wsgi_bare import application
 
@@ -110,7 +103,7 @@ def _child(kind: str, fixtures_path: str) -> dict:
         try:
             payload = b"".join(result)
         finally:
-            result.close()  # request_finished: the connection goes back to the pool, as under gunicorn
+            result.close()  # request_finished: connection upkeep (or back to the pool), as under gunicorn
         if not statuses[-1].startswith("200") or expected not in payload:
             raise RuntimeError(f"unexpected answer {statuses[-1]}: {payload[:300]!r}")
 
@@ -145,6 +138,8 @@ def _child(kind: str, fixtures_path: str) -> dict:
 
 def main() -> list[dict]:
     env = _server_env()
+    if os.environ.get("BENCH_CPU_POOL"):
+        env["DATABASE_POOL_SIZE"] = "2"
     credentials = WARMUP + BATCHES * BATCH + PROFILED
     results = {}
     with tempfile.TemporaryDirectory(prefix="corridor-scancpu-") as scratch:
