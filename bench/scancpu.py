@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.scans import BASE_DIR, _recreate_database, _server_env, backend_cpu
+from bench.scans import BASE_DIR, _server_env, backend_cpu, prepare_world
 
 BATCH = 100
 BATCHES = int(os.environ.get("BENCH_CPU_BATCHES", "20"))
@@ -144,14 +144,7 @@ def main() -> list[dict]:
     results = {}
     with tempfile.TemporaryDirectory(prefix="corridor-scancpu-") as scratch:
         fixtures_path = Path(scratch) / "fixtures.json"
-        _recreate_database()
-        subprocess.run(
-            [sys.executable, "-m", "bench.scans", "--prepare", str(fixtures_path), str(credentials)],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            timeout=900,
-        )
+        prepare_world(env, fixtures_path, credentials)
         for kind in ("bare", "scan"):
             out = subprocess.run(
                 [sys.executable, "-m", "bench.scancpu", "--child", kind, str(fixtures_path)],

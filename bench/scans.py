@@ -89,6 +89,18 @@ def _recreate_database() -> None:
         connection.execute(f"CREATE DATABASE {DB_NAME}")
 
 
+def prepare_world(env: dict[str, str], fixtures_path: Path, count: int) -> None:
+    """A fresh bench database with `gate_world(count)`, its token and codes written to fixtures_path."""
+    _recreate_database()
+    subprocess.run(
+        [sys.executable, "-m", "bench.scans", "--prepare", str(fixtures_path), str(count)],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=900,  # migrate + 24,000 credentials took 3 min on a loaded machine
+    )
+
+
 def _scan_counts() -> dict[str, int]:
     import psycopg
 
@@ -347,14 +359,7 @@ def main() -> list[dict]:
         log_path = Path(scratch) / "gunicorn.log"
         with log_path.open("wb") as log:
             try:
-                _recreate_database()
-                subprocess.run(
-                    [sys.executable, "-m", "bench.scans", "--prepare", str(fixtures_path), str(CREDENTIALS)],
-                    cwd=BASE_DIR,
-                    env=env,
-                    check=True,
-                    timeout=600,  # migrate + 24,000 credentials took 3 min on the loaded machine
-                )
+                prepare_world(env, fixtures_path, CREDENTIALS)
                 prepared_at = time.monotonic()
                 fixtures = json.loads(fixtures_path.read_text())
                 scans_server, scans_port = _start_gunicorn("config.wsgi", env, log)
