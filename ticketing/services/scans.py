@@ -360,6 +360,9 @@ _SCAN_FIELDS = (
 PRESENCE_PAUSE_SECONDS = 0.0  # widened only by the race tests, as they pause `_presence` on SQLite's path
 
 
+_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 @functools.cache
 def _prepared_cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor  # noqa: PLC0415  PostgreSQL only
@@ -379,6 +382,10 @@ def _prepared_cursor():
     call in PostgreSQL every time (about an eighth of the backend's CPU per scan, measured)."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns psycopg's preparing off (None), which `prepare=True` cannot override; a
+        # threshold no statement reaches keeps every other statement unprepared, as Django wants.
+        connection.connection.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
     raw = _prepared_cursor_class()(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
