@@ -5,7 +5,7 @@ Each run drops and recreates the scratch database `corridor_bench` (or $BENCH_DA
 runs on one server keep apart) on 127.0.0.1:5432 (user postgres),
 migrates it and builds (`gate_world`, valid at any hour) one event with a session on now, N ticket
 credentials and a gate device in a subprocess with the servers' environment. Then two gunicorns
-(sync workers, WORKERS each, production-like settings: DEBUG off, psycopg's connection pool)
+(sync workers, WORKERS each, production-like settings: DEBUG off, persistent unchecked connections)
 serve config.wsgi and bench.wsgi_bare on free loopback ports. A load generator in this process
 (CONNECTIONS threads, http.client) posts to each for WARMUP, then in ROUNDS alternating slices
 of SECONDS in all (the ratio is the median round's); every scan is the entry of a
@@ -59,7 +59,9 @@ def _server_env() -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
         DATABASE_URL=f"{PG_SERVER}/{DB_NAME}",
-        DATABASE_POOL_SIZE="2",  # a sync worker uses one connection at a time
+        # A sync worker uses one connection at a time: kept open, unchecked (README, "Running in
+        # production"); the pool's checkout and return per request cost the scan more.
+        DATABASE_HEALTH_CHECKS="false",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=base64.urlsafe_b64encode(os.urandom(40)).decode(),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -87,12 +89,67 @@ def _recreate_database() -> None:
         connection.execute(f"CREATE DATABASE {DB_NAME}")
 
 
+def prepare_world(env: dict[str, str], fixtures_path: Path, count: int) -> None:
+    """A fresh bench database with `gate_world(count)`, its token and codes written to fixtures_path."""
+    _recreate_database()
+    subprocess.run(
+        [sys.executable, "-m", "bench.scans", "--prepare", str(fixtures_path), str(count)],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=900,  # migrate + 24,000 credentials took 3 min on a loaded machine
+    )
+
+
 def _scan_counts() -> dict[str, int]:
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/{DB_NAME}") as connection:
         rows = connection.execute("SELECT result, count(*) FROM ticketing_scan GROUP BY result").fetchall()
     return dict(rows)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_cpu(fields: list[str]) -> int:
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc_pid_stat(5))
+
+
+def _stat_fields(pid: int | str) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None  # ended meanwhile
+
+
+def backend_cpu() -> tuple[float, int]:
+    """CPU seconds used so far by every PostgreSQL backend of the bench's database (found in
+    pg_stat_activity over a connection to another database, so the reading is not counted), and how
+    many there are. The server is shared with other databases, which are left out."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]).fetchall()
+    fields = [_stat_fields(pid) for (pid,) in rows]
+    return sum(_stat_cpu(one) for one in fields if one) / CLOCK_TICKS, len(rows)
+
+
+def _group_cpu(group: int) -> float:
+    """CPU seconds used so far by the live processes of a process group (a gunicorn and its workers)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            fields = _stat_fields(entry.name)
+            if fields and int(fields[2]) == group:  # pgrp
+                total += _stat_cpu(fields)
+    return total / CLOCK_TICKS
+
+
+def _machine_idle() -> float:
+    """Idle CPU seconds of the whole machine so far (/proc/stat: idle + iowait)."""
+    values = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    return (int(values[3]) + int(values[4])) / CLOCK_TICKS
 
 
 def _free_port() -> int:
@@ -157,10 +214,31 @@ def _stop(process: subprocess.Popen | None) -> None:
 class _Load:
     """CONNECTIONS threads posting for a fixed time; each request takes the next body from `bodies`."""
 
-    def __init__(self, port: int, path: str, headers: dict[str, str], bodies, check):
+    def __init__(self, port: int, path: str, headers: dict[str, str], bodies, check, server_group: int = 0):
         self.port, self.path, self.headers, self.check = port, path, headers, check
         self.bodies = bodies  # an iterator shared by the threads (next() on it is atomic under the GIL)
         self.exhausted = False
+        self.server_group = server_group  # the gunicorn's process group, for its CPU
+        # CPU seconds spent during the measured slices: gunicorn, the database's backends, this load
+        # generator, and the machine's idle time (whole machine, so only meaningful when it is quiet).
+        self.cpu = {"app": 0.0, "database": 0.0, "client": 0.0, "idle": 0.0}
+
+    def _cpu_now(self) -> dict[str, float]:
+        return {
+            "app": _group_cpu(self.server_group) if self.server_group else 0.0,
+            "database": backend_cpu()[0],
+            "client": time.process_time(),
+            "idle": _machine_idle(),
+        }
+
+    def measure(self, seconds: float) -> tuple[int, list[float], int, float]:
+        """`run`, adding the CPU each part spent meanwhile to `cpu`."""
+        before = self._cpu_now()
+        outcome = self.run(seconds)
+        after = self._cpu_now()
+        for part, value in after.items():
+            self.cpu[part] += value - before[part]
+        return outcome
 
     def run(self, seconds: float) -> tuple[int, list[float], int, float]:
         latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
@@ -221,7 +299,7 @@ def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[
         for slot, load in enumerate((first, second)):
             if load.exhausted:
                 break  # its bodies ran out in an earlier slice: this round and the rest measure nothing
-            count, latencies, errors, elapsed = load.run(SECONDS / ROUNDS)
+            count, latencies, errors, elapsed = load.measure(SECONDS / ROUNDS)
             if load.exhausted:
                 break  # ran dry within this slice: its rate would be short, so the round is dropped
             total = totals[slot]
@@ -237,7 +315,7 @@ def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[
             f"every round ran out of prepared credentials ({CREDENTIALS}): raise BENCH_SCAN_CREDENTIALS"
         )
     results = []
-    for count, latencies, errors, elapsed in totals:
+    for (count, latencies, errors, elapsed), load in zip(totals, (first, second), strict=True):
         latencies.sort()
         results.append(
             {
@@ -247,13 +325,15 @@ def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[
                 "p99": _percentile(latencies, 0.99),
                 "errors": errors,
                 "elapsed": elapsed,
+                # CPU milliseconds per request by part (a slice that ran dry is counted in both)
+                "cpu": {part: 1000 * value / count for part, value in load.cpu.items()} if count else {},
             }
         )
     return results[0], results[1], ratios
 
 
-def _scan_bodies(codes: list[str]):
-    for index, code in enumerate(codes):
+def _scan_bodies(codes: list[str], first: int = 0):
+    for index, code in enumerate(codes, start=first):
         yield json.dumps(
             {"code": code, "gate": GATE, "direction": "entry", "nonce": f"bench-{index:08d}"}
         ).encode()
@@ -279,14 +359,7 @@ def main() -> list[dict]:
         log_path = Path(scratch) / "gunicorn.log"
         with log_path.open("wb") as log:
             try:
-                _recreate_database()
-                subprocess.run(
-                    [sys.executable, "-m", "bench.scans", "--prepare", str(fixtures_path), str(CREDENTIALS)],
-                    cwd=BASE_DIR,
-                    env=env,
-                    check=True,
-                    timeout=600,  # migrate + 24,000 credentials took 3 min on the loaded machine
-                )
+                prepare_world(env, fixtures_path, CREDENTIALS)
                 prepared_at = time.monotonic()
                 fixtures = json.loads(fixtures_path.read_text())
                 scans_server, scans_port = _start_gunicorn("config.wsgi", env, log)
@@ -299,6 +372,7 @@ def main() -> list[dict]:
                     {"Content-Type": "application/json", "Authorization": f"Bearer {fixtures['token']}"},
                     _scan_bodies(fixtures["codes"]),
                     _admitted,
+                    scans_server.pid,
                 )
                 bare_body = json.dumps(
                     {"code": fixtures["codes"][0], "gate": GATE, "direction": "entry", "nonce": "bench-bare"}
@@ -309,6 +383,7 @@ def main() -> list[dict]:
                     {"Content-Type": "application/json"},
                     itertools.repeat(bare_body),
                     _bare_ok,
+                    bare_server.pid,
                 )
                 scans, bare, ratios = _measure_interleaved(scan_load, bare_load)
             except BaseException:
@@ -356,6 +431,14 @@ def main() -> list[dict]:
             "note": "POST /ok, same body size as a scan",
         },
         {
+            "benchmark": "CPU ms per request: gunicorn / PostgreSQL backends / load generator / idle",
+            "value": f"{_split(scans)} vs {_split(bare)}",
+            "unit": "ms",
+            "note": "scan vs bare, over the measured slices (/proc: the gunicorn's process group, the "
+            "bench database's backends, this process; idle is the whole machine's, meaningful only when "
+            "nothing else runs; PostgreSQL's WAL writer and checkpointer are not counted)",
+        },
+        {
             "benchmark": "scans/s ÷ bare req/s",
             "value": f"{statistics.median(ratios):.2f}",
             "unit": "ratio",
@@ -364,6 +447,11 @@ def main() -> list[dict]:
             f"(migrate + {CREDENTIALS} credentials); load average after the run {load_average}",
         },
     ]
+
+
+def _split(result: dict) -> str:
+    cpu = result["cpu"]
+    return " / ".join(f"{cpu.get(part, float('nan')):.2f}" for part in ("app", "database", "client", "idle"))
 
 
 # --- Fixture subprocess (runs with the servers' environment) --------------------------------------------

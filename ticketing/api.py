@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from ticketing.errors import CheckInError
 from ticketing.selectors.checkin import offline_bundle
@@ -57,7 +57,7 @@ class ErrorOut(Schema):
     detail: str | list
 
 
-class ScanIn(Schema):
+class ScanIn(BaseModel):  # not ninja's Schema: its ORM-reading wrapper validator costs every scan
     code: str = Field(
         ..., max_length=400, description="The scanned text as read; whitespace around it is ignored."
     )

@@ -405,6 +405,44 @@ def test_a_scan_is_one_statement_on_postgresql_and_six_on_sqlite(client, django_
     assert Scan.objects.filter(credential=second).count() == 2
 
 
+@pytest.mark.postgres
+@time_machine.travel(DURING)
+def test_the_scan_call_is_prepared_once_per_connection_and_pays_only_indexes_that_are_read(client, setup):
+    credential, _device, token = setup
+    second = CredentialFactory(session=credential.session)
+
+    for index, one in enumerate((credential, second)):
+        post(
+            client,
+            "scan",
+            {"code": credential_code(one), "gate": "gate-a", "nonce": f"nonce-020{index}"},
+            token,
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%ticketing_scan_decide%%'"
+        )
+        prepared = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN ('ticketing_scan', 'ticketing_checkinstate')"
+        )
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert prepared == 1  # both scans ran the one statement prepared on this connection
+    # The single-entry net stays (Django's AlterField had dropped it with the plain credential index)...
+    assert {"scan_single_entry_once", "ticketing_scan_nonce_key"} <= indexes
+    # ... and no index that every scan would write and no query reads is back (migration 0009).
+    assert (
+        not {
+            "ticketing_scan_credential_id_aef695ba",
+            "ticketing_scan_event_id_61fe3252",
+            "ticketing_scan_nonce_12ab85d2_like",
+            "ticketing_checkinstate_event_id_0ffc5f0d",
+        }
+        & indexes
+    )
+
+
 @time_machine.travel(DURING)
 def test_another_devices_nonce_is_refused_and_its_scan_not_shown(client, setup):
     credential, _device, token = setup

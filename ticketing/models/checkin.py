@@ -83,7 +83,9 @@ class GateDevice(models.Model):
 class Scan(models.Model):
     """One scan at a gate, admitted or refused, online or uploaded later. Never deleted."""
 
-    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="scans")
+    # No single-column index on event or credential: the (event, scanned_at) and (credential,
+    # scanned_at) indexes below serve every look-up by either, and each index is paid on every scan.
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="scans", db_index=False)
     credential = models.ForeignKey(
         "ticketing.Credential",
         on_delete=models.PROTECT,
@@ -91,6 +93,7 @@ class Scan(models.Model):
         null=True,
         blank=True,
         help_text=_("Empty when the code was forged or unknown."),
+        db_index=False,
     )
     code_hash = models.CharField(_("code hash"), max_length=64)
     direction = models.CharField(_("direction"), max_length=5, choices=ScanDirection)
@@ -160,7 +163,8 @@ class CheckInState(models.Model):
     credential = models.OneToOneField(
         "ticketing.Credential", on_delete=models.CASCADE, primary_key=True, related_name="presence"
     )
-    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the (event, inside) index below, not on its own (an admitted scan writes this row).
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+", db_index=False)
     inside = models.BooleanField(_("inside"), default=False)
     entries = models.PositiveIntegerField(_("entries"), default=0)
     last_entry = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
