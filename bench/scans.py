@@ -74,6 +74,8 @@ def _server_env() -> dict[str, str]:
         LOG_FORMAT="text",
         PYTHONPATH=str(BASE_DIR),
     )
+    if "DATABASE_PREPARED" in os.environ:  # the settings' prepared statements, on or off, as asked
+        env["DATABASE_PREPARED"] = os.environ["DATABASE_PREPARED"]
     for key in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "EMAIL_URL"):
         env.pop(key, None)
     # Production shares one cache between workers (and refuses to start without it when DEBUG is off).

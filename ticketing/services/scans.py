@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from events.db import prepared_cursor
 from events.models import Event, Session, VenueResource
 from events.ratelimit import attempt_refund, attempt_reserve
 from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanReason, ScanResult
@@ -360,36 +360,6 @@ _SCAN_FIELDS = (
 PRESENCE_PAUSE_SECONDS = 0.0  # widened only by the race tests, as they pause `_presence` on SQLite's path
 
 
-_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
-
-
-@functools.cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor  # noqa: PLC0415  PostgreSQL only
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=True, binary=None):
-            return super().execute(query, params, prepare=prepare, binary=binary)
-
-    return PreparedCursor
-
-
-def _prepared_cursor():
-    """A cursor like `connection.cursor()` (Django's wrapper: errors translated, statements counted in
-    tests) whose statements are sent with their parameters apart and prepared once per connection.
-    Django binds parameters in the client and never prepares (for poolers' sake); for the call a scan
-    makes, always the same text, that costs quoting 14 values in Python and parsing and planning the
-    call in PostgreSQL every time (about an eighth of the backend's CPU per scan, measured)."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        # Django turns psycopg's preparing off (None), which `prepare=True` cannot override; a
-        # threshold no statement reaches keeps every other statement unprepared, as Django wants.
-        connection.connection.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-    raw = _prepared_cursor_class()(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
-
-
 def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Session | None) -> ScanOutcome:
     """`_scan_now` on PostgreSQL in one round trip: the function `ticketing_scan_decide` (migration
     0006) locks the credential, checks it, reads its presence after the lock, stores the scan (a
@@ -407,7 +377,7 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
         getattr(user, "pk", None), now, LOCK_CREDENTIAL_ROWS, PRESENCE_PAUSE_SECONDS,
     ]  # fmt: skip
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with guard, _prepared_cursor() as cursor:
+    with guard, prepared_cursor() as cursor:
         cursor.execute(_DECIDE_SQL, params)
         row = cursor.fetchone()
     (scan_id, event_id, result, reason, direction, scanned_at, device_id, user_id, single_entry,

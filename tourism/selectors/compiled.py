@@ -9,7 +9,7 @@ returned (model instances with their `select_related` objects, or `values_list` 
 Django's own compiler (its converters and related populators). Only plain equality filters on ids,
 strings or UUIDs may take values; anything else must be fixed in `build`.
 
-On PostgreSQL each statement is also PREPARED on the connection (`prepared_cursor`): Django sends its
+On PostgreSQL each statement is also PREPARED on the connection (`events/db.py` `prepared_cursor`): Django sends its
 SQL with the values bound in the client, so PostgreSQL parses and plans every statement anew, and
 planning the stub's seven-table join cost its backend about 4.5 ms of CPU against 0.05 ms to run it
 (`python -m bench stubs_cpu`). A prepared statement is planned for its first executions on each
@@ -24,44 +24,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-import psycopg
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
 
+from events.db import prepared_cursor
+
 _INT_SENTINEL = 1_999_999_000  # far above any id these queries meet while being compiled
-# Django opens psycopg connections with prepared statements off (prepare_threshold None, for
-# transaction-mode poolers); a threshold no statement reaches prepares only what is asked to be.
-_PREPARE_ONLY_WHEN_ASKED = 2**62
-
-
-class _PreparingCursor:
-    """psycopg's server-binding cursor on Django's connection, asking for every statement to be
-    prepared; anything else goes to the cursor itself."""
-
-    def __init__(self, raw_connection):
-        if raw_connection.prepare_threshold is None:
-            raw_connection.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-        self._cursor = psycopg.Cursor(raw_connection)
-
-    def execute(self, sql, params=None):
-        return self._cursor.execute(sql, params, prepare=True)
-
-    def __getattr__(self, name):
-        return getattr(self._cursor, name)
-
-
-def prepared_cursor(using: str = "default"):
-    """A cursor of Django's connection `using` (its execute wrappers, query log and error mapping)
-    that prepares its statements on PostgreSQL; Django's own cursor on any other database."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        # Django's wrapping of a new cursor (BaseDatabaseWrapper._cursor), around a preparing one.
-        return connection._prepare_cursor(_PreparingCursor(connection.connection))
 
 
 class CompiledQuery:

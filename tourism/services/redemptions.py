@@ -21,9 +21,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.db import prepared_cursor
 from tourism.errors import RedemptionError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
-from tourism.selectors.compiled import CompiledQuery, prepared_cursor
+from tourism.selectors.compiled import CompiledQuery
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
