@@ -33,12 +33,16 @@ import threading
 import time
 from pathlib import Path
 
+from config import gunicorn as gunicorn_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench")
-# README's deployment runs 4 sync workers: a worker waiting on a commit's WAL flush leaves the CPU to
-# another, as in production. BENCH_WORKERS=2 BENCH_CONNECTIONS=4 repeats the earlier runs' setup.
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# The servers run with production's gunicorn settings (config/gunicorn.py: WORKERS_PER_CORE sync
+# workers per core, so a worker waiting on a commit's WAL flush leaves the CPU to another).
+# BENCH_WORKERS=4 BENCH_CONNECTIONS=8 repeats the runs before that file; 2 and 4 the earliest ones.
+GUNICORN_CONFIG = BASE_DIR / "config" / "gunicorn.py"
+WORKERS = int(os.environ.get("BENCH_WORKERS") or 0) or gunicorn_config.workers
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", str(2 * WORKERS)))
 WARMUP = 2.0
 SECONDS = 10.0  # per load, split into ROUNDS interleaved slices
@@ -166,6 +170,8 @@ def _start_gunicorn(app: str, env: dict[str, str], log) -> tuple[subprocess.Pope
         [
             str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
             app,
+            "--config",
+            str(GUNICORN_CONFIG),
             "--workers",
             str(WORKERS),
             "--bind",
