@@ -25,10 +25,11 @@ import threading
 import time
 from pathlib import Path
 
+from bench import scans
 from bench.scans import PG_SERVER, _server_env, _start_gunicorn, _stop, _wait_ready
 
 DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench") + "_orders"
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = scans.WORKERS  # config/gunicorn.py's, or BENCH_WORKERS
 SECONDS = 6.0
 ROUNDS = 3
 BUYERS = 64
