@@ -3,9 +3,10 @@ disk's write-ahead-log flush allows, with no Django and no HTTP in the way (`pyt
 
 Each of K connections commits one-row INSERTs in a loop for SECONDS; the figure is commits/s and how many
 commits shared one WAL flush (`pg_stat_wal.wal_sync`, server-wide, so other databases' commits on a
-shared server count too: read it on a quiet machine). This is why config/gunicorn.py runs more sync
-workers than cores: a worker waiting for its flush holds no core, and PostgreSQL flushes together only
-the commits that are waiting at the same time.
+shared server count too: read it on a quiet machine). It says whether a machine's write paths (a
+scan, a redemption, an order: each ends in a COMMIT) can be bound by the disk rather than the CPU: on a
+quiet machine here one connection commits about 1,500 times a second, far above any write path's rate,
+so config/gunicorn.py keeps 2 workers per core; under load the same disk took 4 ms per flush.
 """
 
 from __future__ import annotations

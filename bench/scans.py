@@ -39,8 +39,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench")
 # The servers run with production's gunicorn settings (config/gunicorn.py: WORKERS_PER_CORE sync
-# workers per core, so a worker waiting on a commit's WAL flush leaves the CPU to another).
-# BENCH_WORKERS=4 BENCH_CONNECTIONS=8 repeats the runs before that file; 2 and 4 the earliest ones.
+# workers per core, 4 on these 2-core machines, as every run since 2026-11-30 evening).
+# BENCH_WORKERS=2 BENCH_CONNECTIONS=4 repeats the earliest runs.
 GUNICORN_CONFIG = BASE_DIR / "config" / "gunicorn.py"
 WORKERS = int(os.environ.get("BENCH_WORKERS") or 0) or gunicorn_config.workers
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", str(2 * WORKERS)))
