@@ -183,6 +183,9 @@ def test_spectator_stub_is_redeemed_once_at_the_counter_and_shows_in_the_city_re
         with translation.override("zh-hans"):
             reason = translation.gettext("This stub has already been used for this offer at this merchant.")
         assert refused.is_disabled() and reason in refused.inner_text()
+        # Who and what: the ticket has no holder's name, so the line is the event alone, no stray "·".
+        who = page.locator("#counter-holder").inner_text().strip()
+        assert who and "·" not in who
         assert Redemption.objects.filter(stub__ticket=match["ticket"]).count() == 1
         snap(page, "7-counter-refused")
 

@@ -55,7 +55,7 @@
       var data = reply.data;
       if (!reply.ok) { show("refused", msg.msgRefused, data.detail || ""); return; }
       var usable = data.offers.filter(function (o) { return o.redeemable; });
-      show(usable.length ? "ok" : "refused", data.stub.holder + " · " + data.stub.event, usable.length ? msg.msgChoose : msg.msgNone);
+      show(usable.length ? "ok" : "refused", [data.stub.holder, data.stub.event].filter(Boolean).join(" · "), usable.length ? msg.msgChoose : msg.msgNone);
       data.offers.forEach(function (offer) {
         var button = document.createElement("button");
         button.type = "button";
