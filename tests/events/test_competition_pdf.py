@@ -3,34 +3,15 @@ English, with every font embedded, read back as text; names and delegations only
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from events.enums import EventStatus
 from events.services.competition import bout_result_record, pools_generate, tableau_generate
 from tests.factories.competition import CompetitorFactory, FencingEventFactory
+from tests.pdf import fonts_embedded, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response) -> tuple[str, PdfReader]:
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    return "\n".join(page.extract_text() for page in reader.pages), reader
-
-
-def _embedded(reader: PdfReader) -> bool:
-    fonts = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            descendant = font.get_object()
-            if "/DescendantFonts" in descendant:
-                descendant = descendant["/DescendantFonts"][0].get_object()
-            fonts.append("/FontFile2" in descendant["/FontDescriptor"].get_object())
-    return bool(fonts) and all(fonts)
 
 
 @pytest.fixture
@@ -57,23 +38,25 @@ def event():
 
 
 def test_pool_sheet_pdf_has_the_bout_order_in_both_languages(client, event):
-    zh, reader = _text(
+    zh, reader = pdf_text(
         client.get(reverse("events:competition-pools-pdf", args=[event.slug]) + "?lang=zh-hans")
     )
     assert "小组赛：U12 男子花剑" in zh and "小组 1" in zh
     assert "李一 (LI 1) · 南通击剑队" in zh
     assert "1. 1–4" in zh  # the first bout of a pool of 7 in the official order is 1 v 4
-    assert _embedded(reader)
-    en, reader = _text(client.get(reverse("events:competition-pools-pdf", args=[event.slug]) + "?lang=en"))
+    assert fonts_embedded(reader)
+    en, reader = pdf_text(client.get(reverse("events:competition-pools-pdf", args=[event.slug]) + "?lang=en"))
     assert "Pool 1" in en and "Bouts in the official order" in en and "Nantong Fencing" in en
-    assert _embedded(reader)
+    assert fonts_embedded(reader)
 
 
 def test_tableau_and_start_list_pdfs_read_back(client, event):
-    en, reader = _text(client.get(reverse("events:competition-tableau-pdf", args=[event.slug]) + "?lang=en"))
+    en, reader = pdf_text(
+        client.get(reverse("events:competition-tableau-pdf", args=[event.slug]) + "?lang=en")
+    )
     assert "Table of 8" in en and "T8-1" in en and "李一 (LI 1)" in en
-    assert _embedded(reader)
-    zh, _reader = _text(
+    assert fonts_embedded(reader)
+    zh, _reader = pdf_text(
         client.get(reverse("events:competition-start-list-pdf", args=[event.slug]) + "?lang=zh-hans")
     )
     assert "南通击剑队" in zh and "李七 (LI 7)" in zh

@@ -3,35 +3,16 @@ the knockout bracket (placement matches too), in Chinese and English, fonts embe
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from events.enums import EventStatus, GameRules
 from events.services.games import game_result_record, games_generate
 from tests.factories import UserFactory
 from tests.factories.competition import BasketballEventFactory, entrants
+from tests.pdf import fonts_embedded, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _text(response) -> tuple[str, PdfReader]:
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    return "\n".join(page.extract_text() for page in reader.pages), reader
-
-
-def _embedded(reader: PdfReader) -> bool:
-    fonts = []
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            descendant = font.get_object()
-            if "/DescendantFonts" in descendant:
-                descendant = descendant["/DescendantFonts"][0].get_object()
-            fonts.append("/FontFile2" in descendant["/FontDescriptor"].get_object())
-    return bool(fonts) and all(fonts)
 
 
 def _event(**kwargs):
@@ -61,7 +42,7 @@ def group_event():
 
 def test_standings_pdf_lists_places_scores_and_the_tie_breakers_in_both_languages(client, group_event):
     url = reverse("events:results-standings-pdf", args=[group_event.slug])
-    en, reader = _text(client.get(url + "?lang=en"))
+    en, reader = pdf_text(client.get(url + "?lang=en"))
     assert "Standings: U15 Basketball" in en and "Group A" in en
     assert "FIBA Official Basketball Rules, Appendix D.1" in en
     flat = " ".join(en.split())
@@ -72,13 +53,13 @@ def test_standings_pdf_lists_places_scores_and_the_tie_breakers_in_both_language
     assert first < second < third
     assert flat[first:second].endswith(" 2 1 0 1 135 130 3 difference between the tied ")
     assert "队1 (Team 1) 80–70 队2 (Team 2)" in flat or "队2 (Team 2) 70–80 队1 (Team 1)" in flat
-    assert _embedded(reader)
-    zh, reader = _text(client.get(url + "?lang=zh-hans"))
+    assert fonts_embedded(reader)
+    zh, reader = pdf_text(client.get(url + "?lang=zh-hans"))
     assert "积分榜：U15 篮球" in zh and "A组" in zh
     flat = " ".join(zh.split())
     assert "1 队1 (Team 1) · " in flat and "3 队2 (Team 2) · " in flat
     assert "同分排名规则：FIBA" in flat and "同分队伍间比赛的净胜分" in flat
-    assert _embedded(reader)
+    assert fonts_embedded(reader)
 
 
 def test_bracket_pdf_shows_rounds_scores_and_the_third_place_match(client):
@@ -91,15 +72,15 @@ def test_bracket_pdf_shows_rounds_scores_and_the_third_place_match(client):
     final = stage.matches.get(round=2, detail__places=[1, 2])
     game_result_record(match=final, home_score=71, away_score=70, user=UserFactory())
     url = reverse("events:results-bracket-pdf", args=[event.slug])
-    en, reader = _text(client.get(url + "?lang=en"))
+    en, reader = pdf_text(client.get(url + "?lang=en"))
     assert "Bracket: U15 Basketball" in en and "Semi-finals" in en and "Final" in en
     assert "places 3–4" in en
     assert "队1 (Team 1) · " in en and "✓" in en
     assert "71" in en and "66" in en
-    assert _embedded(reader)
-    zh, reader = _text(client.get(url + "?lang=zh-hans"))
+    assert fonts_embedded(reader)
+    zh, reader = pdf_text(client.get(url + "?lang=zh-hans"))
     assert "淘汰赛对阵：U15 篮球" in zh and "决赛" in zh and "第3–4名" in zh
-    assert _embedded(reader)
+    assert fonts_embedded(reader)
 
 
 def test_the_pages_link_their_pdfs_in_both_languages(client, group_event):
