@@ -5,9 +5,9 @@ Only a token's SHA-256 is stored. The live row behind a token is kept for `secon
 this process and in the shared cache, so a busy device costs no query and no cache round trip per
 request. The shared copy is set from the database alone, so processes never extend each other's copies
 past `seconds` after the database read. An unknown or revoked token is never kept, so a new device
-works at once. `forget` drops both copies at once (call it in the revoking transaction and again on
-commit); another process may hold its copy for up to twice `seconds`, which bounds every other change
-(an admin edit, a store suspended) the same way. The row's last-use time is written at most once per
+works at once. `revoke` (and `forget_now_and_on_commit`, for any other change to the row) drops both
+copies at once; another process may hold its copy for up to twice `seconds`, which bounds every other
+change (an admin edit, a store suspended) the same way. The row's last-use time is written at most once per
 `touch_every`.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 Row = TypeVar("Row", bound=models.Model)
@@ -56,6 +56,23 @@ class BearerCache(Generic[Row]):
     def forget(self, digest: str) -> None:
         self._local.pop(digest, None)
         cache.delete(self._key(digest))
+
+    def forget_now_and_on_commit(self, digest: str) -> None:
+        """Inside the transaction that changes the row: forgotten now and again after commit, so a
+        request between the two cannot keep the old row for longer than the commit takes."""
+        self.forget(digest)
+        transaction.on_commit(lambda: self.forget(digest))
+
+    def revoke(self, row: Row) -> Row:
+        """Revoke the row's token now (`revoked_at`; revoking again changes nothing) and drop its
+        copies; the row is returned as the database has it."""
+        with transaction.atomic():
+            type(row)._default_manager.filter(pk=row.pk, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            self.forget_now_and_on_commit(row.token_hash)
+        row.refresh_from_db()
+        return row
 
     def _remember(self, digest: str, row: Row) -> None:
         if len(self._local) > self.bound:

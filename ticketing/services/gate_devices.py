@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.bearer_cache import BearerCache, token_digest
@@ -54,25 +53,13 @@ def gate_device_create_with_token(
             token_hash=digest,
             defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
         )
-        _forget(digest)
-        transaction.on_commit(lambda: _forget(digest))
+        _devices.forget_now_and_on_commit(digest)
     return device
 
 
 def gate_device_revoke(*, device: GateDevice) -> GateDevice:
     """Revoke a device: its token stops working now (the cached authentication is dropped too)."""
-    with transaction.atomic():
-        GateDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        # Forgotten now and again after commit: a scan between the two cannot keep the live row
-        # for longer than the commit takes.
-        _forget(device.token_hash)
-        transaction.on_commit(lambda: _forget(device.token_hash))
-    device.refresh_from_db()
-    return device
-
-
-def _forget(digest: str) -> None:
-    _devices.forget(digest)
+    return _devices.revoke(device)
 
 
 def gate_device_authenticate(token: str) -> GateDevice | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.bearer_cache import BearerCache, token_digest
@@ -62,16 +61,7 @@ def till_revoke(*, till: Till, by) -> Till:
     """Revoke a till: its token stops working now in this process and in the shared cache (another
     process's copy within TILL_CACHE_SECONDS). Revoking again changes nothing."""
     _check_owner(user=by, store=till.store)
-    with transaction.atomic():
-        Till.objects.filter(pk=till.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        _forget(till.token_hash)
-        transaction.on_commit(lambda: _forget(till.token_hash))
-    till.refresh_from_db()
-    return till
-
-
-def _forget(digest: str) -> None:
-    _tills.forget(digest)
+    return _tills.revoke(till)
 
 
 def till_authenticate(token: str) -> Till | None:
