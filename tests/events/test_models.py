@@ -86,3 +86,22 @@ def test_map_link_points_at_amap_with_the_venue_coordinates():
     venue = VenueFactory(name_zh="普陀体育中心")
     assert venue.map_url.startswith("https://uri.amap.com/marker?")
     assert "position=121.403180%2C31.245260" in venue.map_url
+
+
+def test_the_team_flag_on_a_sport_that_is_always_between_teams_is_refused_with_a_reason():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from tests.factories.competition import BasketballEventFactory
+
+    event = BasketballEventFactory()
+    event.team_event = True
+    for language, words in (
+        ("en", "Only a fencing event can be marked a team event"),
+        ("zh-hans", "只有击剑项目"),
+    ):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            event.full_clean()
+        assert words in str(refused.value)
+    event.refresh_from_db()
+    assert event.team_event is False  # nothing saved
