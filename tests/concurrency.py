@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 
 START_WAIT = 10  # seconds a thread waits at the start line for the others
 JOIN_WAIT = 30  # seconds a thread may take before the race counts it as hung
@@ -88,3 +88,27 @@ def pause_after(monkeypatch, owner: object, name: str, seconds: float) -> None:
         return result
 
     monkeypatch.setattr(owner, name, paused)
+
+
+def stop_before(
+    monkeypatch, owner: object, name: str, reached: threading.Event, go_on: threading.Event
+) -> None:
+    """Make owner.name set `reached`, then wait (up to START_WAIT) for `go_on` before it runs, so
+    another thread can take a lock at exactly that point."""
+    real = getattr(owner, name)
+
+    def stopped(*args, **kwargs):
+        reached.set()
+        assert go_on.wait(START_WAIT), f"{name} waited for the other thread in vain"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, stopped)
+
+
+def locked_then(model, pk: int, locked: threading.Event, call: Callable[[], Any]) -> Any:
+    """In one transaction: lock the `model` row `pk`, set `locked`, then run `call` (which may wait
+    for a lock another thread holds)."""
+    with transaction.atomic():
+        list(model.objects.select_for_update().filter(pk=pk).values_list("pk"))
+        locked.set()
+        return call()

@@ -6,15 +6,18 @@ the conditional UPDATE, and shows the cut then leaves the quota oversold, so a p
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 import time
 
 import pytest
+from django.utils import timezone
 
-from tests.concurrency import race
+from tests.concurrency import locked_then, race, stop_before
 from tests.factories.checkin import issued_ticket
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
 from ticketing.errors import CatalogueError, SoldOutError
-from ticketing.models import Quota
+from ticketing.models import CartLine, Quota
 from ticketing.selectors.catalogue import quota_taken
 from ticketing.services import catalogue, places
 from ticketing.services.carts import cart_add
@@ -88,3 +91,38 @@ def test_control_buyers_without_the_lock_oversell_after_the_cut(slow_count, monk
             user.ticket_cart.lines.all().delete()
     assert oversold > 0
     assert Quota.objects.filter(capacity=CUT_TO).exists()
+
+
+def test_a_capacity_change_releasing_lapsed_holds_and_a_buyer_do_not_deadlock(monkeypatch):
+    """The quota's lapsed holds may be of a type that also draws on a quota with a lower key: the
+    organiser locks both in the rule's order before releasing them, so a buyer who holds the lower
+    one and asks for this one waits or goes first, and neither fails (PostgreSQL's "deadlock
+    detected" before)."""
+    session = future_session()
+    low, resized = QuotaFactory(session=session), QuotaFactory(session=session, capacity=10)
+    lapsing = TicketTypeFactory(session=session, quota=low)
+    lapsing.quotas.add(resized)
+    selling = TicketTypeFactory(session=session, quota=resized)
+    early, late = buyer(), buyer()
+    cart_add(user=early, ticket_type=lapsing, quantity=2)
+    CartLine.objects.filter(cart__user=early).update(hold_expires_at=timezone.now() - dt.timedelta(minutes=1))
+    organiser_releasing, buyer_waits = threading.Event(), threading.Event()
+    stop_before(monkeypatch, places, "holds_lapsed", organiser_releasing, buyer_waits)
+
+    def resize():
+        catalogue.quota_update(quota=resized, data=catalogue.CapacityData("配额", "Resized", 8))
+        return "resized"
+
+    def buy():
+        assert organiser_releasing.wait(10)
+        locked_then(Quota, low.pk, buyer_waits, lambda: cart_add(user=late, ticket_type=selling, quantity=1))
+        return "bought"
+
+    results, errors = race([resize, buy])
+    assert errors == []
+    assert sorted(results) == ["bought", "resized"]
+    assert not CartLine.objects.filter(cart__user=early).exists()
+    stored = {
+        pk: (capacity, taken) for pk, capacity, taken in Quota.objects.values_list("pk", "capacity", "taken")
+    }
+    assert stored == {low.pk: (100, 0), resized.pk: (8, 1)}

@@ -129,11 +129,7 @@ def _move_taken(
 
 
 def _check_capacity_fits(row: Quota | Section, capacity: int) -> None:
-    """The locked row's new capacity holds what is sold or held (its lapsed holds released first)."""
-    if isinstance(row, Quota):
-        holds_reclaim(quota_ids=[row.pk])
-    else:
-        holds_reclaim(section_ids=[row.pk])
+    """The locked row's new capacity holds what is sold or held (`holds_reclaim` ran first)."""
     row.refresh_from_db(fields=["taken"])
     if row.taken > capacity:
         raise CatalogueError(
@@ -232,10 +228,12 @@ def quota_create(*, session: Session, data: CapacityData) -> Quota:
 
 
 def quota_update(*, quota: Quota, data: CapacityData) -> Quota:
-    """Rename or resize a quota. Locks the Quota row, then counts what its types take: the capacity
-    cannot go below what is sold or held."""
+    """Rename or resize a quota. Releases its lapsed holds, which locks the Quota row with the rows
+    they free in the rule's order, then counts what its types take: the capacity cannot go below
+    what is sold or held."""
     _check_capacity(data)
     with transaction.atomic():
+        holds_reclaim(quota_ids=[quota.pk])
         quotas, _sections = _lock([quota.pk], [])
         locked = quotas[quota.pk]
         _check_capacity_fits(locked, data.capacity)
@@ -261,9 +259,11 @@ def section_create(*, session: Session, data: CapacityData) -> Section:
 
 
 def section_update(*, section: Section, data: CapacityData) -> Section:
-    """Rename or resize a section. Locks the Section row, then counts what its types take."""
+    """Rename or resize a section. Releases its lapsed holds (locking the Section row with the rows
+    they free, in the rule's order), then counts what its types take."""
     _check_capacity(data)
     with transaction.atomic():
+        holds_reclaim(section_ids=[section.pk])
         _quotas, sections = _lock([], [section.pk])
         locked = sections[section.pk]
         _check_capacity_fits(locked, data.capacity)

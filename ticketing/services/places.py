@@ -7,10 +7,17 @@ keeps 0 <= taken <= capacity (CheckConstraint), so no bug can oversell.
 Taking places is one conditional statement per scarce row, in ascending primary key, quotas then
 sections (the locking rule of docs/architecture.md#locking-rules):
     UPDATE quota SET taken = taken + n WHERE id = %s AND taken <= capacity - n
-A row that does not move means sold out: the places already taken by this call are given back, the
+A row that does not move means sold out: the places already taken by this call are given back (a
+take of several rows first rolls back to a savepoint, which also lets go of the rows it locked), the
 lapsed holds of the rows involved are released (holds lapse by the clock with no event, so they
 are released lazily here as well as by the periodic sweep), and the take is tried once more.
 The hot row is locked by the UPDATE until the caller's COMMIT: callers take places last.
+
+Releasing lapsed holds may touch rows outside the take (another type of the hold also draws on a
+quota or section of its own). `holds_reclaim` therefore locks every row it will touch, with the rows
+the caller goes on to take or check, in the rule's order before it moves any counter; a buyer that
+still held a row it had taken while it locked a lower one would deadlock with a buyer taking both
+in order (tests/ticketing/test_concurrency_places.py).
 
 Every release path (cart line removed, hold lapsed, order cancelled or expired, refund, cancelled
 session, ticket type moved or deleted) calls `places_release` exactly once for what stopped taking a
@@ -126,6 +133,19 @@ def _try_take(rows: list[tuple[type, int, int]]) -> bool:
     return True
 
 
+def _try_take_or_let_go(rows: list[tuple[type, int, int]]) -> bool:
+    """`_try_take`, holding no counter row when it fails: a failed conditional UPDATE locks nothing,
+    but the rows taken before it stay locked to the end of the transaction, so a take of several rows
+    runs in a savepoint and rolls back to it. The savepoint is left open when the take succeeds (the
+    COMMIT ends it): no extra statement while the hot row is locked."""
+    savepoint = transaction.savepoint() if len(rows) > 1 else None
+    if _try_take(rows):
+        return True
+    if savepoint is not None:
+        transaction.savepoint_rollback(savepoint)
+    return False
+
+
 def places_take(demand: dict[int, int]) -> None:
     """Take `demand` (ticket type id -> places) from every quota and section of the types, or raise
     SoldOutError with nothing taken. Call inside the caller's transaction, as its last write."""
@@ -137,7 +157,7 @@ def places_take(demand: dict[int, int]) -> None:
         raise SoldOutError(_("Sold out: this ticket is not on sale."))
     per_quota, per_section = rows.per_row(demand)
     ordered = _ordered(per_quota, per_section)
-    taken = _try_take(ordered) or (
+    taken = _try_take_or_let_go(ordered) or (
         holds_reclaim(quota_ids=per_quota, section_ids=per_section) > 0 and _try_take(ordered)
     )
     if not taken:
@@ -187,10 +207,29 @@ def holds_lapsed(queryset, *, now=None) -> list[CartLine]:
 
 
 def holds_reclaim(*, quota_ids: Iterable[int] = (), section_ids: Iterable[int] = (), now=None) -> int:
-    """Release the lapsed holds of every type drawing on these quotas or sections. Returns how many."""
+    """Release the lapsed holds of every type drawing on these quotas or sections. Returns how many.
+
+    Locks these rows, and every row the released holds give places back to, in the rule's order
+    before moving a counter (PostgreSQL), so the caller may go on to take or check these rows. Call
+    it holding no quota or section row: it may lock one with a lower key."""
     quota_ids, section_ids = list(quota_ids), list(section_ids)
     types = TicketType.objects.filter(Q(quotas__in=quota_ids) | Q(section_id__in=section_ids)).values("pk")
-    return holds_drop(holds_lapsed(CartLine.objects.filter(ticket_type_id__in=types), now=now))
+    lines = holds_lapsed(CartLine.objects.filter(ticket_type_id__in=types), now=now)
+    freed_quotas, freed_sections = _rows_for({line.ticket_type_id for line in lines}).per_row(
+        {line.ticket_type_id: 1 for line in lines}
+    )
+    counters_lock(quota_ids=[*quota_ids, *freed_quotas], section_ids=[*section_ids, *freed_sections])
+    return holds_drop(lines)
+
+
+def counters_lock(*, quota_ids: Iterable[int] = (), section_ids: Iterable[int] = ()) -> None:
+    """Lock these Quota rows, then these Section rows, each in ascending primary key (the rule's order)."""
+    if not connection.features.has_select_for_update:
+        return
+    for model, ids in ((Quota, quota_ids), (Section, section_ids)):
+        ids = sorted(set(ids))
+        if ids:
+            list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def counter_take(model, pk: int, n: int) -> bool:

@@ -1,0 +1,73 @@
+"""The lazy release of lapsed holds keeps the locking rule, so it cannot deadlock (PostgreSQL, threads).
+
+A buyer whose quota is full releases the lapsed holds there itself before refusing
+(services/places.py). Those holds may be of another type that also draws on a quota with a lower
+primary key than a row the buyer has already taken. Taking that row while holding the higher one
+breaks the rule (ascending primary key), and a second buyer who takes the two rows in the rule's
+order then waits on the first while the first waits on it: PostgreSQL kills one of them with
+"deadlock detected". The test stops the first buyer just before its release, lets the second lock
+the lower row and ask for the higher one, then lets the first go on. Each side then either runs or
+waits for the other to commit; neither may fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.utils import timezone
+
+from tests.concurrency import locked_then, race, stop_before
+from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
+from ticketing.models import CartLine, Quota
+from ticketing.selectors.availability import taken_recount
+from ticketing.services import places
+from ticketing.services.carts import cart_add
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+WAIT = 10  # seconds either side waits for the other's signal
+
+
+def test_a_buyer_releasing_lapsed_holds_and_a_buyer_taking_in_order_do_not_deadlock(monkeypatch):
+    session = future_session()
+    low, middle, full = (QuotaFactory(session=session, capacity=5) for _ in range(3))
+    full.capacity = 1
+    full.save(update_fields=["capacity"])
+    assert low.pk < middle.pk < full.pk
+    wanted = TicketTypeFactory(session=session, quota=middle)  # the first buyer's: middle, then full
+    wanted.quotas.add(full)
+    lapsing = TicketTypeFactory(session=session, quota=low)  # a lapsed hold in low and full
+    lapsing.quotas.add(full)
+    crossing = TicketTypeFactory(session=session, quota=low)  # the second buyer's: low, then middle
+    crossing.quotas.add(middle)
+    early, first, second = buyer(), buyer(), buyer()
+    cart_add(user=early, ticket_type=lapsing, quantity=1)
+    CartLine.objects.filter(cart__user=early).update(hold_expires_at=timezone.now() - dt.timedelta(minutes=1))
+
+    first_releasing, second_waits = threading.Event(), threading.Event()
+    # The first buyer found `full` full: the second takes `low` before that buyer's release goes on.
+    stop_before(monkeypatch, places, "holds_lapsed", first_releasing, second_waits)
+
+    def buy_first():
+        cart_add(user=first, ticket_type=wanted, quantity=1)
+        return "first"
+
+    def buy_second():
+        assert first_releasing.wait(WAIT)
+        # The rule's order: `low` first, then `middle` through the seller's own path (it waits while
+        # the first buyer holds it).
+        locked_then(
+            Quota, low.pk, second_waits, lambda: cart_add(user=second, ticket_type=crossing, quantity=1)
+        )
+        return "second"
+
+    results, errors = race([buy_first, buy_second])
+
+    assert errors == []  # in particular no "deadlock detected"
+    assert sorted(results) == ["first", "second"]
+    assert not CartLine.objects.filter(cart__user=early).exists()  # the lapsed hold was released once
+    stored = {("quota", pk): taken for pk, taken in Quota.objects.values_list("pk", "taken")}
+    assert stored == taken_recount(quota_ids=[low.pk, middle.pk, full.pk], section_ids=[])
+    assert stored == {("quota", low.pk): 1, ("quota", middle.pk): 2, ("quota", full.pk): 1}
