@@ -380,7 +380,14 @@ class Ticket(models.Model):
                 violation_error_message=_("This person already has a ticket for this session."),
             ),
         ]
-        indexes = [models.Index(fields=["ticket_type", "state"]), models.Index(fields=["session", "state"])]
+        indexes = [
+            models.Index(fields=["ticket_type", "state"]),
+            models.Index(fields=["session", "state"]),
+            # One real-name person's tickets across sessions: the stub economy's per-person-per-store
+            # cap counts their redemptions at a store (tourism/selectors/eligibility.py). Not partial:
+            # a prepared statement's generic plan cannot prove `hash = $1` implies `hash <> ''`.
+            models.Index(fields=["holder_document_hash"], name="ticket_holder_document"),
+        ]
         ordering = ["order", "pk"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
