@@ -57,7 +57,16 @@ class DeviceBearer(HttpBearer):
         return self.authenticate(request, token)
 
     def authenticate(self, request, token):
-        return gate_device_authenticate(token)
+        return _device_for(request, token)
+
+
+def _device_for(request, token: str):
+    """The device holding `token`, looked up once per request: a request `scan_lean` declines (an
+    unknown token among them, which costs a query) comes to the operation with its answer known."""
+    known = getattr(request, "_gate_device", None)
+    if known is None or known[0] != token:
+        known = request._gate_device = (token, gate_device_authenticate(token))
+    return known[1]
 
 
 router = Router(tags=["gate"], auth=DeviceBearer())
@@ -213,7 +222,7 @@ def scan_lean(request) -> HttpResponse | None:
     if _too_large(request):
         return None
     token = _bearer_token(request)
-    device = gate_device_authenticate(token) if token else None
+    device = _device_for(request, token) if token else None
     if device is None:
         return None
     try:

@@ -326,3 +326,13 @@ def test_the_openapi_document_still_documents_the_scan_operation(client):
     assert scan["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ScanIn")
     assert set(scan["responses"]) == {"200", "400", "401", "403", "413", "422"}
     assert "/api-lean" not in json.dumps(schema)
+
+
+def test_a_declined_token_is_looked_up_once(client, django_assert_num_queries, world):
+    """An unknown token costs its one look-up, not one on each route."""
+    credential = world[0]
+
+    with django_assert_num_queries(1):
+        response = send(client, _body(credential_code(credential)), token="not-the-token")
+
+    assert response.status_code == 401
