@@ -1,5 +1,5 @@
 """POST /api/gate/scan through its lean route (ticketing.api.scan_lean, config/urls.py) answers every
-request exactly as the django-ninja operation does: the same status, headers that matter and bytes.
+request exactly as the django-ninja operation does: the same status, every header and the bytes.
 
 Each request is sent twice from the same state, once with the lean route and once without it
 (`events.lean_routes.ENABLED`), each inside a transaction rolled back afterwards and with the cache
@@ -29,7 +29,6 @@ from ticketing.signing import credential_code
 
 pytestmark = pytest.mark.django_db
 DURING = dt.datetime(2027, 5, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-HEADERS = ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Allow")
 
 
 @pytest.fixture
@@ -72,9 +71,7 @@ def both(client, monkeypatch, operation_runs, request):
         del operation_runs[:]
         with transaction.atomic():
             response = request()
-            answers.append(
-                (response.status_code, {name: response.get(name) for name in HEADERS}, response.content)
-            )
+            answers.append((response.status_code, dict(response.headers), response.content))
             transaction.set_rollback(True)
         routes.append("ninja" if operation_runs else "lean")
     assert routes[1] == "ninja"
