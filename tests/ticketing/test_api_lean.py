@@ -103,181 +103,117 @@ def _state(state):
     return lambda client, world: credential_set_state(credential=world[0], state=state)
 
 
-OWN = lambda client, world: credential_code(world[0])  # noqa: E731 - one of the table's set-ups
-ENTERED = lambda client, world: (_entered(client, world), credential_code(world[0]))[1]  # noqa: E731
-# name: (set-up, run once and kept: (client, world) -> x; the request: (client, world, x) -> response;
-# the status; which route answers it)
+def own(client, world):
+    return credential_code(world[0])
+
+
+def entered(client, world):
+    _entered(client, world)
+    return credential_code(world[0])
+
+
+def scan(code=None, *, token=None, **fields):
+    """The request: the set-up's code (or `code`) with these body fields, by the world's device (or
+    the set-up's token when `token` is True)."""
+
+    def request(client, world, kept):
+        by = kept if token else world[2]
+        return send(client, _body(kept if code is None else code(world), **fields), token=by)
+
+    return request
+
+
+def raw(data, **send_kwargs):
+    """The request: this body (or data(kept)), sent with these arguments (the world's token unless given)."""
+
+    def request(client, world, kept):
+        send_kwargs.setdefault("token", world[2])
+        return send(client, data(kept) if callable(data) else data, **send_kwargs)
+
+    return request
+
+
+def other_device(client, world):
+    return device_with_token(world[0].event, name="Any gate")[1]
+
+
+def own_code(world):
+    return credential_code(world[0])
+
+
+# name: (set-up, run once and kept: (client, world) -> kept; the request: (client, world, kept) ->
+# response; the status; which route answers it)
 CASES = {
-    "admitted entry": (OWN, lambda c, w, code: send(c, _body(code), token=w[2]), 200, "lean"),
-    "admitted, whitespace around the code": (
-        OWN,
-        lambda c, w, code: send(c, _body(f"  {code}\n"), token=w[2]),
-        200,
-        "lean",
-    ),
-    "admitted, answered in Chinese": (
-        OWN,
-        lambda c, w, code: send(c, _body(code), token=w[2], language="zh-hans"),
-        200,
-        "lean",
-    ),
-    "admitted by manual code": (
-        OWN,
-        lambda c, w, _x: send(c, _body(w[0].short_code_display), token=w[2]),
-        200,
-        "lean",
-    ),
-    "refused: forged": (OWN, lambda c, w, _x: send(c, _body("x" * 128), token=w[2]), 200, "lean"),
-    "refused: order number": (OWN, lambda c, w, _x: send(c, _body("ABCDEFGH23"), token=w[2]), 200, "lean"),
-    "refused: unknown manual code": (
-        OWN,
-        lambda c, w, _x: send(c, _body("ABCD-EFGH-JKLM"), token=w[2]),
-        200,
-        "lean",
-    ),
-    "refused: exit without entry": (
-        OWN,
-        lambda c, w, code: send(c, _body(code, direction="exit"), token=w[2]),
-        200,
-        "lean",
-    ),
-    "duplicate nonce replay": (
-        ENTERED,
-        lambda c, w, code: send(c, _body(code, nonce="nonce-0000"), token=w[2]),
-        200,
-        "lean",
-    ),
-    "refused: already used": (
-        ENTERED,
-        lambda c, w, code: send(c, _body(code, gate="gate-b"), token=w[2]),
-        200,
-        "lean",
-    ),
-    "exit after entry": (
-        ENTERED,
-        lambda c, w, code: send(c, _body(code, direction="exit"), token=w[2]),
-        200,
-        "lean",
-    ),
-    "refused: revoked credential": (
-        _state(CredentialState.REVOKED),
-        lambda c, w, _x: send(c, _body(credential_code(w[0])), token=w[2]),
-        200,
-        "lean",
-    ),
-    "refused: refunded credential": (
-        _state(CredentialState.REFUNDED),
-        lambda c, w, _x: send(c, _body(credential_code(w[0])), token=w[2]),
-        200,
-        "lean",
-    ),
+    "admitted entry": (own, scan(), 200, "lean"),
+    "admitted, whitespace around the code": (own, raw(lambda code: _body(f"  {code}\n")), 200, "lean"),
+    "admitted, answered in Chinese": (own, raw(lambda code: _body(code), language="zh-hans"), 200, "lean"),
+    "admitted by manual code": (own, scan(lambda world: world[0].short_code_display), 200, "lean"),
+    "refused: forged": (own, scan(lambda world: "x" * 128), 200, "lean"),
+    "refused: order number": (own, scan(lambda world: "ABCDEFGH23"), 200, "lean"),
+    "refused: unknown manual code": (own, scan(lambda world: "ABCD-EFGH-JKLM"), 200, "lean"),
+    "refused: exit without entry": (own, scan(direction="exit"), 200, "lean"),
+    "duplicate nonce replay": (entered, scan(nonce="nonce-0000"), 200, "lean"),
+    "refused: already used": (entered, scan(gate="gate-b"), 200, "lean"),
+    "exit after entry": (entered, scan(direction="exit"), 200, "lean"),
+    "refused: revoked credential": (_state(CredentialState.REVOKED), scan(own_code), 200, "lean"),
+    "refused: refunded credential": (_state(CredentialState.REFUNDED), scan(own_code), 200, "lean"),
     "refused: not valid yet": (
         _code(lambda own: {"session": own.session, "valid_from": DURING + dt.timedelta(hours=1)}),
-        lambda c, w, code: send(c, _body(code), token=w[2]),
+        scan(),
         200,
         "lean",
     ),
     "refused: wrong gate (zones)": (
         _code(lambda own: {"session": own.session, "zones": ["gate-b"]}),
-        lambda c, w, code: send(c, _body(code), token=w[2]),
+        scan(),
         200,
         "lean",
     ),
     "refused: wrong session": (
         _code(lambda own: {"session": SessionFactory(event=own.event)}),
-        lambda c, w, code: send(c, _body(code), token=w[2]),
+        scan(),
         200,
         "lean",
     ),
-    "refused: wrong event": (
-        _code(lambda own: {}),
-        lambda c, w, code: send(c, _body(code), token=w[2]),
-        200,
-        "lean",
-    ),
-    "403: a gate the device may not scan at": (
-        OWN,
-        lambda c, w, code: send(c, _body(code, gate="gate-z"), token=w[2]),
-        403,
-        "lean",
-    ),
-    "403: a gate of another venue": (
-        lambda c, w: device_with_token(w[0].event, name="Any gate")[1],
-        lambda c, w, token: send(c, _body(credential_code(w[0]), gate="gate-z"), token=token),
-        403,
-        "lean",
-    ),
+    "refused: wrong event": (_code(lambda own: {}), scan(), 200, "lean"),
+    "403: a gate the device may not scan at": (own, scan(gate="gate-z"), 403, "lean"),
+    "403: a gate of another venue": (other_device, scan(own_code, token=True, gate="gate-z"), 403, "lean"),
     "403: another device's nonce": (
-        lambda c, w: (_entered(c, w), device_with_token(w[0].event)[1])[1],
-        lambda c, w, token: send(c, _body(credential_code(w[0]), nonce="nonce-0000"), token=token),
+        lambda client, world: (_entered(client, world), other_device(client, world))[1],
+        scan(own_code, token=True, nonce="nonce-0000"),
         403,
         "lean",
     ),
-    "403: too many mistyped codes": (
-        _mistyped,
-        lambda c, w, _x: send(c, _body(w[0].short_code), token=w[2]),
-        403,
-        "lean",
-    ),
-    "400: not JSON": (OWN, lambda c, w, _x: send(c, "{not json", token=w[2]), 400, "ninja"),
-    "400: not UTF-8": (OWN, lambda c, w, _x: send(c, b"\xff\xfe{", token=w[2]), 400, "ninja"),
-    "422: empty body": (OWN, lambda c, w, _x: send(c, "", token=w[2]), 422, "ninja"),
-    "422: a list": (OWN, lambda c, w, code: send(c, [_body(code)], token=w[2]), 422, "ninja"),
-    "422: no nonce": (
-        OWN,
-        lambda c, w, code: send(c, {"code": code, "gate": "gate-a"}, token=w[2]),
-        422,
-        "ninja",
-    ),
-    "422: a short nonce": (
-        OWN,
-        lambda c, w, code: send(c, _body(code, nonce="n1"), token=w[2]),
-        422,
-        "ninja",
-    ),
-    "422: a bad gate code": (
-        OWN,
-        lambda c, w, code: send(c, _body(code, gate="gate a"), token=w[2]),
-        422,
-        "ninja",
-    ),
-    "422: a bad direction": (
-        OWN,
-        lambda c, w, code: send(c, _body(code, direction="in"), token=w[2]),
-        422,
-        "ninja",
-    ),
-    "422: a code too long": (OWN, lambda c, w, _x: send(c, _body("x" * 401), token=w[2]), 422, "ninja"),
-    "422: a number for a code": (OWN, lambda c, w, _x: send(c, _body(12345), token=w[2]), 422, "ninja"),
-    "401: no token": (OWN, lambda c, w, code: send(c, _body(code)), 401, "ninja"),
+    "403: too many mistyped codes": (_mistyped, scan(lambda world: world[0].short_code), 403, "lean"),
+    "400: not JSON": (own, raw("{not json"), 400, "ninja"),
+    "400: not UTF-8": (own, raw(b"\xff\xfe{"), 400, "ninja"),
+    "422: empty body": (own, raw(""), 422, "ninja"),
+    "422: a list": (own, raw(lambda code: [_body(code)]), 422, "ninja"),
+    "422: no nonce": (own, raw(lambda code: {"code": code, "gate": "gate-a"}), 422, "ninja"),
+    "422: a short nonce": (own, scan(nonce="n1"), 422, "ninja"),
+    "422: a bad gate code": (own, scan(gate="gate a"), 422, "ninja"),
+    "422: a bad direction": (own, scan(direction="in"), 422, "ninja"),
+    "422: a code too long": (own, scan(lambda world: "x" * 401), 422, "ninja"),
+    "422: a number for a code": (own, scan(lambda world: 12345), 422, "ninja"),
+    "401: no token": (own, raw(lambda code: _body(code), token=None), 401, "ninja"),
     "401: another scheme": (
-        OWN,
-        lambda c, w, code: send(c, _body(code), HTTP_AUTHORIZATION=f"Token {w[2]}"),
+        own,
+        lambda client, world, code: send(client, _body(code), HTTP_AUTHORIZATION=f"Token {world[2]}"),
         401,
         "ninja",
     ),
-    "401: an empty bearer token": (OWN, lambda c, w, code: send(c, _body(code), token=""), 401, "ninja"),
-    "401: a wrong token": (
-        OWN,
-        lambda c, w, code: send(c, _body(code), token="not-the-token"),
-        401,
-        "ninja",
-    ),
+    "401: an empty bearer token": (own, raw(lambda code: _body(code), token=""), 401, "ninja"),
+    "401: a wrong token": (own, raw(lambda code: _body(code), token="not-the-token"), 401, "ninja"),
     "401: a revoked device": (
-        lambda c, w: gate_device_revoke(device=w[1]),
-        lambda c, w, _x: send(c, _body(credential_code(w[0])), token=w[2]),
+        lambda client, world: gate_device_revoke(device=world[1]),
+        scan(own_code),
         401,
         "ninja",
     ),
-    "413: over 1 MB": (
-        OWN,
-        lambda c, w, code: send(c, _body(code, padding="x" * 1_000_000), token=w[2]),
-        413,
-        "ninja",
-    ),
-    "413: over 1 MB without a token": (OWN, lambda c, w, _x: send(c, "x" * 1_000_001), 413, "ninja"),
-    "405: GET": (OWN, lambda c, w, _x: send(c, "", token=w[2], method="get"), 405, "ninja"),
-    "405: PUT": (OWN, lambda c, w, code: send(c, _body(code), token=w[2], method="put"), 405, "ninja"),
+    "413: over 1 MB": (own, scan(padding="x" * 1_000_000), 413, "ninja"),
+    "413: over 1 MB without a token": (own, raw("x" * 1_000_001, token=None), 413, "ninja"),
+    "405: GET": (own, raw("", method="get"), 405, "ninja"),
+    "405: PUT": (own, raw(lambda code: _body(code), method="put"), 405, "ninja"),
 }
 
 
