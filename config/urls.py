@@ -7,8 +7,13 @@ from django.views.generic import RedirectView
 
 from config.api import api
 from config.health import healthz
+from events.lean_routes import lean_route
+from ticketing.api import scan_lean
 
 urlpatterns = [
+    # A gate scan's happy path, resolved in one step; anything else falls through to the API's
+    # operation below (events/lean_routes.py).
+    lean_route("api/gate/scan", scan_lean, api=api, name="api-lean-scan"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico before they read the page's <link rel="icon">.
     path(
