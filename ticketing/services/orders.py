@@ -27,6 +27,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.db import CompiledQuery
 from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
 from events.models import Programme, Session
@@ -91,6 +92,24 @@ def mask_name(name: str) -> str:
 
 
 # --- Placing orders --------------------------------------------------------------------------
+
+# order_place's reads, compiled once per process (events/db.py `CompiledQuery`): the buyer's cart
+# lines locked, with what the order copies from their types, sessions and events; and the statuses
+# of one session and its event, re-read after that lock (the ORM's query for several sessions).
+CART_LINES_FOR_ORDER = CompiledQuery(
+    lambda user_id: (
+        CartLine.objects.filter(cart__user_id=user_id)
+        .select_related("ticket_type__session__event", "ticket_type__ballot")
+        .select_for_update(of=("self",))
+    ),
+    user_id=int,
+)
+SESSION_STATUSES = CompiledQuery(
+    lambda session_id: (
+        Session.objects.filter(pk=session_id).order_by().values_list("status", "event__status")
+    ),
+    session_id=int,
+)
 
 
 @dataclass
@@ -227,11 +246,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     """
     now = timezone.now()
     with transaction.atomic():
-        lines = list(
-            CartLine.objects.filter(cart__user=user)
-            .select_related("ticket_type__session__event", "ticket_type__ballot")
-            .select_for_update(of=("self",))
-        )
+        lines = CART_LINES_FOR_ORDER(user_id=user.pk)
         if not lines:
             raise SalesError(_("Your cart is empty."))
         cart_id = lines[0].cart_id
@@ -283,9 +298,12 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         CartLine.objects.filter(cart_id=cart_id, pk__in=[line.pk for line in lines]).delete()
         places.holds_drop(lapsed)
         # session_cancel may have committed since the checks above: look again, after the lock.
-        for statuses in Session.objects.filter(
-            pk__in={line.ticket_type.session_id for line in lines}
-        ).values_list("status", "event__status"):
+        session_ids = {line.ticket_type.session_id for line in lines}
+        if len(session_ids) == 1:
+            rows = SESSION_STATUSES(session_id=session_ids.pop())
+        else:
+            rows = Session.objects.filter(pk__in=session_ids).values_list("status", "event__status")
+        for statuses in rows:
             check_statuses_open(*statuses)
         for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
             _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
