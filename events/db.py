@@ -34,6 +34,8 @@ from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.fields import AutoFieldMixin
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
 
 _PREPARE_ONLY_WHEN_ASKED = 2**62
@@ -175,3 +177,66 @@ def _convert(row, converters, connection) -> list:
             value = function(value, expression, connection)
         row[position] = value
     return row
+
+
+# --- INSERTs built once ----------------------------------------------------------------------------------
+
+_INSERTS: dict[tuple, tuple[str, list]] = {}
+
+
+def rows_insert(
+    objs: list,
+    *,
+    unique_fields: tuple[str, ...] = (),
+    update_fields: tuple[str, ...] = (),
+    using: str = "default",
+) -> list:
+    """`Model.objects.bulk_create(objs)` (or with update_conflicts on `unique_fields`, replacing
+    `update_fields`) for the hot paths: the same one INSERT ... RETURNING the primary key, set on the
+    objects, but its SQL built once per model, conflict clause, row count and database instead of by
+    the ORM's compiler each time (about 0.3 ms of CPU an INSERT). Values go through each field's
+    `pre_save` and `get_db_prep_save` as the ORM's do; like bulk_create it sends no signals and calls
+    no `save()`. The objects are new rows of one model with an automatic primary key."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    connection = connections[using]
+    key = (model, unique_fields, update_fields, len(objs), connection.vendor)
+    built = _INSERTS.get(key)
+    if built is None:
+        built = _INSERTS[key] = _insert_sql(model, unique_fields, update_fields, len(objs), connection)
+    sql, fields = built
+    params = []
+    for obj in objs:
+        if obj.pk is not None:
+            raise ValueError(f"{obj!r} has a primary key already: rows_insert writes new rows only")
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        for field in fields:
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    pk = model._meta.pk
+    for obj, (value,) in zip(objs, rows, strict=True):
+        setattr(obj, pk.attname, value)
+        obj._state.adding = False
+        obj._state.db = using
+    return objs
+
+
+def _insert_sql(model, unique_fields, update_fields, count: int, connection) -> tuple[str, list]:
+    opts = model._meta
+    if not isinstance(opts.pk, AutoFieldMixin):
+        raise ValueError(f"{model.__name__}: rows_insert needs an automatic primary key")
+    fields = [field for field in opts.concrete_fields if field is not opts.pk and not field.generated]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"{connection.ops.bulk_insert_sql(fields, [['%s'] * len(fields)] * count)}"
+    )
+    if unique_fields:
+        columns = [opts.get_field(name).column for name in unique_fields]
+        updates = [opts.get_field(name).column for name in update_fields]
+        sql += " " + connection.ops.on_conflict_suffix_sql(fields, OnConflict.UPDATE, updates, columns)
+    returning, _params = connection.ops.return_insert_columns([opts.pk])
+    return f"{sql} {returning}", fields

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.db import CompiledQuery
+from events.db import CompiledQuery, rows_insert
 from events.enums import EventStatus, SessionStatus
 from events.models import Session
 from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
@@ -115,11 +115,8 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
         raise OrderLimitError(_("Choose at least one ticket."))
     with transaction.atomic():
         # One upsert creates the cart or touches it, and holds its row lock to the commit.
-        (cart,) = Cart.objects.bulk_create(
-            [Cart(user=user, updated_at=now)],
-            update_conflicts=True,
-            unique_fields=["user"],
-            update_fields=["updated_at"],
+        (cart,) = rows_insert(
+            [Cart(user=user, updated_at=now)], unique_fields=("user",), update_fields=("updated_at",)
         )
         # Locked: a sweep releasing one of these lines meanwhile would release it twice otherwise.
         lines = [HeldLine(*row) for row in CART_LINES_LOCKED(cart_id=cart.pk)]
@@ -137,11 +134,10 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
         if not existing_live and len(live) >= MAX_LINES_PER_CART:
             raise OrderLimitError(_("Your cart is full: check out first."))
         expires = now + dt.timedelta(minutes=hold_minutes())
-        (line,) = CartLine.objects.bulk_create(
+        (line,) = rows_insert(
             [CartLine(cart_id=cart.pk, ticket_type=ticket_type, quantity=total, hold_expires_at=expires)],
-            update_conflicts=True,
-            unique_fields=["cart", "ticket_type"],
-            update_fields=["quantity", "hold_expires_at"],
+            unique_fields=("cart", "ticket_type"),
+            update_fields=("quantity", "hold_expires_at"),
         )
         if any(other.ticket_type_id != ticket_type.pk for other in live):
             CartLine.objects.filter(cart_id=cart.pk, hold_expires_at__gt=now).exclude(

@@ -27,7 +27,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.db import CompiledQuery
+from events.db import CompiledQuery, rows_insert
 from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
 from events.models import Programme, Session
@@ -165,47 +165,52 @@ def _credential_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.starts_at - dt.timedelta(hours=3), session.ends_at + dt.timedelta(hours=1)
 
 
-def _issue_credentials(line: OrderLine, holders: list[Holder], state: str) -> list[Credential]:
-    """The line's credentials in one INSERT (they take no place: written before the quota lock)."""
-    ticket_type = line.ticket_type
-    session = ticket_type.session
-    valid_from, valid_until = _credential_window(session)
-    return Credential.objects.bulk_create(
-        [
-            Credential(
-                kind=CredentialKind.TICKET,
-                event_id=session.event_id,
-                session=session,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                zones=sorted(set(ticket_type.gate_codes or ())),
-                allows_reentry=ticket_type.allows_reentry,
-                holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
-                state=CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID,
-            )
-            for holder in holders
-        ]
-    )
+def _issue_credentials(lines: list[tuple[OrderLine, list[Holder]]], state: str) -> list[list[Credential]]:
+    """The credentials of these order lines (one per holder) in one INSERT, grouped by line (they
+    take no place: written before the quota lock)."""
+    credential_state = CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID
+    grouped = []
+    for line, holders in lines:
+        ticket_type = line.ticket_type
+        session = ticket_type.session
+        valid_from, valid_until = _credential_window(session)
+        zones = sorted(set(ticket_type.gate_codes or ()))
+        grouped.append(
+            [
+                Credential(
+                    kind=CredentialKind.TICKET,
+                    event_id=session.event_id,
+                    session=session,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    zones=list(zones),
+                    allows_reentry=ticket_type.allows_reentry,
+                    holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
+                    state=credential_state,
+                )
+                for holder in holders
+            ]
+        )
+    rows_insert([credential for credentials in grouped for credential in credentials])
+    return grouped
 
 
 def _issue_tickets(
     order: Order,
-    line: OrderLine,
-    holders: list[Holder],
+    lines: list[tuple[OrderLine, list[Holder]]],
     state: str,
-    credentials: list[Credential] | None = None,
+    credentials: list[list[Credential]] | None = None,
 ) -> list[Ticket]:
-    """The line's tickets in one INSERT (and its credentials in another unless given)."""
-    ticket_type = line.ticket_type
-    session = ticket_type.session
+    """The tickets of these order lines (one per holder) in one INSERT, and their credentials in
+    another unless given (grouped by line, as _issue_credentials returns them)."""
     if credentials is None:
-        credentials = _issue_credentials(line, holders, state)
+        credentials = _issue_credentials(lines, state)
     tickets = [
         Ticket(
             order=order,
             line=line,
-            ticket_type=ticket_type,
-            session=session,
+            ticket_type=line.ticket_type,
+            session=line.ticket_type.session,
             price_fen=line.unit_price_fen,
             state=state,
             holder_name=holder.name.strip(),
@@ -214,14 +219,15 @@ def _issue_tickets(
             holder_area_code=holder.area_code,
             credential=credential,
         )
-        for holder, credential in zip(holders, credentials, strict=True)
+        for (line, holders), issued in zip(lines, credentials, strict=True)
+        for holder, credential in zip(holders, issued, strict=True)
     ]
-    if not ticket_type.real_name:
+    if not any(line.ticket_type.real_name for line, _holders in lines):
         # No holder document: the one-ticket-per-person constraint cannot refuse these rows.
-        return Ticket.objects.bulk_create(tickets)
+        return rows_insert(tickets)
     try:
         with transaction.atomic():
-            return Ticket.objects.bulk_create(tickets)
+            return rows_insert(tickets)
     except IntegrityError as exc:
         raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
 
@@ -269,31 +275,37 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         provider = provider_choose(
             total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
         )
-        order = Order.objects.create(
-            user=user,
-            programme_id=programmes.pop(),
-            provider=provider,
-            total_fen=total,
-            currency=settings.CURRENCY,
-            created_at=now,
-            expires_at=_order_expiry(provider, now),
+        (order,) = rows_insert(
+            [
+                Order(
+                    user=user,
+                    programme_id=programmes.pop(),
+                    provider=provider,
+                    total_fen=total,
+                    currency=settings.CURRENCY,
+                    created_at=now,
+                    expires_at=_order_expiry(provider, now),
+                )
+            ]
         )
-        order_lines = [
-            OrderLine.objects.create(
-                order=order,
-                kind=OrderLineKind.TICKET,
-                ticket_type=line.ticket_type,
-                description_zh=f"{line.ticket_type.session.event.name_zh} · {line.ticket_type.session.name_zh} · {line.ticket_type.name_zh}",
-                description_en=f"{line.ticket_type.session.event.name_en} · {line.ticket_type.session.name_en} · {line.ticket_type.name_en}",
-                quantity=line.quantity,
-                unit_price_fen=line.ticket_type.price_fen,
-            )
-            for line in lines
+        order_lines = rows_insert(
+            [
+                OrderLine(
+                    order=order,
+                    kind=OrderLineKind.TICKET,
+                    ticket_type=line.ticket_type,
+                    description_zh=f"{line.ticket_type.session.event.name_zh} · {line.ticket_type.session.name_zh} · {line.ticket_type.name_zh}",
+                    description_en=f"{line.ticket_type.session.event.name_en} · {line.ticket_type.session.name_en} · {line.ticket_type.name_en}",
+                    quantity=line.quantity,
+                    unit_price_fen=line.ticket_type.price_fen,
+                )
+                for line in lines
+            ]
+        )
+        issuing = [
+            (order_line, plan.holders[line.pk]) for line, order_line in zip(lines, order_lines, strict=True)
         ]
-        credentials = [
-            _issue_credentials(order_line, plan.holders[line.pk], TicketState.RESERVED)
-            for line, order_line in zip(lines, order_lines, strict=True)
-        ]
+        credentials = _issue_credentials(issuing, TicketState.RESERVED)
         # The live holds become tickets (the same places, `taken` unchanged); lapsed ones are given back.
         CartLine.objects.filter(cart_id=cart_id, pk__in=[line.pk for line in lines]).delete()
         places.holds_drop(lapsed)
@@ -305,8 +317,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             rows = Session.objects.filter(pk__in=session_ids).values_list("status", "event__status")
         for statuses in rows:
             check_statuses_open(*statuses)
-        for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
-            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
+        _issue_tickets(order, issuing, TicketState.RESERVED, credentials)
         if total == 0:
             order_mark_paid(order=order)
     if total == 0:
@@ -341,7 +352,7 @@ def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: d
             quantity=quantity,
             unit_price_fen=ticket_type.price_fen,
         )
-        _issue_tickets(order, line, [Holder(name="") for _ in range(quantity)], TicketState.RESERVED)
+        _issue_tickets(order, [(line, [Holder(name="") for _ in range(quantity)])], TicketState.RESERVED)
         places.places_take({ticket_type.pk: quantity})
         if total == 0:
             order_mark_paid(order=order)
