@@ -28,9 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import CompiledQuery, rows_insert
-from events.enums import SessionStatus
+from events.enums import EventStatus, SessionStatus
 from events.jobs import job_queue_after_commit
-from events.models import Programme, Session
+from events.models import Event, Programme, Session
 from ticketing import hooks
 from ticketing.documents import document_area_code, document_hash, document_number_normalise
 from ticketing.enums import (
@@ -93,9 +93,8 @@ def mask_name(name: str) -> str:
 
 # --- Placing orders --------------------------------------------------------------------------
 
-# order_place's reads, compiled once per process (events/db.py `CompiledQuery`): the buyer's cart
-# lines locked, with what the order copies from their types, sessions and events; and the statuses
-# of one session and its event, re-read after that lock (the ORM's query for several sessions).
+# order_place's read, compiled once per process (events/db.py `CompiledQuery`): the buyer's cart
+# lines locked, with what the order copies from their types, sessions and events.
 CART_LINES_FOR_ORDER = CompiledQuery(
     lambda user_id: (
         CartLine.objects.filter(cart__user_id=user_id)
@@ -103,12 +102,6 @@ CART_LINES_FOR_ORDER = CompiledQuery(
         .select_for_update(of=("self",))
     ),
     user_id=int,
-)
-SESSION_STATUSES = CompiledQuery(
-    lambda session_id: (
-        Session.objects.filter(pk=session_id).order_by().values_list("status", "event__status")
-    ),
-    session_id=int,
 )
 
 
@@ -232,17 +225,24 @@ def _issue_tickets(
         raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
 
 
-def _holds_delete(cart_id: int, line_ids: list[int]) -> None:
-    """Delete these lines of a cart (locked by the caller), which became tickets: what
-    `CartLine.objects.filter(cart_id=..., pk__in=...).delete()` sends, without compiling it."""
+def _holds_to_tickets(cart_id: int, line_ids: list[int]) -> bool:
+    """Delete these lines of a cart (locked by the caller), which become tickets, if every one's
+    session is still scheduled and its event published; the check is the DELETE's own condition, so
+    it is read after the lock, in the same statement. False (nothing deleted) when one is not."""
     quote = connection.ops.quote_name
-    table = quote(CartLine._meta.db_table)
+    lines, types = quote(CartLine._meta.db_table), quote(TicketType._meta.db_table)
+    sessions, events = quote(Session._meta.db_table), quote(Event._meta.db_table)
+    pk, status = quote("id"), quote("status")
     placeholders = ", ".join(["%s"] * len(line_ids))
+    sql = (
+        f"DELETE FROM {lines} WHERE {quote('cart_id')} = %s AND {pk} IN ({placeholders}) AND EXISTS ("  # noqa: S608 (names from _meta)
+        f"SELECT 1 FROM {types} t INNER JOIN {sessions} s ON s.{pk} = t.{quote('session_id')} "
+        f"INNER JOIN {events} e ON e.{pk} = s.{quote('event_id')} WHERE t.{pk} = {lines}.{quote('ticket_type_id')} "
+        f"AND s.{status} = %s AND e.{status} = %s)"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE {quote('cart_id')} = %s AND {quote('id')} IN ({placeholders})",  # noqa: S608 (names from _meta)
-            [cart_id, *line_ids],
-        )
+        cursor.execute(sql, [cart_id, *line_ids, SessionStatus.SCHEDULED, EventStatus.PUBLISHED])
+        return cursor.rowcount == len(line_ids)
 
 
 def _order_expiry(provider: str, now: dt.datetime) -> dt.datetime | None:
@@ -319,17 +319,15 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             (order_line, plan.holders[line.pk]) for line, order_line in zip(lines, order_lines, strict=True)
         ]
         credentials = _issue_credentials(issuing, TicketState.RESERVED)
-        # The live holds become tickets (the same places, `taken` unchanged); lapsed ones are given back.
-        _holds_delete(cart_id, [line.pk for line in lines])
-        places.holds_drop(lapsed)
-        # session_cancel may have committed since the checks above: look again, after the lock.
-        session_ids = {line.ticket_type.session_id for line in lines}
-        if len(session_ids) == 1:
-            rows = SESSION_STATUSES(session_id=session_ids.pop())
-        else:
-            rows = Session.objects.filter(pk__in=session_ids).values_list("status", "event__status")
-        for statuses in rows:
-            check_statuses_open(*statuses)
+        # The live holds become tickets (the same places, `taken` unchanged); session_cancel may have
+        # committed since the checks above, so the DELETE looks at the sessions again, after the lock.
+        if not _holds_to_tickets(cart_id, [line.pk for line in lines]):
+            for statuses in Session.objects.filter(
+                pk__in={line.ticket_type.session_id for line in lines}
+            ).values_list("status", "event__status"):
+                check_statuses_open(*statuses)
+            raise SaleClosedError(_("This event is not on sale."))  # reopened since the DELETE: try again
+        places.holds_drop(lapsed)  # lapsed holds are given back
         _issue_tickets(order, issuing, TicketState.RESERVED, credentials)
         if total == 0:
             order_mark_paid(order=order)
