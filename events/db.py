@@ -211,24 +211,38 @@ def rows_insert(
         if obj.pk is not None:
             raise ValueError(f"{obj!r} has a primary key already: rows_insert writes new rows only")
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        for field in fields:
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        params += insert_params(obj, fields, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    pk = model._meta.pk
     for obj, (value,) in zip(objs, rows, strict=True):
-        setattr(obj, pk.attname, value)
-        obj._state.adding = False
-        obj._state.db = using
+        inserted(obj, value, using)
     return objs
+
+
+def insert_fields(model) -> list:
+    """The columns an INSERT of a new row of `model` writes (every concrete one but the automatic key)."""
+    opts = model._meta
+    if not isinstance(opts.pk, AutoFieldMixin):
+        raise ValueError(f"{model.__name__}: rows_insert needs an automatic primary key")
+    return [field for field in opts.concrete_fields if field is not opts.pk and not field.generated]
+
+
+def insert_params(obj, fields, connection) -> list:
+    """`obj`'s values for `fields`, as the ORM's INSERT sends them (pre_save, then get_db_prep_save)."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+
+
+def inserted(obj, pk, using: str = "default") -> None:
+    """Mark `obj` as the stored row `pk`, as bulk_create does after its INSERT."""
+    setattr(obj, obj._meta.pk.attname, pk)
+    obj._state.adding = False
+    obj._state.db = using
 
 
 def _insert_sql(model, unique_fields, update_fields, count: int, connection) -> tuple[str, list]:
     opts = model._meta
-    if not isinstance(opts.pk, AutoFieldMixin):
-        raise ValueError(f"{model.__name__}: rows_insert needs an automatic primary key")
-    fields = [field for field in opts.concrete_fields if field is not opts.pk and not field.generated]
+    fields = insert_fields(model)
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(field.column) for field in fields)}) "

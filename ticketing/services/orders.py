@@ -23,14 +23,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import CompiledQuery, rows_insert
-from events.enums import EventStatus, SessionStatus
+from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
-from events.models import Event, Programme, Session
+from events.models import Programme, Session
 from ticketing import hooks
 from ticketing.documents import document_area_code, document_hash, document_number_normalise
 from ticketing.enums import (
@@ -46,7 +46,7 @@ from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, 
 from ticketing.models import BallotApplication, CartLine, Credential, Order, OrderLine, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
-from ticketing.services import places
+from ticketing.services import order_rows, places
 from ticketing.services.carts import (
     check_quantity,
     check_sellable,
@@ -158,9 +158,11 @@ def _credential_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.starts_at - dt.timedelta(hours=3), session.ends_at + dt.timedelta(hours=1)
 
 
-def _issue_credentials(lines: list[tuple[OrderLine, list[Holder]]], state: str) -> list[list[Credential]]:
-    """The credentials of these order lines (one per holder) in one INSERT, grouped by line (they
-    take no place: written before the quota lock)."""
+def _issue_credentials(
+    lines: list[tuple[OrderLine, list[Holder]]], state: str, *, insert: bool = True
+) -> list[list[Credential]]:
+    """The credentials of these order lines (one per holder), grouped by line, in one INSERT unless
+    `insert` is off (they take no place: written before the quota lock)."""
     credential_state = CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID
     grouped = []
     for line, holders in lines:
@@ -184,21 +186,16 @@ def _issue_credentials(lines: list[tuple[OrderLine, list[Holder]]], state: str) 
                 for holder in holders
             ]
         )
-    rows_insert([credential for credentials in grouped for credential in credentials])
+    if insert:
+        rows_insert([credential for credentials in grouped for credential in credentials])
     return grouped
 
 
-def _issue_tickets(
-    order: Order,
-    lines: list[tuple[OrderLine, list[Holder]]],
-    state: str,
-    credentials: list[list[Credential]] | None = None,
+def _tickets_for(
+    order: Order, lines: list[tuple[OrderLine, list[Holder]]], state: str, credentials: list[list[Credential]]
 ) -> list[Ticket]:
-    """The tickets of these order lines (one per holder) in one INSERT, and their credentials in
-    another unless given (grouped by line, as _issue_credentials returns them)."""
-    if credentials is None:
-        credentials = _issue_credentials(lines, state)
-    tickets = [
+    """The tickets of these order lines (one per holder, with the credentials grouped by line), unsaved."""
+    return [
         Ticket(
             order=order,
             line=line,
@@ -215,6 +212,19 @@ def _issue_tickets(
         for (line, holders), issued in zip(lines, credentials, strict=True)
         for holder, credential in zip(holders, issued, strict=True)
     ]
+
+
+def _issue_tickets(
+    order: Order,
+    lines: list[tuple[OrderLine, list[Holder]]],
+    state: str,
+    credentials: list[list[Credential]] | None = None,
+) -> list[Ticket]:
+    """The tickets of these order lines (one per holder) in one INSERT, and their credentials in
+    another unless given (grouped by line, as _issue_credentials returns them)."""
+    if credentials is None:
+        credentials = _issue_credentials(lines, state)
+    tickets = _tickets_for(order, lines, state, credentials)
     if not any(line.ticket_type.real_name for line, _holders in lines):
         # No holder document: the one-ticket-per-person constraint cannot refuse these rows.
         return rows_insert(tickets)
@@ -223,26 +233,6 @@ def _issue_tickets(
             return rows_insert(tickets)
     except IntegrityError as exc:
         raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
-
-
-def _holds_to_tickets(cart_id: int, line_ids: list[int]) -> bool:
-    """Delete these lines of a cart (locked by the caller), which become tickets, if every one's
-    session is still scheduled and its event published; the check is the DELETE's own condition, so
-    it is read after the lock, in the same statement. False (nothing deleted) when one is not."""
-    quote = connection.ops.quote_name
-    lines, types = quote(CartLine._meta.db_table), quote(TicketType._meta.db_table)
-    sessions, events = quote(Session._meta.db_table), quote(Event._meta.db_table)
-    pk, status = quote("id"), quote("status")
-    placeholders = ", ".join(["%s"] * len(line_ids))
-    sql = (
-        f"DELETE FROM {lines} WHERE {quote('cart_id')} = %s AND {pk} IN ({placeholders}) AND EXISTS ("  # noqa: S608 (names from _meta)
-        f"SELECT 1 FROM {types} t INNER JOIN {sessions} s ON s.{pk} = t.{quote('session_id')} "
-        f"INNER JOIN {events} e ON e.{pk} = s.{quote('event_id')} WHERE t.{pk} = {lines}.{quote('ticket_type_id')} "
-        f"AND s.{status} = %s AND e.{status} = %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [cart_id, *line_ids, SessionStatus.SCHEDULED, EventStatus.PUBLISHED])
-        return cursor.rowcount == len(line_ids)
 
 
 def _order_expiry(provider: str, now: dt.datetime) -> dt.datetime | None:
@@ -288,47 +278,60 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         provider = provider_choose(
             total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
         )
-        (order,) = rows_insert(
-            [
-                Order(
-                    user=user,
-                    programme_id=programmes.pop(),
-                    provider=provider,
-                    total_fen=total,
-                    currency=settings.CURRENCY,
-                    created_at=now,
-                    expires_at=_order_expiry(provider, now),
-                )
-            ]
+        order = Order(
+            user=user,
+            programme_id=programmes.pop(),
+            provider=provider,
+            total_fen=total,
+            currency=settings.CURRENCY,
+            created_at=now,
+            expires_at=_order_expiry(provider, now),
         )
-        order_lines = rows_insert(
-            [
-                OrderLine(
-                    order=order,
-                    kind=OrderLineKind.TICKET,
-                    ticket_type=line.ticket_type,
-                    description_zh=f"{line.ticket_type.session.event.name_zh} · {line.ticket_type.session.name_zh} · {line.ticket_type.name_zh}",
-                    description_en=f"{line.ticket_type.session.event.name_en} · {line.ticket_type.session.name_en} · {line.ticket_type.name_en}",
-                    quantity=line.quantity,
-                    unit_price_fen=line.ticket_type.price_fen,
-                )
-                for line in lines
-            ]
-        )
+        order_lines = [
+            OrderLine(
+                order=order,
+                kind=OrderLineKind.TICKET,
+                ticket_type=line.ticket_type,
+                description_zh=f"{line.ticket_type.session.event.name_zh} · {line.ticket_type.session.name_zh} · {line.ticket_type.name_zh}",
+                description_en=f"{line.ticket_type.session.event.name_en} · {line.ticket_type.session.name_en} · {line.ticket_type.name_en}",
+                quantity=line.quantity,
+                unit_price_fen=line.ticket_type.price_fen,
+            )
+            for line in lines
+        ]
         issuing = [
             (order_line, plan.holders[line.pk]) for line, order_line in zip(lines, order_lines, strict=True)
         ]
-        credentials = _issue_credentials(issuing, TicketState.RESERVED)
+        line_ids = [line.pk for line in lines]
         # The live holds become tickets (the same places, `taken` unchanged); session_cancel may have
-        # committed since the checks above, so the DELETE looks at the sessions again, after the lock.
-        if not _holds_to_tickets(cart_id, [line.pk for line in lines]):
+        # committed since the checks above, so the holds' DELETE looks at the sessions again, after
+        # the lock (services/order_rows.py). Without real-name tickets, on PostgreSQL, every row is one
+        # statement.
+        one_statement = order_rows.one_statement() and not any(line.ticket_type.real_name for line in lines)
+        if not one_statement:
+            rows_insert([order])
+            rows_insert(order_lines)
+        credentials = _issue_credentials(issuing, TicketState.RESERVED, insert=not one_statement)
+        if one_statement:
+            on_sale = order_rows.order_rows_write(
+                order=order,
+                order_lines=order_lines,
+                credentials=[credential for issued in credentials for credential in issued],
+                tickets=_tickets_for(order, issuing, TicketState.RESERVED, credentials),
+                cart_id=cart_id,
+                line_ids=line_ids,
+            )
+        else:
+            on_sale = order_rows.holds_to_tickets(cart_id, line_ids)
+        if not on_sale:
             for statuses in Session.objects.filter(
                 pk__in={line.ticket_type.session_id for line in lines}
             ).values_list("status", "event__status"):
                 check_statuses_open(*statuses)
             raise SaleClosedError(_("This event is not on sale."))  # reopened since the DELETE: try again
         places.holds_drop(lapsed)  # lapsed holds are given back
-        _issue_tickets(order, issuing, TicketState.RESERVED, credentials)
+        if not one_statement:
+            _issue_tickets(order, issuing, TicketState.RESERVED, credentials)
         if total == 0:
             order_mark_paid(order=order)
     if total == 0:
