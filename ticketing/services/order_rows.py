@@ -15,6 +15,7 @@ constraint becomes a refusal; so does SQLite, which has no INSERT in a WITH.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.db import connection
@@ -45,7 +46,8 @@ def _holds_delete_sql(count: int, *, returning: bool) -> str:
 def holds_to_tickets(cart_id: int, line_ids: list[int]) -> bool:
     """Delete these lines of a cart (locked by the caller), which become tickets, if every one's
     session is still scheduled and its event published; the check is the DELETE's own condition, so
-    it is read after the lock, in the same statement. False (nothing deleted) when one is not."""
+    it is read after the lock, in the same statement. False when one is not: the caller raises, and
+    its transaction gives back what was deleted."""
     with connection.cursor() as cursor:
         cursor.execute(
             _holds_delete_sql(len(line_ids), returning=False),
@@ -102,6 +104,7 @@ def order_rows_write(
     return deleted == len(line_ids)
 
 
+@functools.cache
 def _fields() -> tuple[list, list, list, list]:
     """Every column of each INSERT but the keys the statement fills in from the one before."""
     joined = {"order", "line", "credential"}
