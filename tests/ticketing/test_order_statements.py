@@ -2,7 +2,9 @@
 
 Counted without a test transaction around them (savepoints would be counted); BEGIN and COMMIT are
 in the counts. Before issue 10: cart_add 24 and order_place 21 for two tickets; 10 and 13 before
-the quota counter (services/places.py), with the hot quota row locked for 5 round trips.
+the quota counter (services/places.py), with the hot quota row locked for 5 round trips; 8 and 9
+before the session re-check moved into the holds' DELETE, and the writes into one statement on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from ticketing.services.carts import cart_add
 from ticketing.services.orders import order_place
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# order_place: BEGIN, the locked read, COMMIT and the writes (one statement on PostgreSQL, five elsewhere).
+WRITES_AND_FOUR = 4 if connection.vendor == "postgresql" else 8
 
 
 def test_cart_add_and_order_place_statement_counts():
@@ -33,12 +38,13 @@ def test_cart_add_and_order_place_statement_counts():
     # The quota row is locked by its UPDATE, which is the last statement before COMMIT.
     assert "UPDATE" in added[-2]["sql"] and '"taken"' in added[-2]["sql"]
     assert added[-1]["sql"].upper().startswith("COMMIT")
-    # BEGIN, the cart lines locked, order, order line, credentials in one INSERT, holds deleted, the
-    # session re-check, the tickets in one INSERT, COMMIT. The holds already took the places: no
-    # quota row is read, locked or written.
+    # BEGIN, the cart lines locked, order, order line, credentials in one INSERT, holds deleted on
+    # condition that their sessions are still on sale (the re-check after the lock), the tickets in
+    # one INSERT, COMMIT; on PostgreSQL the five writes are one statement (services/order_rows.py).
+    # The holds already took the places: no quota row is read, locked or written.
     with CaptureQueriesContext(connection) as placed:
         order = order_place(user=user, provider="demo")
-    assert len(placed) == 9
+    assert len(placed) == WRITES_AND_FOUR
     assert not any("ticketing_quota" in query["sql"] for query in placed)
     quota.refresh_from_db()
     assert quota.taken == 2
@@ -46,3 +52,50 @@ def test_cart_add_and_order_place_statement_counts():
     assert Ticket.objects.filter(order=order, ticket_type=ticket_type).count() == 2
     assert len({ticket.credential_id for ticket in order.tickets.all()}) == 2
     assert not CartLine.objects.filter(cart__user=user).exists()
+
+
+def test_an_order_of_two_sessions_takes_as_many_statements_as_one():
+    """Order lines, credentials and tickets of every line go in one INSERT each."""
+    first_session = future_session()
+    first = TicketTypeFactory(session=first_session, quota=QuotaFactory(session=first_session, capacity=50))
+    second_session = future_session(event__programme=first_session.event.programme)
+    second = TicketTypeFactory(
+        session=second_session, quota=QuotaFactory(session=second_session, capacity=50)
+    )
+    user = buyer()
+    cart_add(user=user, ticket_type=first, quantity=1)
+    cart_add(user=user, ticket_type=second, quantity=2)
+
+    with CaptureQueriesContext(connection) as placed:
+        order = order_place(user=user, provider="demo")
+    assert len(placed) == WRITES_AND_FOUR
+    assert order.lines.count() == 2
+    assert sorted(order.tickets.values_list("ticket_type_id", "session_id")) == sorted(
+        [(first.pk, first_session.pk), (second.pk, second_session.pk), (second.pk, second_session.pk)]
+    )
+    stored = list(order.tickets.select_related("credential", "line"))
+    assert len({ticket.credential_id for ticket in stored}) == 3
+    for ticket in stored:
+        # Each ticket is joined to its own line and credential (one statement on PostgreSQL matches them
+        # by ticket type and by the credential's public id).
+        assert ticket.line.ticket_type_id == ticket.ticket_type_id and ticket.line.order_id == order.pk
+        assert ticket.credential.session_id == ticket.session_id
+    assert not CartLine.objects.filter(cart__user=user).exists()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_text_too_long_for_its_column_is_refused_not_cut():
+    """The one-statement writes cast their values to the columns' types but never to a varchar's
+    length, which would cut the text where a statement of its own refuses it."""
+    from django.db import DataError
+
+    from ticketing.models import Order
+
+    session = future_session(event__name_en="E" * 150, name_en="S" * 60)
+    ticket_type = TicketTypeFactory(session=session, quota=QuotaFactory(session=session, capacity=5))
+    user = buyer()
+    cart_add(user=user, ticket_type=ticket_type, quantity=1)
+    with pytest.raises(DataError, match="too long"):
+        order_place(user=user, provider="demo")
+    assert not Order.objects.exists()
+    assert CartLine.objects.filter(cart__user=user).exists()

@@ -278,6 +278,37 @@ def test_order_place_rechecks_the_session_after_the_lock(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_order_place_of_two_sessions_is_refused_whole_when_one_event_is_withdrawn_after_the_lock(monkeypatch):
+    from events.models import Event
+    from ticketing.models import CartLine, Quota
+    from ticketing.services import orders
+
+    first = TicketTypeFactory(session=future_session(), price_fen=8000)
+    second = TicketTypeFactory(
+        session=future_session(event__programme=first.session.event.programme), price_fen=5000
+    )
+    user = buyer()
+    cart_add(user=user, ticket_type=first, quantity=1)
+    cart_add(user=user, ticket_type=second, quantity=2)
+    real = orders._issue_credentials
+
+    def withdraw_meanwhile(*args, **kwargs):
+        # After the cart lines are locked and checked, before the holds become tickets.
+        Event.objects.filter(pk=second.session.event_id).update(status=EventStatus.DRAFT)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(orders, "_issue_credentials", withdraw_meanwhile)
+    with pytest.raises(SaleClosedError, match="not on sale"):
+        order_place(user=user, provider="demo")
+    assert not Order.objects.exists()
+    assert sorted(CartLine.objects.filter(cart__user=user).values_list("quantity", flat=True)) == [1, 2]
+    assert sorted(Quota.objects.filter(ticket_types__in=[first, second]).values_list("taken", flat=True)) == [
+        1,
+        2,
+    ]
+
+
+@pytest.mark.django_db
 def test_cancelled_session_lapses_the_waiting_list_and_offers_nothing():
     ticket_type = TicketTypeFactory(session=future_session(), price_fen=5000, quota__capacity=2)
     ballot = BallotFactory(ticket_type=ticket_type, max_per_application=2)

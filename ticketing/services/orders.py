@@ -27,6 +27,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.db import CompiledQuery, rows_insert
 from events.enums import SessionStatus
 from events.jobs import job_queue_after_commit
 from events.models import Programme, Session
@@ -45,7 +46,7 @@ from ticketing.errors import OrderLimitError, OrderStateError, SaleClosedError, 
 from ticketing.models import BallotApplication, CartLine, Credential, Order, OrderLine, Ticket, TicketType
 from ticketing.models.sales import TICKET_HOLDING_STATES
 from ticketing.payments.policy import MANUAL_PAYMENT_DAYS, manual_allowed_for_types, provider_choose
-from ticketing.services import places
+from ticketing.services import order_rows, places
 from ticketing.services.carts import (
     check_quantity,
     check_sellable,
@@ -91,6 +92,17 @@ def mask_name(name: str) -> str:
 
 
 # --- Placing orders --------------------------------------------------------------------------
+
+# order_place's read, compiled once per process (events/db.py `CompiledQuery`): the buyer's cart
+# lines locked, with what the order copies from their types, sessions and events.
+CART_LINES_FOR_ORDER = CompiledQuery(
+    lambda user_id: (
+        CartLine.objects.filter(cart__user_id=user_id)
+        .select_related("ticket_type__session__event", "ticket_type__ballot")
+        .select_for_update(of=("self",))
+    ),
+    user_id=int,
+)
 
 
 @dataclass
@@ -146,47 +158,49 @@ def _credential_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.starts_at - dt.timedelta(hours=3), session.ends_at + dt.timedelta(hours=1)
 
 
-def _issue_credentials(line: OrderLine, holders: list[Holder], state: str) -> list[Credential]:
-    """The line's credentials in one INSERT (they take no place: written before the quota lock)."""
-    ticket_type = line.ticket_type
-    session = ticket_type.session
-    valid_from, valid_until = _credential_window(session)
-    return Credential.objects.bulk_create(
-        [
-            Credential(
-                kind=CredentialKind.TICKET,
-                event_id=session.event_id,
-                session=session,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                zones=sorted(set(ticket_type.gate_codes or ())),
-                allows_reentry=ticket_type.allows_reentry,
-                holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
-                state=CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID,
-            )
-            for holder in holders
-        ]
-    )
+def _issue_credentials(
+    lines: list[tuple[OrderLine, list[Holder]]], state: str, *, insert: bool = True
+) -> list[list[Credential]]:
+    """The credentials of these order lines (one per holder), grouped by line, in one INSERT unless
+    `insert` is off (they take no place: written before the quota lock)."""
+    credential_state = CredentialState.ACTIVE if state == TicketState.VALID else CredentialState.UNPAID
+    grouped = []
+    for line, holders in lines:
+        ticket_type = line.ticket_type
+        session = ticket_type.session
+        valid_from, valid_until = _credential_window(session)
+        zones = sorted(set(ticket_type.gate_codes or ()))
+        grouped.append(
+            [
+                Credential(
+                    kind=CredentialKind.TICKET,
+                    event_id=session.event_id,
+                    session=session,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    zones=list(zones),
+                    allows_reentry=ticket_type.allows_reentry,
+                    holder_label=mask_name(holder.name) if ticket_type.real_name else ticket_type.name_zh,
+                    state=credential_state,
+                )
+                for holder in holders
+            ]
+        )
+    if insert:
+        rows_insert([credential for credentials in grouped for credential in credentials])
+    return grouped
 
 
-def _issue_tickets(
-    order: Order,
-    line: OrderLine,
-    holders: list[Holder],
-    state: str,
-    credentials: list[Credential] | None = None,
+def _tickets_for(
+    order: Order, lines: list[tuple[OrderLine, list[Holder]]], state: str, credentials: list[list[Credential]]
 ) -> list[Ticket]:
-    """The line's tickets in one INSERT (and its credentials in another unless given)."""
-    ticket_type = line.ticket_type
-    session = ticket_type.session
-    if credentials is None:
-        credentials = _issue_credentials(line, holders, state)
-    tickets = [
+    """The tickets of these order lines (one per holder, with the credentials grouped by line), unsaved."""
+    return [
         Ticket(
             order=order,
             line=line,
-            ticket_type=ticket_type,
-            session=session,
+            ticket_type=line.ticket_type,
+            session=line.ticket_type.session,
             price_fen=line.unit_price_fen,
             state=state,
             holder_name=holder.name.strip(),
@@ -195,14 +209,28 @@ def _issue_tickets(
             holder_area_code=holder.area_code,
             credential=credential,
         )
-        for holder, credential in zip(holders, credentials, strict=True)
+        for (line, holders), issued in zip(lines, credentials, strict=True)
+        for holder, credential in zip(holders, issued, strict=True)
     ]
-    if not ticket_type.real_name:
+
+
+def _issue_tickets(
+    order: Order,
+    lines: list[tuple[OrderLine, list[Holder]]],
+    state: str,
+    credentials: list[list[Credential]] | None = None,
+) -> list[Ticket]:
+    """The tickets of these order lines (one per holder) in one INSERT, and their credentials in
+    another unless given (grouped by line, as _issue_credentials returns them)."""
+    if credentials is None:
+        credentials = _issue_credentials(lines, state)
+    tickets = _tickets_for(order, lines, state, credentials)
+    if not any(line.ticket_type.real_name for line, _holders in lines):
         # No holder document: the one-ticket-per-person constraint cannot refuse these rows.
-        return Ticket.objects.bulk_create(tickets)
+        return rows_insert(tickets)
     try:
         with transaction.atomic():
-            return Ticket.objects.bulk_create(tickets)
+            return rows_insert(tickets)
     except IntegrityError as exc:
         raise OrderLimitError(_("One of these spectators already has a ticket for this session.")) from exc
 
@@ -227,11 +255,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     """
     now = timezone.now()
     with transaction.atomic():
-        lines = list(
-            CartLine.objects.filter(cart__user=user)
-            .select_related("ticket_type__session__event", "ticket_type__ballot")
-            .select_for_update(of=("self",))
-        )
+        lines = CART_LINES_FOR_ORDER(user_id=user.pk)
         if not lines:
             raise SalesError(_("Your cart is empty."))
         cart_id = lines[0].cart_id
@@ -254,7 +278,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
         provider = provider_choose(
             total, provider, manual_allowed=manual_allowed_for_types(line.ticket_type for line in lines)
         )
-        order = Order.objects.create(
+        order = Order(
             user=user,
             programme_id=programmes.pop(),
             provider=provider,
@@ -264,7 +288,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             expires_at=_order_expiry(provider, now),
         )
         order_lines = [
-            OrderLine.objects.create(
+            OrderLine(
                 order=order,
                 kind=OrderLineKind.TICKET,
                 ticket_type=line.ticket_type,
@@ -275,20 +299,39 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
             )
             for line in lines
         ]
-        credentials = [
-            _issue_credentials(order_line, plan.holders[line.pk], TicketState.RESERVED)
-            for line, order_line in zip(lines, order_lines, strict=True)
+        issuing = [
+            (order_line, plan.holders[line.pk]) for line, order_line in zip(lines, order_lines, strict=True)
         ]
-        # The live holds become tickets (the same places, `taken` unchanged); lapsed ones are given back.
-        CartLine.objects.filter(cart_id=cart_id, pk__in=[line.pk for line in lines]).delete()
-        places.holds_drop(lapsed)
-        # session_cancel may have committed since the checks above: look again, after the lock.
-        for statuses in Session.objects.filter(
-            pk__in={line.ticket_type.session_id for line in lines}
-        ).values_list("status", "event__status"):
-            check_statuses_open(*statuses)
-        for line, order_line, issued in zip(lines, order_lines, credentials, strict=True):
-            _issue_tickets(order, order_line, plan.holders[line.pk], TicketState.RESERVED, issued)
+        line_ids = [line.pk for line in lines]
+        # The live holds become tickets (the same places, `taken` unchanged); session_cancel may have
+        # committed since the checks above, so the holds' DELETE looks at the sessions again, after
+        # the lock (services/order_rows.py). Without real-name tickets, on PostgreSQL, every row is one
+        # statement.
+        one_statement = order_rows.one_statement() and not any(line.ticket_type.real_name for line in lines)
+        if not one_statement:
+            rows_insert([order])
+            rows_insert(order_lines)
+        credentials = _issue_credentials(issuing, TicketState.RESERVED, insert=not one_statement)
+        if one_statement:
+            on_sale = order_rows.order_rows_write(
+                order=order,
+                order_lines=order_lines,
+                credentials=[credential for issued in credentials for credential in issued],
+                tickets=_tickets_for(order, issuing, TicketState.RESERVED, credentials),
+                cart_id=cart_id,
+                line_ids=line_ids,
+            )
+        else:
+            on_sale = order_rows.holds_to_tickets(cart_id, line_ids)
+        if not on_sale:
+            for statuses in Session.objects.filter(
+                pk__in={line.ticket_type.session_id for line in lines}
+            ).values_list("status", "event__status"):
+                check_statuses_open(*statuses)
+            raise SaleClosedError(_("This event is not on sale."))  # reopened since the DELETE: try again
+        places.holds_drop(lapsed)  # lapsed holds are given back
+        if not one_statement:
+            _issue_tickets(order, issuing, TicketState.RESERVED, credentials)
         if total == 0:
             order_mark_paid(order=order)
     if total == 0:
@@ -323,7 +366,7 @@ def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: d
             quantity=quantity,
             unit_price_fen=ticket_type.price_fen,
         )
-        _issue_tickets(order, line, [Holder(name="") for _ in range(quantity)], TicketState.RESERVED)
+        _issue_tickets(order, [(line, [Holder(name="") for _ in range(quantity)])], TicketState.RESERVED)
         places.places_take({ticket_type.pk: quantity})
         if total == 0:
             order_mark_paid(order=order)

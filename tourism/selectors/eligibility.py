@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.db import CompiledQuery
 from registration.models import Badge
 from ticketing.enums import CredentialState, TicketState
 from ticketing.models import CheckInState
@@ -32,9 +33,8 @@ from tourism.enums import (
     OfferWhere,
 )
 from tourism.models import Offer, Redemption, Store, Stub
-from tourism.selectors.compiled import CompiledQuery
 
-# Statements of every prepare and consume, compiled once per process (tourism/selectors/compiled.py).
+# Statements of every prepare and consume, compiled once per process (events/db.py `CompiledQuery`).
 _STUB_USES = CompiledQuery(
     lambda stub_id: (
         Redemption.objects.filter(stub_id=stub_id, reversal__isnull=True)

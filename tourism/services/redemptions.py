@@ -21,10 +21,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.db import prepared_cursor
+from events.db import CompiledQuery, prepared_cursor
 from tourism.errors import RedemptionError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
-from tourism.selectors.compiled import CompiledQuery
 from tourism.selectors.eligibility import (
     OfferCheck,
     offer_check,
@@ -44,7 +43,7 @@ MAX_BILL_FEN = 100_000_000  # one million yuan: anything above is a typo at the 
 MAX_HEAD_COUNT = 500
 
 
-# The statements of every consume, compiled once per process (tourism/selectors/compiled.py).
+# The statements of every consume, compiled once per process (events/db.py `CompiledQuery`).
 _BY_KEY = CompiledQuery(
     lambda merchant_id, key: Redemption.objects.filter(
         merchant_id=merchant_id, idempotency_key=key

@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.db import CompiledQuery
 from events.ratelimit import attempt_refund, attempt_reserve
 from registration.models import Badge
 from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult, TicketState
@@ -31,7 +32,6 @@ from ticketing.signing import DecodedCredential, credential_decode, encode_crede
 from tourism.enums import StubSource
 from tourism.errors import StubError
 from tourism.models import Stub
-from tourism.selectors.compiled import CompiledQuery
 
 # A stub stays usable this long after its match day (offers set their own, shorter, windows).
 STUB_VALID_DAYS = 60
@@ -180,7 +180,7 @@ def _one_stub(**lookup) -> Stub | None:
     return next(iter(Stub.objects.select_related(*_STUB_RELATED).filter(**lookup).order_by()[:1]), None)
 
 
-# The two reads of every counter request, compiled once per process (tourism/selectors/compiled.py).
+# The two reads of every counter request, compiled once per process (events/db.py `CompiledQuery`).
 _STUB_BY_CODE = CompiledQuery(
     lambda public_id: (
         Stub.objects.select_related(*_STUB_RELATED).filter(credential__public_id=public_id).order_by()[:1]

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
+from events.db import CompiledQuery
 from tests.factories.tourism import counter_world, ticket_stub
 from tourism.models import Offer, Stub
-from tourism.selectors.compiled import CompiledQuery
 
 pytestmark = pytest.mark.django_db
 
