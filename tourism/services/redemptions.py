@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import prepared_cursor
-from tourism.errors import RedemptionError
+from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.compiled import CompiledQuery
 from tourism.selectors.eligibility import (
@@ -72,12 +72,14 @@ _LOCK_OFFER = CompiledQuery(
 )
 
 
-def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None:
-    """INSERT the new row and add it to its offer's running counts (relative to the locked row's
-    values), with SQL written from the models' metadata (no signal listens to these saves; `Model.save`
-    would compile the same statement through the ORM on every consume). On PostgreSQL one statement, the offer's UPDATE in a
+_INSERT_SQL: dict[str, tuple[tuple[str, ...], list]] = {}  # alias -> (statements, fields), once per process
+
+
+def _insert_sql(connection) -> tuple[tuple[str, ...], list]:
+    """The INSERT of a redemption and its offer's count UPDATE, written once per database from the
+    models' metadata (no signal listens to these saves; `Model.save` would compile the same statement
+    through the ORM on every consume). On PostgreSQL one statement, the offer's UPDATE in a
     data-modifying WITH; elsewhere (SQLite has no such WITH) the INSERT, then the UPDATE."""
-    connection = connections[using]
     fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     count, spent = (
@@ -92,13 +94,27 @@ def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None
         f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
     )
+    if connection.vendor == "postgresql":
+        return (f"WITH counted AS ({update}) {insert}",), fields
+    return (insert, update), fields
+
+
+def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None:
+    """INSERT the new row and add it to its offer's running counts (relative to the locked row's
+    values): one statement on PostgreSQL, two elsewhere (`_insert_sql`)."""
+    connection = connections[using]
+    written = _INSERT_SQL.get(using)
+    if written is None:
+        written = _INSERT_SQL[using] = _insert_sql(connection)
+    statements, fields = written
     values = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
     counts = [redemption.subsidy_fen, redemption.offer_id]
     with prepared_cursor(using) as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"WITH counted AS ({update}) {insert}", [*counts, *values])
+        if len(statements) == 1:
+            cursor.execute(statements[0], [*counts, *values])
             redemption.pk = cursor.fetchone()[0]
         else:
+            insert, update = statements
             cursor.execute(insert, values)
             redemption.pk = cursor.fetchone()[0]
             cursor.execute(update, counts)
@@ -220,10 +236,16 @@ def redemption_consume(
     )  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
-    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
-    if existing is not None:
+    try:
+        stub = stub_resolve(code=code, now=now, user=till or staff)
+    except StubError:
+        # A retry whose code no longer reads (its rotating code went stale, its ticket was refunded
+        # since) still gets its first receipt. The key is not read before the code: a first consume,
+        # the usual case, would pay a statement for it; a retry that reads finds it under the lock.
+        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
+        if existing is None:
+            raise
         return _replay(existing, **replay_args), False
-    stub = stub_resolve(code=code, now=now, user=till or staff)
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -320,6 +342,12 @@ def _consume_locked(
         )
     elif LOCK_ROWS:
         _LOCK_STUB(stub_id=stub.pk)
+    if stub_uses is None or existing_id is not None:
+        # A retry, or the same till's first try that committed while we waited for the lock: the
+        # first receipt, judged before the offer (a retry naming another offer is a conflict).
+        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
+        if existing is not None:
+            return _replay(existing, **replay_args), False
     if LOCK_ROWS:
         offers = _LOCK_OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
     else:
@@ -327,10 +355,6 @@ def _consume_locked(
     offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    if stub_uses is None or existing_id is not None:
-        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
-        if existing is not None:  # the same till retried while we waited for the lock
-            return _replay(existing, **replay_args), False
     context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=stub_uses)
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:
