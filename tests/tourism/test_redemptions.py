@@ -21,6 +21,7 @@ from ticketing.signing import credential_code
 from tourism.enums import OfferActivation, OfferKind, OfferOrigin, OfferStatus
 from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal
+from tourism.models.stubs import RECEIPT_ALPHABET, new_receipt_number
 from tourism.services.redemptions import redemption_consume, redemption_prepare, redemption_reverse
 from tourism.services.stubs import stub_rotating_code
 
@@ -72,6 +73,16 @@ def test_consume_returns_a_receipt_with_discount_and_counts_the_stock():
     assert redemption.business_day == dt.date(2027, 5, 1)
     world.offer.refresh_from_db()
     assert world.offer.redeemed_count == 1 and world.offer.stock_left == 4
+
+
+def test_receipt_numbers_are_twelve_unambiguous_characters_and_differ():
+    numbers = {new_receipt_number() for _ in range(2000)}
+
+    assert len(numbers) == 2000
+    assert all(len(number) == 12 and number[0] == "R" for number in numbers)
+    # Every character of the alphabet turns up, and nothing else (no 0/O/1/I to misread).
+    assert {char for number in numbers for char in number[1:]} == set(RECEIPT_ALPHABET)
+    assert not set(RECEIPT_ALPHABET) & set("0O1I")
 
 
 def test_a_second_use_of_a_once_only_offer_is_refused_with_the_reason():
