@@ -7,8 +7,14 @@ from django.views.generic import RedirectView
 
 from config.api import api
 from config.health import healthz
+from events.lean_routes import lean_route
+from tourism.api import consume_lean, prepare_lean
 
 urlpatterns = [
+    # A till's prepare and consume, resolved in one step; anything else (a session, a bad token or
+    # body) falls through to the API's operations below (events/lean_routes.py).
+    lean_route("api/counter/prepare", prepare_lean, api=api, name="api-lean-counter-prepare"),
+    lean_route("api/counter/consume", consume_lean, api=api, name="api-lean-counter-consume"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico before they read the page's <link rel="icon">.
     path(

@@ -290,6 +290,35 @@ def consume(request, payload: ConsumeIn):
     return _answer(receipt(redemption, replayed=not created, reversed_=False if created else None))
 
 
+def _till_payload(request, schema: type[Schema]) -> Schema | None:
+    """The body of a till's request as the operation would take it (`schema`), with `request.auth`
+    set to the till, or None for any other request: no live till's bearer token (a session, a
+    revoked till), or a body the schema refuses. Parsed as ninja parses it (JSON, then the schema)."""
+    scheme, _space, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    till = till_authenticate(token) if scheme.lower() == "bearer" else None
+    if till is None:
+        return None
+    try:
+        payload = schema.model_validate(json.loads(request.body))
+    except Exception:  # whatever it is (not JSON, too large, refused), the operation answers it
+        return None
+    request.auth = till
+    return payload
+
+
+def prepare_lean(request) -> HttpResponse | None:
+    """`prepare` for a till, ahead of the API (`events.lean_routes.lean_route`, config/urls.py): the
+    same code from the parsed body on; None hands any other request to the operation unchanged."""
+    payload = _till_payload(request, PrepareIn)
+    return None if payload is None else prepare(request, payload)
+
+
+def consume_lean(request) -> HttpResponse | None:
+    """`consume` for a till, as `prepare_lean` is prepare's."""
+    payload = _till_payload(request, ConsumeIn)
+    return None if payload is None else consume(request, payload)
+
+
 @router.post(
     "/reverse",
     url_name="counter-reverse",
