@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
+from tourism.enums import OfferKind
 from tourism.errors import RedemptionError, StubError, TourismError
 from tourism.models import Redemption, Store, Till
 from tourism.selectors.merchants import membership_for_store
@@ -229,6 +230,10 @@ def prepare(request, payload: PrepareIn):
     return _answer(prepare_answer(prepared))
 
 
+# What `get_kind_display()` answers, without hashing every lazy label (a translation each) per call.
+_KIND_LABELS = dict(OfferKind.choices)
+
+
 def prepare_answer(prepared: Prepared) -> dict:
     """Prepare's answer, shaped as `PrepareOut` (tests/tourism/test_api.py holds the two together)."""
     stub = prepared.stub
@@ -244,7 +249,7 @@ def prepare_answer(prepared: Prepared) -> dict:
                 "id": check.offer.pk,
                 "name": check.offer.name,
                 "kind": check.offer.kind,
-                "kind_label": check.offer.get_kind_display(),
+                "kind_label": str(_KIND_LABELS.get(check.offer.kind, check.offer.kind)),
                 "redeemable": check.ok,
                 "reason": check.reason,
                 "message": check.message,

@@ -263,3 +263,18 @@ def test_prepare_and_consume_answers_are_their_schemas_exactly(client, world):
         assert answer.content == json.dumps(validated, cls=NinjaJSONEncoder).encode()
     assert set(prepared.json()["offers"][0]) == set(OfferOut.model_fields)
     assert replayed.json()["replayed"] is True and consumed.json()["replayed"] is False
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Percentage off the bill"), ("zh-hans", "账单按比例优惠")]
+)
+def test_prepare_names_the_offers_kind_in_the_callers_language(client, world, language, label):
+    client.force_login(world.staff)
+    answer = client.post(
+        "/api/counter/prepare",
+        {"store": world.store.pk, "code": stub_rotating_code(stub=world.stub).code},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert answer.json()["offers"][0]["kind"] == "percentage"
+    assert answer.json()["offers"][0]["kind_label"] == label
