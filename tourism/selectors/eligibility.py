@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q, Sum, prefetch_related_objects
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BigIntegerField, Count, F, Func, OuterRef, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,25 @@ _STUB_USES = CompiledQuery(
     ),
     stub_id=int,
 )
+
+
+def live_uses_subquery() -> ArraySubquery:
+    """PostgreSQL: what `_STUB_USES` reads, as one array of [offer, store, merchant] arrays, for
+    reading a stub's live uses in the statement that reads the stub (prepare's; consume reads them
+    under the stub's lock)."""
+    use = Func(
+        F("offer_id"),
+        F("store_id"),
+        F("merchant_id"),
+        template="ARRAY[%(expressions)s]",
+        output_field=_ID_ARRAY,
+    )
+    return ArraySubquery(
+        Redemption.objects.filter(stub_id=OuterRef("pk"), reversal__isnull=True).order_by().values(use=use)
+    )
+
+
+_ID_ARRAY = ArrayField(BigIntegerField())
 _LIVE_OFFERS = CompiledQuery(
     lambda merchant_id, programme_id, store_id: (
         Offer.objects.filter(merchant_id=merchant_id, programme_id=programme_id, status=OfferStatus.LIVE)

@@ -175,9 +175,11 @@ def redemption_prepare(
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
     staff member or by a till (then `staff` is None)."""
     _check_staff(staff=staff, till=till, store=store)
-    stub = stub_resolve(code=code, now=now, user=till or staff)
+    stub = stub_resolve(code=code, now=now, user=till or staff, with_uses=True)
     offers = offers_for_store(store, stub.programme_id)
-    context = stub_context(stub=stub, store=store, offers=offers, now=now)
+    # The stub's live uses came with it where they could (PostgreSQL, a stub or ticket code).
+    uses = getattr(stub, "live_uses", None)
+    context = stub_context(stub=stub, store=store, offers=offers, now=now, stub_uses=uses)
     prefetch_exclusions(offers, context)
     checks = [offer_check(offer, context) for offer in offers]
     return Prepared(stub=stub, checks=checks)

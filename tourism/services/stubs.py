@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from tourism.enums import StubSource
 from tourism.errors import StubError
 from tourism.models import Stub
 from tourism.selectors.compiled import CompiledQuery
+from tourism.selectors.eligibility import live_uses_subquery
 
 # A stub stays usable this long after its match day (offers set their own, shorter, windows).
 STUB_VALID_DAYS = 60
@@ -197,6 +198,27 @@ _STUB_BY_TICKET_CODE = CompiledQuery(
 )
 
 
+# The same two with the stub's live uses read in the same statement (PostgreSQL; see stub_resolve).
+_STUB_BY_CODE_WITH_USES = CompiledQuery(
+    lambda public_id: (
+        Stub.objects.select_related(*_STUB_RELATED)
+        .filter(credential__public_id=public_id)
+        .annotate(live_uses=live_uses_subquery())
+        .order_by()[:1]
+    ),
+    public_id=uuid.UUID,
+)
+_STUB_BY_TICKET_CODE_WITH_USES = CompiledQuery(
+    lambda public_id: (
+        Stub.objects.select_related(*_STUB_RELATED)
+        .filter(ticket__credential__public_id=public_id)
+        .annotate(live_uses=live_uses_subquery())
+        .order_by()[:1]
+    ),
+    public_id=uuid.UUID,
+)
+
+
 def _first(rows: list) -> Stub | None:
     return rows[0] if rows else None
 
@@ -253,15 +275,19 @@ def _decode(code: str, *, user) -> DecodedCredential:
     return _typed(short, user=user)
 
 
-def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stub:
+def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None, with_uses: bool = False) -> Stub:
     """The stub behind a rotating stub code, a ticket's code, a delegation badge's code, or the
     manual code printed under a ticket's or badge's QR (typed by `user`, whose misses are limited).
+    `with_uses`, on PostgreSQL: a stub found by its own or its ticket's code comes with its live uses
+    as `stub.live_uses` ([offer, store, merchant] each), read in the same statement; otherwise the
+    attribute is not set.
 
     Raises StubError (code: forged, stale, unknown, not_a_stub, stub_void, too_many_attempts) and
     never says more about a code than a counter needs. Issues the stub of an older ticket or of a
     badge when it has none.
     """
     now = now or timezone.now()
+    with_uses = with_uses and connection.vendor == "postgresql"  # an ARRAY subquery: PostgreSQL's
     decoded = _decode(code, user=user)
     if decoded.kind == CredentialKind.STUB:
         if not decoded.valid_from <= now <= decoded.valid_until + ROTATION_GRACE:
@@ -271,9 +297,11 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
                 ),
                 code="stale",
             )
-        stub = _first(_STUB_BY_CODE(public_id=decoded.public_id))
+        by_code = _STUB_BY_CODE_WITH_USES if with_uses else _STUB_BY_CODE
+        stub = _first(by_code(public_id=decoded.public_id))
     elif decoded.kind == CredentialKind.TICKET:
-        stub = _first(_STUB_BY_TICKET_CODE(public_id=decoded.public_id))
+        by_ticket = _STUB_BY_TICKET_CODE_WITH_USES if with_uses else _STUB_BY_TICKET_CODE
+        stub = _first(by_ticket(public_id=decoded.public_id))
         if stub is None:
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
             if ticket is not None:
