@@ -396,10 +396,10 @@ def test_prepare_and_consume_round_trips_are_pinned(django_assert_num_queries):
         redemption_prepare(code=code, store=store, staff=world.staff)
     # Staff, stub; the stub's lock, the key, the offer's lock; the stub's uses; the insert and the
     # update: ten statements with the savepoint pair of the test's own transaction on SQLite (was 11:
-    # the key is no longer read before the code, only under the lock). On PostgreSQL the stub's lock,
-    # the key and the uses are one call of tourism_consume_lock, and the insert and the update one
-    # statement: seven (was eight).
-    with django_assert_num_queries(7 if connection.vendor == "postgresql" else 10):
+    # the key is no longer read before the code, only under the lock). On PostgreSQL the stub is
+    # locked by the statement that reads it, the offer's lock reads the key and the stub's uses too,
+    # and the insert and the update are one statement: six (was eight).
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 10):
         redemption_consume(
             code=code,
             store=store,

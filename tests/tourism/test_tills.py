@@ -159,11 +159,11 @@ def test_prepare_and_consume_through_a_till_are_pinned_per_http_request(client, 
     assert answer.status_code == 200
     # The stub (on PostgreSQL with its live uses, one ARRAY subquery), the stub's uses elsewhere, the offers.
     assert len(prepare.captured_queries) == (2 if connection.vendor == "postgresql" else 3)
-    # SQLite: stub, (savepoint) stub lock, key, offer lock, uses, insert, update, (release).
-    # PostgreSQL: stub, (savepoint) the stub's lock with the key and the uses (one call of
-    # tourism_consume_lock), offer lock, insert with update, (release). The key is read before the
-    # code only when the code no longer reads (a retry's stale code): one statement fewer.
-    assert len(consume.captured_queries) == (6 if connection.vendor == "postgresql" else 9)
+    # SQLite: (savepoint) stub, stub lock, key, offer lock, uses, insert, update, (release).
+    # PostgreSQL: (savepoint) the stub read FOR UPDATE, the offer's lock with the key and the stub's
+    # uses, the insert with the update, (release). The key is read before the code only when the
+    # code no longer reads (a retry's stale code).
+    assert len(consume.captured_queries) == (5 if connection.vendor == "postgresql" else 9)
 
 
 def test_the_owner_issues_a_till_and_sees_the_token_once(client, world):

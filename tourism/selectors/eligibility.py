@@ -15,7 +15,17 @@ from functools import cached_property
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import BigIntegerField, Count, F, Func, OuterRef, Q, Sum, prefetch_related_objects
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,10 +57,13 @@ _STUB_USES = CompiledQuery(
 )
 
 
-def live_uses_subquery() -> ArraySubquery:
+def live_uses_subquery(uses: QuerySet | None = None) -> ArraySubquery:
     """PostgreSQL: what `_STUB_USES` reads, as one array of [offer, store, merchant] arrays, for
-    reading a stub's live uses in the statement that reads the stub (prepare's; consume reads them
-    under the stub's lock)."""
+    reading a stub's live uses in another statement: the stub's own (prepare), or the offer's lock
+    (consume, which holds the stub's lock by then). `uses`: the stub's live redemptions, when the
+    statement is not the stub's (by default, those of the stub the outer query reads)."""
+    if uses is None:
+        uses = Redemption.objects.filter(stub_id=OuterRef("pk"), reversal__isnull=True).order_by()
     use = Func(
         F("offer_id"),
         F("store_id"),
@@ -58,9 +71,7 @@ def live_uses_subquery() -> ArraySubquery:
         template="ARRAY[%(expressions)s]",
         output_field=_ID_ARRAY,
     )
-    return ArraySubquery(
-        Redemption.objects.filter(stub_id=OuterRef("pk"), reversal__isnull=True).order_by().values(use=use)
-    )
+    return ArraySubquery(uses.values(use=use))
 
 
 _ID_ARRAY = ArrayField(BigIntegerField())
