@@ -38,12 +38,14 @@ def code_of(stub) -> str:
     return stub_rotating_code(stub=stub).code
 
 
-def consume(world, *, key="till-1-0001", bill=10000, heads=1, offer=None, store=None, staff=None, stub=None):
+def consume(
+    world, *, key="till-1-0001", bill=10000, heads=1, offer=None, store=None, staff=None, stub=None, code=None
+):
     return redemption_consume(
-        code=code_of(stub or world.stub),
+        code=code or code_of(stub or world.stub),
         store=store or world.store,
         staff=staff or world.staff,
-        offer_id=(offer or world.offer).pk,
+        offer_id=offer.pk if isinstance(offer, Offer) else offer or world.offer.pk,
         idempotency_key=key,
         bill_fen=bill,
         head_count=heads,
@@ -113,41 +115,13 @@ def test_a_retry_whose_code_went_stale_gets_the_first_receipt_and_a_new_key_is_r
     its rotating code went stale still gets the receipt; another key with that code is refused."""
     world = counter_world()
     code = code_of(world.stub)
-    first, _ = redemption_consume(
-        code=code,
-        store=world.store,
-        staff=world.staff,
-        offer_id=world.offer.pk,
-        idempotency_key="retry",
-        bill_fen=10000,
-    )
+    first, _ = consume(world, key="retry", code=code)
     with time_machine.travel(MATCH_DAY_AFTERNOON + dt.timedelta(minutes=3), tick=False):
-        again, created = redemption_consume(
-            code=code,
-            store=world.store,
-            staff=world.staff,
-            offer_id=world.offer.pk,
-            idempotency_key="retry",
-            bill_fen=10000,
-        )
+        again, created = consume(world, key="retry", code=code)
         with pytest.raises(StubError) as refused:
-            redemption_consume(
-                code=code,
-                store=world.store,
-                staff=world.staff,
-                offer_id=world.offer.pk,
-                idempotency_key="new",
-                bill_fen=10000,
-            )
+            consume(world, key="new", code=code)
         with pytest.raises(RedemptionError) as conflict:
-            redemption_consume(
-                code=code,
-                store=world.store,
-                staff=world.staff,
-                offer_id=world.offer.pk,
-                idempotency_key="retry",
-                bill_fen=20000,
-            )
+            consume(world, key="retry", code=code, bill=20000)
 
     assert not created and again.pk == first.pk
     assert refused.value.code == "stale" and conflict.value.code == "idempotency_conflict"
@@ -158,14 +132,7 @@ def test_a_retry_naming_an_unknown_offer_is_a_key_conflict():
     world = counter_world()
     consume(world, key="same")
     with pytest.raises(RedemptionError) as refused:
-        redemption_consume(
-            code=code_of(world.stub),
-            store=world.store,
-            staff=world.staff,
-            offer_id=world.offer.pk + 999,
-            idempotency_key="same",
-            bill_fen=10000,
-        )
+        consume(world, key="same", offer=world.offer.pk + 999)
     assert refused.value.code == "idempotency_conflict"
 
 
