@@ -136,6 +136,25 @@ def test_a_retry_naming_an_unknown_offer_is_a_key_conflict():
     assert refused.value.code == "idempotency_conflict"
 
 
+def test_a_ticket_sold_before_stubs_gets_its_stub_on_first_consume_and_is_redeemed_once():
+    """A ticket without a stub yet (sold before the stub economy) is issued one by the consume that
+    first reads its code, inside the consume's transaction; on PostgreSQL that stub is locked right
+    after (it was not read by the locking statement). A second use is refused as for any stub."""
+    from tests.factories.checkin import issued_ticket
+
+    world = counter_world()
+    ticket = issued_ticket(ticket_type=world.stub.ticket.ticket_type)
+    code = credential_code(ticket.credential)
+
+    redemption, created = consume(world, key="older-1", code=code)
+    with pytest.raises(RedemptionError) as refused:
+        consume(world, key="older-2", code=code)
+
+    assert created and redemption.stub.ticket_id == ticket.pk
+    assert refused.value.code == "already_used"
+    assert Redemption.objects.filter(stub__ticket=ticket).count() == 1
+
+
 def test_same_key_with_another_bill_is_refused():
     world = counter_world()
     consume(world, key="same", bill=10000)
