@@ -58,6 +58,7 @@ ROUTES: dict[str, Route] = {
     "api:openapi-view": Route(Access.ANONYMOUS),
     "api:api-root": Route(Access.ANONYMOUS),
     "api:scan": Route(Access.DEVICE),
+    "api-lean-scan": Route(Access.DEVICE),  # api:scan's happy path (events/lean_routes.py)
     "api:bundle": Route(Access.DEVICE),
     "api:upload": Route(Access.DEVICE),
     "api:annul": Route(Access.DEVICE),

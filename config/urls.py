@@ -8,11 +8,15 @@ from django.views.generic import RedirectView
 from config.api import api
 from config.health import healthz
 from events.lean_routes import lean_route
+from ticketing.api import scan_lean
 from tourism.api import consume_lean, prepare_lean
 
 urlpatterns = [
-    # A till's prepare and consume, resolved in one step; anything else (a session, a bad token or
-    # body) falls through to the API's operations below (events/lean_routes.py).
+    # A gate scan's happy path, resolved in one step; anything else falls through to the API's
+    # operation below (events/lean_routes.py).
+    lean_route("api/gate/scan", scan_lean, api=api, name="api-lean-scan"),
+    # A till's prepare and consume, the same way; anything else (a session, a bad token or body)
+    # falls through to the API's operations below.
     lean_route("api/counter/prepare", prepare_lean, api=api, name="api-lean-counter-prepare"),
     lean_route("api/counter/consume", consume_lean, api=api, name="api-lean-counter-consume"),
     path("healthz", healthz, name="healthz"),

@@ -360,3 +360,31 @@ def test_the_database_path_fills_every_scan_column_in_model_order():
     assert [name for name in credential_columns if name in scans._CREDENTIAL_COLUMNS] == list(
         scans._CREDENTIAL_COLUMNS
     )
+
+
+def test_the_database_path_builds_its_models_as_a_database_read_would():
+    """`_loaded` skips Model.__init__, so no pre_init or post_init receiver may listen for Scan or
+    Credential; what it builds must be what `from_db` builds, deferred fields included."""
+    from django.db import connection
+    from django.db.models.signals import post_init, pre_init
+
+    assert not any(
+        signal.has_listeners(model) for signal in (pre_init, post_init) for model in (Scan, Credential)
+    )
+    credential = CredentialFactory()
+    values = Credential.objects.values_list(*scans._CREDENTIAL_COLUMNS).get(pk=credential.pk)
+
+    loaded = scans._loaded(Credential, scans._CREDENTIAL_COLUMNS, values)
+    read = Credential.from_db(connection.alias, scans._CREDENTIAL_COLUMNS, values)
+
+    assert {k: v for k, v in vars(loaded).items() if k != "_state"} == {
+        k: v for k, v in vars(read).items() if k != "_state"
+    }
+    assert (loaded._state.adding, loaded._state.db) == (False, connection.alias)
+    assert (
+        loaded.get_deferred_fields()
+        == read.get_deferred_fields()
+        == {"state_reason", "created_at", "short_code"}
+    )
+    assert loaded.short_code == credential.short_code  # a deferred field is read on access
+    assert loaded == credential

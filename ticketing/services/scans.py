@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -382,14 +383,14 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
         row = cursor.fetchone()
     (scan_id, event_id, result, reason, direction, scanned_at, device_id, user_id, single_entry,
      duplicate, earlier_gate, earlier_at, *credential_row) = row  # fmt: skip
-    # Built as a database read builds them (`from_db`): no field defaults computed (a credential's
-    # default short code draws 12 random characters), and the credential's fields this answer does
-    # not return stay deferred rather than wrong.
+    # Built as a database read builds them: no field defaults computed (a credential's default short
+    # code draws 12 random characters), and the credential's fields this answer does not return stay
+    # deferred rather than wrong.
     credential = None
     if credential_row[0] is not None:
-        credential = Credential.from_db(connection.alias, _CREDENTIAL_COLUMNS, credential_row)
-    scan = Scan.from_db(
-        connection.alias,
+        credential = _loaded(Credential, _CREDENTIAL_COLUMNS, credential_row)
+    scan = _loaded(
+        Scan,
         _SCAN_FIELDS,
         (
             scan_id, event_id, credential_row[0], common["code_hash"], direction, result, reason,
@@ -408,6 +409,19 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
         outcome.earlier_gate = gate_name(scan.event, earlier_gate)
         outcome.earlier_at = earlier_at
     return outcome
+
+
+def _loaded(model, fields: tuple[str, ...], values) -> Credential | Scan:
+    """The instance `model.from_db(alias, fields, values)` builds, made as unpickling makes one
+    (`Model.__reduce__`): without `Model.__init__`, whose loop over every field and pre_init and
+    post_init signals cost a scan more than the rest of building its answer. No receiver listens to
+    those signals for Scan or Credential (a test says so); fields not given stay deferred, loaded on
+    access, as from_db leaves them."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(fields, values, strict=True))
+    instance._state = state = ModelState()
+    state.adding, state.db = False, connection.alias
+    return instance
 
 
 def _decode(code: str, common: dict) -> tuple[DecodedCredential | None, str]:
