@@ -259,9 +259,9 @@ def test_a_tills_prepare_and_consume_answer_alike_through_the_lean_route_and_the
     world, monkeypatch
 ):
     """config/urls.py mounts prepare and consume for tills ahead of the API (events/lean_routes.py):
-    every answer, refusals and schema errors included, is the operation's own. Each request is sent
-    through both; the one that redeems is sent once, through the lean route, and its replays through
-    both."""
+    every answer (status, every header, body), refusals and schema errors included, is the
+    operation's own. Each request is sent through both; the one that redeems is sent once, through
+    the lean route, and its replays through both."""
     from events import lean_routes
 
     client = Client(enforce_csrf_checks=True)
@@ -278,7 +278,7 @@ def test_a_tills_prepare_and_consume_answer_alike_through_the_lean_route_and_the
                 )
             else:
                 answer = post(client, name, body, token)
-            answers.append((answer.status_code, answer["Content-Type"], answer.content))
+            answers.append((answer.status_code, dict(answer.headers), answer.content))
         assert answers[0] == answers[1], name
         return answers[0][0], json.loads(answers[0][2])
 
