@@ -65,6 +65,9 @@ ROUTES: dict[str, Route] = {
     # tourism's counter API: the store is in the body or query, checked per request (404 otherwise)
     "api:counter-prepare": Route(Access.MERCHANT_STAFF),
     "api:counter-consume": Route(Access.MERCHANT_STAFF),
+    # The same two for a till's bearer token (events/lean_routes.py); anything else goes to them.
+    "api-lean-counter-prepare": Route(Access.MERCHANT_STAFF),
+    "api-lean-counter-consume": Route(Access.MERCHANT_STAFF),
     "api:counter-reverse": Route(Access.MERCHANT_STAFF),
     "api:counter-redemptions": Route(Access.MERCHANT_STAFF),
     # events

@@ -9,11 +9,16 @@ from config.api import api
 from config.health import healthz
 from events.lean_routes import lean_route
 from ticketing.api import scan_lean
+from tourism.api import consume_lean, prepare_lean
 
 urlpatterns = [
     # A gate scan's happy path, resolved in one step; anything else falls through to the API's
     # operation below (events/lean_routes.py).
     lean_route("api/gate/scan", scan_lean, api=api, name="api-lean-scan"),
+    # A till's prepare and consume, the same way; anything else (a session, a bad token or body)
+    # falls through to the API's operations below.
+    lean_route("api/counter/prepare", prepare_lean, api=api, name="api-lean-counter-prepare"),
+    lean_route("api/counter/consume", consume_lean, api=api, name="api-lean-counter-consume"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico before they read the page's <link rel="icon">.
     path(

@@ -13,16 +13,19 @@ Every refusal is JSON `{"detail": message, "reason": code}` with a 4xx status; s
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
+from tourism.enums import OfferKind
 from tourism.errors import RedemptionError, StubError, TourismError
 from tourism.models import Redemption, Store, Till
 from tourism.selectors.merchants import membership_for_store
@@ -30,6 +33,7 @@ from tourism.selectors.redemptions import redemptions_for_store_day
 from tourism.services.redemptions import (
     MAX_BILL_FEN,
     MAX_HEAD_COUNT,
+    Prepared,
     redemption_consume,
     redemption_prepare,
     redemption_reverse,
@@ -174,6 +178,16 @@ def _refuse(exc: TourismError):
     raise CounterError(status, str(exc), exc.code) from exc
 
 
+def _answer(answer: dict) -> HttpResponse:
+    """A 200 answer rendered as the API's renderer renders it (ninja's JSON encoder), without validating it against the
+    operation's schema again (as the gate's scan answers): on the counter's hot path that validation
+    cost more than building the answer. The builders' shapes are held to `PrepareOut` and
+    `ReceiptOut` by tests/tourism/test_api.py, so the answer and the OpenAPI document agree."""
+    return HttpResponse(
+        json.dumps(answer, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8"
+    )
+
+
 def receipt(redemption: Redemption, *, replayed: bool = False, reversed_: bool | None = None) -> dict:
     """The receipt of a redemption. `reversed_` when the caller knows it (a consume just made it)."""
     if reversed_ is None:
@@ -213,6 +227,15 @@ def prepare(request, payload: PrepareIn):
         prepared = redemption_prepare(code=payload.code, store=store, staff=staff, till=till)
     except TourismError as exc:
         _refuse(exc)
+    return _answer(prepare_answer(prepared))
+
+
+# What `get_kind_display()` answers, without hashing every lazy label (a translation each) per call.
+_KIND_LABELS = dict(OfferKind.choices)
+
+
+def prepare_answer(prepared: Prepared) -> dict:
+    """Prepare's answer, shaped as `PrepareOut` (tests/tourism/test_api.py holds the two together)."""
     stub = prepared.stub
     return {
         "stub": {
@@ -226,7 +249,7 @@ def prepare(request, payload: PrepareIn):
                 "id": check.offer.pk,
                 "name": check.offer.name,
                 "kind": check.offer.kind,
-                "kind_label": check.offer.get_kind_display(),
+                "kind_label": str(_KIND_LABELS.get(check.offer.kind, check.offer.kind)),
                 "redeemable": check.ok,
                 "reason": check.reason,
                 "message": check.message,
@@ -269,7 +292,36 @@ def consume(request, payload: ConsumeIn):
         )
     except TourismError as exc:
         _refuse(exc)
-    return receipt(redemption, replayed=not created, reversed_=False if created else None)
+    return _answer(receipt(redemption, replayed=not created, reversed_=False if created else None))
+
+
+def _till_payload(request, schema: type[Schema]) -> Schema | None:
+    """The body of a till's request as the operation would take it (`schema`), with `request.auth`
+    set to the till, or None for any other request: no live till's bearer token (a session, a
+    revoked till), or a body the schema refuses. Parsed as ninja parses it (JSON, then the schema)."""
+    scheme, _space, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    till = till_authenticate(token) if scheme.lower() == "bearer" else None
+    if till is None:
+        return None
+    try:
+        payload = schema.model_validate(json.loads(request.body))
+    except Exception:  # whatever it is (not JSON, too large, refused), the operation answers it
+        return None
+    request.auth = till
+    return payload
+
+
+def prepare_lean(request) -> HttpResponse | None:
+    """`prepare` for a till, ahead of the API (`events.lean_routes.lean_route`, config/urls.py): the
+    same code from the parsed body on; None hands any other request to the operation unchanged."""
+    payload = _till_payload(request, PrepareIn)
+    return None if payload is None else prepare(request, payload)
+
+
+def consume_lean(request) -> HttpResponse | None:
+    """`consume` for a till, as `prepare_lean` is prepare's."""
+    payload = _till_payload(request, ConsumeIn)
+    return None if payload is None else consume(request, payload)
 
 
 @router.post(

@@ -85,3 +85,18 @@ def test_on_postgresql_the_statement_is_prepared_once_and_answers_the_same():
     [found] = STUB_BY_TICKET(public_id=other.ticket.credential.public_id)
     assert found == other
     assert prepared() == 1
+
+
+def test_annotations_are_set_on_each_model_row_as_the_orm_sets_them():
+    from django.db.models import Count
+
+    world = counter_world()
+    offers_of_merchant = CompiledQuery(
+        lambda merchant_id: Offer.objects.filter(merchant_id=merchant_id).annotate(uses=Count("redemptions")),
+        merchant_id=int,
+    )
+
+    [offer] = offers_of_merchant(merchant_id=world.merchant.pk)
+
+    assert offer == world.offer and offer.uses == 0
+    assert offer.uses == Offer.objects.annotate(uses=Count("redemptions")).get(pk=offer.pk).uses

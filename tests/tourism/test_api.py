@@ -241,3 +241,40 @@ def test_mistyped_manual_codes_are_limited_per_staff_member(client, world, monke
     assert [answer.status_code for answer in misses] == [422, 422, 422]
     assert blocked.status_code == 429 and blocked.json()["reason"] == "too_many_attempts"
     assert colleague.status_code == 200
+
+
+def test_prepare_and_consume_answers_are_their_schemas_exactly(client, world):
+    """Prepare and consume render their answers without ninja's output validation: each must still
+    be exactly what validating it against PrepareOut / ReceiptOut would render, key for key and
+    byte for byte (dates, datetimes, nulls and enums included)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from tourism.api import OfferOut, PrepareOut, ReceiptOut
+
+    client.force_login(world.staff)
+    code = stub_rotating_code(stub=world.stub).code
+    prepared = post(client, "prepare", {"store": world.store.pk, "code": code})
+    consumed = post(client, "consume", consume_body(world))
+    replayed = post(client, "consume", consume_body(world))
+
+    for answer, schema in ((prepared, PrepareOut), (consumed, ReceiptOut), (replayed, ReceiptOut)):
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/json; charset=utf-8"
+        validated = schema.model_validate(answer.json()).model_dump()
+        assert answer.content == json.dumps(validated, cls=NinjaJSONEncoder).encode()
+    assert set(prepared.json()["offers"][0]) == set(OfferOut.model_fields)
+    assert replayed.json()["replayed"] is True and consumed.json()["replayed"] is False
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Percentage off the bill"), ("zh-hans", "账单按比例优惠")]
+)
+def test_prepare_names_the_offers_kind_in_the_callers_language(client, world, language, label):
+    client.force_login(world.staff)
+    answer = client.post(
+        "/api/counter/prepare",
+        {"store": world.store.pk, "code": stub_rotating_code(stub=world.stub).code},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert answer.json()["offers"][0]["kind"] == "percentage"
+    assert answer.json()["offers"][0]["kind_label"] == label

@@ -4,6 +4,9 @@ works at once. The pages answer every other role with a 404 (or the sign-in redi
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 import time_machine
 from django.db import connection
@@ -144,7 +147,8 @@ def test_only_the_owner_issues_or_revokes(world):
 def test_prepare_and_consume_through_a_till_are_pinned_per_http_request(client, world):
     """Per HTTP request with till auth (the till is cached after its first request, and its last use
     is written at most once a minute): prepare reads the stub, the offers and the stub's uses;
-    consume adds the key, the two locks, the key again, the insert and the stock update."""
+    consume reads the stub, then takes the two locks, reads the key and the uses, inserts and
+    updates the stock."""
     post(client, "prepare", {"store": world.store.pk, "code": code(world)}, world.token)  # warms the till
     other = ticket_stub(ticket_type=world.stub.ticket.ticket_type)
     with CaptureQueriesContext(connection) as prepare:
@@ -153,11 +157,13 @@ def test_prepare_and_consume_through_a_till_are_pinned_per_http_request(client, 
     with CaptureQueriesContext(connection) as consume:
         answer = post(client, "consume", consume_body(world, code=code(world, other)), world.token)
     assert answer.status_code == 200
-    assert len(prepare.captured_queries) == 3
-    # SQLite: key, stub, (savepoint) stub lock, offer lock, key again, uses, insert, update, (release).
-    # PostgreSQL: key, stub, (savepoint) the stub's lock with the key again and the uses (one call of
-    # tourism_consume_lock), offer lock, insert with update, (release).
-    assert len(consume.captured_queries) == (7 if connection.vendor == "postgresql" else 10)
+    # The stub (on PostgreSQL with its live uses, one ARRAY subquery), the stub's uses elsewhere, the offers.
+    assert len(prepare.captured_queries) == (2 if connection.vendor == "postgresql" else 3)
+    # SQLite: (savepoint) stub, stub lock, key, offer lock, uses, insert, update, (release).
+    # PostgreSQL: (savepoint) the stub read FOR UPDATE, the offer's lock with the key and the stub's
+    # uses, the insert with the update, (release). The key is read before the code only when the
+    # code no longer reads (a retry's stale code).
+    assert len(consume.captured_queries) == (5 if connection.vendor == "postgresql" else 9)
 
 
 def test_the_owner_issues_a_till_and_sees_the_token_once(client, world):
@@ -247,3 +253,70 @@ def test_the_counters_receipts_page_names_the_till(client, world):
     client.force_login(world.staff)
     page = client.get(f"/counter/{world.store.pk}/redemptions/?day=2027-05-01").content.decode()
     assert "Register 2" in page and Redemption.objects.get().receipt_number in page
+
+
+def test_a_tills_prepare_and_consume_answer_alike_through_the_lean_route_and_the_operation(
+    world, monkeypatch
+):
+    """config/urls.py mounts prepare and consume for tills ahead of the API (events/lean_routes.py):
+    every answer (status, every header, body), refusals and schema errors included, is the
+    operation's own. Each request is sent through both; the one that redeems is sent once, through
+    the lean route, and its replays through both."""
+    from events import lean_routes
+
+    client = Client(enforce_csrf_checks=True)
+    other_store = StoreFactory(merchant=world.store.merchant)
+    stale = stub_rotating_code(stub=world.stub, now=MATCH_DAY_AFTERNOON - dt.timedelta(minutes=5)).code
+
+    def both(name, body, token=world.token):
+        answers = []
+        for enabled in (True, False):
+            monkeypatch.setattr(lean_routes, "ENABLED", enabled)
+            if body is None:
+                answer = client.post(
+                    f"/api/counter/{name}", b"{not json", content_type="application/json", **bearer(token)
+                )
+            else:
+                answer = post(client, name, body, token)
+            answers.append((answer.status_code, dict(answer.headers), answer.content))
+        assert answers[0] == answers[1], name
+        return answers[0][0], json.loads(answers[0][2])
+
+    statuses = [
+        both("prepare", {"store": world.store.pk, "code": code(world)})[0],
+        both("prepare", {"store": other_store.pk, "code": code(world)})[0],
+        both("prepare", {"store": world.store.pk, "code": stale})[0],
+        both("prepare", {"store": world.store.pk, "code": "x" * 401})[0],
+        both("prepare", None)[0],
+        both("prepare", {"store": world.store.pk, "code": code(world)}, token="not-a-till")[0],
+        both("consume", consume_body(world, offer=world.offer.pk + 999))[0],
+        both("consume", consume_body(world, bill_fen=-1))[0],
+    ]
+    monkeypatch.setattr(lean_routes, "ENABLED", True)
+    first = post(client, "consume", consume_body(world), world.token)
+    status, replayed = both("consume", consume_body(world))
+    used_up = both("consume", consume_body(world, idempotency_key="till-2-0002"))
+
+    assert statuses == [200, 404, 422, 422, 400, 403, 409, 422]  # 403: no till, the session's CSRF check
+    assert first.status_code == status == 200 and replayed == {**first.json(), "replayed": True}
+    assert used_up[0] == 409 and used_up[1]["reason"] == "already_used"
+    assert Redemption.objects.count() == 1
+
+
+def test_the_lean_route_leaves_the_staff_members_session_to_the_operation(client, world, monkeypatch):
+    """A session request (the counter page) is the operation's: with its CSRF check."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.staff)
+    refused = strict.post(
+        "/api/counter/prepare",
+        {"store": world.store.pk, "code": code(world)},
+        content_type="application/json",
+    )
+    client.force_login(world.staff)
+    prepared = client.post(
+        "/api/counter/prepare",
+        {"store": world.store.pk, "code": code(world)},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert prepared.status_code == 200 and prepared.json()["offers"][0]["redeemable"] is True

@@ -22,10 +22,14 @@ __all__ = ["UNKNOWN_ORIGIN", "Redemption", "Reversal", "Stub"]
 UNKNOWN_ORIGIN = ""  # the area code of a stub without a real-name document: shown as "unknown"
 
 
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 characters: a random byte's low 5 bits pick one
+
+
 def new_receipt_number() -> str:
-    # Short, unambiguous (no 0/O/1/I), read out at a counter or typed into a till.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "R" + "".join(secrets.choice(alphabet) for _ in range(11))
+    # Short, unambiguous (no 0/O/1/I), read out at a counter or typed into a till. Eleven random
+    # bytes, each masked to 0..31 (uniform, as 256 is a multiple of 32): one call to the system's
+    # randomness instead of eleven `secrets.choice` calls on every consume.
+    return "R" + "".join(RECEIPT_ALPHABET[byte & 31] for byte in secrets.token_bytes(11))
 
 
 class Stub(models.Model):

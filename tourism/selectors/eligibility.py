@@ -13,7 +13,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q, Sum, prefetch_related_objects
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +55,26 @@ _STUB_USES = CompiledQuery(
     ),
     stub_id=int,
 )
+
+
+def live_uses_subquery(uses: QuerySet | None = None) -> ArraySubquery:
+    """PostgreSQL: what `_STUB_USES` reads, as one array of [offer, store, merchant] arrays, for
+    reading a stub's live uses in another statement: the stub's own (prepare), or the offer's lock
+    (consume, which holds the stub's lock by then). `uses`: the stub's live redemptions, when the
+    statement is not the stub's (by default, those of the stub the outer query reads)."""
+    if uses is None:
+        uses = Redemption.objects.filter(stub_id=OuterRef("pk"), reversal__isnull=True).order_by()
+    use = Func(
+        F("offer_id"),
+        F("store_id"),
+        F("merchant_id"),
+        template="ARRAY[%(expressions)s]",
+        output_field=_ID_ARRAY,
+    )
+    return ArraySubquery(uses.values(use=use))
+
+
+_ID_ARRAY = ArrayField(BigIntegerField())
 _LIVE_OFFERS = CompiledQuery(
     lambda merchant_id, programme_id, store_id: (
         Offer.objects.filter(merchant_id=merchant_id, programme_id=programme_id, status=OfferStatus.LIVE)

@@ -17,15 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import CompiledQuery, prepared_cursor
-from tourism.errors import RedemptionError
+from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.eligibility import (
     OfferCheck,
+    live_uses_subquery,
     offer_check,
     offer_discount,
     offer_subsidy,
@@ -62,6 +63,33 @@ _OFFER = CompiledQuery(
     offer_id=int,
     merchant_id=int,
 )
+
+
+def _offer_and_reads(*, lock: bool):
+    """PostgreSQL: the offer (locked unless `lock` is off: the race tests' control run), with the
+    redemption already stored under this merchant's key (`existing_id`) and the stub's live uses
+    (`live_uses`, as `live_uses_subquery`). Sent after the stub's lock is held, so its snapshot has
+    every use of the stub that committed before; a same-key consume of another stub that commits
+    while the offer's lock is awaited is caught by the unique key (see redemption_consume)."""
+
+    def build(offer_id, merchant_id, stub_id, key):
+        offers = Offer.objects.select_for_update(of=("self",)) if lock else Offer.objects
+        uses = Redemption.objects.filter(stub_id=stub_id, reversal__isnull=True).order_by()
+        existing = Redemption.objects.filter(merchant_id=merchant_id, idempotency_key=key).order_by()
+        return (
+            offers.filter(pk=offer_id, merchant_id=merchant_id)
+            .annotate(
+                existing_id=Subquery(existing.values("pk")[:1]),
+                live_uses=live_uses_subquery(uses),
+            )
+            .order_by()
+        )
+
+    return CompiledQuery(build, offer_id=int, merchant_id=int, stub_id=int, key=str)
+
+
+_LOCK_OFFER_AND_READ = _offer_and_reads(lock=True)
+_OFFER_AND_READ = _offer_and_reads(lock=False)
 _LOCK_OFFER = CompiledQuery(
     lambda offer_id, merchant_id: (
         Offer.objects.select_for_update().filter(pk=offer_id, merchant_id=merchant_id).order_by()
@@ -71,12 +99,14 @@ _LOCK_OFFER = CompiledQuery(
 )
 
 
-def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None:
-    """INSERT the new row and add it to its offer's running counts (relative to the locked row's
-    values), with SQL written from the models' metadata (no signal listens to these saves; `Model.save`
-    would compile the same statement through the ORM on every consume). On PostgreSQL one statement, the offer's UPDATE in a
+_INSERT_SQL: dict[str, tuple[tuple[str, ...], list]] = {}  # alias -> (statements, fields), once per process
+
+
+def _insert_sql(connection) -> tuple[tuple[str, ...], list]:
+    """The INSERT of a redemption and its offer's count UPDATE, written once per database from the
+    models' metadata (no signal listens to these saves; `Model.save` would compile the same statement
+    through the ORM on every consume). On PostgreSQL one statement, the offer's UPDATE in a
     data-modifying WITH; elsewhere (SQLite has no such WITH) the INSERT, then the UPDATE."""
-    connection = connections[using]
     fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     count, spent = (
@@ -91,34 +121,32 @@ def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None
         f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(Redemption._meta.pk.column)}"
     )
+    if connection.vendor == "postgresql":
+        return (f"WITH counted AS ({update}) {insert}",), fields
+    return (insert, update), fields
+
+
+def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None:
+    """INSERT the new row and add it to its offer's running counts (relative to the locked row's
+    values): one statement on PostgreSQL, two elsewhere (`_insert_sql`)."""
+    connection = connections[using]
+    written = _INSERT_SQL.get(using)
+    if written is None:
+        written = _INSERT_SQL[using] = _insert_sql(connection)
+    statements, fields = written
     values = [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
     counts = [redemption.subsidy_fen, redemption.offer_id]
     with prepared_cursor(using) as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"WITH counted AS ({update}) {insert}", [*counts, *values])
+        if len(statements) == 1:
+            cursor.execute(statements[0], [*counts, *values])
             redemption.pk = cursor.fetchone()[0]
         else:
+            insert, update = statements
             cursor.execute(insert, values)
             redemption.pk = cursor.fetchone()[0]
             cursor.execute(update, counts)
     redemption._state.adding = False
     redemption._state.db = using
-
-
-def _lock_stub_and_read(
-    *, stub_id: int, merchant_id: int, idempotency_key: str
-) -> tuple[int | None, list[tuple[int, int, int]]]:
-    """PostgreSQL: lock the stub (unless LOCK_ROWS is off), then read the redemption already stored
-    under this key and the stub's live uses, in one call of `tourism_consume_lock` (migration 0005):
-    its reads are statements after the lock's, so they see what committed while it was awaited."""
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            "SELECT * FROM tourism_consume_lock(%s, %s, %s, %s)",
-            [stub_id, merchant_id, idempotency_key, LOCK_ROWS],
-        )
-        rows = cursor.fetchall()
-    existing_id = next((row[0] for row in rows if row[0] is not None), None)
-    return existing_id, [row[1:] for row in rows if row[0] is None]
 
 
 def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
@@ -158,9 +186,11 @@ def redemption_prepare(
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
     staff member or by a till (then `staff` is None)."""
     _check_staff(staff=staff, till=till, store=store)
-    stub = stub_resolve(code=code, now=now, user=till or staff)
+    stub = stub_resolve(code=code, now=now, user=till or staff, with_uses=True)
     offers = offers_for_store(store, stub.programme_id)
-    context = stub_context(stub=stub, store=store, offers=offers, now=now)
+    # The stub's live uses came with it where they could (PostgreSQL, a stub or ticket code).
+    uses = getattr(stub, "live_uses", None)
+    context = stub_context(stub=stub, store=store, offers=offers, now=now, stub_uses=uses)
     prefetch_exclusions(offers, context)
     checks = [offer_check(offer, context) for offer in offers]
     return Prepared(stub=stub, checks=checks)
@@ -219,15 +249,11 @@ def redemption_consume(
     )  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
-    existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
-    if existing is not None:
-        return _replay(existing, **replay_args), False
-    stub = stub_resolve(code=code, now=now, user=till or staff)
-    now = now or timezone.now()
     try:
         with transaction.atomic():
             return _consume_locked(
-                stub=stub,
+                code=code,
+                user=till or staff,
                 store=store,
                 staff_id=_staff_id(staff, till),
                 till=till,
@@ -238,6 +264,14 @@ def redemption_consume(
                 now=now,
                 replay_args=replay_args,
             )
+    except StubError:
+        # A retry whose code no longer reads (its rotating code went stale, its ticket was refunded
+        # since) still gets its first receipt. The key is not read before the code: a first consume,
+        # the usual case, would pay a statement for it; a retry that reads finds it under the lock.
+        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
+        if existing is None:
+            raise
+        return _replay(existing, **replay_args), False
     except IntegrityError:
         # Another till's consume with this key committed between our re-check and our insert.
         existing = Redemption.objects.filter(
@@ -299,7 +333,8 @@ def redemption_reverse(
 
 def _consume_locked(
     *,
-    stub: Stub,
+    code: str,
+    user,
     store: Store,
     staff_id: int,
     till: Till | None,
@@ -307,29 +342,36 @@ def _consume_locked(
     idempotency_key: str,
     bill_fen: int,
     head_count: int,
-    now: dt.datetime,
+    now: dt.datetime | None,
     replay_args: dict,
 ) -> tuple[Redemption, bool]:
     """The locked part of consume: the stub row, then the offer row, then re-read and re-judge. On
-    PostgreSQL the stub's lock, the key and the stub's uses are one call (`_lock_stub_and_read`)."""
-    stub_uses = existing_id = None
+    PostgreSQL the stub is locked by the statement that reads it, and the offer's lock, the key and
+    the stub's uses are one statement (`_LOCK_OFFER_AND_READ`)."""
+    stub_uses = None
     if connections["default"].vendor == "postgresql":
-        existing_id, stub_uses = _lock_stub_and_read(
-            stub_id=stub.pk, merchant_id=store.merchant_id, idempotency_key=idempotency_key
-        )
-    elif LOCK_ROWS:
-        _LOCK_STUB(stub_id=stub.pk)
-    if LOCK_ROWS:
-        offers = _LOCK_OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
+        stub = stub_resolve(code=code, now=now, user=user, lock=LOCK_ROWS)
+        reads = _LOCK_OFFER_AND_READ if LOCK_ROWS else _OFFER_AND_READ
+        offers = reads(offer_id=offer_id, merchant_id=store.merchant_id, stub_id=stub.pk, key=idempotency_key)
+        if offers and offers[0].existing_id is None:
+            stub_uses = offers[0].live_uses
     else:
-        offers = _OFFER(offer_id=offer_id, merchant_id=store.merchant_id)
+        stub = stub_resolve(code=code, now=now, user=user)
+        if LOCK_ROWS:
+            _LOCK_STUB(stub_id=stub.pk)
+        offers = None
+    if stub_uses is None:
+        # A retry, or the same till's first try that committed while we waited for the lock: the
+        # first receipt, judged before the offer (a retry naming another offer is a conflict).
+        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
+        if existing is not None:
+            return _replay(existing, **replay_args), False
+    if offers is None:
+        offers = (_LOCK_OFFER if LOCK_ROWS else _OFFER)(offer_id=offer_id, merchant_id=store.merchant_id)
     offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    if stub_uses is None or existing_id is not None:
-        existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
-        if existing is not None:  # the same till retried while we waited for the lock
-            return _replay(existing, **replay_args), False
+    now = now or timezone.now()
     context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=stub_uses)
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from ticketing.signing import DecodedCredential, credential_decode, encode_crede
 from tourism.enums import StubSource
 from tourism.errors import StubError
 from tourism.models import Stub
+from tourism.selectors.eligibility import live_uses_subquery
 
 # A stub stays usable this long after its match day (offers set their own, shorter, windows).
 STUB_VALID_DAYS = 60
@@ -197,6 +198,38 @@ _STUB_BY_TICKET_CODE = CompiledQuery(
 )
 
 
+def _stub_read(lookup: str, *, uses: bool = False, lock: bool = False) -> CompiledQuery:
+    """The stub by its own code (`lookup` "credential__public_id") or its ticket's, as the counter
+    reads it; PostgreSQL only with `uses` (its live uses in the same statement, see stub_resolve) or
+    `lock` (its row locked by the statement that reads it)."""
+
+    def build(public_id):
+        stubs = Stub.objects.select_for_update(of=("self",)) if lock else Stub.objects
+        stubs = stubs.select_related(*_STUB_RELATED).filter(**{lookup: public_id})
+        if uses:
+            stubs = stubs.annotate(live_uses=live_uses_subquery())
+        return stubs.order_by()[:1]
+
+    return CompiledQuery(build, public_id=uuid.UUID)
+
+
+# (by ticket code?, with uses?, locked?) -> the statement; the two without either are the ones above.
+_STUB_READS = {
+    (False, False, False): _STUB_BY_CODE,
+    (True, False, False): _STUB_BY_TICKET_CODE,
+    (False, True, False): _stub_read("credential__public_id", uses=True),
+    (True, True, False): _stub_read("ticket__credential__public_id", uses=True),
+    (False, False, True): _stub_read("credential__public_id", lock=True),
+    (True, False, True): _stub_read("ticket__credential__public_id", lock=True),
+}
+_LOCK = CompiledQuery(
+    lambda stub_id: (
+        Stub.objects.select_for_update().filter(pk=stub_id).order_by().values_list("pk", flat=True)
+    ),
+    stub_id=int,
+)
+
+
 def _first(rows: list) -> Stub | None:
     return rows[0] if rows else None
 
@@ -253,16 +286,25 @@ def _decode(code: str, *, user) -> DecodedCredential:
     return _typed(short, user=user)
 
 
-def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stub:
+def stub_resolve(
+    *, code: str, now: dt.datetime | None = None, user=None, with_uses: bool = False, lock: bool = False
+) -> Stub:
     """The stub behind a rotating stub code, a ticket's code, a delegation badge's code, or the
     manual code printed under a ticket's or badge's QR (typed by `user`, whose misses are limited).
+    `with_uses`, on PostgreSQL: a stub found by its own or its ticket's code comes with its live uses
+    as `stub.live_uses` ([offer, store, merchant] each), read in the same statement; otherwise the
+    attribute is not set. `lock`, on PostgreSQL inside a transaction: the stub's row is locked FOR
+    UPDATE by the statement that reads it (by the next one for a badge's code or a ticket's first stub).
 
     Raises StubError (code: forged, stale, unknown, not_a_stub, stub_void, too_many_attempts) and
     never says more about a code than a counter needs. Issues the stub of an older ticket or of a
     badge when it has none.
     """
     now = now or timezone.now()
+    postgresql = connection.vendor == "postgresql"
+    with_uses, lock = with_uses and postgresql, lock and postgresql  # an ARRAY subquery; FOR UPDATE OF
     decoded = _decode(code, user=user)
+    locked = lock  # by the statement that reads the stub, on the two usual paths
     if decoded.kind == CredentialKind.STUB:
         if not decoded.valid_from <= now <= decoded.valid_until + ROTATION_GRACE:
             raise StubError(
@@ -271,10 +313,11 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
                 ),
                 code="stale",
             )
-        stub = _first(_STUB_BY_CODE(public_id=decoded.public_id))
+        stub = _first(_STUB_READS[False, with_uses, lock](public_id=decoded.public_id))
     elif decoded.kind == CredentialKind.TICKET:
-        stub = _first(_STUB_BY_TICKET_CODE(public_id=decoded.public_id))
+        stub = _first(_STUB_READS[True, with_uses, lock](public_id=decoded.public_id))
         if stub is None:
+            locked = False
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
             if ticket is not None:
                 stubs_issue_for_tickets(tickets=[ticket])
@@ -282,6 +325,7 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
             if stub is None and ticket is not None:
                 raise StubError(_("This ticket is not paid or no longer valid."), code="stub_void")
     else:
+        locked = False
         badge = (
             Badge.objects.select_related("credential", "event", "delegation")
             .filter(credential__public_id=decoded.public_id)
@@ -292,6 +336,8 @@ def stub_resolve(*, code: str, now: dt.datetime | None = None, user=None) -> Stu
             stub = _stub_by(pk=stub.pk)
     if stub is None:
         raise StubError(_("Corridor does not know this code."), code="unknown")
+    if lock and not locked:
+        _LOCK(stub_id=stub.pk)
     if stub.credential.state != CredentialState.ACTIVE or now > stub.credential.valid_until:
         raise StubError(_("This stub is no longer valid."), code="stub_void")
     return stub
