@@ -202,6 +202,26 @@ def rows_insert(
     no `save()`. The objects are new rows of one model with an automatic primary key."""
     if not objs:
         return objs
+    connection = connections[using]
+    sql, params = insert_statement(
+        objs, unique_fields=unique_fields, update_fields=update_fields, using=using
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for obj, (value,) in zip(objs, rows, strict=True):
+        inserted(obj, value, using)
+    return objs
+
+
+def insert_statement(
+    objs: list,
+    *,
+    unique_fields: tuple[str, ...] = (),
+    update_fields: tuple[str, ...] = (),
+    using: str = "default",
+) -> tuple[str, list]:
+    """rows_insert's statement and values for `objs`, not run (a caller may put it in a WITH)."""
     model = type(objs[0])
     connection = connections[using]
     key = (model, unique_fields, update_fields, len(objs), connection.vendor)
@@ -215,12 +235,7 @@ def rows_insert(
             raise ValueError(f"{obj!r} has a primary key already: rows_insert writes new rows only")
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         params += insert_params(obj, fields, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for obj, (value,) in zip(objs, rows, strict=True):
-        inserted(obj, value, using)
-    return objs
+    return sql, params
 
 
 def insert_fields(model) -> list:

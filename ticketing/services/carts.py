@@ -19,7 +19,7 @@ from events.enums import EventStatus, SessionStatus
 from events.models import Session
 from ticketing.errors import OrderLimitError, SaleClosedError, SalesError
 from ticketing.models import Cart, CartLine, TicketType
-from ticketing.services import places
+from ticketing.services import cart_rows, places
 
 MAX_LINES_PER_CART = 20
 
@@ -102,8 +102,10 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     The type is read afresh by its key (with its session, event and ballot), so a caller that has
     only the id passes `TicketType(pk=id)`; a missing type raises TicketType.DoesNotExist.
     Locks the buyer's `Cart` row (its upsert) and its lines, writes the hold, and takes the places
-    last (services/places.py: one conditional UPDATE per quota or section), so the hot quota row is
-    held for that UPDATE and the COMMIT only. Sold out rolls it all back.
+    last (services/places.py: one conditional UPDATE per quota or section, after the type row is
+    locked FOR SHARE), so the hot quota row is held for that UPDATE and the COMMIT only. On
+    PostgreSQL the hold, the type's rows and a one-quota take are one statement (services/cart_rows.py).
+    Sold out rolls it all back.
     """
     now = timezone.now()
     found = TYPE_FOR_SALE(type_id=ticket_type.pk)
@@ -134,17 +136,21 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
         if not existing_live and len(live) >= MAX_LINES_PER_CART:
             raise OrderLimitError(_("Your cart is full: check out first."))
         expires = now + dt.timedelta(minutes=hold_minutes())
-        (line,) = rows_insert(
-            [CartLine(cart_id=cart.pk, ticket_type=ticket_type, quantity=total, hold_expires_at=expires)],
-            unique_fields=("cart", "ticket_type"),
-            update_fields=("quantity", "hold_expires_at"),
-        )
         if any(other.ticket_type_id != ticket_type.pk for other in live):
             CartLine.objects.filter(cart_id=cart.pk, hold_expires_at__gt=now).exclude(
                 ticket_type=ticket_type
             ).update(hold_expires_at=expires)
+        line = CartLine(cart_id=cart.pk, ticket_type=ticket_type, quantity=total, hold_expires_at=expires)
         # The cart's other holds are counted already: only this line's change is taken (or given back).
-        places.places_adjust({ticket_type.pk: total - existing_quantity})
+        change = total - existing_quantity
+        if change > 0 and cart_rows.one_statement():
+            # The line, the type's rows and (one quota, no section) the take in one statement.
+            rows, taken = cart_rows.hold_write_and_take(line, change)
+            if not taken:
+                places.places_take({ticket_type.pk: change}, rows=rows, tried=rows.is_one_quota())
+        else:
+            rows_insert([line], **cart_rows.UPSERT)
+            places.places_adjust({ticket_type.pk: change})
     return line
 
 

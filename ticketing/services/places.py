@@ -70,6 +70,12 @@ class Rows:
                 per_section[section_id] += n
         return dict(per_quota), dict(per_section)
 
+    def is_one_quota(self) -> bool:
+        """Every type draws on one quota and no section (cart_rows' statement takes these itself)."""
+        return all(len(ids) == 1 for ids in self.quotas_by_type.values()) and not any(
+            self.section_by_type.values()
+        )
+
 
 def _rows_for(type_ids: Iterable[int]) -> Rows:
     """The types' quota and section ids in one statement, the type rows locked FOR SHARE (PostgreSQL)."""
@@ -169,22 +175,32 @@ def _try_take_or_let_go(rows: list[tuple[type, int, int]]) -> bool:
     return False
 
 
-def places_take(demand: dict[int, int]) -> None:
+def places_take(demand: dict[int, int], *, rows: Rows | None = None, tried: bool = False) -> None:
     """Take `demand` (ticket type id -> places) from every quota and section of the types, or raise
-    SoldOutError with nothing taken. Call inside the caller's transaction, as its last write."""
+    SoldOutError with nothing taken. Call inside the caller's transaction, as its last write.
+
+    `rows`: the types' rows, read by the caller with the type rows locked FOR SHARE (as `_rows_for`
+    does); `tried`: the caller's own statement found no room in them and holds no counter row
+    (services/cart_rows.py), so only the lapsed holds' release and the second try are left."""
     demand = {type_id: n for type_id, n in demand.items() if n}
     if not demand:
         return
-    rows = _rows_for(demand)
+    if rows is None:
+        rows = _rows_for(demand)
     if any(not rows.quotas_by_type.get(type_id) for type_id in demand):
         raise SoldOutError(_("Sold out: this ticket is not on sale."))
     per_quota, per_section = rows.per_row(demand)
     ordered = _ordered(per_quota, per_section)
-    taken = _try_take_or_let_go(ordered) or (
+    taken = (not tried and _try_take_or_let_go(ordered)) or (
         holds_reclaim(quota_ids=per_quota, section_ids=per_section) > 0 and _try_take(ordered)
     )
     if not taken:
         raise SoldOutError(_("Sold out: not enough places are left for your request."))
+    places_taken()
+
+
+def places_taken() -> None:
+    """Said by every take once it holds its places (tests widen the race window here)."""
     if after_check_hook is not None and LOCKING_ENABLED:
         after_check_hook()
 
