@@ -18,6 +18,7 @@ from tests.factories.checkin import issued_ticket
 from tests.factories.ticketing import QuotaFactory, TicketTypeFactory, buyer, future_session
 from ticketing.errors import CatalogueError, SoldOutError
 from ticketing.models import CartLine, Quota
+from ticketing.selectors.availability import taken_recount
 from ticketing.selectors.catalogue import quota_taken
 from ticketing.services import catalogue, places
 from ticketing.services.carts import cart_add
@@ -126,3 +127,46 @@ def test_a_capacity_change_releasing_lapsed_holds_and_a_buyer_do_not_deadlock(mo
         pk: (capacity, taken) for pk, capacity, taken in Quota.objects.values_list("pk", "capacity", "taken")
     }
     assert stored == {low.pk: (100, 0), resized.pk: (8, 1)}
+
+
+@pytest.mark.parametrize(
+    "quotas", [1, 2], ids=["one quota (cart_add's one statement)", "two quotas (places_take)"]
+)
+def test_a_sale_waiting_for_a_type_being_moved_takes_from_where_it_moved(monkeypatch, quotas):
+    """The sale reads the type's quotas after the organiser's move commits, not from before it: a
+    statement that waited for the type row still sees the other tables as they were when it began,
+    so the sale locks the type row first and reads its quotas in a statement of its own."""
+    session = future_session()
+    old = [QuotaFactory(session=session, capacity=10) for _ in range(quotas)]
+    new = [QuotaFactory(session=session, capacity=10) for _ in range(quotas)]
+    ticket_type = TicketTypeFactory(session=session, quota=old[0])
+    ticket_type.quotas.add(*old[1:])
+    moved = threading.Event()
+    real_move = catalogue._move_taken
+
+    def move_then_hold(*args, **kwargs):
+        real_move(*args, **kwargs)
+        moved.set()
+        time.sleep(1.0)  # the organiser's transaction stays open: the sale now waits for the type row
+
+    monkeypatch.setattr(catalogue, "_move_taken", move_then_hold)
+    data = catalogue.TicketTypeData(
+        name_zh=ticket_type.name_zh, name_en=ticket_type.name_en, kind="adult", price_fen=8000, quotas=new
+    )
+
+    def move():
+        catalogue.ticket_type_update(ticket_type=ticket_type, data=data)
+        return "moved"
+
+    def buy():
+        assert moved.wait(10)
+        cart_add(user=buyer(), ticket_type=ticket_type, quantity=2)
+        return "bought"
+
+    results, errors = race([move, buy])
+    assert errors == []
+    assert sorted(results) == ["bought", "moved"]
+    stored = {("quota", pk): taken for pk, taken in Quota.objects.values_list("pk", "taken")}
+    assert stored == taken_recount(quota_ids=[q.pk for q in old + new], section_ids=[])
+    assert all(stored[("quota", q.pk)] == 0 for q in old)
+    assert all(stored[("quota", q.pk)] == 2 for q in new)

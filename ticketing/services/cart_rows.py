@@ -4,7 +4,9 @@ cart_add's last three statements were the line's upsert, the type's quota and se
 the type row locked FOR SHARE (services/places.py `_rows_for`) and the quota counter's conditional
 UPDATE. `hold_write_and_take` sends them as one statement of CTEs, in the same order of locks: the
 UPDATE's quota id is worked out (an InitPlan, run before any quota row is read) from the type row
-locked FOR SHARE, so the type row is locked before the quota row, as an organiser moving the type
+locked FOR SHARE by the statement before (`places.types_lock`: a statement that waited for that lock
+would read the quotas from before a move that committed meanwhile), so the type row is locked before
+the quota row, as an organiser moving the type
 between quotas (catalogue.ticket_type_update) locks them. The UPDATE runs only when the type draws on
 exactly one quota and no section: a take of several rows keeps places.py's ordered takes and
 savepoint, with the rows this statement read. A failed UPDATE locks nothing, so the caller goes on
@@ -35,6 +37,8 @@ def hold_write_and_take(line: CartLine, n: int) -> tuple[places.Rows, bool]:
     type's quota and section ids and, when the type draws on one quota and no section, take `n` > 0
     places from it if they fit. Returns the type's rows and whether the places were taken."""
     upsert, params = insert_statement([line], **UPSERT)
+    # The type row is locked before the statement that reads its quotas begins (see places.types_lock).
+    places.types_lock([line.ticket_type_id])
     with connection.cursor() as cursor:
         cursor.execute(_sql(upsert), [*params, line.ticket_type_id, n, n])
         pk, type_id, section_id, quota_ids, moved = cursor.fetchone()

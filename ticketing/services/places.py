@@ -77,11 +77,28 @@ class Rows:
         )
 
 
+def types_lock(type_ids: Iterable[int]) -> None:
+    """Lock these ticket type rows FOR SHARE, in ascending primary key, in a statement of their own
+    (PostgreSQL). A statement that waits for a row lock sees every other table as it was when the
+    statement began: a read of the types' quotas joined to the lock would return the quotas from
+    before an organiser's move that committed while it waited. Read them in a later statement."""
+    type_ids = sorted(set(type_ids))
+    if type_ids and connection.features.has_select_for_update:
+        placeholders = ", ".join(["%s"] * len(type_ids))
+        table = TicketType._meta.db_table
+        with connection.cursor() as cursor:  # the ORM has no FOR SHARE
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id IN ({placeholders}) ORDER BY id FOR SHARE",  # noqa: S608 (name from _meta)
+                type_ids,
+            )
+
+
 def _rows_for(type_ids: Iterable[int]) -> Rows:
-    """The types' quota and section ids in one statement, the type rows locked FOR SHARE (PostgreSQL)."""
+    """The types' quota and section ids, read after their rows are locked FOR SHARE (`types_lock`)."""
     type_ids = sorted(set(type_ids))
     if not type_ids:
         return Rows({}, {})
+    types_lock(type_ids)
     through = TicketType.quotas.through._meta
     types = TicketType._meta.db_table
     placeholders = ", ".join(["%s"] * len(type_ids))
@@ -89,8 +106,6 @@ def _rows_for(type_ids: Iterable[int]) -> Rows:
         f"SELECT t.id, t.section_id, q.quota_id FROM {types} t "  # noqa: S608 (table names from _meta)
         f"LEFT JOIN {through.db_table} q ON q.tickettype_id = t.id WHERE t.id IN ({placeholders})"
     )
-    if connection.features.has_select_for_update:
-        sql += " ORDER BY t.id FOR SHARE OF t"
     quotas_by_type: dict[int, list[int]] = defaultdict(list)
     section_by_type: dict[int, int | None] = {}
     with connection.cursor() as cursor:
