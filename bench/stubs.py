@@ -43,7 +43,9 @@ from bench.scans import (
     _wait_ready,
 )
 
-STUBS = 4_000  # a used stub is not offered again: both loads draw from these
+STUBS = (
+    8_000  # a used stub is not offered again: both loads draw from these (4,000 ran out in the last round)
+)
 BILL_FEN = 12_000
 
 
