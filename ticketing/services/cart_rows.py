@@ -8,9 +8,10 @@ locked FOR SHARE by the statement before (`places.types_lock`: a statement that 
 would read the quotas from before a move that committed meanwhile), so the type row is locked before
 the quota row, as an organiser moving the type
 between quotas (catalogue.ticket_type_update) locks them. The UPDATE runs only when the type draws on
-exactly one quota and no section: a take of several rows keeps places.py's ordered takes and
-savepoint, with the rows this statement read. A failed UPDATE locks nothing, so the caller goes on
-with the lapsed holds' release and the second try (places.places_take with `tried`).
+exactly one quota and no section: a take of several rows keeps places.py's ordered takes, with the
+rows this statement read. A failed UPDATE may still hold the quota row (when it waited for it), so
+the caller goes on through places.places_take with `tried`, which refuses, or sends cart_add back
+through `places.reclaiming` to release lapsed holds in a transaction of their own.
 SQLite, and the control tests (places.LOCKING_ENABLED off), keep a statement each.
 """
 

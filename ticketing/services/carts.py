@@ -95,6 +95,7 @@ def check_quantity(ticket_type: TicketType, quantity: int) -> None:
         )
 
 
+@places.reclaiming
 def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     """Hold `quantity` more places of a type for TICKET_HOLD_MINUTES (the whole cart's holds are renewed).
 

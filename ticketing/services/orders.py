@@ -339,6 +339,7 @@ def order_place(*, user, provider: str, holders: dict[int, list[Holder]] | None 
     return order
 
 
+@places.reclaiming
 def order_reserve(*, user, ticket_type: TicketType, quantity: int, expires_at: dt.datetime) -> Order:
     """A pending order for places outside the cart (ballot winners): its places are taken last, by
     the quota and section counters (services/places.py), so the hot row is held to the COMMIT only.

@@ -7,17 +7,16 @@ keeps 0 <= taken <= capacity (CheckConstraint), so no bug can oversell.
 Taking places is one conditional statement per scarce row, in ascending primary key, quotas then
 sections (the locking rule of docs/architecture.md#locking-rules):
     UPDATE quota SET taken = taken + n WHERE id = %s AND taken <= capacity - n
-A row that does not move means sold out: the places already taken by this call are given back (a
-take of several rows first rolls back to a savepoint, which also lets go of the rows it locked), the
-lapsed holds of the rows involved are released (holds lapse by the clock with no event, so they
-are released lazily here as well as by the periodic sweep), and the take is tried once more.
+A row that does not move means sold out, unless lapsed holds still count there (holds lapse by the
+clock with no event, so they are released lazily by sellers as well as by the periodic sweep). Then
+the seller's whole transaction is rolled back, those holds are released in a transaction of their
+own, and the service runs once more (`reclaiming`, around cart_add and order_reserve). Releasing them
+in the take's own transaction would break the locking rule: a conditional UPDATE that waited for its
+row and then found no room still holds that row, and the release may lock rows with lower keys (and
+other ticket types' rows), which deadlocks with a buyer taking both in order
+(tests/ticketing/test_concurrency_places.py). `holds_reclaim` locks every row it touches in the
+rule's order before it moves a counter, so it may run where the caller holds no counter row.
 The hot row is locked by the UPDATE until the caller's COMMIT: callers take places last.
-
-Releasing lapsed holds may touch rows outside the take (another type of the hold also draws on a
-quota or section of its own). `holds_reclaim` therefore locks every row it will touch, with the rows
-the caller goes on to take or check, in the rule's order before it moves any counter; a buyer that
-still held a row it had taken while it locked a lower one would deadlock with a buyer taking both
-in order (tests/ticketing/test_concurrency_places.py).
 
 Every release path (cart line removed, hold lapsed, order cancelled or expired, refund, cancelled
 session, ticket type moved or deleted) calls `places_release` exactly once for what stopped taking a
@@ -31,6 +30,8 @@ UPDATE first, so a sale and a move never count against different rows.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -177,17 +178,54 @@ def _try_take(rows: list[tuple[type, int, int]]) -> bool:
     return True
 
 
-def _try_take_or_let_go(rows: list[tuple[type, int, int]]) -> bool:
-    """`_try_take`, holding no counter row when it fails: a failed conditional UPDATE locks nothing,
-    but the rows taken before it stay locked to the end of the transaction, so a take of several rows
-    runs in a savepoint and rolls back to it. The savepoint is left open when the take succeeds (the
-    COMMIT ends it): no extra statement while the hot row is locked."""
-    savepoint = transaction.savepoint() if len(rows) > 1 else None
-    if _try_take(rows):
-        return True
-    if savepoint is not None:
-        transaction.savepoint_rollback(savepoint)
-    return False
+class _ReclaimFirst(Exception):  # a signal to `reclaiming`, not an error anyone sees
+    """A take found no room where lapsed holds still count: `reclaiming` releases them and runs again."""
+
+    def __init__(self, quota_ids: list[int], section_ids: list[int]):
+        super().__init__()
+        self.quota_ids, self.section_ids = quota_ids, section_ids
+
+
+# Set by `reclaiming`: None outside it (a take there refuses without releasing), False in the first
+# run, True in the run after the release (which then refuses).
+_reclaim_state: contextvars.ContextVar[bool | None] = contextvars.ContextVar("reclaim_state", default=None)
+
+
+def reclaiming(service):
+    """Wrap a service that takes places in a transaction of its own: when its take finds no room but
+    lapsed holds count there, its transaction has been rolled back (with every row lock it held), the
+    holds are released in a transaction of their own, and the service runs once more with the same
+    arguments. The second run refuses if it finds no room."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        if _reclaim_state.get() is not None:  # nested: the outer service does it
+            return service(*args, **kwargs)
+        token = _reclaim_state.set(False)
+        try:
+            try:
+                return service(*args, **kwargs)
+            except _ReclaimFirst as first:
+                with transaction.atomic():
+                    holds_reclaim(quota_ids=first.quota_ids, section_ids=first.section_ids)
+            _reclaim_state.set(True)
+            return service(*args, **kwargs)
+        finally:
+            _reclaim_state.reset(token)
+
+    return run
+
+
+def _lapsed_holds_count_in(quota_ids: list[int], section_ids: list[int], *, now=None) -> bool:
+    """Whether lapsed holds still count in these rows (a plain read: it waits for no lock)."""
+    types = _types_drawing_on(quota_ids, section_ids)
+    return CartLine.objects.filter(
+        ticket_type_id__in=types, hold_expires_at__lte=now or timezone.now()
+    ).exists()
+
+
+def _types_drawing_on(quota_ids: list[int], section_ids: list[int]):
+    return TicketType.objects.filter(Q(quotas__in=quota_ids) | Q(section_id__in=section_ids)).values("pk")
 
 
 def places_take(demand: dict[int, int], *, rows: Rows | None = None, tried: bool = False) -> None:
@@ -195,8 +233,8 @@ def places_take(demand: dict[int, int], *, rows: Rows | None = None, tried: bool
     SoldOutError with nothing taken. Call inside the caller's transaction, as its last write.
 
     `rows`: the types' rows, read by the caller with the type rows locked FOR SHARE (as `_rows_for`
-    does); `tried`: the caller's own statement found no room in them and holds no counter row
-    (services/cart_rows.py), so only the lapsed holds' release and the second try are left."""
+    does); `tried`: the caller's own statement found no room in them (services/cart_rows.py). With no
+    room, inside `reclaiming`, lapsed holds there send the service back to release them first."""
     demand = {type_id: n for type_id, n in demand.items() if n}
     if not demand:
         return
@@ -205,11 +243,10 @@ def places_take(demand: dict[int, int], *, rows: Rows | None = None, tried: bool
     if any(not rows.quotas_by_type.get(type_id) for type_id in demand):
         raise SoldOutError(_("Sold out: this ticket is not on sale."))
     per_quota, per_section = rows.per_row(demand)
-    ordered = _ordered(per_quota, per_section)
-    taken = (not tried and _try_take_or_let_go(ordered)) or (
-        holds_reclaim(quota_ids=per_quota, section_ids=per_section) > 0 and _try_take(ordered)
-    )
-    if not taken:
+    if not (not tried and _try_take(_ordered(per_quota, per_section))):
+        quota_ids, section_ids = sorted(per_quota), sorted(per_section)
+        if _reclaim_state.get() is False and _lapsed_holds_count_in(quota_ids, section_ids):
+            raise _ReclaimFirst(quota_ids, section_ids)
         raise SoldOutError(_("Sold out: not enough places are left for your request."))
     places_taken()
 
@@ -267,7 +304,7 @@ def holds_reclaim(*, quota_ids: Iterable[int] = (), section_ids: Iterable[int] =
     before moving a counter (PostgreSQL), so the caller may go on to take or check these rows. Call
     it holding no quota or section row: it may lock one with a lower key."""
     quota_ids, section_ids = list(quota_ids), list(section_ids)
-    types = TicketType.objects.filter(Q(quotas__in=quota_ids) | Q(section_id__in=section_ids)).values("pk")
+    types = _types_drawing_on(quota_ids, section_ids)
     lines = holds_lapsed(CartLine.objects.filter(ticket_type_id__in=types), now=now)
     freed_quotas, freed_sections = _rows_for({line.ticket_type_id for line in lines}).per_row(
         {line.ticket_type_id: 1 for line in lines}
