@@ -37,6 +37,7 @@ from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 _PREPARE_ONLY_WHEN_ASKED = 2**62
 
@@ -134,13 +135,17 @@ class CompiledQuery:
             shape = None
         converters = list(compiler.get_converters([column[0] for column in compiler.select]).items())
         flat = queryset._iterable_class is FlatValuesListIterable
-        return sql, slots, converters, shape, flat
+        locks = queryset.query.select_for_update and connections[alias].features.has_select_for_update
+        return sql, slots, converters, shape, flat, locks
 
     def __call__(self, using: str = "default", **values) -> list:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        sql, slots, converters, shape, flat = compiled
+        sql, slots, converters, shape, flat, locks = compiled
+        if locks and connections[using].get_autocommit():
+            # Django checks this when it compiles; compiled once, the check is made here on every call.
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = []
         for name, form in slots:
             if name is None:

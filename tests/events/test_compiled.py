@@ -100,3 +100,18 @@ def test_annotations_are_set_on_each_model_row_as_the_orm_sets_them():
 
     assert offer == world.offer and offer.uses == 0
     assert offer.uses == Offer.objects.annotate(uses=Count("redemptions")).get(pk=offer.pk).uses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_query_outside_a_transaction_is_refused_on_every_call_as_the_orm_refuses_it():
+    from django.db import connection, transaction
+    from django.db.transaction import TransactionManagementError
+
+    world = counter_world()
+    locked_offer = CompiledQuery(lambda pk: Offer.objects.filter(pk=pk).select_for_update(), pk=int)
+    with transaction.atomic():
+        assert locked_offer(pk=world.offer.pk) == [world.offer]  # compiled here, inside a transaction
+    if not connection.features.has_select_for_update:
+        return  # SQLite has no row locks: Django does not refuse there either
+    with pytest.raises(TransactionManagementError):
+        locked_offer(pk=world.offer.pk)  # no lock would be taken: refused, not run
