@@ -34,8 +34,8 @@ def one_statement() -> bool:
 
 
 def hold_write_and_take(line: CartLine, n: int) -> tuple[places.Rows, bool]:
-    """Upsert `line` (a new hold, or this type's line replaced), lock its type row FOR SHARE, read the
-    type's quota and section ids and, when the type draws on one quota and no section, take `n` > 0
+    """Lock `line`'s type row FOR SHARE (a statement of its own), then in one statement upsert `line` (a
+    new hold, or this type's line replaced), read the type's quota and section ids and, when the type draws on one quota and no section, take `n` > 0
     places from it if they fit. Returns the type's rows and whether the places were taken."""
     upsert, params = insert_statement([line], **UPSERT)
     # The type row is locked before the statement that reads its quotas begins (see places.types_lock).
@@ -60,7 +60,7 @@ def _sql(upsert: str) -> str:
     pk, taken, capacity = quote("id"), quote("taken"), quote("capacity")
     return (
         f"WITH l AS ({upsert}), "  # noqa: S608 (names from _meta)
-        f"r AS MATERIALIZED (SELECT {pk}, {quote('section_id')} FROM {types} WHERE {pk} = %s FOR SHARE), "
+        f"r AS MATERIALIZED (SELECT {pk}, {quote('section_id')} FROM {types} WHERE {pk} = %s), "
         f"q AS MATERIALIZED (SELECT tq.{quote('quota_id')} AS quota_id FROM {through} tq "
         f"INNER JOIN r ON tq.{quote('tickettype_id')} = r.{pk}), "
         f"u AS (UPDATE {quotas} SET {taken} = {taken} + %s WHERE {pk} = ("
