@@ -35,8 +35,9 @@ def one_statement() -> bool:
 
 def hold_write_and_take(line: CartLine, n: int) -> tuple[places.Rows, bool]:
     """Lock `line`'s type row FOR SHARE (a statement of its own), then in one statement upsert `line` (a
-    new hold, or this type's line replaced), read the type's quota and section ids and, when the type draws on one quota and no section, take `n` > 0
-    places from it if they fit. Returns the type's rows and whether the places were taken."""
+    new hold, or this type's line replaced), read the type's quota and section ids and, when the type
+    draws on one quota and no section, take `n` > 0 places from it if they fit. Returns the type's
+    rows and whether the places were taken."""
     upsert, params = insert_statement([line], **UPSERT)
     # The type row is locked before the statement that reads its quotas begins (see places.types_lock).
     places.types_lock([line.ticket_type_id])
