@@ -25,11 +25,12 @@ import struct
 import uuid
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from django.conf import settings
 from django.utils.translation import gettext as _
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
 
 from ticketing.enums import CredentialKind
 from ticketing.errors import ForgedCode, InvalidCode
@@ -49,8 +50,8 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 class SigningKey:
     kid: str
     kid_hash: bytes
-    private: object  # cryptography's Ed25519PrivateKey
-    public: object  # its Ed25519PublicKey, kept to verify without re-deriving it per scan
+    private: object  # cryptography's Ed25519PrivateKey, which signs
+    public: object  # libsodium's VerifyKey for it (PyNaCl), kept to verify without re-deriving it per scan
     public_bytes: bytes
 
     @property
@@ -91,14 +92,14 @@ def _load_keys(config: tuple[str, ...]) -> tuple[SigningKey, ...]:
             raise ValueError(f"credential key id {kid!r} collides with another key id; rename it")
         seen.add(digest)
         private = Ed25519PrivateKey.from_private_bytes(raw)
-        public = private.public_key()
+        public_bytes = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         keys.append(
             SigningKey(
                 kid=kid,
                 kid_hash=digest,
                 private=private,
-                public=public,
-                public_bytes=public.public_bytes(Encoding.Raw, PublicFormat.Raw),
+                public=VerifyKey(public_bytes),
+                public_bytes=public_bytes,
             )
         )
     if not keys:
@@ -196,8 +197,8 @@ def credential_decode(code: str) -> DecodedCredential:
     if key is None:
         raise ForgedCode(_("This code was not signed by Corridor."))
     try:
-        key.public.verify(signature, body)
-    except InvalidSignature as exc:
+        key.public.verify(body, signature)
+    except BadSignatureError as exc:
         raise ForgedCode(_("This code was not signed by Corridor.")) from exc
     event_scoped = bool(flags & _EVENT_SCOPE)
     return DecodedCredential(
