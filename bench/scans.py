@@ -52,6 +52,10 @@ ROUNDS = 5
 # out of the ratio and reported, never counted short.
 CREDENTIALS = int(os.environ.get("BENCH_SCAN_CREDENTIALS", "24000"))
 GATE = "gate-a"
+# The table of the durable-write control (`POST /insert` of bench/wsgi_bare.py), as bench/orders.py's.
+INSERT_TABLE_SQL = (
+    "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, buyer int, at timestamptz)"
+)
 
 
 # --- Setup (parent) --------------------------------------------------------------------------------
@@ -294,17 +298,18 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index] * 1000
 
 
-def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[float]]:
-    """Warm both up, then ROUNDS alternating slices of SECONDS / ROUNDS each: on a shared machine the
-    load moves, so each round's ratio compares two slices measured a moment apart, and the median
-    round is the figure."""
-    first.run(WARMUP)
-    second.run(WARMUP)
-    totals = [[0, [], 0, 0.0], [0, [], 0, 0.0]]
+def _measure_interleaved(*loads: _Load) -> tuple[list[dict], list[tuple[float, ...]]]:
+    """Warm every load up, then ROUNDS slices of SECONDS / ROUNDS each, the loads one after another in
+    each round: on a shared machine the load moves, so each round compares slices measured a moment
+    apart, and the median round is the figure. Returns each load's totals and, per complete round,
+    the first load's rate divided by each other load's."""
+    for load in loads:
+        load.run(WARMUP)
+    totals = [[0, [], 0, 0.0] for _load in loads]
     ratios = []
     for _round in range(ROUNDS):
         rates = []
-        for slot, load in enumerate((first, second)):
+        for slot, load in enumerate(loads):
             if load.exhausted:
                 break  # its bodies ran out in an earlier slice: this round and the rest measure nothing
             count, latencies, errors, elapsed = load.measure(SECONDS / ROUNDS)
@@ -316,14 +321,14 @@ def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[
             total[2] += errors
             total[3] += elapsed
             rates.append(count / elapsed)
-        if len(rates) == 2:
-            ratios.append(rates[0] / rates[1])
+        if len(rates) == len(loads):
+            ratios.append(tuple(rates[0] / rate for rate in rates[1:]))
     if not ratios:
         raise RuntimeError(
             f"every round ran out of prepared credentials ({CREDENTIALS}): raise BENCH_SCAN_CREDENTIALS"
         )
     results = []
-    for (count, latencies, errors, elapsed), load in zip(totals, (first, second), strict=True):
+    for (count, latencies, errors, elapsed), load in zip(totals, loads, strict=True):
         latencies.sort()
         results.append(
             {
@@ -337,7 +342,7 @@ def _measure_interleaved(first: _Load, second: _Load) -> tuple[dict, dict, list[
                 "cpu": {part: 1000 * value / count for part, value in load.cpu.items()} if count else {},
             }
         )
-    return results[0], results[1], ratios
+    return results, ratios
 
 
 def _scan_bodies(codes: list[str], first: int = 0):
@@ -353,6 +358,11 @@ def _admitted(payload: bytes) -> bool:
 
 def _bare_ok(payload: bytes) -> bool:
     return json.loads(payload) == {"ok": True}
+
+
+def _insert_bodies():
+    for index in itertools.count():
+        yield json.dumps({"n": index % 1_000_000, "pad": "x" * 120}).encode()
 
 
 # --- Entry point -------------------------------------------------------------------------------------
@@ -393,7 +403,14 @@ def main() -> list[dict]:
                     _bare_ok,
                     bare_server.pid,
                 )
-                scans, bare, ratios = _measure_interleaved(scan_load, bare_load)
+                # The floor of a durable write: one single-row INSERT committed per request, served by
+                # the bare gunicorn (its CPU column then counts both controls' slices: not reported).
+                insert_load = _Load(
+                    bare_port, "/insert", {"Content-Type": "application/json"}, _insert_bodies(), _bare_ok
+                )
+                (scans, bare, insert), round_ratios = _measure_interleaved(scan_load, bare_load, insert_load)
+                ratios = [scan_bare for scan_bare, _scan_insert in round_ratios]
+                insert_ratios = [scan_insert for _scan_bare, scan_insert in round_ratios]
             except BaseException:
                 log.flush()
                 sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
@@ -447,6 +464,21 @@ def main() -> list[dict]:
             "nothing else runs; PostgreSQL's WAL writer and checkpointer are not counted)",
         },
         {
+            "benchmark": "bare INSERT endpoint (one row committed per request)",
+            "value": f"{insert['rate']:.0f}",
+            "unit": "req/s",
+            "note": f"POST /insert on the bare gunicorn (bench/wsgi_bare.py): the cheapest request that "
+            f"stores something durably; p50 / p99 {insert['p50']:.1f} / {insert['p99']:.1f} ms; "
+            f"{insert['errors']} errors; ÷ bare req/s {insert['rate'] / bare['rate']:.2f}",
+        },
+        {
+            "benchmark": "scans/s ÷ bare INSERT req/s",
+            "value": f"{statistics.median(insert_ratios):.2f}",
+            "unit": "ratio",
+            "note": f"median of {len(insert_ratios)} rounds (each: {', '.join(f'{r:.2f}' for r in insert_ratios)}); "
+            "a scan against the floor of any request that keeps what it was sent",
+        },
+        {
             "benchmark": "scans/s ÷ bare req/s",
             "value": f"{statistics.median(ratios):.2f}",
             "unit": "ratio",
@@ -470,8 +502,11 @@ def _prepare(out_path: str, count: int) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_TABLE_SQL)  # the durable-write control's table
     world = gate_world(count)
     Path(out_path).write_text(json.dumps({"token": world["token"], "codes": world["codes"]}))
 

@@ -1,14 +1,22 @@
-"""The control for bench/scans.py: a bare Django JSON endpoint behind the same gunicorn setup.
+"""The controls for bench/scans.py and bench/stubs.py: bare Django endpoints behind the same gunicorn.
 
-Same settings, environment and middleware as config.wsgi; only the URLconf is this module's one
-trivial view, so the ratio scans/s ÷ bare req/s is the share of Django's own throughput that a real
-scan (decode, verify, lock, insert) keeps. Serve it with `gunicorn bench.wsgi_bare`.
+Same settings, environment and middleware as config.wsgi; only the URLconf is this module's two
+trivial views, so a ratio against them is the share of Django's own throughput a real request keeps:
+
+- `POST /ok` answers a constant JSON body: the cost of a request and nothing else;
+- `POST /insert` commits one single-row INSERT in a transaction (into `bench_insert`, which bench/scans.py
+  creates), then answers the same way: the cost of the cheapest request that stores anything durably,
+  a floor for every endpoint that must keep what it was sent (a gate scan stores every attempt).
+
+Serve it with `gunicorn bench.wsgi_bare`.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
+from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +29,15 @@ def ok(request):
     return JsonResponse({"ok": True})
 
 
-urlpatterns = [path("ok", ok)]
+@csrf_exempt  # as `ok`
+def insert(request):
+    data = json.loads(request.body)
+    with connection.cursor() as cursor:  # autocommit: the statement is its own transaction
+        cursor.execute("INSERT INTO bench_insert (buyer, at) VALUES (%s, now())", [data["n"]])
+    return JsonResponse({"ok": True})
+
+
+urlpatterns = [path("ok", ok), path("insert", insert)]
 
 
 def _application():
