@@ -60,9 +60,17 @@ def match(settings):
     session = future_session(
         starts_at=timezone.now() - dt.timedelta(minutes=30),
         event__host_city=zhenjiang,
+        event__name_zh="城市足球联赛镇江站",
+        event__name_en="City Football League, Zhenjiang",
         name_zh="镇江 vs 南通",
         name_en="Zhenjiang v Nantong",
     )
+    # The ground is in Zhenjiang too (the venue factory's default stands in Shanghai), so the wallet's
+    # distances read as a fan there sees them.
+    venue = session.venue
+    venue.city, venue.name_zh, venue.name_en = zhenjiang, "镇江体育会展中心", "Zhenjiang Sports Centre"
+    venue.latitude, venue.longitude = Decimal("32.1580"), Decimal("119.4580")
+    venue.save(update_fields=["city", "name_zh", "name_en", "latitude", "longitude"])
     programme = session.event.programme
     programme.start_date = timezone.localdate() - dt.timedelta(days=7)
     programme.save(update_fields=["start_date"])
