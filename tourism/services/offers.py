@@ -124,6 +124,7 @@ def offer_update(*, offer: Offer, fields: dict, relations: dict) -> Offer:
     them is refused by the model's constraints."""
     _check(merchant=offer.merchant, fields=fields, relations=relations)
     with transaction.atomic():
+        _lock_exclusion_partners(offer, relations)
         locked = Offer.objects.select_for_update().select_related("merchant").get(pk=offer.pk)
         if locked.status == OfferStatus.WITHDRAWN:
             raise OfferError(_("A withdrawn offer cannot be changed."))
@@ -144,6 +145,27 @@ def offer_update(*, offer: Offer, fields: dict, relations: dict) -> Offer:
         locked.save()
         _set_relations(locked, relations)
     return locked
+
+
+def _lock_exclusion_partners(offer: Offer, relations: dict) -> None:
+    """Exclusions are symmetrical: changing this offer's list also changes the list of every offer
+    joining or leaving it, and a consume of that offer judges its exclusions under ITS row lock. So
+    this offer and each of those are locked, in primary-key order (as every path that locks several
+    offers), before anything is written: a consume in flight finishes first, and one after it sees
+    the new list. The partners read before the locks cannot change meanwhile except by an edit of
+    one of them, which takes this offer's lock too."""
+    wanted = {other.pk for other in relations.get("exclusions", ())}
+    current = set(
+        Offer.exclusions.through.objects.filter(from_offer=offer.pk).values_list("to_offer", flat=True)
+    )
+    partners = (wanted ^ current) - {offer.pk}
+    if partners:
+        list(
+            Offer.objects.select_for_update()
+            .filter(pk__in=partners | {offer.pk})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def offer_decide(*, offer: Offer, by, approve: bool, reason: str = "") -> Offer:
