@@ -6,7 +6,8 @@ the quota counter (services/places.py), with the hot quota row locked for 5 roun
 before the session re-check moved into the holds' DELETE, and the writes into one statement on
 PostgreSQL; cart_add 8 before its hold, type rows and take became one statement on PostgreSQL, then
 7 there once the type row was locked in a statement before the one that reads its quotas (a read that
-waited for the lock saw the quotas from before an organiser's move: test_concurrency_catalogue.py).
+waited for the lock saw the quotas from before an organiser's move: test_concurrency_catalogue.py),
+then 6 once that lock became the type's sales lock, taken by the cart's upsert (services/cart_rows.py).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # order_place: BEGIN, the locked read, COMMIT and the writes (one statement on PostgreSQL, five elsewhere).
 WRITES_AND_FOUR = 4 if connection.vendor == "postgresql" else 8
-# cart_add: the type, BEGIN, the cart, its lines, COMMIT and the hold with its take (on PostgreSQL the
-# type row locked FOR SHARE, then one statement; three elsewhere, without row locks: services/cart_rows.py).
-HOLD_AND_FIVE = 7 if connection.vendor == "postgresql" else 8
+# cart_add: the type, BEGIN, the cart, its lines, COMMIT and the hold with its take (one statement on
+# PostgreSQL, after the cart's upsert took the type's sales lock; three elsewhere: services/cart_rows.py).
+HOLD_AND_FIVE = 6 if connection.vendor == "postgresql" else 8
 
 
 def test_cart_add_and_order_place_statement_counts():
@@ -37,7 +38,8 @@ def test_cart_add_and_order_place_statement_counts():
 
     # The type; BEGIN, cart upsert, its lines locked, line upsert, the type's quota and section ids
     # (type row FOR SHARE), the one conditional UPDATE of the quota counter, COMMIT; on PostgreSQL the
-    # type row is locked first, then the line upsert, the type's rows and the UPDATE are one statement.
+    # cart upsert takes the type's sales lock, then the line upsert, the type's rows and the UPDATE
+    # are one statement.
     with CaptureQueriesContext(connection) as added:
         cart_add(user=user, ticket_type=ticket_type, quantity=2)
     assert len(added) == HOLD_AND_FIVE
