@@ -42,8 +42,13 @@ class Credential(models.Model):
     # The identity signed into the code. Never a database id; revocation and duplicate checks key on it.
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=CredentialKind)
+    # No index of its own: the (event, state) index below starts with it.
     event = models.ForeignKey(
-        "events.Event", on_delete=models.PROTECT, related_name="credentials", verbose_name=_("event")
+        "events.Event",
+        on_delete=models.PROTECT,
+        related_name="credentials",
+        verbose_name=_("event"),
+        db_index=False,
     )
     session = models.ForeignKey(
         "events.Session",
