@@ -26,7 +26,7 @@ import json
 import re
 import uuid
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from events.db import insert_fields, insert_params, inserted
 from events.enums import EventStatus, SessionStatus
@@ -82,13 +82,15 @@ def order_rows_write(
     their keys. False when a session or event is no longer on sale (the holds' DELETE condition):
     the caller raises, and its transaction takes the rows back."""
     order_fields, line_fields, credential_fields, ticket_fields = _fields()
-    params = insert_params(order, order_fields, connection)
-    params.append(_json_rows(order_lines, line_fields))
-    params.append(_json_rows(credentials, credential_fields))
+    # The connection itself, not django.db's proxy to it: each field's value reads it several times.
+    db = connections[DEFAULT_DB_ALIAS]
+    params = insert_params(order, order_fields, db)
+    params.append(_json_rows(order_lines, line_fields, db))
+    params.append(_json_rows(credentials, credential_fields, db))
     params += [cart_id, line_ids, SessionStatus.SCHEDULED, EventStatus.PUBLISHED]
     # Each ticket's row leads with its type (to find its order line) and its credential's public id.
     params.append(
-        _json_rows(tickets, ticket_fields, lead=lambda t: [t.ticket_type_id, str(t.credential.public_id)])
+        _json_rows(tickets, ticket_fields, db, lead=lambda t: [t.ticket_type_id, str(t.credential.public_id)])
     )
     with connection.cursor() as cursor:
         cursor.execute(_sql(), params)
@@ -131,9 +133,9 @@ def _json_value(value):
     raise TypeError(f"order_rows: no JSON form for {type(value).__name__}")
 
 
-def _json_rows(objs: list, fields: list, lead=None) -> str:
+def _json_rows(objs: list, fields: list, db, lead=None) -> str:
     """The objects' values (as the ORM's INSERT sends them) as one JSON array of rows."""
-    rows = [[*(lead(obj) if lead else ()), *insert_params(obj, fields, connection)] for obj in objs]
+    rows = [[*(lead(obj) if lead else ()), *insert_params(obj, fields, db)] for obj in objs]
     return json.dumps(rows, default=_json_value, ensure_ascii=False)
 
 
