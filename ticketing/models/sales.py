@@ -6,8 +6,6 @@ Invariants the database can hold are constraints here; the rules that need more 
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +20,7 @@ from ticketing.enums import (
     TicketKind,
     TicketState,
 )
+from ticketing.models.credentials import random_code
 
 __all__ = [
     "Cart",
@@ -235,9 +234,8 @@ class CartLine(models.Model):
 
 
 def new_order_code() -> str:
-    # Short, unambiguous (no 0/O/1/I), safe to read out at a counter.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    # Short, unambiguous (no 0/O/1/I, the manual code's alphabet), safe to read out at a counter.
+    return random_code(10)
 
 
 class Order(models.Model):
