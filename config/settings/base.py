@@ -124,13 +124,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic jobs in config/celery.py
 
 AUTH_USER_MODEL = "registration.User"
-# Django's and allauth's backends with a compiled read of the signed-in user (registration/auth_backends.py).
-# A session names the backend that signed it in and is kept only while that backend is listed: the
-# last two stay one release, so that nobody signed in before the change is signed out by it.
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "registration.auth_backends.ModelBackend",
-    "registration.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
