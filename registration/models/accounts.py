@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from events.db import CompiledQuery
+
 __all__ = ["CorridorUserManager", "User"]
 
 
@@ -32,6 +34,19 @@ class CorridorUserManager(UserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+    def get(self, *args, **kwargs):
+        """The ORM's `get`, but `get(pk=<int>)` (how Django's authentication backends read the
+        signed-in user on every request: ModelBackend.get_user) runs a statement compiled once per
+        process (events/db.py `CompiledQuery`): building it cost the ORM more CPU than running it
+        (0.32 against 0.13 ms a read). The same row, the same DoesNotExist."""
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int:
+            return super().get(*args, **kwargs)
+        found = _USER_BY_PK(using=self.db, user_id=pk)
+        if not found:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return found[0]
 
 
 class User(AbstractUser):
@@ -67,3 +82,6 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+
+_USER_BY_PK = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id), user_id=int)

@@ -170,3 +170,92 @@ def test_a_sale_waiting_for_a_type_being_moved_takes_from_where_it_moved(monkeyp
     assert stored == taken_recount(quota_ids=[q.pk for q in old + new], section_ids=[])
     assert all(stored[("quota", q.pk)] == 0 for q in old)
     assert all(stored[("quota", q.pk)] == 2 for q in new)
+
+
+def _type_on_sale():
+    session = future_session()
+    quota = QuotaFactory(session=session, capacity=10)
+    return quota, TicketTypeFactory(session=session, quota=quota)
+
+
+def test_a_sale_waiting_for_a_type_being_deleted_is_refused(monkeypatch):
+    """The organiser deletes an unsold type while a buyer adds it: the buyer's cart_add waits for the
+    type's sales lock, then finds the type gone and is refused as not on sale; nothing is held."""
+    quota, ticket_type = _type_on_sale()
+    deleting = threading.Event()
+    real_taken = catalogue.taken_by_type
+
+    def taken_then_hold(type_ids):
+        result = real_taken(type_ids)
+        deleting.set()
+        time.sleep(1.0)  # the organiser's transaction stays open: the sale now waits for it
+        return result
+
+    monkeypatch.setattr(catalogue, "taken_by_type", taken_then_hold)
+
+    def delete():
+        catalogue.ticket_type_delete(ticket_type=ticket_type)
+        return "deleted"
+
+    def buy():
+        assert deleting.wait(10)
+        try:
+            cart_add(user=buyer(), ticket_type=ticket_type, quantity=2)
+        except SoldOutError:
+            return "refused"
+        return "bought"
+
+    results, errors = race([delete, buy])
+    assert errors == []
+    assert sorted(results) == ["deleted", "refused"]
+    assert not CartLine.objects.exists()
+    quota.refresh_from_db()
+    assert quota.taken == 0
+
+
+def _delete_racing_a_held_sale(monkeypatch) -> tuple[list, list[BaseException]]:
+    """A buyer's cart_add has taken its places and waits a second before its COMMIT; meanwhile the
+    organiser deletes the type."""
+    _quota, ticket_type = _type_on_sale()
+    held = threading.Event()
+
+    def hold():
+        held.set()
+        time.sleep(1.0)  # the buyer's transaction stays open: the delete comes now
+
+    monkeypatch.setattr(places, "after_check_hook", hold)
+
+    def buy():
+        cart_add(user=buyer(), ticket_type=ticket_type, quantity=2)
+        return "bought"
+
+    def delete():
+        assert held.wait(10)
+        try:
+            catalogue.ticket_type_delete(ticket_type=ticket_type)
+        except CatalogueError:
+            return "refused"
+        return "deleted"
+
+    return race([buy, delete])
+
+
+def test_a_delete_waiting_for_a_sale_is_refused(monkeypatch):
+    """The delete takes the type's sales lock, so it waits for the buyer's COMMIT and then sees the
+    hold: refused, and the buyer keeps the places."""
+    results, errors = _delete_racing_a_held_sale(monkeypatch)
+    assert errors == []
+    assert sorted(results) == ["bought", "refused"]
+    stored = {("quota", pk): taken for pk, taken in Quota.objects.values_list("pk", "taken")}
+    assert stored == taken_recount(quota_ids=[pk for (_kind, pk) in stored], section_ids=[])
+    assert list(CartLine.objects.values_list("quantity", flat=True)) == [2]
+
+
+def test_control_a_delete_without_the_sales_lock_breaks_the_sale(monkeypatch):
+    """The control: without the delete's sales lock nothing stops it (the buyer no longer locks the
+    type row), it deletes the type under the uncommitted hold, and the buyer's COMMIT fails on the
+    hold's foreign key (a server error for a buyer who did nothing wrong)."""
+    monkeypatch.setattr(catalogue.places, "type_change_lock", lambda type_id: None)
+    results, errors = _delete_racing_a_held_sale(monkeypatch)
+    assert results == ["deleted"]
+    assert [type(error).__name__ for error in errors] == ["IntegrityError"]

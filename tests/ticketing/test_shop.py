@@ -134,7 +134,7 @@ def test_add_reads_the_type_once_and_a_missing_type_is_404(client, session):
     adult = TicketTypeFactory(session=session)
     client.force_login(buyer())
     # The view passes the id on: the type is read by cart_add alone (the one read of tickettype
-    # besides the FOR SHARE of its quota ids), never again by the view.
+    # besides the read of its quota ids with the hold), never again by the view.
     with CaptureQueriesContext(connection) as queries:
         response = client.post(reverse("ticketing:cart-add"), {"ticket_type": adult.pk, "quantity": 1})
     assert response.status_code == 302 and response["Location"] == reverse("ticketing:cart")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticketing.enums import CredentialKind, CredentialState
 
-__all__ = ["Credential", "new_short_code", "short_code_normalise"]
+__all__ = ["Credential", "new_short_code", "random_code", "short_code_normalise"]
 
 # The manual code printed under the QR, typed at the gate when a code will not scan: unambiguous
 # characters (no 0/O/1/I, as order numbers), 12 long so it is never taken for a 10-character order
@@ -25,8 +25,15 @@ SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 SHORT_CODE_LENGTH = 12
 
 
+def random_code(length: int) -> str:
+    """`length` characters of SHORT_CODE_ALPHABET drawn by the OS's randomness in one read: its 32
+    characters take the low 5 bits of a random byte each, without bias (`secrets.choice` read the OS
+    once per character, a system call each, 28 per order)."""
+    return "".join([SHORT_CODE_ALPHABET[byte & 31] for byte in secrets.token_bytes(length)])
+
+
 def new_short_code() -> str:
-    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+    return random_code(SHORT_CODE_LENGTH)
 
 
 def short_code_normalise(text: str) -> str | None:
@@ -42,8 +49,13 @@ class Credential(models.Model):
     # The identity signed into the code. Never a database id; revocation and duplicate checks key on it.
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=CredentialKind)
+    # No index of its own: the (event, state) index below starts with it.
     event = models.ForeignKey(
-        "events.Event", on_delete=models.PROTECT, related_name="credentials", verbose_name=_("event")
+        "events.Event",
+        on_delete=models.PROTECT,
+        related_name="credentials",
+        verbose_name=_("event"),
+        db_index=False,
     )
     session = models.ForeignKey(
         "events.Session",

@@ -6,8 +6,6 @@ Invariants the database can hold are constraints here; the rules that need more 
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -22,6 +20,7 @@ from ticketing.enums import (
     TicketKind,
     TicketState,
 )
+from ticketing.models.credentials import random_code
 
 __all__ = [
     "Cart",
@@ -206,7 +205,8 @@ class Cart(models.Model):
 class CartLine(models.Model):
     """A hold: places of one ticket type reserved for the cart's owner until `hold_expires_at`."""
 
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: the (cart, ticket_type) unique constraint's index starts with it.
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines", db_index=False)
     ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="cart_lines")
     quantity = models.PositiveSmallIntegerField(_("quantity"))
     hold_expires_at = models.DateTimeField(_("held until"), db_index=True)
@@ -234,18 +234,19 @@ class CartLine(models.Model):
 
 
 def new_order_code() -> str:
-    # Short, unambiguous (no 0/O/1/I), safe to read out at a counter.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    # Short, unambiguous (no 0/O/1/I, the manual code's alphabet), safe to read out at a counter.
+    return random_code(10)
 
 
 class Order(models.Model):
     """One purchase: tickets of any sessions of one programme, or entry fees (registration)."""
 
     code = models.CharField(_("order number"), max_length=12, unique=True, default=new_order_code)
+    # No index of its own: the (user, -created_at) index below starts with it.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="ticket_orders",
         verbose_name=_("buyer"),
     )
@@ -354,9 +355,15 @@ class OrderLine(models.Model):
 class Ticket(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tickets")
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="tickets")
-    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets")
+    # No single-column index on ticket_type or session: the (ticket_type, state) and (session, state)
+    # indexes below start with them (ticketing/migrations/0011_order_lean_indexes.py).
+    ticket_type = models.ForeignKey(
+        TicketType, on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     # Denormalised from the type: the real-name limit and gate queries filter on it.
-    session = models.ForeignKey("events.Session", on_delete=models.PROTECT, related_name="tickets")
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
     price_fen = models.IntegerField(_("price (fen)"))
     state = models.CharField(_("state"), max_length=10, choices=TicketState, default=TicketState.RESERVED)
     holder_name = models.CharField(_("holder"), max_length=100, blank=True)

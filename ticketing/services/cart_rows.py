@@ -1,18 +1,20 @@
 """Writing a hold for cart_add (services/carts.py) and taking its places in one statement (PostgreSQL).
 
-cart_add's last three statements were the line's upsert, the type's quota and section ids read with
-the type row locked FOR SHARE (services/places.py `_rows_for`) and the quota counter's conditional
-UPDATE. `hold_write_and_take` sends them as one statement of CTEs, in the same order of locks: the
-UPDATE's quota id is worked out (an InitPlan, run before any quota row is read) from the type row
-locked FOR SHARE by the statement before (`places.types_lock`: a statement that waited for that lock
-would read the quotas from before a move that committed meanwhile), so the type row is locked before
-the quota row, as an organiser moving the type
-between quotas (catalogue.ticket_type_update) locks them. The UPDATE runs only when the type draws on
-exactly one quota and no section: a take of several rows keeps places.py's ordered takes, with the
-rows this statement read. A failed UPDATE may still hold the quota row (when it waited for it), so
-the caller goes on through places.places_take with `tried`, which refuses, or sends cart_add back
-through `places.reclaiming` to release lapsed holds in a transaction of their own.
-SQLite, and the control tests (places.LOCKING_ENABLED off), keep a statement each.
+cart_add's last statements were the line's upsert, the type's quota and section ids read with the
+type row locked FOR SHARE (services/places.py `_rows_for`) and the quota counter's conditional
+UPDATE. `hold_write_and_take` sends them as one statement of CTEs. The type is locked earlier, by
+`cart_upsert`, the transaction's first statement: the cart's upsert also takes the type's sales lock
+shared (`places.TYPE_SALE_LOCK`), which an organiser moving or deleting the type takes exclusively
+before its row. The statement that reads the type's quotas therefore begins after any move that made
+the sale wait has committed (a statement that waited for a lock would read the quotas from before
+it), and the type is locked before the quota row, as the move locks them. The UPDATE runs only
+when the type draws on exactly one quota and no section: a take of several rows keeps places.py's
+ordered takes, with the rows this statement read. A failed UPDATE may still hold the quota row
+(when it waited for it), so the caller goes on through places.places_take with `tried`, which
+refuses, or sends cart_add back through `places.reclaiming` to release lapsed holds in a
+transaction of their own.
+SQLite, and the control tests (places.LOCKING_ENABLED off), keep a statement each and lock the type
+row FOR SHARE (`places._rows_for`).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import functools
 
 from django.db import connection
 
-from events.db import insert_statement, inserted
-from ticketing.models import CartLine, Quota, TicketType
+from events.db import insert_statement, inserted, rows_insert
+from ticketing.models import Cart, CartLine, Quota, TicketType
 from ticketing.services import places
 
 UPSERT = {"unique_fields": ("cart", "ticket_type"), "update_fields": ("quantity", "hold_expires_at")}
+CART_UPSERT = {"unique_fields": ("user",), "update_fields": ("updated_at",)}
 
 
 def one_statement() -> bool:
@@ -33,14 +36,24 @@ def one_statement() -> bool:
     return connection.vendor == "postgresql" and places.LOCKING_ENABLED
 
 
+def cart_upsert(cart: Cart, type_id: int) -> None:
+    """Create or touch the buyer's cart (its row stays locked to the COMMIT) and, where
+    hold_write_and_take will run, take `type_id`'s sales lock shared in the same statement."""
+    if not one_statement():
+        rows_insert([cart], **CART_UPSERT)
+        return
+    upsert, params = insert_statement([cart], **CART_UPSERT)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{upsert}, {places.TYPE_SALE_LOCK}", [*params, type_id])
+        inserted(cart, cursor.fetchone()[0])
+
+
 def hold_write_and_take(line: CartLine, n: int) -> tuple[places.Rows, bool]:
-    """Lock `line`'s type row FOR SHARE (a statement of its own), then in one statement upsert `line` (a
-    new hold, or this type's line replaced), read the type's quota and section ids and, when the type
-    draws on one quota and no section, take `n` > 0 places from it if they fit. Returns the type's
-    rows and whether the places were taken."""
+    """In one statement upsert `line` (a new hold, or this type's line replaced), read the type's
+    quota and section ids and, when the type draws on one quota and no section, take `n` > 0 places
+    from it if they fit. The caller holds the type's sales lock since an earlier statement
+    (`cart_upsert`). Returns the type's rows and whether the places were taken."""
     upsert, params = insert_statement([line], **UPSERT)
-    # The type row is locked before the statement that reads its quotas begins (see places.types_lock).
-    places.types_lock([line.ticket_type_id])
     with connection.cursor() as cursor:
         cursor.execute(_sql(upsert), [*params, line.ticket_type_id, n, n])
         pk, type_id, section_id, quota_ids, moved = cursor.fetchone()

@@ -102,9 +102,10 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     One cart per user may mix sessions of several events and cities of one programme.
     The type is read afresh by its key (with its session, event and ballot), so a caller that has
     only the id passes `TicketType(pk=id)`; a missing type raises TicketType.DoesNotExist.
-    Locks the buyer's `Cart` row (its upsert) and its lines, writes the hold, and takes the places
-    last (services/places.py: one conditional UPDATE per quota or section, after the type row is
-    locked FOR SHARE), so the hot quota row is held for that UPDATE and the COMMIT only. On
+    Locks the buyer's `Cart` row (its upsert; on PostgreSQL the type's sales lock, shared, in the
+    same statement) and its lines, writes the hold, and takes the places last (services/places.py:
+    one conditional UPDATE per quota or section; where the sales lock is not taken, after the type
+    row is locked FOR SHARE), so the hot quota row is held for that UPDATE and the COMMIT only. On
     PostgreSQL the hold, the type's rows and a one-quota take are one statement (services/cart_rows.py).
     Sold out rolls it all back.
     """
@@ -117,10 +118,10 @@ def cart_add(*, user, ticket_type: TicketType, quantity: int) -> CartLine:
     if quantity < 1:
         raise OrderLimitError(_("Choose at least one ticket."))
     with transaction.atomic():
-        # One upsert creates the cart or touches it, and holds its row lock to the commit.
-        (cart,) = rows_insert(
-            [Cart(user=user, updated_at=now)], unique_fields=("user",), update_fields=("updated_at",)
-        )
+        # One upsert creates the cart or touches it, and holds its row lock to the commit (and, on
+        # PostgreSQL, the type's sales lock: services/cart_rows.py).
+        cart = Cart(user=user, updated_at=now)
+        cart_rows.cart_upsert(cart, ticket_type.pk)
         # Locked: a sweep releasing one of these lines meanwhile would release it twice otherwise.
         lines = [HeldLine(*row) for row in CART_LINES_LOCKED(cart_id=cart.pk)]
         live = [line for line in lines if line.hold_expires_at > now]

@@ -2,7 +2,7 @@
 
 Every write is one transaction and raises CatalogueError with a message for the organiser. Locking
 rule (the order of services/places.py, so a set-up change and a sale cannot deadlock): the ticket
-type row when its quotas or section change, then the Quota rows involved, then the Section rows,
+type's sales lock and its row when its quotas or section change (places.type_change_lock), then the Quota rows involved, then the Section rows,
 each in ascending primary key, then the check against their `taken` counters. A capacity is never
 cut below what is sold or held (the service refuses it, and a CheckConstraint would), and a type
 is never moved into a quota or section that cannot take its tickets; moving it moves its places. Nothing is deleted
@@ -167,7 +167,9 @@ def ticket_type_update(*, ticket_type: TicketType, data: TicketTypeData) -> Tick
     order), and refuses to move sold or held places into a quota or section without room for them."""
     _check_type_data(ticket_type.session, data)
     with transaction.atomic():
-        # Sellers and releasers read the type row FOR SHARE: none is half-way through while it moves.
+        # cart_add's sellers hold the type's sales lock, the others read the type row FOR SHARE: none
+        # is half-way through while it moves, and those that wait read its quotas after the move.
+        places.type_change_lock(ticket_type.pk)
         old_section = (
             TicketType.objects.select_for_update().values_list("section_id", flat=True).get(pk=ticket_type.pk)
         )
@@ -184,9 +186,12 @@ def ticket_type_update(*, ticket_type: TicketType, data: TicketTypeData) -> Tick
 
 def ticket_type_delete(*, ticket_type: TicketType) -> None:
     """Delete a ticket type that has sold nothing (no order line, no ticket, no live hold, no ballot
-    applications). Its holds and ballot go with it. Locks the type's cart lines, then the type row
-    (the order of `cart_add`, which locks the buyer's lines, then reads the type row FOR SHARE)."""
+    applications). Its holds and ballot go with it. Takes the type's sales lock exclusively (it waits
+    for every cart_add of the type to commit, and holds new ones off), then locks the type's cart
+    lines, then the type row (the order of `cart_add`: the sales lock with its cart, then the buyer's
+    lines; sellers that read the type row FOR SHARE do so after their lines)."""
     with transaction.atomic():
+        places.type_change_lock(ticket_type.pk)
         lines = list(
             CartLine.objects.filter(ticket_type_id=ticket_type.pk).select_for_update().order_by("pk")
         )
