@@ -12,7 +12,9 @@ query:
   admin's searches are case-insensitive, which that index cannot serve). The unique constraints stay.
   Django drops these with IF EXISTS and rebuilds them should a later migration alter the field.
 Dropped by name as in 0009_scan_lean_indexes.py (AlterField would drop every single-column index on
-the column).
+the column). On PostgreSQL each is dropped (and, backwards, built) CONCURRENTLY, outside a transaction
+(`atomic = False`, as 0010): a plain DROP INDEX holds an exclusive lock on its table until the
+migration commits, which queues behind any long transaction and stops sales meanwhile.
 """
 
 import django.db.models.deletion
@@ -38,20 +40,29 @@ def _dropped(schema_editor):
         yield table, column, suffix, schema_editor._create_index_name(table, [column], suffix=suffix)
 
 
+def _concurrently(schema_editor) -> str:
+    return " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
+
+
 def _drop_indexes(apps, schema_editor):
     for _table, _column, _suffix, name in _dropped(schema_editor):
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+        schema_editor.execute(
+            f"DROP INDEX{_concurrently(schema_editor)} IF EXISTS {schema_editor.quote_name(name)}"
+        )
 
 
 def _create_indexes(apps, schema_editor):
     for table, column, suffix, name in _dropped(schema_editor):
         ops = " varchar_pattern_ops" if suffix == "_like" else ""
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} ON {table} ({column}{ops})"
+            f"CREATE INDEX{_concurrently(schema_editor)} IF NOT EXISTS {schema_editor.quote_name(name)} "
+            f"ON {table} ({column}{ops})"
         )
 
 
 class Migration(migrations.Migration):
+    atomic = False  # DROP / CREATE INDEX CONCURRENTLY cannot run in a transaction
+
     dependencies = [
         ("events", "0008_event_team_event"),
         ("ticketing", "0010_ticket_holder_document_index"),
