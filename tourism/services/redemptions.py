@@ -213,7 +213,10 @@ def _claim_and_insert(redemption: Redemption, *, uses: list, using: str = "defau
         sorted(list(use) for use in uses), LOCK_ROWS, CLAIM_PAUSE_SECONDS,
         subsidy, redemption.offer_id, OfferStatus.LIVE.value, subsidy,
     ]  # fmt: skip
-    params += [field.get_db_prep_save(getattr(redemption, field.attname), connection) for field in fields]
+    # The values as they are: ints, strings, a date and aware datetimes, which psycopg sends as
+    # get_db_prep_save would (every Redemption field's is the value itself on PostgreSQL).
+    values = redemption.__dict__
+    params += [values[field.attname] for field in fields]
     guard = transaction.atomic(using) if connection.in_atomic_block else contextlib.nullcontext()
     with guard, prepared_cursor(using) as cursor:
         cursor.execute(sql, params)
