@@ -80,6 +80,7 @@ class CompiledQuery:
         self.build = build
         self.kinds = kinds  # name -> int | str | uuid.UUID
         self._compiled: dict[str, tuple] = {}
+        self.widths: dict[str, int] = {}  # alias -> the statement's number of columns
 
     def _sentinels(self) -> dict:
         values = {}
@@ -137,13 +138,19 @@ class CompiledQuery:
         converters = list(compiler.get_converters([column[0] for column in compiler.select]).items())
         flat = queryset._iterable_class is FlatValuesListIterable
         locks = queryset.query.select_for_update and connections[alias].features.has_select_for_update
+        self.widths[alias] = len(compiler.select)
         return sql, slots, converters, shape, flat, locks
 
-    def __call__(self, using: str = "default", **values) -> list:
+    def compiled(self, using: str = "default") -> tuple:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        sql, slots, converters, shape, flat, locks = compiled
+        return compiled
+
+    def params(self, compiled: tuple, using: str, values: dict) -> list:
+        """The statement's parameters for these values (checking, as Django does, that a locking
+        read runs in a transaction)."""
+        _sql, slots, _converters, _shape, _flat, locks = compiled
         if locks and connections[using].get_autocommit():
             # Django checks this when it compiles; compiled once, the check is made here on every call.
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
@@ -158,11 +165,21 @@ class CompiledQuery:
             elif form == "str":
                 value = str(value)
             params.append(value)
-        connection = connections[using]
+        return params
+
+    def __call__(self, using: str = "default", **values) -> list:
+        compiled = self.compiled(using)
+        params = self.params(compiled, using, values)
         with prepared_cursor(using) as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(compiled[0], params)
             rows = cursor.fetchall()
+        return self.results(compiled, rows, using)
+
+    def results(self, compiled: tuple, rows: list, using: str) -> list:
+        """What the queryset would have returned for these rows of the compiled statement."""
+        _sql, _slots, converters, shape, flat, _locks = compiled
         if converters:
+            connection = connections[using]
             rows = [_convert(row, converters, connection) for row in rows]
         if shape is None:
             return [row[0] for row in rows] if flat else [tuple(row) for row in rows]
@@ -177,6 +194,44 @@ class CompiledQuery:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+class CompiledPair:
+    """Two compiled reads of at most one row each, in one statement (one round trip instead of two):
+    `SELECT * FROM (first) LEFT JOIN (second) ON TRUE`. A call takes the values of both (their names
+    must differ) and returns (first's rows, second's rows), each as its own CompiledQuery returns them;
+    when `first` finds no row, neither is read (([], [])). Neither may lock: a join of two
+    unrelated reads is for reads without locks."""
+
+    def __init__(self, first: CompiledQuery, second: CompiledQuery):
+        self.first, self.second = first, second
+        self._sql: dict[str, str] = {}
+
+    def __call__(self, using: str = "default", **values) -> tuple[list, list]:
+        first, second = self.first.compiled(using), self.second.compiled(using)
+        sql = self._sql.get(using)
+        if sql is None:
+            if first[5] or second[5]:
+                raise ValueError("CompiledPair reads without locks")
+            # Two statements the ORM compiled, every value a parameter.
+            sql = self._sql[using] = (
+                f"SELECT * FROM ({first[0]}) AS first_read LEFT JOIN ({second[0]}) AS second_read ON TRUE"  # noqa: S608
+            )
+        params = self.first.params(first, using, values) + self.second.params(second, using, values)
+        with prepared_cursor(using) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        width = self.first.widths[using]
+        if rows and len(rows[0]) != width + self.second.widths[using]:
+            raise ValueError("CompiledPair: the statement's columns are not its two reads'")
+        if not rows:
+            return [], []
+        if len(rows) > 1:
+            raise ValueError("CompiledPair reads at most one row of each")
+        row = rows[0]
+        mine, theirs = row[:width], row[width:]
+        second_rows = [] if all(value is None for value in theirs) else [theirs]
+        return self.first.results(first, [mine], using), self.second.results(second, second_rows, using)
 
 
 def _loaded(model, using: str, init_list: list[str], values) -> Model:

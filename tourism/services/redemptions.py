@@ -92,6 +92,24 @@ def _offer_and_reads(*, lock: bool):
     return CompiledQuery(build, offer_id=int, merchant_id=int, stub_id=int, key=str)
 
 
+# The offer with the redemption already stored under this merchant's key: read, without locks, in
+# the stub's own statement by consume's fast path (`_consume_claimed`).
+_OFFER_AND_KEY = CompiledQuery(
+    lambda offer_id, merchant_id, key: (
+        Offer.objects.filter(pk=offer_id, merchant_id=merchant_id)
+        .annotate(
+            existing_id=Subquery(
+                Redemption.objects.filter(merchant_id=merchant_id, idempotency_key=key)
+                .order_by()
+                .values("pk")[:1]
+            )
+        )
+        .order_by()
+    ),
+    offer_id=int,
+    merchant_id=int,
+    key=str,
+)
 _LOCK_OFFER_AND_READ = _offer_and_reads(lock=True)
 _OFFER_AND_READ = _offer_and_reads(lock=False)
 _LOCK_OFFER = CompiledQuery(
@@ -461,8 +479,8 @@ def _consume_claimed(
     head_count: int,
     now: dt.datetime,
 ) -> Redemption | None:
-    """PostgreSQL's fast path, for the usual consume: judged by the rule book on reads without locks
-    (the stub; the offer with the key and the stub's live uses, one statement), then written by one
+    """PostgreSQL's fast path, for the usual consume: judged by the rule book on one read without locks
+    (the stub with its live uses, and the offer with the key, in one statement), then written by one
     statement that claims the stub under its lock and re-checks what the verdict rests on
     (`_claim_sql`): no BEGIN and COMMIT round trips, no lock held while Python works. None when the
     fast path does not apply or something changed since the reads: the caller then takes the locked
@@ -470,10 +488,14 @@ def _consume_claimed(
 
     Not taken for what other stubs change and the claim does not re-check: an offer with a daily or a
     per-person cap, a delegation's group stub, or a first use that marks the stub activated."""
-    stub = stub_resolve(code=code, now=now, user=user)
-    offers = _OFFER_AND_READ(
-        offer_id=offer_id, merchant_id=store.merchant_id, stub_id=stub.pk, key=idempotency_key
+    reads = {"offer_id": offer_id, "merchant_id": store.merchant_id, "key": idempotency_key}
+    stub = stub_resolve(
+        code=code, now=now, user=user, with_uses=True, along=_OFFER_AND_KEY, along_values=reads
     )
+    offers = getattr(stub, "along", None)
+    uses = getattr(stub, "live_uses", None)
+    if offers is None or uses is None:  # a badge's code or a ticket's first stub: not the usual case
+        return None
     offer = offers[0] if offers else None
     if (
         offer is None
@@ -483,7 +505,6 @@ def _consume_claimed(
         or stub.is_group
     ):
         return None
-    uses = offer.live_uses
     context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=uses)
     if not offer_check(offer, context, head_count=head_count, bill_fen=bill_fen).ok:
         return None
