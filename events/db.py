@@ -197,11 +197,13 @@ class CompiledQuery:
 
 
 class CompiledPair:
-    """Two compiled reads of at most one row each, in one statement (one round trip instead of two):
-    `SELECT * FROM (first) LEFT JOIN (second) ON TRUE`. A call takes the values of both (their names
-    must differ) and returns (first's rows, second's rows), each as its own CompiledQuery returns them;
-    when `first` finds no row, neither is read (([], [])). Neither may lock: a join of two
-    unrelated reads is for reads without locks."""
+    """Two compiled reads in one statement (one round trip instead of two): `SELECT * FROM (first)
+    LEFT JOIN (second) ON TRUE`, where `first` reads at most one row (a `[:1]` query) and `second`
+    does not depend on it. A call takes the values of both (their names must differ) and returns
+    (first's rows, second's rows), each as its own CompiledQuery returns them; when `first` finds no
+    row, neither is read (([], [])). The second's rows come in the order the join gives them: a caller
+    that needs an order sorts them. Neither may lock: a join of two unrelated reads is for reads
+    without locks."""
 
     def __init__(self, first: CompiledQuery, second: CompiledQuery):
         self.first, self.second = first, second
@@ -221,17 +223,15 @@ class CompiledPair:
         with prepared_cursor(using) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        width = self.first.widths[using]
-        if rows and len(rows[0]) != width + self.second.widths[using]:
-            raise ValueError("CompiledPair: the statement's columns are not its two reads'")
         if not rows:
             return [], []
-        if len(rows) > 1:
-            raise ValueError("CompiledPair reads at most one row of each")
-        row = rows[0]
-        mine, theirs = row[:width], row[width:]
-        second_rows = [] if all(value is None for value in theirs) else [theirs]
-        return self.first.results(first, [mine], using), self.second.results(second, second_rows, using)
+        width = self.first.widths[using]
+        if len(rows[0]) != width + self.second.widths[using]:
+            raise ValueError("CompiledPair: the statement's columns are not its two reads'")
+        # A second read that found nothing leaves one row of NULLs (a model row has its key).
+        theirs = [row[width:] for row in rows]
+        theirs = [row for row in theirs if any(value is not None for value in row)]
+        return self.first.results(first, [rows[0][:width]], using), self.second.results(second, theirs, using)
 
 
 def _loaded(model, using: str, init_list: list[str], values) -> Model:

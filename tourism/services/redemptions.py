@@ -27,12 +27,14 @@ from tourism.enums import OfferStatus
 from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.eligibility import (
+    LIVE_OFFERS_HERE,
     OfferCheck,
     live_uses_subquery,
     offer_check,
     offer_discount,
     offer_subsidy,
     offers_for_store,
+    offers_here,
     prefetch_exclusions,
     stub_context,
 )
@@ -284,8 +286,19 @@ def redemption_prepare(
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
     staff member or by a till (then `staff` is None)."""
     _check_staff(staff=staff, till=till, store=store)
-    stub = stub_resolve(code=code, now=now, user=till or staff, with_uses=True)
-    offers = offers_for_store(store, stub.programme_id)
+    stub = stub_resolve(
+        code=code,
+        now=now,
+        user=till or staff,
+        with_uses=True,
+        along=LIVE_OFFERS_HERE,
+        along_values={"merchant_id": store.merchant_id, "store_id": store.pk},
+    )
+    # The offers came in the stub's own statement where they could (a stub or ticket code).
+    rows = getattr(stub, "along", None)
+    offers = (
+        offers_for_store(store, stub.programme_id) if rows is None else offers_here(rows, stub.programme_id)
+    )
     # The stub's live uses came with it where they could (PostgreSQL, a stub or ticket code).
     uses = getattr(stub, "live_uses", None)
     context = stub_context(stub=stub, store=store, offers=offers, now=now, stub_uses=uses)
