@@ -500,7 +500,10 @@ def _consume_claimed(
     path, which judges again under the locks and answers every retry and refusal as it always did.
 
     Not taken for what other stubs change and the claim does not re-check: an offer with a daily or a
-    per-person cap, a delegation's group stub, or a first use that marks the stub activated."""
+    per-person cap, a delegation's group stub, or a first use that marks the stub activated. Locks,
+    in the claim: the STUB row, then the OFFER row (by its UPDATE), as the locked path. The offer's
+    configuration other than its status, stock and budget is judged as read just before: an edit
+    committed in between is seen by the next consume, as if this one had come first."""
     reads = {"offer_id": offer_id, "merchant_id": store.merchant_id, "key": idempotency_key}
     stub = stub_resolve(
         code=code, now=now, user=user, with_uses=True, along=_OFFER_AND_KEY, along_values=reads
