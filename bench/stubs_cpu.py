@@ -27,6 +27,7 @@ import time
 from bench.scans import BASE_DIR, DB_NAME, PG_SERVER, _recreate_database, _server_env
 
 STUBS = int(os.environ.get("BENCH_COUNTER_STUBS", "3000"))
+BATCHES = int(os.environ.get("BENCH_COUNTER_BATCHES", "0"))  # 0: as many as the stubs make
 BATCH = 100
 BILL_FEN = 12_000
 BARE_REQUESTS = 2000
@@ -121,7 +122,7 @@ def _measure_counter(count: int) -> dict:
     _call(application, "/api/counter/prepare", {"store": store, "code": fixtures["codes"][-1]}, token)
     batches = []
     consume_sql: list[tuple[str, list]] = []
-    for number in range((count - 1) // BATCH):
+    for number in range(BATCHES or (count - 1) // BATCH):
         batch = [next(codes) for _ in range(BATCH)]
         offers, prepare_statements, consume_statements = [], 0, 0
         pg0, wall0, cpu0 = _backend_ticks(monitor), time.perf_counter(), time.process_time()
@@ -169,7 +170,47 @@ def _measure_counter(count: int) -> dict:
             }
         )
     monitor.close()
+    if os.environ.get("BENCH_CPU_PROFILE"):
+        _profile(application, fixtures, codes, token, store)
     return {"batches": batches, "explain": _explain(consume_sql, fixtures, count)}
+
+
+def _profile(application, fixtures: dict, codes, token: str, store: int) -> None:
+    """BENCH_CPU_PROFILE=<pstats sort key> (e.g. tottime): the stubs left after the batches, prepared
+    then consumed under cProfile on a CPU clock, each request kind apart, printed to stderr. The
+    batches need `BENCH_COUNTER_STUBS` above 100 x batches + 1 for stubs to be left over."""
+    import cProfile
+    import pstats
+
+    left = list(codes)
+    offers = []
+    for kind in ("prepare", "consume"):
+        profile = cProfile.Profile(time.process_time)  # CPU, not time spent waiting for PostgreSQL
+        profile.enable()
+        for index, code in enumerate(left):
+            if kind == "prepare":
+                _status, prepared = _call(
+                    application, "/api/counter/prepare", {"store": store, "code": code}, token
+                )
+                offers.append(next(o["id"] for o in prepared["offers"] if o["redeemable"]))
+            else:
+                body = {
+                    "store": store,
+                    "code": code,
+                    "offer": offers[index],
+                    "idempotency_key": f"profile-{index}",
+                    "bill_fen": BILL_FEN,
+                }
+                _call(application, "/api/counter/consume", body, token)
+        profile.disable()
+        stats = pstats.Stats(profile, stream=sys.stderr)
+        print(
+            f"--- {kind}: {len(left)} requests, {stats.total_calls / max(len(left), 1):.0f} calls each",
+            file=sys.stderr,
+        )
+        stats.sort_stats(os.environ["BENCH_CPU_PROFILE"]).print_stats(
+            int(os.environ.get("BENCH_CPU_PROFILE_LINES", "60"))
+        )
 
 
 def _explain(consume_sql: list[str], fixtures: dict, count: int) -> list[dict]:

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from events.db import CompiledQuery
+from events.db import CompiledPair, CompiledQuery
 from tests.factories.tourism import counter_world, ticket_stub
 from tourism.models import Offer, Stub
 
@@ -17,6 +17,14 @@ STUB_BY_TICKET = CompiledQuery(
         ticket__credential__public_id=public_id
     ),
     public_id=uuid.UUID,
+)
+ONE_STUB_BY_TICKET = CompiledQuery(
+    lambda public_id: STUB_BY_TICKET.build(public_id).order_by()[:1], public_id=uuid.UUID
+)
+OFFER = CompiledQuery(
+    lambda offer_id, merchant_id: Offer.objects.filter(pk=offer_id, merchant_id=merchant_id).order_by(),
+    offer_id=int,
+    merchant_id=int,
 )
 OFFER_NAMES = CompiledQuery(
     lambda merchant_id, status: (
@@ -115,3 +123,23 @@ def test_a_locking_query_outside_a_transaction_is_refused_on_every_call_as_the_o
         return  # SQLite has no row locks: Django does not refuse there either
     with pytest.raises(TransactionManagementError):
         locked_offer(pk=world.offer.pk)  # no lock would be taken: refused, not run
+
+
+@pytest.mark.postgres
+def test_a_pair_reads_both_in_one_statement_as_each_would_alone(django_assert_num_queries):
+    world = counter_world()
+    pair = CompiledPair(ONE_STUB_BY_TICKET, OFFER)
+    public_id = world.stub.ticket.credential.public_id
+
+    with django_assert_num_queries(1):
+        stubs, offers = pair(public_id=public_id, offer_id=world.offer.pk, merchant_id=world.merchant.pk)
+    [stub], [offer] = stubs, offers
+    assert stub == world.stub and stub.event.name == world.stub.event.name
+    assert stub.credential.public_id == world.stub.credential.public_id
+    assert offer == world.offer and offer.name_en == world.offer.name_en and offer.kind == world.offer.kind
+    # No second row: the first alone; no first row: neither.
+    assert pair(public_id=public_id, offer_id=world.offer.pk, merchant_id=world.merchant.pk + 1) == (
+        [world.stub],
+        [],
+    )
+    assert pair(public_id=uuid.uuid4(), offer_id=world.offer.pk, merchant_id=world.merchant.pk) == ([], [])

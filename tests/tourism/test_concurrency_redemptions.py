@@ -2,7 +2,8 @@
 stock and subsidy budgets are never overspent, a repeated idempotency key returns the first receipt,
 and reversals happen once, at the right store, within the window.
 
-Each race widens its window (a pause right after the counts are read), so a pass proves the locks;
+Each race widens its window (a pause right after the counts are read, in Python and in the
+database's claim), so a pass proves the locks;
 the control run switches the row locks off (redemptions.LOCK_ROWS) and shows the double redemption
 they prevent.
 """
@@ -27,6 +28,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def slow_counts(monkeypatch):
     pause_after(monkeypatch, redemptions, "stub_context", seconds=0.05)
+    # PostgreSQL's one-statement consume re-reads the stub's uses under its lock, in the database:
+    # the same pause there, between those reads and the writes.
+    monkeypatch.setattr(redemptions, "CLAIM_PAUSE_SECONDS", 0.05)
 
 
 def _till(world, stub, key: str, *, bill=10000):

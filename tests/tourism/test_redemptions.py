@@ -64,6 +64,25 @@ def test_prepare_lists_the_offer_with_the_masked_holder_only():
     assert check.offer == world.offer and check.ok and check.uses_left == 1 and check.max_head_count == 1
 
 
+def test_prepare_lists_the_live_offers_of_the_stubs_programme_here_in_order():
+    """The offers come in the stub's own statement, read before the stub's programme is known: only
+    that programme's live offers of this merchant for this store are listed, in key order."""
+    from tests.factories.events import ProgrammeFactory
+    from tourism.enums import OfferWhere
+
+    world = counter_world()
+    later = OfferFactory(merchant=world.merchant)
+    OfferFactory(merchant=world.merchant, programme=ProgrammeFactory())
+    OfferFactory(merchant=world.merchant, status=OfferStatus.WITHDRAWN)
+    OfferFactory(merchant=world.merchant, where=OfferWhere.STORES).stores.add(
+        StoreFactory(merchant=world.merchant)
+    )
+
+    prepared = redemption_prepare(code=code_of(world.stub), store=world.store, staff=world.staff)
+
+    assert [check.offer for check in prepared.checks] == [world.offer, later]
+
+
 def test_consume_returns_a_receipt_with_discount_and_counts_the_stock():
     world = counter_world(total_stock=5)
 
@@ -377,15 +396,18 @@ def test_prepare_and_consume_round_trips_are_pinned(django_assert_num_queries):
     # membership, stub, the stub's uses, the offers: no offer here has a daily or per-person cap,
     # an event, session, city or store list, and the stub holds no use an exclusion could name, so
     # nothing else is read (was 10 before the reads followed the offers). On PostgreSQL the stub's
-    # uses come in the stub's statement (an ARRAY subquery): three.
-    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 4):
+    # uses come in the stub's statement (an ARRAY subquery): three. The offers now come in the stub's
+    # statement too (events/db.py CompiledPair): two on PostgreSQL, three elsewhere.
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         redemption_prepare(code=code, store=store, staff=world.staff)
     # Staff, stub; the stub's lock, the key, the offer's lock; the stub's uses; the insert and the
     # update: ten statements with the savepoint pair of the test's own transaction on SQLite (was 11:
     # the key is no longer read before the code, only under the lock). On PostgreSQL the stub is
     # locked by the statement that reads it, the offer's lock reads the key and the stub's uses too,
-    # and the insert and the update are one statement: six (was eight).
-    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 10):
+    # and the insert and the update are one statement: six (was eight). Now the staff member, one read
+    # without locks (the stub with its uses, the offer with the key), then the savepoint pair around
+    # one statement (the stub's claim under its lock, the offer's update, the insert): five.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 10):
         redemption_consume(
             code=code,
             store=store,

@@ -86,6 +86,18 @@ _LIVE_OFFERS = CompiledQuery(
     programme_id=int,
     store_id=int,
 )
+# The same, of every programme: read in the stub's own statement by prepare (the stub's programme is
+# not known before it), then kept to the stub's programme and ordered by `offers_here`.
+LIVE_OFFERS_HERE = CompiledQuery(
+    lambda merchant_id, store_id: (
+        Offer.objects.filter(merchant_id=merchant_id, status=OfferStatus.LIVE)
+        .filter(Q(where=OfferWhere.HOST_CITY) | Q(where=OfferWhere.CITIES) | Q(stores__id=store_id))
+        .distinct()
+        .order_by("pk")
+    ),
+    merchant_id=int,
+    store_id=int,
+)
 
 
 @dataclass
@@ -388,6 +400,20 @@ def offers_for_store(store: Store, programme_id: int) -> list[Offer]:
     each offer's events, sessions, cities or stores are read only for the offers whose scope or place
     names them (offer_check reads nothing else of them). Exclusions: see `prefetch_exclusions`."""
     offers = _LIVE_OFFERS(merchant_id=store.merchant_id, programme_id=programme_id, store_id=store.pk)
+    return _shaped(offers)
+
+
+def offers_here(offers: list[Offer], programme_id: int) -> list[Offer]:
+    """`offers_for_store` from the rows `LIVE_OFFERS_HERE` read: those of the stub's programme, in
+    order, shaped the same way."""
+    return _shaped(sorted((offer for offer in offers if offer.programme_id == programme_id), key=_pk))
+
+
+def _pk(offer: Offer) -> int:
+    return offer.pk
+
+
+def _shaped(offers: list[Offer]) -> list[Offer]:
     for lookup, needs in (
         ("events", lambda offer: offer.scope == OfferScope.EVENTS),
         ("sessions", lambda offer: offer.scope == OfferScope.SESSIONS),

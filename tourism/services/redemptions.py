@@ -13,6 +13,7 @@ check constraints and the unique idempotency key are the second net.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -22,15 +23,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import CompiledQuery, prepared_cursor
+from tourism.enums import OfferStatus
 from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.eligibility import (
+    LIVE_OFFERS_HERE,
     OfferCheck,
     live_uses_subquery,
     offer_check,
     offer_discount,
     offer_subsidy,
     offers_for_store,
+    offers_here,
     prefetch_exclusions,
     stub_context,
 )
@@ -40,6 +44,8 @@ from tourism.services.stubs import stub_resolve
 # The row locks of consume. Only the PostgreSQL race tests' control runs switch them off, to show
 # that without them two tills really do redeem a once-only stub twice (tests/tourism/test_concurrency*).
 LOCK_ROWS = True
+# Seconds `tourism_consume_claim` sleeps between its checks and the writes: only the race tests widen it.
+CLAIM_PAUSE_SECONDS = 0.0
 MAX_BILL_FEN = 100_000_000  # one million yuan: anything above is a typo at the till
 MAX_HEAD_COUNT = 500
 
@@ -88,6 +94,24 @@ def _offer_and_reads(*, lock: bool):
     return CompiledQuery(build, offer_id=int, merchant_id=int, stub_id=int, key=str)
 
 
+# The offer with the redemption already stored under this merchant's key: read, without locks, in
+# the stub's own statement by consume's fast path (`_consume_claimed`).
+_OFFER_AND_KEY = CompiledQuery(
+    lambda offer_id, merchant_id, key: (
+        Offer.objects.filter(pk=offer_id, merchant_id=merchant_id)
+        .annotate(
+            existing_id=Subquery(
+                Redemption.objects.filter(merchant_id=merchant_id, idempotency_key=key)
+                .order_by()
+                .values("pk")[:1]
+            )
+        )
+        .order_by()
+    ),
+    offer_id=int,
+    merchant_id=int,
+    key=str,
+)
 _LOCK_OFFER_AND_READ = _offer_and_reads(lock=True)
 _OFFER_AND_READ = _offer_and_reads(lock=False)
 _LOCK_OFFER = CompiledQuery(
@@ -149,6 +173,82 @@ def _insert_and_count(redemption: Redemption, *, using: str = "default") -> None
     redemption._state.db = using
 
 
+_CLAIM_SQL: dict[str, tuple[str, list]] = {}  # alias -> (statement, fields), once per process
+
+
+def _claim_sql(connection) -> tuple[str, list]:
+    """The one statement of a consume's fast path on PostgreSQL (migration tourism/0006): the stub's
+    claim (`tourism_consume_claim`: its lock, the key, its live uses unchanged), then the offer's
+    counts UPDATE, which locks the offer row and re-checks on its newest version that it is live and
+    that its stock and subsidy budget hold this redemption, then the INSERT. No row back: nothing was
+    written. Written once from the models' metadata; the INSERT's values are cast to their columns'
+    types (an INSERT ... SELECT gives a NULL value no type of its own)."""
+    fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    column = {
+        name: quote(Offer._meta.get_field(name).column)
+        for name in (
+            "id",
+            "status",
+            "total_stock",
+            "redeemed_count",
+            "subsidy_budget_fen",
+            "subsidy_spent_fen",
+        )
+    }
+    casts = []
+    for field in fields:
+        kind = field.cast_db_type(connection)
+        # varchar(n) as text: a cast would cut a value that is too long, the column refuses it.
+        casts.append(f"%s::{'text' if kind.startswith('varchar') else kind}")
+    # Identifiers from the models' own metadata, quoted; every value is a parameter.
+    sql = (
+        "WITH claimed AS (SELECT tourism_consume_claim(%s, %s, %s, %s::bigint[], %s, %s) AS ok), "  # noqa: S608
+        f"counted AS (UPDATE {quote(Offer._meta.db_table)} SET "
+        f"{column['redeemed_count']} = {column['redeemed_count']} + 1, "
+        f"{column['subsidy_spent_fen']} = {column['subsidy_spent_fen']} + %s "
+        f"WHERE {column['id']} = %s AND (SELECT ok FROM claimed) AND {column['status']} = %s "
+        f"AND ({column['total_stock']} IS NULL OR {column['redeemed_count']} < {column['total_stock']}) "
+        f"AND ({column['subsidy_budget_fen']} IS NULL "
+        f"OR {column['subsidy_spent_fen']} + %s <= {column['subsidy_budget_fen']}) "
+        f"RETURNING {column['id']}) "
+        f"INSERT INTO {quote(Redemption._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(casts)} FROM counted RETURNING {quote(Redemption._meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def _claim_and_insert(redemption: Redemption, *, uses: list, using: str = "default") -> bool:
+    """Run `_claim_sql` for this new redemption, judged on the stub's live `uses`; True when it was
+    written (its pk set), False when something it was judged on changed (nothing written). Inside a
+    caller's transaction it runs in a savepoint, so a duplicate key leaves that transaction usable."""
+    connection = connections[using]
+    written = _CLAIM_SQL.get(using)
+    if written is None:
+        written = _CLAIM_SQL[using] = _claim_sql(connection)
+    sql, fields = written
+    subsidy = redemption.subsidy_fen
+    params = [
+        redemption.stub_id, redemption.merchant_id, redemption.idempotency_key,
+        sorted(list(use) for use in uses), LOCK_ROWS, CLAIM_PAUSE_SECONDS,
+        subsidy, redemption.offer_id, OfferStatus.LIVE.value, subsidy,
+    ]  # fmt: skip
+    # The values as they are: ints, strings, a date and aware datetimes, which psycopg sends as
+    # get_db_prep_save would (every Redemption field's is the value itself on PostgreSQL).
+    values = redemption.__dict__
+    params += [values[field.attname] for field in fields]
+    guard = transaction.atomic(using) if connection.in_atomic_block else contextlib.nullcontext()
+    with guard, prepared_cursor(using) as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    redemption.pk = row[0]
+    redemption._state.adding = False
+    redemption._state.db = using
+    return True
+
+
 def _by_key(*, merchant_id: int, idempotency_key: str) -> Redemption | None:
     rows = _BY_KEY(merchant_id=merchant_id, key=idempotency_key)
     return rows[0] if rows else None
@@ -186,8 +286,19 @@ def redemption_prepare(
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
     staff member or by a till (then `staff` is None)."""
     _check_staff(staff=staff, till=till, store=store)
-    stub = stub_resolve(code=code, now=now, user=till or staff, with_uses=True)
-    offers = offers_for_store(store, stub.programme_id)
+    stub = stub_resolve(
+        code=code,
+        now=now,
+        user=till or staff,
+        with_uses=True,
+        along=LIVE_OFFERS_HERE,
+        along_values={"merchant_id": store.merchant_id, "store_id": store.pk},
+    )
+    # The offers came in the stub's own statement where they could (a stub or ticket code).
+    rows = getattr(stub, "along", None)
+    offers = (
+        offers_for_store(store, stub.programme_id) if rows is None else offers_here(rows, stub.programme_id)
+    )
     # The stub's live uses came with it where they could (PostgreSQL, a stub or ticket code).
     uses = getattr(stub, "live_uses", None)
     context = stub_context(stub=stub, store=store, offers=offers, now=now, stub_uses=uses)
@@ -249,21 +360,24 @@ def redemption_consume(
     )  # first: the API answers an outsider 404 whatever they sent
     _validate_amounts(bill_fen=bill_fen, head_count=head_count, idempotency_key=idempotency_key)
     replay_args = {"offer_id": offer_id, "store": store, "bill_fen": bill_fen, "head_count": head_count}
+    args = {
+        "code": code,
+        "user": till or staff,
+        "store": store,
+        "staff_id": _staff_id(staff, till),
+        "till": till,
+        "offer_id": offer_id,
+        "idempotency_key": idempotency_key,
+        "bill_fen": bill_fen,
+        "head_count": head_count,
+    }
     try:
+        if connections["default"].vendor == "postgresql":
+            redemption = _consume_claimed(**args, now=now or timezone.now())
+            if redemption is not None:
+                return redemption, True
         with transaction.atomic():
-            return _consume_locked(
-                code=code,
-                user=till or staff,
-                store=store,
-                staff_id=_staff_id(staff, till),
-                till=till,
-                offer_id=offer_id,
-                idempotency_key=idempotency_key,
-                bill_fen=bill_fen,
-                head_count=head_count,
-                now=now,
-                replay_args=replay_args,
-            )
+            return _consume_locked(**args, now=now, replay_args=replay_args)
     except StubError:
         # A retry whose code no longer reads (its rotating code went stale, its ticket was refunded
         # since) still gets its first receipt. The key is not read before the code: a first consume,
@@ -331,6 +445,101 @@ def redemption_reverse(
     return reversal
 
 
+def _new_redemption(
+    *,
+    stub: Stub,
+    offer: Offer,
+    store: Store,
+    staff_id: int,
+    till: Till | None,
+    idempotency_key: str,
+    bill_fen: int,
+    head_count: int,
+    now: dt.datetime,
+) -> Redemption:
+    """The redemption a consume judged redeemable writes (not saved)."""
+    bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
+    return Redemption(
+        stub=stub,
+        offer=offer,
+        merchant_id=store.merchant_id,
+        store=store,
+        staff_id=staff_id,
+        till=till,
+        idempotency_key=idempotency_key,
+        bill_fen=bill,
+        discount_fen=discount,
+        subsidy_fen=offer_subsidy(offer, discount),
+        head_count=head_count,
+        origin_area_code=stub.origin_area_code,
+        delegation_id=stub.delegation_id,
+        redeemed_at=now,
+        business_day=timezone.localtime(now).date(),
+        reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
+    )
+
+
+def _consume_claimed(
+    *,
+    code: str,
+    user,
+    store: Store,
+    staff_id: int,
+    till: Till | None,
+    offer_id: int,
+    idempotency_key: str,
+    bill_fen: int,
+    head_count: int,
+    now: dt.datetime,
+) -> Redemption | None:
+    """PostgreSQL's fast path, for the usual consume: judged by the rule book on one read without locks
+    (the stub with its live uses, and the offer with the key, in one statement), then written by one
+    statement that claims the stub under its lock and re-checks what the verdict rests on
+    (`_claim_sql`): no BEGIN and COMMIT round trips, no lock held while Python works. None when the
+    fast path does not apply or something changed since the reads: the caller then takes the locked
+    path, which judges again under the locks and answers every retry and refusal as it always did.
+
+    Not taken for what other stubs change and the claim does not re-check: an offer with a daily or a
+    per-person cap, a delegation's group stub, or a first use that marks the stub activated. Locks,
+    in the claim: the STUB row, then the OFFER row (by its UPDATE), as the locked path. The offer's
+    configuration other than its status, stock and budget is judged as read just before: an edit
+    committed in between is seen by the next consume, as if this one had come first."""
+    reads = {"offer_id": offer_id, "merchant_id": store.merchant_id, "key": idempotency_key}
+    stub = stub_resolve(
+        code=code, now=now, user=user, with_uses=True, along=_OFFER_AND_KEY, along_values=reads
+    )
+    offers = getattr(stub, "along", None)
+    uses = getattr(stub, "live_uses", None)
+    if offers is None or uses is None:  # a badge's code or a ticket's first stub: not the usual case
+        return None
+    offer = offers[0] if offers else None
+    if (
+        offer is None
+        or offer.existing_id is not None
+        or offer.daily_limit is not None
+        or offer.per_person_store_limit is not None
+        or stub.is_group
+    ):
+        return None
+    context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=uses)
+    if not offer_check(offer, context, head_count=head_count, bill_fen=bill_fen).ok:
+        return None
+    if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
+        return None
+    redemption = _new_redemption(
+        stub=stub,
+        offer=offer,
+        store=store,
+        staff_id=staff_id,
+        till=till,
+        idempotency_key=idempotency_key,
+        bill_fen=bill_fen,
+        head_count=head_count,
+        now=now,
+    )
+    return redemption if _claim_and_insert(redemption, uses=uses) else None
+
+
 def _consume_locked(
     *,
     code: str,
@@ -376,27 +585,18 @@ def _consume_locked(
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:
         raise RedemptionError(verdict.message, code=verdict.reason)
-    bill, discount = offer_discount(offer, bill_fen=bill_fen, head_count=head_count)
-    subsidy = offer_subsidy(offer, discount)
-    # No savepoint: a duplicate key rolls the whole consume back and is answered by the caller.
-    redemption = Redemption(
+    redemption = _new_redemption(
         stub=stub,
         offer=offer,
-        merchant_id=store.merchant_id,
         store=store,
         staff_id=staff_id,
         till=till,
         idempotency_key=idempotency_key,
-        bill_fen=bill,
-        discount_fen=discount,
-        subsidy_fen=subsidy,
+        bill_fen=bill_fen,
         head_count=head_count,
-        origin_area_code=stub.origin_area_code,
-        delegation_id=stub.delegation_id,
-        redeemed_at=now,
-        business_day=timezone.localtime(now).date(),
-        reversible_until=now + dt.timedelta(minutes=offer.reversal_window_minutes),
+        now=now,
     )
+    # No savepoint: a duplicate key rolls the whole consume back and is answered by the caller.
     _insert_and_count(redemption)
     if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
         # Known without another read only when the offer asked (stubs_refresh_activation does the rest).

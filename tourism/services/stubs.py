@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.db import CompiledQuery
+from events.db import CompiledPair, CompiledQuery
 from events.ratelimit import attempt_refund, attempt_reserve
 from registration.models import Badge
 from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult, TicketState
@@ -234,6 +234,26 @@ def _first(rows: list) -> Stub | None:
     return rows[0] if rows else None
 
 
+_PAIRS: dict[tuple[CompiledQuery, CompiledQuery], CompiledPair] = {}
+
+
+def _read(
+    statement: CompiledQuery, public_id, along: CompiledQuery | None, along_values: dict
+) -> Stub | None:
+    """The stub `statement` reads; with `along`, that read too, in the same statement (see
+    stub_resolve), its rows set on the stub as `along`."""
+    if along is None:
+        return _first(statement(public_id=public_id))
+    pair = _PAIRS.get((statement, along))
+    if pair is None:
+        pair = _PAIRS[statement, along] = CompiledPair(statement, along)
+    stubs, rows = pair(public_id=public_id, **along_values)
+    stub = _first(stubs)
+    if stub is not None:
+        stub.along = rows
+    return stub
+
+
 def _stub_by(**lookup) -> Stub | None:
     if any(value is None for value in lookup.values()):
         return None
@@ -287,7 +307,14 @@ def _decode(code: str, *, user) -> DecodedCredential:
 
 
 def stub_resolve(
-    *, code: str, now: dt.datetime | None = None, user=None, with_uses: bool = False, lock: bool = False
+    *,
+    code: str,
+    now: dt.datetime | None = None,
+    user=None,
+    with_uses: bool = False,
+    lock: bool = False,
+    along: CompiledQuery | None = None,
+    along_values: dict | None = None,
 ) -> Stub:
     """The stub behind a rotating stub code, a ticket's code, a delegation badge's code, or the
     manual code printed under a ticket's or badge's QR (typed by `user`, whose misses are limited).
@@ -295,6 +322,9 @@ def stub_resolve(
     as `stub.live_uses` ([offer, store, merchant] each), read in the same statement; otherwise the
     attribute is not set. `lock`, on PostgreSQL inside a transaction: the stub's row is locked FOR
     UPDATE by the statement that reads it (by the next one for a badge's code or a ticket's first stub).
+    `along` (with `along_values`), without `lock`: a read of at most one row the caller needs next,
+    made in the stub's own statement on those two usual paths (events/db.py `CompiledPair`), its rows
+    set as `stub.along`; on the other paths the attribute is not set and the caller reads it itself.
 
     Raises StubError (code: forged, stale, unknown, not_a_stub, stub_void, too_many_attempts) and
     never says more about a code than a counter needs. Issues the stub of an older ticket or of a
@@ -313,9 +343,9 @@ def stub_resolve(
                 ),
                 code="stale",
             )
-        stub = _first(_STUB_READS[False, with_uses, lock](public_id=decoded.public_id))
+        stub = _read(_STUB_READS[False, with_uses, lock], decoded.public_id, along, along_values or {})
     elif decoded.kind == CredentialKind.TICKET:
-        stub = _first(_STUB_READS[True, with_uses, lock](public_id=decoded.public_id))
+        stub = _read(_STUB_READS[True, with_uses, lock], decoded.public_id, along, along_values or {})
         if stub is None:
             locked = False
             ticket = Ticket.objects.filter(credential__public_id=decoded.public_id).first()
