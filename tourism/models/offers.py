@@ -109,6 +109,12 @@ class Offer(BilingualMixin, models.Model):
     subsidy_percent = models.PositiveSmallIntegerField(_("subsidised share of the discount (%)"), default=0)
     subsidy_budget_fen = models.PositiveBigIntegerField(_("subsidy budget (fen)"), null=True, blank=True)
 
+    # Moved on by every change of the terms above (offer_update, offer_decide, offer_withdraw, and an
+    # edit of another offer that joins or leaves this one's exclusions), under this row's lock: a
+    # consume judged on a read without the lock writes only if it is unchanged (tourism/services/
+    # redemptions.py), so an edit that committed meanwhile is obeyed.
+    terms_version = models.PositiveIntegerField(_("terms version"), default=0, editable=False)
+
     # Running totals, changed only under this row's lock.
     redeemed_count = models.PositiveIntegerField(_("redeemed"), default=0)
     subsidy_spent_fen = models.PositiveBigIntegerField(_("subsidy spent (fen)"), default=0)

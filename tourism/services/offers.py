@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,6 +143,7 @@ def offer_update(*, offer: Offer, fields: dict, relations: dict) -> Offer:
             locked.full_clean(exclude=["merchant", "programme"])
         except ValidationError as exc:
             raise OfferError(" ".join(exc.messages)) from exc
+        locked.terms_version += 1  # under the lock (see Offer.terms_version)
         locked.save()
         _set_relations(locked, relations)
     return locked
@@ -166,6 +168,8 @@ def _lock_exclusion_partners(offer: Offer, relations: dict) -> None:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        # Their terms change too (their exclusions): a consume judged before this edit must not write.
+        Offer.objects.filter(pk__in=partners).update(terms_version=F("terms_version") + 1)
 
 
 def offer_decide(*, offer: Offer, by, approve: bool, reason: str = "") -> Offer:
@@ -181,7 +185,8 @@ def offer_decide(*, offer: Offer, by, approve: bool, reason: str = "") -> Offer:
         locked.refusal_reason = "" if approve else reason[:300]
         locked.decided_by = by
         locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "refusal_reason", "decided_by", "decided_at"])
+        locked.terms_version += 1
+        locked.save(update_fields=["status", "refusal_reason", "decided_by", "decided_at", "terms_version"])
     return locked
 
 
@@ -190,5 +195,6 @@ def offer_withdraw(*, offer: Offer) -> Offer:
     with transaction.atomic():
         locked = Offer.objects.select_for_update().get(pk=offer.pk)
         locked.status = OfferStatus.WITHDRAWN
-        locked.save(update_fields=["status"])
+        locked.terms_version += 1
+        locked.save(update_fields=["status", "terms_version"])
     return locked

@@ -179,8 +179,9 @@ _CLAIM_SQL: dict[str, tuple[str, list]] = {}  # alias -> (statement, fields), on
 def _claim_sql(connection) -> tuple[str, list]:
     """The one statement of a consume's fast path on PostgreSQL (migration tourism/0006): the stub's
     claim (`tourism_consume_claim`: its lock, the key, its live uses unchanged), then the offer's
-    counts UPDATE, which locks the offer row and re-checks on its newest version that it is live and
-    that its stock and subsidy budget hold this redemption, then the INSERT. No row back: nothing was
+    counts UPDATE, which locks the offer row and re-checks on its newest version that it is live, that
+    its terms are the version judged and that its stock and subsidy budget hold this redemption, then
+    the INSERT. No row back: nothing was
     written. Written once from the models' metadata; the INSERT's values are cast to their columns'
     types (an INSERT ... SELECT gives a NULL value no type of its own)."""
     fields = [field for field in Redemption._meta.concrete_fields if not field.primary_key]
@@ -190,6 +191,7 @@ def _claim_sql(connection) -> tuple[str, list]:
         for name in (
             "id",
             "status",
+            "terms_version",
             "total_stock",
             "redeemed_count",
             "subsidy_budget_fen",
@@ -208,6 +210,7 @@ def _claim_sql(connection) -> tuple[str, list]:
         f"{column['redeemed_count']} = {column['redeemed_count']} + 1, "
         f"{column['subsidy_spent_fen']} = {column['subsidy_spent_fen']} + %s "
         f"WHERE {column['id']} = %s AND (SELECT ok FROM claimed) AND {column['status']} = %s "
+        f"AND {column['terms_version']} = %s "
         f"AND ({column['total_stock']} IS NULL OR {column['redeemed_count']} < {column['total_stock']}) "
         f"AND ({column['subsidy_budget_fen']} IS NULL "
         f"OR {column['subsidy_spent_fen']} + %s <= {column['subsidy_budget_fen']}) "
@@ -218,8 +221,11 @@ def _claim_sql(connection) -> tuple[str, list]:
     return sql, fields
 
 
-def _claim_and_insert(redemption: Redemption, *, uses: list, using: str = "default") -> bool:
-    """Run `_claim_sql` for this new redemption, judged on the stub's live `uses`; True when it was
+def _claim_and_insert(
+    redemption: Redemption, *, uses: list, terms_version: int, using: str = "default"
+) -> bool:
+    """Run `_claim_sql` for this new redemption, judged on the stub's live `uses` and the offer's terms
+    at `terms_version` (Offer.terms_version as read: an edit since moves it on); True when it was
     written (its pk set), False when something it was judged on changed (nothing written). Inside a
     caller's transaction it runs in a savepoint, so a duplicate key leaves that transaction usable."""
     connection = connections[using]
@@ -231,7 +237,7 @@ def _claim_and_insert(redemption: Redemption, *, uses: list, using: str = "defau
     params = [
         redemption.stub_id, redemption.merchant_id, redemption.idempotency_key,
         sorted(list(use) for use in uses), LOCK_ROWS, CLAIM_PAUSE_SECONDS,
-        subsidy, redemption.offer_id, OfferStatus.LIVE.value, subsidy,
+        subsidy, redemption.offer_id, OfferStatus.LIVE.value, terms_version, subsidy,
     ]  # fmt: skip
     # The values as they are: ints, strings, a date and aware datetimes, which psycopg sends as
     # get_db_prep_save would (every Redemption field's is the value itself on PostgreSQL).
@@ -501,9 +507,10 @@ def _consume_claimed(
 
     Not taken for what other stubs change and the claim does not re-check: an offer with a daily or a
     per-person cap, a delegation's group stub, or a first use that marks the stub activated. Locks,
-    in the claim: the STUB row, then the OFFER row (by its UPDATE), as the locked path. The offer's
-    configuration other than its status, stock and budget is judged as read just before: an edit
-    committed in between is seen by the next consume, as if this one had come first."""
+    in the claim: the STUB row, then the OFFER row (by its UPDATE), as the locked path. The rest of the
+    offer's terms are judged as read, and the UPDATE writes only while `Offer.terms_version` is the
+    version read: an edit committed since (each moves it on, under the offer's lock) sends the consume
+    to the locked path, which judges the new terms."""
     reads = {"offer_id": offer_id, "merchant_id": store.merchant_id, "key": idempotency_key}
     stub = stub_resolve(
         code=code, now=now, user=user, with_uses=True, along=_OFFER_AND_KEY, along_values=reads
@@ -537,7 +544,7 @@ def _consume_claimed(
         head_count=head_count,
         now=now,
     )
-    return redemption if _claim_and_insert(redemption, uses=uses) else None
+    return redemption if _claim_and_insert(redemption, uses=uses, terms_version=offer.terms_version) else None
 
 
 def _consume_locked(
