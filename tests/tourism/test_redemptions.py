@@ -182,6 +182,16 @@ def test_same_key_with_another_bill_is_refused():
     assert refused.value.code == "idempotency_conflict"
 
 
+def test_same_key_for_another_stub_is_refused_and_never_shows_the_first_stubs_receipt():
+    world = counter_world()
+    consume(world, key="same")
+    other = ticket_stub(ticket_type=world.ticket_type)
+    with pytest.raises(RedemptionError) as refused:
+        consume(world, key="same", stub=other)
+    assert refused.value.code == "idempotency_conflict"
+    assert Redemption.objects.count() == 1
+
+
 def test_kinds_compute_their_discount():
     world = counter_world()
     fixed = OfferFactory(merchant=world.merchant, kind=OfferKind.FIXED, percent_off=None, amount_off_fen=3000)

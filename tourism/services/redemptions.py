@@ -314,10 +314,20 @@ def redemption_prepare(
 
 
 def _replay(
-    existing: Redemption, *, offer_id: int, store: Store, bill_fen: int, head_count: int
+    existing: Redemption,
+    *,
+    offer_id: int,
+    store: Store,
+    bill_fen: int,
+    head_count: int,
+    stub_id: int | None = None,
 ) -> Redemption:
+    """The first receipt for a repeated key, if the repeat asks for the same redemption; `stub_id`,
+    when the stub is known (read under its lock), must be the first receipt's too: a key another
+    stub's consume used never shows that stub's receipt."""
     same = (
-        existing.offer_id == offer_id
+        (stub_id is None or existing.stub_id == stub_id)
+        and existing.offer_id == offer_id
         and existing.store_id == store.pk
         and existing.head_count == head_count
         and offer_discount(existing.offer, bill_fen=bill_fen, head_count=head_count)[0] == existing.bill_fen
@@ -377,9 +387,11 @@ def redemption_consume(
         "bill_fen": bill_fen,
         "head_count": head_count,
     }
+    # One clock for both paths: a code read at the rotation boundary reads the same on each.
+    now = now or timezone.now()
     try:
         if connections["default"].vendor == "postgresql":
-            redemption = _consume_claimed(**args, now=now or timezone.now())
+            redemption = _consume_claimed(**args, now=now)
             if redemption is not None:
                 return redemption, True
         with transaction.atomic():
@@ -581,7 +593,7 @@ def _consume_locked(
         # first receipt, judged before the offer (a retry naming another offer is a conflict).
         existing = _by_key(merchant_id=store.merchant_id, idempotency_key=idempotency_key)
         if existing is not None:
-            return _replay(existing, **replay_args), False
+            return _replay(existing, **replay_args, stub_id=stub.pk), False
     if offers is None:
         offers = (_LOCK_OFFER if LOCK_ROWS else _OFFER)(offer_id=offer_id, merchant_id=store.merchant_id)
     offer = offers[0] if offers else None
