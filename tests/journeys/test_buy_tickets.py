@@ -79,7 +79,16 @@ def snap(page, device: str, name: str) -> None:
 @pytest.fixture
 def on_sale(settings):
     settings.PAYMENT_DEMO_ENABLED = True
-    session = future_session(name_zh="南通 vs 苏州", name_en="Nantong v Suzhou")
+    session = future_session(
+        name_zh="南通 vs 苏州",
+        name_en="Nantong v Suzhou",
+        event__name_zh="城市足球联赛南通站",  # named as a fan sees it (the factory's is "赛事0")
+        event__name_en="City Football League, Nantong",
+        event__venue__name_zh="南通体育会展中心",
+        event__venue__name_en="Nantong Sports Centre",
+        event__host_city__name_zh="南通",
+        event__host_city__name_en="Nantong",
+    )
     adult = TicketTypeFactory(
         session=session, name_zh="成人票", name_en="Adult", price_fen=8000, quota__capacity=50
     )
