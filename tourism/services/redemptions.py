@@ -497,6 +497,12 @@ def _new_redemption(
     )
 
 
+def _activates(stub: Stub, context) -> bool:
+    """This use marks the stub activated: known without another read only when the offer asked
+    whether its ticket was scanned in (stubs_refresh_activation does the rest)."""
+    return stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in
+
+
 def _consume_claimed(
     *,
     code: str,
@@ -543,7 +549,7 @@ def _consume_claimed(
     context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=uses)
     if not offer_check(offer, context, head_count=head_count, bill_fen=bill_fen).ok:
         return None
-    if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
+    if _activates(stub, context):
         return None
     redemption = _new_redemption(
         stub=stub,
@@ -570,7 +576,7 @@ def _consume_locked(
     idempotency_key: str,
     bill_fen: int,
     head_count: int,
-    now: dt.datetime | None,
+    now: dt.datetime,
     replay_args: dict,
 ) -> tuple[Redemption, bool]:
     """The locked part of consume: the stub row, then the offer row, then re-read and re-judge. On
@@ -599,7 +605,6 @@ def _consume_locked(
     offer = offers[0] if offers else None
     if offer is None:
         raise RedemptionError(_("This merchant has no such offer."), code="unknown_offer")
-    now = now or timezone.now()
     context = stub_context(stub=stub, store=store, offers=[offer], now=now, stub_uses=stub_uses)
     verdict = offer_check(offer, context, head_count=head_count, bill_fen=bill_fen)
     if not verdict.ok:
@@ -617,7 +622,6 @@ def _consume_locked(
     )
     # No savepoint: a duplicate key rolls the whole consume back and is answered by the caller.
     _insert_and_count(redemption)
-    if stub.activated_at is None and "scanned_in" in context.__dict__ and context.scanned_in:
-        # Known without another read only when the offer asked (stubs_refresh_activation does the rest).
+    if _activates(stub, context):
         Stub.objects.filter(pk=stub.pk, activated_at__isnull=True).update(activated_at=now)
     return redemption, True
