@@ -7,15 +7,19 @@ handlers in-process, one request at a time, with `bench/scans.py`'s production-l
 instead) and its fixtures (`gate_world`: each scan admits a distinct ticket):
 
 - app CPU per request: `time.process_time` over BATCHES batches of BATCH requests, the fastest batch
-  (the least disturbed by other work), for `config.wsgi` (POST /api/gate/scan) and for the control
-  `bench.wsgi_bare` (POST /ok, same settings and middleware);
+  (the least disturbed by other work), for `config.wsgi` (POST /api/gate/scan) and for the controls
+  of `bench.wsgi_bare` (POST /ok, same settings and middleware; POST /insert, one row committed);
 - PostgreSQL backend CPU per scan: utime + stime from /proc/<pid>/stat of every backend connected to
   the bench's own database (pg_stat_activity by datname, read over a connection to another database so
   the reading is not counted), over all measured scans, divided by their number. The server is shared
   with other helpers' databases, which are left out. Background processes (WAL writer, checkpointer)
   are not per database and not counted; a commit's WAL flush is the backend's own (synchronous_commit);
 - wall time per request, one at a time (includes waiting for the commit's flush);
-- Python function calls per request (cProfile over PROFILED requests), which load does not move.
+- Python function calls per request (cProfile over PROFILED requests), which load does not move;
+- the scan's floor (`_floor`, also run by `bench scans`): what any scan keeping the issue's
+  guarantees must cost beyond the durable-write control, each part alone (the code's signature
+  check; the decide statement's client and backend CPU beyond a single-row INSERT's), so that the
+  control plus these parts is the least a scan can cost, and bare ÷ that the most it can keep.
 
 Needs the PostgreSQL server on this machine (its /proc readable). Uses $BENCH_DATABASE
 (`corridor_bench` by default), dropped and recreated, and $BENCH_REDIS_URL, as `bench scans`.
@@ -40,6 +44,7 @@ BATCH = 100
 BATCHES = int(os.environ.get("BENCH_CPU_BATCHES", "20"))
 WARMUP = 200
 PROFILED = 300
+FLOOR_CODES = 2000  # half verified and decided, half as many INSERTs (`_floor`)
 
 
 def _environ(path: str, body: bytes, headers: dict[str, str]) -> dict:
@@ -73,12 +78,19 @@ def _child(kind: str, fixtures_path: str) -> dict:
     import django
 
     django.setup()
-    if kind == "bare":
+    if kind == "floor":
+        return _floor(json.loads(Path(fixtures_path).read_text()))
+    if kind in ("bare", "insert"):
+        from bench.scans import _insert_bodies
         from bench.wsgi_bare import application
 
-        path, headers, expected = "/ok", {}, b'{"ok": true}'
-        bodies = iter(
-            lambda: b'{"code": "x", "gate": "gate-a", "direction": "entry", "nonce": "bench-bare"}', None
+        path, headers, expected = f"/{'ok' if kind == 'bare' else kind}", {}, b'{"ok": true}'
+        bodies = (
+            iter(
+                lambda: b'{"code": "x", "gate": "gate-a", "direction": "entry", "nonce": "bench-bare"}', None
+            )
+            if kind == "bare"
+            else _insert_bodies()
         )
     else:
         from bench.scans import _scan_bodies
@@ -136,33 +148,127 @@ def _child(kind: str, fixtures_path: str) -> dict:
     }
 
 
+def floor_codes(fixtures_path: Path, count: int) -> Path:
+    """A fixtures file for the `floor` child: the last `count` codes of `fixtures_path`, which the
+    caller keeps out of its own loads."""
+    codes = json.loads(fixtures_path.read_text())["codes"][-count:]
+    path = fixtures_path.with_name("floor.json")
+    path.write_text(json.dumps({"codes": codes}))
+    return path
+
+
+def _run_child(env: dict[str, str], kind: str, path: Path) -> str:
+    """`_child(kind, path)` in a subprocess with the servers' environment: its standard output, whose
+    last line is the JSON it returned."""
+    return subprocess.run(
+        [sys.executable, "-m", "bench.scancpu", "--child", kind, str(path)],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=900,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+
+
+def run_floor(env: dict[str, str], path: Path) -> dict:
+    """`_floor` in a subprocess with the servers' environment."""
+    return json.loads(_run_child(env, "floor", path).strip().splitlines()[-1])
+
+
+def floor_extra_ms(floor: dict) -> float:
+    """What a scan must cost beyond the durable-write control's request: the signature check, and the
+    decide statement's client and backend CPU beyond a single-row INSERT's."""
+    return (
+        floor["verify_ms"]
+        + floor["decide_client_ms"] - floor["insert_client_ms"]
+        + floor["decide_backend_ms"] - floor["insert_backend_ms"]
+    )  # fmt: skip
+
+
+def _floor(fixtures: dict) -> dict:
+    """The parts of a scan that no implementation keeping its guarantees can leave out, each alone:
+
+    - `verify`: the code's Ed25519 check and parse (`credential_decode`), Python CPU per code;
+    - the decide statement against a single-row INSERT like `/insert`'s, each sent by psycopg alone
+      (prepared, autocommit: one round trip and one commit each, no Django): the client's CPU and
+      the backend's, per statement. The decide call admits a distinct credential each time, as a
+      scan does; the INSERT goes into bench_insert.
+    """
+    import datetime as dt
+    import uuid
+
+    import psycopg
+    from django.conf import settings
+
+    from bench.scans import backend_cpu
+    from ticketing.services.scans import _DECIDE_SQL
+    from ticketing.signing import credential_decode
+
+    codes = fixtures["codes"]  # distinct credentials no other load has scanned (`floor_codes`)
+    count = len(codes) // 2
+    started = time.process_time()
+    decoded = [credential_decode(code) for code in codes]
+    verify = (time.process_time() - started) / len(codes)
+    database = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"],
+        autocommit=True,
+    ) as connection:  # fmt: skip
+        device, event = connection.execute("SELECT id, event_id FROM ticketing_gatedevice LIMIT 1").fetchone()
+        cursor = connection.cursor()
+
+        def decide(item) -> None:
+            cursor.execute(
+                _DECIDE_SQL,
+                [item.public_id, item.event_id, item.session_id, event, None, "gate-a", "entry",
+                 uuid.uuid4().hex, "0" * 64, device, None, dt.datetime.now(dt.UTC), True, 0.0],
+                prepare=True,
+            )  # fmt: skip
+            if cursor.fetchone()[2] != "admitted":
+                raise RuntimeError("the floor's decide did not admit a fresh credential")
+
+        def insert(index) -> None:
+            cursor.execute("INSERT INTO bench_insert (buyer, at) VALUES (%s, now())", [index], prepare=True)
+
+        results = {}
+        for name, run, items in (("decide", decide, decoded[:count]), ("insert", insert, range(count))):
+            run(items[0])  # prepared before it is measured
+            backend_before, _backends = backend_cpu()
+            cpu = time.process_time()
+            for item in items[1:]:
+                run(item)
+            results[f"{name}_client_ms"] = (time.process_time() - cpu) / (count - 1) * 1000
+            results[f"{name}_backend_ms"] = (backend_cpu()[0] - backend_before) / (count - 1) * 1000
+    return {"verify_ms": verify * 1000, **results}
+
+
 def main() -> list[dict]:
     env = _server_env()
     if os.environ.get("BENCH_CPU_POOL"):
         env["DATABASE_POOL_SIZE"] = "2"
-    credentials = WARMUP + BATCHES * BATCH + PROFILED
+    credentials = WARMUP + BATCHES * BATCH + PROFILED + FLOOR_CODES
     results = {}
     with tempfile.TemporaryDirectory(prefix="corridor-scancpu-") as scratch:
         fixtures_path = Path(scratch) / "fixtures.json"
         prepare_world(env, fixtures_path, credentials)
-        for kind in ("bare", "scan"):
-            out = subprocess.run(
-                [sys.executable, "-m", "bench.scancpu", "--child", kind, str(fixtures_path)],
-                cwd=BASE_DIR,
-                env=env,
-                check=True,
-                timeout=900,
-                stdout=subprocess.PIPE,
-                text=True,
-            ).stdout
+        floor_path = floor_codes(fixtures_path, FLOOR_CODES)
+        for kind in ("bare", "insert", "scan"):
+            out = _run_child(env, kind, fixtures_path)
             if os.environ.get("BENCH_CPU_PROFILE"):
                 print(out.rsplit("\n", 2)[0], file=sys.stderr)
             results[kind] = json.loads(out.strip().splitlines()[-1])
-    scan, bare = results["scan"], results["bare"]
+        results["floor"] = run_floor(env, floor_path)
+    scan, bare, insert, floor = results["scan"], results["bare"], results["insert"], results["floor"]
     load_average = "/".join(f"{value:.1f}" for value in os.getloadavg())
     method = f"in-process WSGI, fastest of {BATCHES} batches of {BATCH} (median in the note)"
     machine_scan = scan["cpu_ms"] + scan["backend_ms"]
     machine_bare = bare["cpu_ms"] + bare["backend_ms"]
+    machine_insert = insert["cpu_ms"] + insert["backend_ms"]
+    # The least a scan can cost: the durable-write control, plus what a scan must do that it does not
+    # (the signature check; the decide statement in place of the single-row INSERT), nothing else.
+    extra = floor_extra_ms(floor)
+    machine_floor = machine_insert + extra
     return [
         {
             "benchmark": "scan: app Python CPU per request",
@@ -189,6 +295,28 @@ def main() -> list[dict]:
             "unit": "ms",
             "note": f"median {bare['cpu_median_ms']:.2f}; {bare['calls']:.0f} Python calls; "
             f"backend {bare['backend_ms']:.2f} ms",
+        },
+        {
+            "benchmark": "bare INSERT: app Python CPU / backend CPU per request",
+            "value": f"{insert['cpu_ms']:.2f} / {insert['backend_ms']:.2f}",
+            "unit": "ms",
+            "note": f"POST /insert of bench.wsgi_bare, as bare; median {insert['cpu_median_ms']:.2f}; "
+            f"{insert['calls']:.0f} Python calls",
+        },
+        {
+            "benchmark": "a scan's irreducible parts: verify / decide client / decide backend",
+            "value": f"{floor['verify_ms']:.3f} / {floor['decide_client_ms']:.3f} / {floor['decide_backend_ms']:.3f}",
+            "unit": "ms",
+            "note": f"each alone, psycopg without Django (`_floor`); a single-row INSERT sent the same way: "
+            f"client {floor['insert_client_ms']:.3f}, backend {floor['insert_backend_ms']:.3f} ms",
+        },
+        {
+            "benchmark": "scan floor: bare INSERT + those parts beyond its INSERT",
+            "value": f"{machine_floor:.2f}",
+            "unit": "ms",
+            "note": f"{machine_insert:.2f} + {extra:.2f} ms (app + backend); the scan now costs "
+            f"{machine_scan:.2f}, {machine_scan / machine_floor:.2f}× its floor; bare ÷ floor "
+            f"{machine_bare / machine_floor:.2f}",
         },
         {
             "benchmark": "bare CPU ÷ scan CPU (app + backend)",

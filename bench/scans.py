@@ -4,9 +4,10 @@ JSON endpoint behind the same gunicorn setup in the same run (the ratio is the f
 Each run drops and recreates the scratch database `corridor_bench` (or $BENCH_DATABASE, so parallel
 runs on one server keep apart) on 127.0.0.1:5432 (user postgres),
 migrates it and builds (`gate_world`, valid at any hour) one event with a session on now, N ticket
-credentials and a gate device in a subprocess with the servers' environment. Then two gunicorns
+credentials and a gate device in a subprocess with the servers' environment. Then three gunicorns
 (sync workers, WORKERS each, production-like settings: DEBUG off, persistent unchecked connections)
-serve config.wsgi and bench.wsgi_bare on free loopback ports. A load generator in this process
+serve config.wsgi, bench.wsgi_bare's `/ok` and its `/insert` (the durable-write control) on free
+loopback ports, each in its own process group so each one's CPU per request is counted apart. A load generator in this process
 (CONNECTIONS threads, http.client) posts to each for WARMUP, then in ROUNDS alternating slices
 of SECONDS in all (the ratio is the median round's); every scan is the entry of a
 distinct credential, so each one decodes, verifies the Ed25519 signature, locks the credential row
@@ -369,26 +370,32 @@ def _insert_bodies():
 
 
 def main() -> list[dict]:
+    from bench.scancpu import FLOOR_CODES, floor_codes, floor_extra_ms, run_floor
+
     started = time.monotonic()
     env = _server_env()
-    scans_server = bare_server = None
+    scans_server = bare_server = insert_server = None
     with tempfile.TemporaryDirectory(prefix="corridor-bench-") as scratch:
         fixtures_path = Path(scratch) / "fixtures.json"
         log_path = Path(scratch) / "gunicorn.log"
         with log_path.open("wb") as log:
             try:
-                prepare_world(env, fixtures_path, CREDENTIALS)
+                prepare_world(env, fixtures_path, CREDENTIALS + FLOOR_CODES)
+                floor_path = floor_codes(fixtures_path, FLOOR_CODES)
                 prepared_at = time.monotonic()
                 fixtures = json.loads(fixtures_path.read_text())
                 scans_server, scans_port = _start_gunicorn("config.wsgi", env, log)
                 bare_server, bare_port = _start_gunicorn("bench.wsgi_bare", env, log)
+                # The durable-write control on a gunicorn of its own, so its CPU is counted apart.
+                insert_server, insert_port = _start_gunicorn("bench.wsgi_bare", env, log)
                 _wait_ready(scans_server, scans_port)
                 _wait_ready(bare_server, bare_port)
+                _wait_ready(insert_server, insert_port)
                 scan_load = _Load(
                     scans_port,
                     "/api/gate/scan",
                     {"Content-Type": "application/json", "Authorization": f"Bearer {fixtures['token']}"},
-                    _scan_bodies(fixtures["codes"]),
+                    _scan_bodies(fixtures["codes"][:CREDENTIALS]),
                     _admitted,
                     scans_server.pid,
                 )
@@ -403,10 +410,14 @@ def main() -> list[dict]:
                     _bare_ok,
                     bare_server.pid,
                 )
-                # The floor of a durable write: one single-row INSERT committed per request, served by
-                # the bare gunicorn (its CPU column then counts both controls' slices: not reported).
+                # The floor of a durable write: one single-row INSERT committed per request.
                 insert_load = _Load(
-                    bare_port, "/insert", {"Content-Type": "application/json"}, _insert_bodies(), _bare_ok
+                    insert_port,
+                    "/insert",
+                    {"Content-Type": "application/json"},
+                    _insert_bodies(),
+                    _bare_ok,
+                    insert_server.pid,
                 )
                 (scans, bare, insert), round_ratios = _measure_interleaved(scan_load, bare_load, insert_load)
                 ratios = [scan_bare for scan_bare, _scan_insert in round_ratios]
@@ -418,8 +429,19 @@ def main() -> list[dict]:
             finally:
                 _stop(scans_server)
                 _stop(bare_server)
+                _stop(insert_server)
         stored = _scan_counts()
+        floor = run_floor(env, floor_path)  # with the servers stopped: these parts one at a time
     setup_seconds = prepared_at - started
+    # The machine is saturated in every load (idle near 0), so rates go as CPU per request inverted:
+    # a scan that cost only the durable-write control plus what a scan must do beyond it would keep
+    # `bound` of the bare endpoint's throughput, whatever its code.
+    bare_total, insert_total, scan_total = (
+        sum(result["cpu"][part] for part in ("app", "database", "client")) for result in (bare, insert, scans)
+    )
+    extra = floor_extra_ms(floor)
+    floor_total = insert_total + extra
+    bound = bare_total / floor_total
     load_average = "/".join(f"{value:.1f}" for value in os.getloadavg())
     exhausted = (
         f" (ran out of {CREDENTIALS} credentials: {ROUNDS - len(ratios)} round(s) left out)"
@@ -457,9 +479,9 @@ def main() -> list[dict]:
         },
         {
             "benchmark": "CPU ms per request: gunicorn / PostgreSQL backends / load generator / idle",
-            "value": f"{_split(scans)} vs {_split(bare)}",
+            "value": f"{_split(scans)} vs {_split(bare)} vs {_split(insert)}",
             "unit": "ms",
-            "note": "scan vs bare, over the measured slices (/proc: the gunicorn's process group, the "
+            "note": "scan vs bare vs bare INSERT, over the measured slices (/proc: the gunicorn's process group, the "
             "bench database's backends, this process; idle is the whole machine's, meaningful only when "
             "nothing else runs; PostgreSQL's WAL writer and checkpointer are not counted)",
         },
@@ -467,7 +489,7 @@ def main() -> list[dict]:
             "benchmark": "bare INSERT endpoint (one row committed per request)",
             "value": f"{insert['rate']:.0f}",
             "unit": "req/s",
-            "note": f"POST /insert on the bare gunicorn (bench/wsgi_bare.py): the cheapest request that "
+            "note": f"POST /insert on a third gunicorn of bench/wsgi_bare.py: the cheapest request that "
             f"stores something durably; p50 / p99 {insert['p50']:.1f} / {insert['p99']:.1f} ms; "
             f"{insert['errors']} errors; ÷ bare req/s {insert['rate'] / bare['rate']:.2f}",
         },
@@ -477,6 +499,18 @@ def main() -> list[dict]:
             "unit": "ratio",
             "note": f"median of {len(insert_ratios)} rounds (each: {', '.join(f'{r:.2f}' for r in insert_ratios)}); "
             "a scan against the floor of any request that keeps what it was sent",
+        },
+        {
+            "benchmark": "a scan at its floor ÷ bare, by CPU per request (the most any scan can keep)",
+            "value": f"{bound:.2f}",
+            "unit": "ratio",
+            "note": f"bare {bare_total:.2f} ms ÷ (bare INSERT {insert_total:.2f} + a scan's irreducible "
+            f"parts {extra:.2f}) ms, all machine CPU (gunicorn + backends + load generator) per request; "
+            f"the parts measured alone, in-process (bench/scancpu.py `_floor`: verify "
+            f"{floor['verify_ms']:.3f}, decide client {floor['decide_client_ms']:.3f} and backend "
+            f"{floor['decide_backend_ms']:.3f} against a single-row INSERT's {floor['insert_client_ms']:.3f} "
+            f"and {floor['insert_backend_ms']:.3f} ms); the scan now: {scan_total:.2f} ms, "
+            f"{scan_total / floor_total:.2f}× its floor, bare ÷ scan by CPU {bare_total / scan_total:.2f}",
         },
         {
             "benchmark": "scans/s ÷ bare req/s",
