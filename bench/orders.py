@@ -8,7 +8,8 @@ sync workers, the settings of bench/scans.py: DEBUG off, psycopg's pool) serves 
 `/order` runs the checkout's services (cart_add then order_place) for a buyer, `/insert` commits one
 INSERT. The load comes from CLIENTS client processes (not threads of one Python process, whose GIL
 would cap the buyers), BUYERS connections in all, each a buyer posting until sold out or SECONDS.
-Scenarios and the baseline are measured one after another, ROUNDS times interleaved; the figures are
+Scenarios and the baseline are measured one after another, ROUNDS times interleaved, after
+WARMUP_ROUNDS rounds whose figures are dropped (each round has its own ticket types); the figures are
 the medians. Oversold places are counted from the database after each scenario.
 """
 
@@ -32,6 +33,11 @@ DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench") + "_orders"
 WORKERS = scans.WORKERS  # config/gunicorn.py's, or BENCH_WORKERS
 SECONDS = 6.0
 ROUNDS = 3
+# A first round of every load, on its own ticket types, whose figures are dropped: the server's
+# workers open their connections and prepare their statements in it. Without it the first hot run
+# paid the cold start (its first order 0.15-0.20 s in, against 0.02-0.06 s later: BENCHMARKS.md,
+# orderfast4), as no other round did; bench/scans.py warms every load up the same way.
+WARMUP_ROUNDS = 1
 BUYERS = 64
 CLIENTS = 4  # processes, BUYERS // CLIENTS connections each
 SCENARIOS = [
@@ -64,13 +70,19 @@ def main() -> list[dict]:
                 _wait_ready(server, port)
                 results: dict[str, list[dict]] = {name: [] for name, _s, _p in SCENARIOS}
                 results["bare"] = []
-                for round_index in range(ROUNDS):
+                for round_index in range(WARMUP_ROUNDS + ROUNDS):
+                    measured = round_index >= WARMUP_ROUNDS
                     for name, _sessions, places in SCENARIOS:
                         types = fixtures["rounds"][round_index][name]
                         run = _load(port, "/order", types, fixtures["users"])
                         run["oversold"] = _oversold(types, places)
-                        results[name].append(run)
-                    results["bare"].append(_load(port, "/insert", [0], fixtures["users"]))
+                        if measured:
+                            results[name].append(run)
+                        elif run["oversold"] or run["errors"]:
+                            raise RuntimeError(f"warm-up round, {name}: {run}")
+                    bare_run = _load(port, "/insert", [0], fixtures["users"])
+                    if measured:
+                        results["bare"].append(bare_run)
             except BaseException:
                 log.flush()
                 sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
@@ -113,7 +125,8 @@ def _rows(results: dict[str, list[dict]], seconds: float) -> list[dict]:
             "benchmark": "orders/s ÷ bare inserts/s, one hot quota",
             "value": f"{statistics.median(hot):.3f}",
             "unit": "ratio",
-            "note": f"median of {ROUNDS} interleaved rounds ({', '.join(f'{r:.3f}' for r in hot)}); "
+            "note": f"median of {ROUNDS} interleaved rounds ({', '.join(f'{r:.3f}' for r in hot)}) after "
+            f"{WARMUP_ROUNDS} dropped warm-up round; "
             f"{BUYERS} buyers from {CLIENTS} client processes; {seconds:.0f} s in all; load average "
             "after the run " + "/".join(f"{value:.1f}" for value in os.getloadavg()),
         }
@@ -275,7 +288,7 @@ def _prepare(out_path: str) -> None:
     users = [buyer().pk for _ in range(BUYERS)]
     rounds = [
         {name: [t.pk for t in scenario_types(sessions, places)] for name, sessions, places in SCENARIOS}
-        for _round in range(ROUNDS)
+        for _round in range(WARMUP_ROUNDS + ROUNDS)
     ]
     Path(out_path).write_text(json.dumps({"users": users, "rounds": rounds}))
 
