@@ -4,14 +4,16 @@
 builds one ticket type with a large quota and BUYERS buyers, then, in a subprocess with the bench
 servers' environment (bench.scans._server_env: DEBUG off, Redis, psycopg's pool), calls the WSGI
 application of bench.wsgi_orders directly (no gunicorn, no HTTP client) for `POST /order` and for
-the baseline `POST /insert`, in BATCHES batches of BATCH requests each, and reports per request:
+the baseline `POST /insert`, and `POST /order` for a type whose quota is full (the refusal as sold
+out every buyer of a sold-out session gets), in BATCHES batches of BATCH requests each, and reports
+per request:
 
 - Python CPU: `time.process_time()` of this process (the fastest batch, the one least disturbed);
 - PostgreSQL CPU: utime + stime from /proc/<pid>/stat of the backends of this database only
   (pg_stat_activity.datname; the server is shared), before and after the batch: the median batch,
   and the mean over every batch (10 ms ticks: 0.25 ms resolution for a batch, 0.036 ms for all);
 - wall time, and the SQL statements Django sent (CaptureQueriesContext, a separate pass);
-- with --sql, the statements of one order (their length and start);
+- with --sql, the statements of one order and of one refusal (their length and start);
 - with --profile, the top of cProfile (cumulative and own time) for one batch of orders.
 
 --keep reuses a database migrated by an earlier run (migrating takes minutes on a loaded machine).
@@ -119,7 +121,7 @@ def _measure(argv: list[str]) -> None:
         )
     from django.contrib.auth import get_user_model
 
-    from bench.orders import scenario_data
+    from bench.orders import scenario_data, scenario_types
     from bench.wsgi_orders import application
     from ticketing.models import TicketType
 
@@ -130,28 +132,37 @@ def _measure(argv: list[str]) -> None:
         users = [user.pk for user in buyers]
     else:
         users = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True)[:BUYERS])
+    # A type whose one quota is full: the answer every buyer of a sold-out session gets.
+    sold_out_type = TicketType.objects.filter(quotas__capacity=0).order_by("pk").first()
+    if sold_out_type is None:
+        (sold_out_type,) = scenario_types(1, 0)
     connection.close()  # the application opens its own, from the pool
     counter = iter(range(10**9))
 
-    def order() -> None:
+    def buy(type_id: int, expected: str) -> None:
         index = next(counter)
-        result = _call(
-            application,
-            "order",
-            {"user": users[index % len(users)], "type": ticket_type.pk, "quantity": 1 + index % 2},
-        )
-        if result["result"] != "ordered":
+        body = {"user": users[index % len(users)], "type": type_id, "quantity": 1 + index % 2}
+        result = _call(application, "order", body)
+        if result["result"] != expected:
             raise RuntimeError(result)
+
+    def order() -> None:
+        buy(ticket_type.pk, "ordered")
 
     def insert() -> None:
         _call(application, "insert", {"user": users[0]})
 
-    rows = {name: _batches(call) for name, call in (("order", order), ("insert", insert))}
+    def sold_out() -> None:
+        buy(sold_out_type.pk, "sold_out")
+
+    calls = (("order", order), ("insert", insert), ("soldout", sold_out))
+    rows = {name: _batches(call) for name, call in calls}
     rows["order"]["statements"] = _statements(order, show="--sql" in argv)
     rows["insert"]["statements"] = _statements(insert)
+    rows["soldout"]["statements"] = _statements(sold_out, show="--sql" in argv)
     for name, row in rows.items():
         print(
-            f"{name:6}  Python CPU {row['cpu_ms']:.2f} ms  PostgreSQL CPU {row['pg_ms']:.2f} ms  "
+            f"{name:7}  Python CPU {row['cpu_ms']:.2f} ms  PostgreSQL CPU {row['pg_ms']:.2f} ms  "
             f"(mean {row['pg_mean_ms']:.3f})  wall {row['wall_ms']:.2f} ms  statements {row['statements']}  "
             f"(fastest of {BATCHES} batches of {BATCH}; PostgreSQL CPU is the batch's median, and the mean "
             f"of all {BATCHES * BATCH} at a finer resolution)"
@@ -160,6 +171,14 @@ def _measure(argv: list[str]) -> None:
         rows["order"]["cpu_ms"] + rows["order"]["pg_ms"]
     )
     print(f"CPU per insert ÷ CPU per order (Python + PostgreSQL): {ratio:.3f}")
+    for name, call in (("soldout", sold_out),):
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
+        for _ in range(BATCH):
+            call()
+        profile.disable()
+        rows[name]["calls"] = pstats.Stats(profile).total_calls // BATCH
+        print(f"Python function calls per sold-out answer: {rows[name]['calls']} (cProfile)")
     profile = cProfile.Profile(time.process_time)  # CPU, not the waits on PostgreSQL
     profile.enable()
     for _ in range(BATCH):

@@ -8,6 +8,7 @@ PostgreSQL; cart_add 8 before its hold, type rows and take became one statement 
 7 there once the type row was locked in a statement before the one that reads its quotas (a read that
 waited for the lock saw the quotas from before an organiser's move: test_concurrency_catalogue.py),
 then 6 once that lock became the type's sales lock, taken by the cart's upsert (services/cart_rows.py).
+A refusal as sold out took 8 (7 and the ROLLBACK) until the type's read brought the room left: 3 now.
 """
 
 from __future__ import annotations
@@ -63,6 +64,33 @@ def test_cart_add_and_order_place_statement_counts():
     assert Ticket.objects.filter(order=order, ticket_type=ticket_type).count() == 2
     assert len({ticket.credential_id for ticket in order.tickets.all()}) == 2
     assert not CartLine.objects.filter(cart__user=user).exists()
+
+
+def test_a_sold_out_type_is_refused_in_three_reads_with_no_transaction():
+    """When a flash sale sells out, every buyer still asking gets a refusal: it is read, not written.
+    The type (with the room left in its quota and section), the buyer's cart lines, whether lapsed
+    holds count in the type's rows; no BEGIN, no lock, no upsert rolled back."""
+    from ticketing.errors import SoldOutError
+
+    session = future_session()
+    quota = QuotaFactory(session=session, capacity=3)
+    ticket_type = TicketTypeFactory(session=session, quota=quota)
+    cart_add(user=buyer(), ticket_type=ticket_type, quantity=2)
+    late = buyer()
+    with CaptureQueriesContext(connection) as refused, pytest.raises(SoldOutError):
+        cart_add(user=late, ticket_type=ticket_type, quantity=2)
+    assert len(refused) == 3
+    assert not any(
+        query["sql"].upper().startswith(("BEGIN", "INSERT", "UPDATE", "DELETE", "WITH"))
+        or "FOR " in query["sql"]
+        for query in refused
+    )
+    assert not CartLine.objects.filter(cart__user=late).exists()
+    quota.refresh_from_db()
+    assert quota.taken == 2
+    cart_add(user=late, ticket_type=ticket_type, quantity=1)  # the one place left is still sold
+    quota.refresh_from_db()
+    assert quota.taken == 3
 
 
 def test_an_order_of_two_sessions_takes_as_many_statements_as_one():

@@ -24,7 +24,7 @@ from tests.factories.ticketing import (
     future_session,
 )
 from ticketing.enums import OrderState
-from ticketing.errors import CatalogueError, SoldOutError
+from ticketing.errors import CatalogueError, OrderLimitError, SalesError, SoldOutError
 from ticketing.models import CartLine, Quota, Section
 from ticketing.selectors.availability import remaining_for_types, taken_recount
 from ticketing.services import catalogue
@@ -132,6 +132,75 @@ def test_a_full_quota_releases_lapsed_holds_itself_before_refusing():
     with pytest.raises(SoldOutError, match="Sold out"):
         cart_add(user=buyer(), ticket_type=ticket_type, quantity=1)
     assert assert_counters_true()[("quota", quota.pk)] == 3
+
+
+def test_a_refusal_as_sold_out_keeps_the_order_of_refusals_and_the_release_of_lapsed_holds():
+    """cart_add refuses a full type from its first read, before any transaction (services/carts.py
+    `_sold_out_at_sight`), only where the full path would: the cart's own refusals come first, a full
+    section refuses as a full quota does, and lapsed holds in the type's rows (another buyer's, or
+    the buyer's own line of the type, which the upsert reuses) are still released and sold."""
+    session = future_session()
+    section = SectionFactory(session=session, capacity=2)
+    quota = QuotaFactory(session=session, capacity=10)
+    ticket_type = TicketTypeFactory(session=session, quota=quota, section=section, max_per_order=3)
+    other_session = future_session()
+    elsewhere = TicketTypeFactory(
+        session=other_session, quota=QuotaFactory(session=other_session, capacity=5)
+    )
+    first, second = buyer(), buyer()
+    cart_add(user=first, ticket_type=ticket_type, quantity=2)  # the section is full, the quota is not
+    with pytest.raises(SoldOutError, match="not enough places"):
+        cart_add(user=second, ticket_type=ticket_type, quantity=1)
+    # The cart's refusals come before sold out, as in the transaction: another programme's hold...
+    cart_add(user=second, ticket_type=elsewhere, quantity=1)
+    with pytest.raises(SalesError, match="one programme"):
+        cart_add(user=second, ticket_type=ticket_type, quantity=1)
+    # ... and more than the type allows per order, counting what the buyer holds.
+    with pytest.raises(OrderLimitError, match="at most 3"):
+        cart_add(user=first, ticket_type=ticket_type, quantity=2)
+    with pytest.raises(SoldOutError):
+        cart_add(user=first, ticket_type=ticket_type, quantity=1)
+    # The buyer's own lapsed line of the type is reused by the upsert: it still counts, so fits.
+    _lapse(first)
+    cart_add(user=first, ticket_type=ticket_type, quantity=2)
+    assert CartLine.objects.get(cart__user=first, ticket_type=ticket_type).quantity == 2
+    # Another buyer's lapsed hold is released by the refused buyer's seller, who then gets the places.
+    _lapse(first)
+    third = buyer()
+    cart_add(user=third, ticket_type=ticket_type, quantity=1)
+    assert not CartLine.objects.filter(cart__user=first).exists()
+    counts = assert_counters_true()
+    assert counts[("section", section.pk)] == 1 and counts[("quota", quota.pk)] == 1
+
+
+def test_lapsed_holds_are_found_through_every_quota_and_the_section_of_a_type(shop):
+    """places.lapsed_holds_count_for(type) answers as _lapsed_holds_count_in(its quotas, its section):
+    a lapsed hold of any type sharing one of its quotas or its section counts, others do not."""
+    from ticketing.services.places import _lapsed_holds_count_in, lapsed_holds_count_for
+
+    session = shop["session"]
+    stand_only = TicketTypeFactory(
+        session=session, quota=QuotaFactory(session=session), section=shop["stand"]
+    )
+    kids_only = TicketTypeFactory(session=session, quota=shop["kids"])
+    apart = TicketTypeFactory(session=session, quota=QuotaFactory(session=session))
+    every = [shop["adult"], shop["child"], stand_only, kids_only, apart]
+    seen = {}
+    for lapsed in every:
+        holder = buyer()
+        cart_add(user=holder, ticket_type=lapsed, quantity=1)
+        _lapse(holder)
+        for ticket_type in every:
+            quota_ids = list(ticket_type.quotas.values_list("pk", flat=True))
+            section_ids = [ticket_type.section_id] if ticket_type.section_id else []
+            expected = _lapsed_holds_count_in(quota_ids, section_ids)
+            assert lapsed_holds_count_for(ticket_type.pk) == expected
+            seen[(lapsed.pk, ticket_type.pk)] = expected
+        CartLine.objects.filter(cart__user=holder).delete()
+    # The walk met both answers through each way of sharing: a quota, the section, the kids' quota.
+    assert seen[(stand_only.pk, shop["adult"].pk)] and not seen[(stand_only.pk, shop["child"].pk)]
+    assert seen[(kids_only.pk, shop["child"].pk)] and not seen[(kids_only.pk, shop["adult"].pk)]
+    assert seen[(shop["child"].pk, shop["adult"].pk)] and not seen[(apart.pk, shop["adult"].pk)]
 
 
 def test_orders_keep_the_places_of_their_holds_and_give_them_back_when_they_end(shop):
