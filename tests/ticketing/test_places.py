@@ -174,9 +174,10 @@ def test_a_refusal_as_sold_out_keeps_the_order_of_refusals_and_the_release_of_la
 
 
 def test_lapsed_holds_are_found_through_every_quota_and_the_section_of_a_type(shop):
-    """places.lapsed_holds_count_for(type) answers as _lapsed_holds_count_in(its quotas, its section):
-    a lapsed hold of any type sharing one of its quotas or its section counts, others do not."""
-    from ticketing.services.places import _lapsed_holds_count_in, lapsed_holds_count_for
+    """places.room_seen_for(type).lapsed answers as _lapsed_holds_count_in(its quotas, its section):
+    a lapsed hold of any type sharing one of its quotas or its section counts, others do not; its
+    room is the least left in them."""
+    from ticketing.services.places import _lapsed_holds_count_in, room_seen_for
 
     session = shop["session"]
     stand_only = TicketTypeFactory(
@@ -194,7 +195,13 @@ def test_lapsed_holds_are_found_through_every_quota_and_the_section_of_a_type(sh
             quota_ids = list(ticket_type.quotas.values_list("pk", flat=True))
             section_ids = [ticket_type.section_id] if ticket_type.section_id else []
             expected = _lapsed_holds_count_in(quota_ids, section_ids)
-            assert lapsed_holds_count_for(ticket_type.pk) == expected
+            answer = room_seen_for(ticket_type.pk)
+            assert answer.lapsed == expected
+            rooms = [quota.capacity - quota.taken for quota in ticket_type.quotas.all()]
+            if ticket_type.section_id:
+                section = Section.objects.get(pk=ticket_type.section_id)
+                rooms.append(section.capacity - section.taken)
+            assert answer.room == min(rooms)
             seen[(lapsed.pk, ticket_type.pk)] = expected
         CartLine.objects.filter(cart__user=holder).delete()
     # The walk met both answers through each way of sharing: a quota, the section, the kids' quota.

@@ -200,7 +200,8 @@ def _sold_out_at_sight(*, user, ticket_type: TicketType, quantity: int, now: dt.
     """Refuse as sold out without a transaction, a write or a lock, when that is what cart_add would
     answer: the type's read saw no room for `quantity` (`_no_room_seen`), the buyer's cart (read now,
     unlocked) passes every check that comes before the take, so the take would be `quantity`, and no
-    lapsed hold counts in the type's rows (which the take's path would release and try again). When a
+    lapsed hold counts in the type's rows (which the take's path would release and try again), with
+    too little room, both seen by one statement after the cart's read (`places.room_seen_for`). When a
     flash sale sells out, every buyer still asking gets this answer: before, each opened a
     transaction, upserted the cart and the hold, tried the take and rolled it all back (8 statements
     instead of 4, about as much CPU as an order). A plain read is a valid witness: the take's UPDATE
@@ -210,7 +211,11 @@ def _sold_out_at_sight(*, user, ticket_type: TicketType, quantity: int, now: dt.
     _live, existing_quantity, total = _judge(ticket_type, lines, quantity=quantity, now=now)
     if total - existing_quantity != quantity:  # this type's lapsed line is reused: the take differs
         return
-    if places.lapsed_holds_count_for(ticket_type.pk, now=now):
+    # The decision itself: room and lapsed holds from one snapshot, read after the cart. The type's
+    # read above only said this is worth asking (holds may have been released since, by the sweep or
+    # another buyer's reclaim, this buyer's own lapsed line among them).
+    seen = places.room_seen_for(ticket_type.pk, now=now)
+    if seen.lapsed or seen.room is None or seen.room >= quantity:
         return
     raise SoldOutError(places.no_room_message())
 

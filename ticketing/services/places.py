@@ -40,6 +40,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -253,31 +254,48 @@ def _types_drawing_on(quota_ids: list[int], section_ids: list[int]):
     return TicketType.objects.filter(Q(quotas__in=quota_ids) | Q(section_id__in=section_ids)).values("pk")
 
 
-def lapsed_holds_count_for(type_id: int, *, now=None) -> bool:
-    """_lapsed_holds_count_in for the quotas and the section of one ticket type, whose ids it reads
-    itself: one plain read, its SQL built once (the ORM's compiling of it cost more CPU than the rest
-    of a refusal as sold out) and prepared on PostgreSQL."""
+class RoomSeen(NamedTuple):
+    room: int | None  # the least room left in the type's quotas and its section; None without any
+    lapsed: bool  # a lapsed hold still counts in one of them
+
+
+def room_seen_for(type_id: int, *, now=None) -> RoomSeen:
+    """The room a take of this ticket type would meet now, and whether lapsed holds still count in its
+    quotas or its section, read by ONE statement: one snapshot, so "no room and no lapsed hold" is
+    true together at one instant (a release of lapsed holds committing between two reads would show
+    the counter from before it and the holds from after it: a refusal no serial order explains).
+    A plain read that waits for no lock; its SQL built once (the ORM's compiling of it cost more CPU
+    than the rest of a refusal as sold out) and prepared on PostgreSQL. The lapsed test is
+    _lapsed_holds_count_in's for the type's own quotas and section."""
     now = connection.ops.adapt_datetimefield_value(now or timezone.now())
     with prepared_cursor() as cursor:
-        cursor.execute(_lapsed_for_type_sql(connection.vendor), [now, type_id, type_id])
-        return cursor.fetchone() is not None
+        cursor.execute(_room_seen_sql(connection.vendor), [type_id, type_id, now, type_id, type_id])
+        room, lapsed = cursor.fetchone()
+    return RoomSeen(room, bool(lapsed))
 
 
 @functools.cache
-def _lapsed_for_type_sql(vendor: str) -> str:  # vendor: one text per database, as names are quoted
+def _room_seen_sql(vendor: str) -> str:  # vendor: one text per database, as names are quoted
     quote = connection.ops.quote_name
     lines, types = quote(CartLine._meta.db_table), quote(TicketType._meta.db_table)
+    quotas, sections = quote(Quota._meta.db_table), quote(Section._meta.db_table)
     through = quote(TicketType.quotas.through._meta.db_table)
-    pk, type_id, quota_id, section_id = (
-        quote(name) for name in ("id", "tickettype_id", "quota_id", "section_id")
+    pk, type_id, quota_id, section_id, capacity, taken = (
+        quote(name) for name in ("id", "tickettype_id", "quota_id", "section_id", "capacity", "taken")
     )
+    # Names from _meta, quoted; every value is a parameter.
     return (
-        f"SELECT 1 FROM {lines} h WHERE h.{quote('hold_expires_at')} <= %s "  # noqa: S608 (names from _meta)
+        "SELECT (SELECT min(r.room) FROM ("  # noqa: S608
+        f"SELECT q.{capacity} - q.{taken} AS room FROM {quotas} q "
+        f"JOIN {through} m ON m.{quota_id} = q.{pk} WHERE m.{type_id} = %s "
+        f"UNION ALL SELECT s.{capacity} - s.{taken} FROM {sections} s "
+        f"JOIN {types} y ON y.{section_id} = s.{pk} WHERE y.{pk} = %s) r), "
+        f"EXISTS (SELECT 1 FROM {lines} h WHERE h.{quote('hold_expires_at')} <= %s "
         f"AND h.{quote('ticket_type_id')} IN ("
         f"SELECT o.{type_id} FROM {through} o WHERE o.{quota_id} IN "
         f"(SELECT m.{quota_id} FROM {through} m WHERE m.{type_id} = %s) "
         f"UNION SELECT t.{pk} FROM {types} t WHERE t.{section_id} = "
-        f"(SELECT x.{section_id} FROM {types} x WHERE x.{pk} = %s)) LIMIT 1"
+        f"(SELECT x.{section_id} FROM {types} x WHERE x.{pk} = %s)))"
     )
 
 
