@@ -61,12 +61,56 @@ class _PreparingCursor:
         return getattr(self._cursor, name)
 
 
+class _LeanCursor:
+    """Django's CursorWrapper for a hot path when nothing logs or wraps the connection's queries:
+    what its execute and fetches do then (the check that the transaction is not broken, and
+    `wrap_database_errors`, which maps psycopg's errors to Django's and marks the connection
+    unusable on the others), around one preparing psycopg cursor kept per connection, so neither the
+    wrapper nor a new cursor is built for every statement. Leaving the `with` keeps the cursor open
+    for the next statement; its rows are replaced by the next execute."""
+
+    __slots__ = ("cursor", "db")
+
+    def __init__(self, db, cursor):
+        self.db, self.cursor = db, cursor
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+    def execute(self, sql, params=None):
+        self.db.validate_no_broken_transaction()
+        with self.db.wrap_database_errors:
+            return self.cursor.execute(sql, params, prepare=True)
+
+    def fetchone(self):
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchone()
+
+    def fetchall(self):
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return self.cursor.rowcount
+
+
 def prepared_cursor(using: str = "default"):
     connection = connections[using]
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
+    if not connection.queries_logged and not connection.execute_wrappers:
+        raw = connection.connection
+        lean = connection.__dict__.get("_corridor_lean_cursor")
+        if lean is None or lean.cursor.connection is not raw or lean.cursor.closed:
+            connection.validate_thread_sharing()
+            lean = connection._corridor_lean_cursor = _LeanCursor(connection, _PreparingCursor(raw)._cursor)
+        return lean
     with connection.wrap_database_errors:
         # Django's wrapping of a new cursor (BaseDatabaseWrapper._cursor), around a preparing one.
         return connection._prepare_cursor(_PreparingCursor(connection.connection))
