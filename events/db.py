@@ -1,8 +1,12 @@
 """Database helpers every app may use (events is the lowest app).
 
-`prepared_cursor`: a cursor of Django's connection (its execute wrappers, query log and error
-mapping) whose statements are sent with their values apart and PREPARED on PostgreSQL, for the hot
-paths whose statement text never changes (a gate scan's decide call, the compiled reads below).
+`prepared_cursor`: a cursor of Django's connection whose statements are sent with their values apart
+and PREPARED on PostgreSQL, for the hot paths whose statement text never changes (a gate scan's
+decide call, the compiled reads below). On PostgreSQL, when nothing logs or wraps the connection's
+queries (DEBUG off, no assertNumQueries or execute_wrapper), it is one cursor kept per connection
+with Django's error mapping and broken-transaction check (`_LeanCursor`: a new cursor and Django's
+wrapper for every statement cost a gate scan's decide call 0.15 ms of its 0.45); otherwise Django's
+own cursor, with its query log and wrappers.
 With `DATABASE_PREPARED` on (the default on PostgreSQL, config/settings/base.py) every statement is
 prepared after its second run on a connection anyway; this asks for it at the first, and keeps the
 hot paths prepared when the setting is off. Django opens psycopg connections with preparing off
@@ -66,19 +70,23 @@ class _LeanCursor:
     what its execute and fetches do then (the check that the transaction is not broken, and
     `wrap_database_errors`, which maps psycopg's errors to Django's and marks the connection
     unusable on the others), around one preparing psycopg cursor kept per connection, so neither the
-    wrapper nor a new cursor is built for every statement. Leaving the `with` keeps the cursor open
-    for the next statement; its rows are replaced by the next execute."""
+    wrapper nor a new cursor is built for every statement.
 
-    __slots__ = ("cursor", "db")
+    Used only inside its `with`: while one is open on a connection, `prepared_cursor` hands a nested
+    (or another thread's, where the connection is shared) request Django's own cursor, so no one's
+    rows are replaced by someone else's statement. Leaving the `with` does not close the cursor: its
+    last rows stay until the next statement on that connection replaces them."""
+
+    __slots__ = ("busy", "cursor", "db")
 
     def __init__(self, db, cursor):
-        self.db, self.cursor = db, cursor
+        self.db, self.cursor, self.busy = db, cursor, False
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc_info):
-        return None
+        self.busy = False
 
     def execute(self, sql, params=None):
         self.db.validate_no_broken_transaction()
@@ -105,12 +113,14 @@ def prepared_cursor(using: str = "default"):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     if not connection.queries_logged and not connection.execute_wrappers:
+        connection.validate_thread_sharing()  # as Django checks at every cursor
         raw = connection.connection
         lean = connection.__dict__.get("_corridor_lean_cursor")
         if lean is None or lean.cursor.connection is not raw or lean.cursor.closed:
-            connection.validate_thread_sharing()
             lean = connection._corridor_lean_cursor = _LeanCursor(connection, _PreparingCursor(raw)._cursor)
-        return lean
+        if not lean.busy:  # in use (nested, or another thread's): Django's own cursor below
+            lean.busy = True
+            return lean
     with connection.wrap_database_errors:
         # Django's wrapping of a new cursor (BaseDatabaseWrapper._cursor), around a preparing one.
         return connection._prepare_cursor(_PreparingCursor(connection.connection))
