@@ -338,9 +338,19 @@ def test_another_devices_nonce_is_refused_not_answered_with_its_scan():
 @time_machine.travel(DURING)
 def test_a_ticket_of_another_event_reveals_nothing_about_its_holder():
     here, elsewhere = CredentialFactory(), CredentialFactory(holder_label="张*明")
-    outcome = scan(elsewhere, event=here.event)
+    code = credential_code(elsewhere)
+
+    outcome, again = (
+        credential_scan(
+            code=code, gate_code="gate-a", direction="entry", event=here.event, nonce="n-elsewhere"
+        )
+        for _ in range(2)
+    )
+
     assert outcome.reason == ScanReason.WRONG_EVENT
     assert outcome.as_dict()["credential"] is None
+    assert again.duplicate
+    assert again.as_dict()["credential"] is None  # nor when its nonce is sent again
 
 
 @time_machine.travel(DURING)

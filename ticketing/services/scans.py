@@ -221,8 +221,14 @@ def _existing(nonce: str) -> ScanOutcome | None:
     return _outcome(scan, duplicate=True)
 
 
+def _shown(credential: Credential | None, reason: str) -> Credential | None:
+    """The credential an answer shows: none for a ticket of another event, which says nothing about
+    its holder at this gate (nor when its scan's nonce is sent again)."""
+    return None if reason == ScanReason.WRONG_EVENT else credential
+
+
 def _outcome(scan: Scan, *, duplicate: bool = False) -> ScanOutcome:
-    outcome = ScanOutcome(scan=scan, credential=scan.credential, duplicate=duplicate)
+    outcome = ScanOutcome(scan=scan, credential=_shown(scan.credential, scan.reason), duplicate=duplicate)
     if scan.reason == ScanReason.ALREADY_USED and scan.credential_id:
         state = _presence(scan.credential)
         if state and state.last_entry:
@@ -402,9 +408,7 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
         scan.credential = credential
     if event_id == event.pk:
         scan.event = event
-    # A ticket of another event says nothing about its holder at this gate (as `_store_refusal`).
-    shown = None if reason == ScanReason.WRONG_EVENT and not duplicate else credential
-    outcome = ScanOutcome(scan=scan, credential=shown, duplicate=duplicate)
+    outcome = ScanOutcome(scan=scan, credential=_shown(credential, reason), duplicate=duplicate)
     if earlier_at is not None:
         outcome.earlier_gate = gate_name(scan.event, earlier_gate)
         outcome.earlier_at = earlier_at
@@ -517,8 +521,7 @@ def _store_refusal(common: dict, credential: Credential | None, reason: str) -> 
         reason=reason,
         single_entry=not credential.allows_reentry if credential else True,
     )
-    # A ticket of another event says nothing about its holder at this gate.
-    return ScanOutcome(scan=scan, credential=None if reason == ScanReason.WRONG_EVENT else credential)
+    return ScanOutcome(scan=scan, credential=_shown(credential, reason))
 
 
 def _scan_presence(common: dict, credential: Credential, *, direction: str, now: dt.datetime) -> ScanOutcome:
