@@ -398,3 +398,81 @@ def test_the_database_path_builds_its_models_as_a_database_read_would():
     )
     assert loaded.short_code == credential.short_code  # a deferred field is read on access
     assert loaded == credential
+
+
+def _entered(credential) -> dict:
+    scan(credential)  # admitted at gate-a: its presence now names this entry
+    return {}
+
+
+def _left(credential) -> dict:
+    return _entered(credential) | {"direction": "exit"}
+
+
+def _gated(credential) -> dict:
+    Credential.objects.filter(pk=credential.pk).update(zones=["gate-a"])
+    return {"gate": "gate-b"}
+
+
+def _revoked(credential) -> dict:
+    credential_set_state(credential=credential, state=CredentialState.REVOKED)
+    return {}
+
+
+def _wrong_event(credential) -> dict:
+    return {"event": SessionFactory().event}
+
+
+def _wrong_session(credential) -> dict:
+    return {"session": SessionFactory(event=credential.event)}
+
+
+def _unknown(credential) -> dict:
+    credential.scans.all().delete()
+    credential.delete()
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("arrange", "reason"),
+    [
+        (lambda credential: {}, ""),
+        (_entered, ScanReason.ALREADY_USED),  # a re-entry ticket too: it is inside
+        (lambda credential: {"direction": "exit"}, ScanReason.NOT_INSIDE),
+        (_left, ""),
+        (_gated, ScanReason.WRONG_GATE),
+        (_revoked, ScanReason.REVOKED),
+        (_wrong_event, ScanReason.WRONG_EVENT),
+        (_wrong_session, ScanReason.WRONG_SESSION),
+        (_unknown, ScanReason.UNKNOWN),
+    ],
+)
+@pytest.mark.parametrize("reentry", [False, True])
+@time_machine.travel(DURING)
+@pytest.mark.usefixtures("english")
+def test_a_new_scans_answer_is_the_stored_scans_answer(arrange, reason, reentry):
+    """On PostgreSQL the decide function answers a new scan from what it holds (migration 0012) and a
+    re-sent nonce from the stored scan: both say the same, and the new scan's is the row stored."""
+    credential = CredentialFactory(allows_reentry=reentry, zones=[])
+    code = credential_code(credential)
+    context = {"gate": "gate-a", "direction": "entry", "event": credential.event} | arrange(credential)
+    gate, direction = context.pop("gate"), context.pop("direction")
+
+    def send():
+        return credential_scan(code=code, gate_code=gate, direction=direction, nonce="n-same", **context)
+
+    first = send()
+    again = send()
+
+    assert first.reason == reason
+    assert (first.duplicate, again.duplicate) == (False, True)
+    stored = Scan.objects.get(nonce="n-same")
+    assert [getattr(first.scan, name) for name in scans._SCAN_FIELDS] == [
+        getattr(stored, name) for name in scans._SCAN_FIELDS
+    ]
+    assert again.as_dict() == {**first.as_dict(), "duplicate": True}
+    if reason == ScanReason.WRONG_EVENT:  # nothing about another event's holder, asked twice or not
+        assert again.as_dict()["credential"] is None
+    if reason == ScanReason.ALREADY_USED:
+        entry = Scan.objects.get(credential=credential, result="admitted")
+        assert (first.earlier_gate, first.earlier_at) == ("Gate A", entry.scanned_at)  # its name

@@ -368,8 +368,8 @@ PRESENCE_PAUSE_SECONDS = 0.0  # widened only by the race tests, as they pause `_
 
 
 def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Session | None) -> ScanOutcome:
-    """`_scan_now` on PostgreSQL in one round trip: the function `ticketing_scan_decide` (migration
-    0006) locks the credential, checks it, reads its presence after the lock, stores the scan (a
+    """`_scan_now` on PostgreSQL in one round trip: the function `ticketing_scan_decide` (migrations
+    0006 and 0012) locks the credential, checks it, reads its presence after the lock, stores the scan (a
     nonce stored before is answered with the stored scan) and moves the presence, with the same
     rules as the ORM path below. A single-entry violation (only without the lock) raises
     IntegrityError for `credential_scan` to judge again; inside a caller's transaction the call
