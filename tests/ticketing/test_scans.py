@@ -419,6 +419,28 @@ def _revoked(credential) -> dict:
     return {}
 
 
+def _state(state):
+    def arrange(credential) -> dict:
+        credential_set_state(credential=credential, state=state)
+        return {}
+
+    return arrange
+
+
+def _window(**times):
+    def arrange(credential) -> dict:
+        Credential.objects.filter(pk=credential.pk).update(**times)
+        return {}
+
+    return arrange
+
+
+def _inside_unnamed(credential) -> dict:
+    # Inside with no entry named (its entry annulled, say): refused as used, with no earlier gate.
+    CheckInState.objects.create(credential=credential, event=credential.event, inside=True, entries=1)
+    return {}
+
+
 def _wrong_event(credential) -> dict:
     return {"event": SessionFactory().event}
 
@@ -442,6 +464,11 @@ def _unknown(credential) -> dict:
         (_left, ""),
         (_gated, ScanReason.WRONG_GATE),
         (_revoked, ScanReason.REVOKED),
+        (_state(CredentialState.UNPAID), ScanReason.NOT_PAID),
+        (_state(CredentialState.REFUNDED), ScanReason.REFUNDED),
+        (_window(valid_from=DURING + dt.timedelta(hours=1)), ScanReason.NOT_VALID_YET),
+        (_window(valid_until=DURING - dt.timedelta(minutes=1)), ScanReason.EXPIRED),
+        (_inside_unnamed, ScanReason.ALREADY_USED),
         (_wrong_event, ScanReason.WRONG_EVENT),
         (_wrong_session, ScanReason.WRONG_SESSION),
         (_unknown, ScanReason.UNKNOWN),
@@ -471,8 +498,18 @@ def test_a_new_scans_answer_is_the_stored_scans_answer(arrange, reason, reentry)
         getattr(stored, name) for name in scans._SCAN_FIELDS
     ]
     assert again.as_dict() == {**first.as_dict(), "duplicate": True}
+    # Every credential column the function returns is the credential's (as_dict shows only some; the
+    # "not valid yet" message reads valid_from).
+    for answer in (first, again):
+        if answer.credential is not None:
+            assert [getattr(answer.credential, name) for name in scans._CREDENTIAL_COLUMNS] == list(
+                Credential.objects.values_list(*scans._CREDENTIAL_COLUMNS).get(pk=credential.pk)
+            )
+    assert first.message == again.message
     if reason == ScanReason.WRONG_EVENT:  # nothing about another event's holder, asked twice or not
         assert again.as_dict()["credential"] is None
-    if reason == ScanReason.ALREADY_USED:
+    if arrange is _entered:
         entry = Scan.objects.get(credential=credential, result="admitted")
         assert (first.earlier_gate, first.earlier_at) == ("Gate A", entry.scanned_at)  # its name
+    if arrange is _inside_unnamed:
+        assert (first.earlier_gate, first.earlier_at) == ("", None)
