@@ -6,7 +6,9 @@ values it already held (the credential row it locked, the scan it inserted, the 
 Now only a re-sent nonce reads the stored scan (it answers as first decided), and only an entry
 refused as already used reads the entry that used it (named by the presence read under the lock,
 which nothing can move before this transaction ends). Same arguments, same columns, same answers:
-tests/ticketing/test_scans.py and test_api.py hold both paths to them.
+tests/ticketing/test_scans.py and test_api.py hold both paths to them. (Only the concurrency control
+run, p_lock false, can tell them apart: there the old re-read could show a credential or presence
+another transaction changed after the decision; the answer now shows what was decided on.)
 
 Measured with `bench scancpu`'s floor (the call alone, psycopg, prepared, autocommit), alternated on
 one database: backend CPU per admitted scan 0.52-0.57 → 0.39-0.43 ms (two runs each).
@@ -63,8 +65,11 @@ ANSWER = r"""    IF v_duplicate THEN
     END IF;
     RETURN NEXT;
 """
+_FUNCTION_END = "END;\n$$;"
+if not previous.CREATE.count(STORED_ANSWER) == previous.CREATE.count(_FUNCTION_END) == 1:
+    raise RuntimeError("migration 0006's function text changed: 0012 splices it and cannot")
 _start = previous.CREATE.index(STORED_ANSWER)
-_end = previous.CREATE.index("END;\n$$;")
+_end = previous.CREATE.index(_FUNCTION_END)
 # The whole function as this migration defines it: 0006's, up to its answer, then ANSWER.
 CREATE = previous.CREATE[:_start] + ANSWER + previous.CREATE[_end:]
 
