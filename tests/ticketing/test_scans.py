@@ -414,11 +414,6 @@ def _gated(credential) -> dict:
     return {"gate": "gate-b"}
 
 
-def _revoked(credential) -> dict:
-    credential_set_state(credential=credential, state=CredentialState.REVOKED)
-    return {}
-
-
 def _state(state):
     def arrange(credential) -> dict:
         credential_set_state(credential=credential, state=state)
@@ -463,7 +458,7 @@ def _unknown(credential) -> dict:
         (lambda credential: {"direction": "exit"}, ScanReason.NOT_INSIDE),
         (_left, ""),
         (_gated, ScanReason.WRONG_GATE),
-        (_revoked, ScanReason.REVOKED),
+        (_state(CredentialState.REVOKED), ScanReason.REVOKED),
         (_state(CredentialState.UNPAID), ScanReason.NOT_PAID),
         (_state(CredentialState.REFUNDED), ScanReason.REFUNDED),
         (_window(valid_from=DURING + dt.timedelta(hours=1)), ScanReason.NOT_VALID_YET),

@@ -359,7 +359,7 @@ _CREDENTIAL_COLUMNS = (
     "allows_reentry", "holder_label", "state", "state_changed_at",
 )  # fmt: skip
 # The one column whose field converts what the database sends (see `_decide_in_database`).
-_ZONES_AT = _CREDENTIAL_COLUMNS.index("zones")
+_ZONES_AT, _ZONES_FIELD = _CREDENTIAL_COLUMNS.index("zones"), Credential._meta.get_field("zones")
 # Every Scan column in model order, as `_decide_in_database` fills them (pinned in tests/ticketing/test_scans.py).
 _SCAN_FIELDS = (
     "id", "event_id", "credential_id", "code_hash", "direction", "result", "reason", "gate_code",
@@ -398,9 +398,7 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
     if credential_row[0] is not None:
         zones = credential_row[_ZONES_AT]
         if isinstance(zones, str):  # jsonb comes as text on Django's connections: its field reads it
-            credential_row[_ZONES_AT] = Credential._meta.get_field("zones").from_db_value(
-                zones, None, connection
-            )
+            credential_row[_ZONES_AT] = _ZONES_FIELD.from_db_value(zones, None, connection)
         credential = _loaded(Credential, _CREDENTIAL_COLUMNS, credential_row)
     scan = _loaded(
         Scan,
