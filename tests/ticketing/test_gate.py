@@ -351,12 +351,16 @@ def test_a_ticket_for_another_venue_names_its_event_day_and_gate(client, gate_se
     ticket = CredentialFactory(session=SessionFactory(event=elsewhere), zones=["gate-b"])
 
     answer = scan_at(client, gate_a(credential), credential_code(ticket), "web-elsewhere-1", language)
+    again = scan_at(client, gate_a(credential), credential_code(ticket), "web-elsewhere-1", language)
 
     assert answer["reason"] == ScanReason.WRONG_EVENT
     assert answer["message"] == message
     assert answer["credential"] is None  # nothing about its holder
     stored = Scan.objects.get(nonce="web-elsewhere-1")
     assert (stored.event_id, stored.credential_id) == (credential.event_id, ticket.pk)  # filed at this gate
+    # The same nonce sent again (a phone that lost the answer) gets the same words, stored once.
+    assert again == {**answer, "duplicate": True}
+    assert Scan.objects.filter(nonce="web-elsewhere-1").count() == 1
 
 
 @time_machine.travel(DURING)
@@ -374,9 +378,11 @@ def test_a_ticket_for_another_gate_of_the_venue_names_its_gate(client, shared_ga
     other.save(update_fields=["zones"])
 
     answer = scan_at(client, gate, credential_code(other), "web-gate-c-1", language)
+    again = scan_at(client, gate, credential_code(other), "web-gate-c-1", language)
 
     assert answer["reason"] == ScanReason.WRONG_GATE
     assert answer["message"] == message
+    assert again == {**answer, "duplicate": True}  # a re-sent nonce says where, too
 
 
 @time_machine.travel(dt.datetime(2027, 5, 1, 7, 0, tzinfo=SHANGHAI))

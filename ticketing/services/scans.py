@@ -152,6 +152,14 @@ def _valid_for(credential: Credential) -> str:
     return _("for %(event)s on %(day)s at %(place)s") % {"event": event.name, "day": day, "place": place}
 
 
+def _said_where(outcome: ScanOutcome, credential: Credential | None) -> ScanOutcome:
+    """At a venue's gate, a ticket refused for another event, session or gate says where it is valid:
+    on its first answer and when its nonce is sent again."""
+    if credential is not None and outcome.reason in _WHERE_REASONS:
+        outcome.valid_for = _valid_for(credential)
+    return outcome
+
+
 def _static_refusal(
     credential: Credential, *, event: Event, session: Session | None, gate_code: str, at: dt.datetime
 ) -> str:
@@ -312,7 +320,8 @@ def credential_scan(
                 # Another admission won the single-entry constraint (reachable only without the row
                 # lock): judged again, now that the winner has committed.
                 continue
-            return _own(existing, device=device, user=user)
+            existing = _own(existing, device=device, user=user)
+            return _said_where(existing, existing.scan.credential) if gate is not None else existing
     raise AssertionError("unreachable: the second attempt returns or raises")
 
 
@@ -501,18 +510,13 @@ def _scan_at_gate(common: dict, code: str, *, gate: VenueResource) -> ScanOutcom
             return _store_refusal(elsewhere(), None, ScanReason.UNKNOWN)
         now = timezone.now()
         if gate.venue_id not in credential_venue_ids(credential):
-            outcome = _store_refusal(elsewhere(), credential, ScanReason.WRONG_EVENT)
-            outcome.valid_for = _valid_for(credential)
-            return outcome
+            return _said_where(_store_refusal(elsewhere(), credential, ScanReason.WRONG_EVENT), credential)
         mine = {**common, "event": credential.event}
         reason = _signed_mismatch(decoded, credential) or _static_refusal(
             credential, event=credential.event, session=None, gate_code=gate.code, at=now
         )
         if reason:
-            outcome = _store_refusal(mine, credential, reason)
-            if reason in _WHERE_REASONS:
-                outcome.valid_for = _valid_for(credential)
-            return outcome
+            return _said_where(_store_refusal(mine, credential, reason), credential)
         return _scan_presence(mine, credential, direction=common["direction"], now=now)
 
 
