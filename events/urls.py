@@ -77,6 +77,11 @@ urlpatterns = [
         name="organiser-relays",
     ),
     path(
+        "organiser/competition/matches/<int:pk>/lineup/",
+        views_competition.organiser_lineup,
+        name="organiser-lineup",
+    ),
+    path(
         "organiser/competition/matches/<int:pk>/result/",
         views_competition.organiser_result,
         name="organiser-result",

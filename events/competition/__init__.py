@@ -21,6 +21,7 @@ Fencing, `events.competition.fencing`
     tableau.final_classification(tableau, not_qualified=()) -> list[tuple[int, str]]
     team.relay_order() -> list[Relay]
     team.team_match_check(result) -> "a" | "b"
+    team.lineup_check(order, members) -> tuple[str, ...]               (three different fencers of the team)
 
 Round robins, brackets, standings
     roundrobin.berger_table(n) -> list[list[tuple[int, int]]]          (FIDE Berger tables)

@@ -221,3 +221,26 @@ class RelayResultForm(forms.Form):
         data["relays"] = (home, away)
         data["winner"] = data.get("priority") or None
         return data
+
+
+class TeamLineupForm(forms.Form):
+    """One team's order for a relay match: which of its fencers hold positions 1, 2 and 3 (the home
+    team) or 4, 5 and 6 (away), chosen from the team's fencers by name. Prefixed "home" or "away", so
+    both teams' forms share the relay page; the order itself is checked by `team_lineup_set`."""
+
+    POSITIONS = 3
+
+    def __init__(self, *args, members: dict[str, str], first: int, order=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Choose a fencer")), *sorted(members.items(), key=lambda item: (item[1], item[0]))]
+        for index in range(self.POSITIONS):
+            self.fields[f"position_{index + 1}"] = forms.ChoiceField(
+                label=_("Position %(number)s") % {"number": first + index},
+                choices=choices,
+                initial=order[index] if index < len(order) else "",
+            )
+
+    def clean(self):
+        data = super().clean()
+        data["order"] = [data.get(f"position_{index + 1}") or "" for index in range(self.POSITIONS)]
+        return data

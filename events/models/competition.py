@@ -57,7 +57,8 @@ class Competitor(BilingualMixin, models.Model):
 
     `key` identifies the entry for the app that syncs it (unique in the event); `person_keys` lists
     the people in it, the same key for the same person in every event, so a schedule can check that
-    nobody is in two places at once. Names are the public ones: name and delegation, nothing else.
+    nobody is in two places at once. Names are the public ones: name and delegation, nothing else;
+    a team's `members` maps its person keys to its people's public names, for its line-up.
     """
 
     event = models.ForeignKey(
@@ -72,6 +73,8 @@ class Competitor(BilingualMixin, models.Model):
     city_en = models.CharField(_("city (English)"), max_length=50, blank=True)
     seed = models.PositiveIntegerField(_("seed"))
     person_keys = models.JSONField(_("person keys"), default=list, blank=True)
+    # A team's people: person key -> the public name its sheets show (the relay line-up), nothing else.
+    members = models.JSONField(_("members"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=CompetitorStatus, default=CompetitorStatus.ACTIVE
     )

@@ -120,6 +120,8 @@ def snapshot(match: Match) -> dict:
     }
     if match.detail.get("relays"):
         data["relays"] = match.detail["relays"]
+    if match.detail.get("lineup"):
+        data["lineup"] = match.detail["lineup"]
     return data
 
 

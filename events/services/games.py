@@ -10,16 +10,19 @@ everything that depended on it (a later result whose sides changed is cleared, a
 Locks: `games_generate` locks the `Event` row (as the fencing draws do). `game_result_record` locks
 the event's `Stage` rows in primary-key order, then the `Match` row: a result moves teams into later
 matches of another stage, so one event's results are recorded one after the other.
+`team_lineup_set` locks only the `Match` row (it moves no one).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from events.competition import brackets, roundrobin, standings
 from events.competition.errors import DrawError, ResultError
-from events.competition.fencing.team import TeamMatchResult, team_match_check
+from events.competition.fencing.team import TeamMatchResult, lineup_check, team_match_check
 from events.enums import CompetitorKind, CompetitorStatus, GameRules, MatchStatus, StageKind
 from events.models import Competitor, Event, Match, Stage
 from events.selectors.results import group_places
@@ -272,6 +275,7 @@ def _knockout_follow(*, stages: list[Stage], user, via: str) -> None:
             before = snapshot(match)
             had_result = match.status == MatchStatus.DONE
             match.left_id, match.right_id = left, right
+            match.detail = _lineups_kept(match.detail, match)  # a team no longer in it takes its order away
             if had_result:
                 match.left_score = match.right_score = match.winner_id = None
                 match.status = MatchStatus.SCHEDULED
@@ -291,6 +295,49 @@ def _knockout_follow(*, stages: list[Stage], user, via: str) -> None:
             if had_result:
                 result_log(match=match, before=before, user=user, via=via)
         done[match.code] = match
+
+
+def _lineups_kept(detail: dict, match: Match) -> dict:
+    """`detail` with only the line-ups of the teams now in the match (keyed by competitor id)."""
+    lineups = detail.get("lineup")
+    if not lineups:
+        return detail
+    sides = {str(match.left_id), str(match.right_id)}
+    kept = {team: order for team, order in lineups.items() if team in sides}
+    rest = {k: v for k, v in detail.items() if k != "lineup"}
+    return {**rest, "lineup": kept} if kept else rest
+
+
+def team_lineup_set(*, match: Match, team: Competitor, order: Sequence[str], user, via: str = "") -> Match:
+    """Record (or change) a team's order for a relay match: its three fencers in positions 1-2-3 (the
+    home team) or 4-5-6 (away), checked against the team's members as registration last synced them,
+    and logged with who and when as a result is. Kept under the team's id in `detail["lineup"]`, so a
+    team that leaves the match (a corrected earlier result) takes its order with it. Locks the match
+    row, then reads the team, so the order is checked against the sides the match has now."""
+    with transaction.atomic():
+        match = Match.objects.select_for_update().select_related("stage").get(pk=match.pk)
+        if match.stage.settings.get("rules") != GameRules.FENCING_TEAM:
+            raise ResultError(
+                "not_relay",
+                _("only a fencing team match has a line-up"),
+                _("open the match from its team event"),
+            )
+        if team.pk not in (match.left_id, match.right_id):
+            raise ResultError(
+                "not_in_match",
+                _("%(team)s does not fence in %(label)s"),
+                _("choose one of the match's two teams"),
+                team=team.display_name,
+                label=match.code,
+            )
+        team = Competitor.objects.get(pk=team.pk)
+        chosen = lineup_check(order, team.members)
+        before = snapshot(match)
+        lineups = _lineups_kept(match.detail, match).get("lineup", {})
+        match.detail = {**match.detail, "lineup": {**lineups, str(team.pk): list(chosen)}}
+        match.save(update_fields=["detail", "updated_at"])
+        result_log(match=match, before=before, user=user, via=via)
+        return match
 
 
 def _resolve(source: str, current: int | None, places: dict[str, int], done: dict[str, Match]) -> int | None:

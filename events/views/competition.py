@@ -26,6 +26,7 @@ from events.forms.competition import (
     RelayResultForm,
     TableauDrawForm,
     TeamDrawForm,
+    TeamLineupForm,
 )
 from events.models import Event, Match
 from events.permissions import get_for_user_or_404
@@ -294,14 +295,56 @@ def organiser_team_generate(request, slug: str):
     return redirect("events:organiser-competition", slug=event.slug)
 
 
-@login_required
-def organiser_relays(request, pk: int):
-    """One team match: the nine relays in the official order with each team's fencer positions, and
-    the running score at the end of each relay (GET shows, POST records and carries it on)."""
+def _relay_match(request, pk: int) -> tuple[Event, Match]:
+    """A fencing team match between two known teams, for an organiser of its programme; else 404."""
     match = get_object_or_404(Match.objects.select_related("stage__event", "left", "right"), pk=pk)
     event = _organiser_event(request, match.stage.event.slug)
     if match.stage.settings.get("rules") != GameRules.FENCING_TEAM or not (match.left and match.right):
         raise Http404
+    return event, match
+
+
+def _lineup_forms(match: Match, data=None) -> dict[str, TeamLineupForm]:
+    """Both teams' order forms (positions 1-3 home, 4-6 away); `data` binds the one its `side` names."""
+    lineups = match.detail.get("lineup") or {}
+    return {
+        side: TeamLineupForm(
+            data if data is not None and data.get("side") == side else None,
+            prefix=side,
+            members=team.members,
+            first=first,
+            order=lineups.get(str(team.pk), ()),
+        )
+        for side, team, first in (("home", match.left, 1), ("away", match.right, 4))
+    }
+
+
+def _position_names(match: Match) -> dict[int, str]:
+    """Position (1-6) -> the name of the fencer the team's order puts there, where it is given."""
+    lineups = match.detail.get("lineup") or {}
+    names = {}
+    for team, first in ((match.left, 1), (match.right, 4)):
+        for index, key in enumerate(lineups.get(str(team.pk), ())):
+            names[first + index] = team.members.get(key, "")
+    return names
+
+
+def _relays_page(request, event: Event, match: Match, form: RelayResultForm, lineup_forms: dict):
+    names = _position_names(match)
+    rows = [
+        (relay, home, away, names.get(relay.a_fencer, ""), names.get(relay.b_fencer, ""))
+        for relay, (_n, home, away) in zip(relay_order(), form.relay_rows(), strict=True)
+    ]
+    context = {"event": event, "match": match, "form": form, "rows": rows, "lineup_forms": lineup_forms}
+    return render(request, "events/competition_relays.html", context)
+
+
+@login_required
+def organiser_relays(request, pk: int):
+    """One team match: each team's order (which fencer holds which position), the nine relays in the
+    official order with the fencers' positions and names, and the running score at the end of each
+    relay (GET shows, POST records and carries it on)."""
+    event, match = _relay_match(request, pk)
     names = {"home": match.left.display_name, "away": match.right.display_name}
     form = RelayResultForm(request.POST or None, initial=_relay_initial(match), **names)
     if request.method == "POST" and form.is_valid():
@@ -314,14 +357,34 @@ def organiser_relays(request, pk: int):
             return redirect(reverse("events:organiser-competition", args=[event.slug]) + f"#bout-{match.pk}")
         except CompetitionError as error:
             form.add_error(None, str(error))
-    rows = [
-        (relay, home, away) for relay, (_n, home, away) in zip(relay_order(), form.relay_rows(), strict=True)
-    ]
-    return render(
-        request,
-        "events/competition_relays.html",
-        {"event": event, "match": match, "form": form, "rows": rows},
+    return _relays_page(request, event, match, form, _lineup_forms(match))
+
+
+@login_required
+@require_POST
+def organiser_lineup(request, pk: int):
+    """Save one team's order for a relay match (the form of the side `side` names), logged as a
+    result change; refusals are shown on the relay page in the reader's language."""
+    event, match = _relay_match(request, pk)
+    side = request.POST.get("side")
+    lineup_forms = _lineup_forms(match, request.POST)
+    form = lineup_forms.get(side)
+    if form is None:
+        raise Http404
+    team = match.left if side == "home" else match.right
+    if form.is_valid():
+        try:
+            services_games.team_lineup_set(
+                match=match, team=team, order=form.cleaned_data["order"], user=request.user
+            )
+            messages.success(request, _("The order of %(team)s is saved.") % {"team": team.display_name})
+            return redirect(reverse("events:organiser-relays", args=[match.pk]) + f"#lineup-{side}")
+        except CompetitionError as error:
+            form.add_error(None, str(error))
+    relays = RelayResultForm(
+        initial=_relay_initial(match), home=match.left.display_name, away=match.right.display_name
     )
+    return _relays_page(request, event, match, relays, lineup_forms)
 
 
 def _relay_initial(match: Match) -> dict:

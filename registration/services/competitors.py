@@ -27,7 +27,9 @@ def person_key(athlete: Athlete | int) -> str:
     return "p-" + salted_hmac("registration.person_key", f"athlete:{pk}").hexdigest()[:30]
 
 
-SYNCED_FIELDS = ("kind", "display_name", "club_zh", "club_en", "city_zh", "city_en", "person_keys", "status")
+SYNCED_FIELDS = (
+    "kind", "display_name", "club_zh", "club_en", "city_zh", "city_en", "person_keys", "members", "status",
+)  # fmt: skip
 OWN_KEY = re.compile(r"[pt]-[0-9a-f]{30}")  # the keys this module makes: person_key and team_key
 
 
@@ -58,14 +60,17 @@ def _wanted(event: Event, entries) -> dict[str, dict]:
                 "kind": CompetitorKind.FENCER,
                 "display_name": athlete.display_name,
                 "person_keys": [key],
+                "members": {},
                 **fields,
             }
         else:
             key = team_key(team.pk)
             competitor = wanted.setdefault(
-                key, {"kind": kind, "display_name": team.name_zh, "person_keys": [], **fields}
+                key, {"kind": kind, "display_name": team.name_zh, "person_keys": [], "members": {}, **fields}
             )
-            competitor["person_keys"].append(person_key(athlete))
+            member = person_key(athlete)
+            competitor["person_keys"].append(member)
+            competitor["members"][member] = athlete.display_name  # public: the relay line-up names them
     return wanted
 
 
@@ -75,7 +80,8 @@ def competitors_sync(*, event: Event) -> dict[str, int]:
     In individual sports each athlete is a competitor; in team sports (`Event.team_kind`: dragon boat,
     basketball, football, camp games, and a fencing event marked a team event) each team with an
     approved athlete is one, carrying every
-    approved athlete's person key (its name is the team's Chinese name, as its delegation gave it).
+    approved athlete's person key and public name (its name is the team's Chinese name, as its
+    delegation gave it; its members' names are what a fencing team's line-up shows).
     A new competitor is seeded after those already there (in entry order); name, delegation and city
     follow the roster. A competitor of the entries (a person or team key) that no entry makes any more
     is deleted while no draw exists, and marked withdrawn once it does (its pool bouts are then

@@ -12,7 +12,7 @@ from events.competition.roundrobin import berger_table
 from events.enums import GameRules, MatchStatus, StageKind
 from events.models import Match, ResultChange
 from events.selectors.results import bracket_rounds, event_classification, group_tables
-from events.services.games import game_result_record, games_generate
+from events.services.games import game_result_record, games_generate, team_lineup_set
 from tests.factories import UserFactory
 from tests.factories.competition import BasketballEventFactory, FencingEventFactory, entrants
 
@@ -209,3 +209,62 @@ def test_the_draw_is_refused_once_games_have_results():
     with pytest.raises(DrawError) as refused:
         games_generate(event=event, rules=GameRules.FIBA, groups=1, knockout=False)
     assert refused.value.code == "games_started"
+
+
+def _members(team, count: int = 3) -> list[str]:
+    team.members = {f"p-{team.pk}-{n}": f"Fencer {team.pk}.{n}" for n in range(1, count + 1)}
+    team.person_keys = list(team.members)
+    team.save(update_fields=["members", "person_keys"])
+    return team.person_keys
+
+
+def test_a_teams_order_is_kept_by_team_and_leaves_with_it():
+    """The order is stored under the team; when a corrected semi-final sends the other team to the final,
+    the team that left takes its order away, and the one still there keeps it."""
+    event = FencingEventFactory()
+    entrants(event, 4)
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semis, final = stage.matches.filter(round=1).order_by("sequence"), stage.matches.get(round=2)
+    organiser = UserFactory()
+    home = [5, 10, 15, 20, 25, 30, 35, 40, 45]
+    away = [0, 5, 10, 15, 20, 25, 30, 35, 40]
+    for semi in semis:
+        _play(semi, organiser, 0, 0, relays=(home, away))
+    final.refresh_from_db()
+    first, second = final.left, final.right
+    team_lineup_set(match=final, team=first, order=_members(first), user=organiser)
+    team_lineup_set(match=final, team=second, order=_members(second)[::-1], user=organiser)
+    final.refresh_from_db()
+    assert final.detail["lineup"] == {
+        str(first.pk): first.person_keys,
+        str(second.pk): second.person_keys[::-1],
+    }
+
+    _play(semis[0], organiser, 0, 0, relays=(away, home))  # the other team of semi 1 goes through
+    final.refresh_from_db()
+    assert final.left_id == semis[0].right_id and final.right_id == second.pk
+    assert final.detail["lineup"] == {str(second.pk): second.person_keys[::-1]}
+    assert ResultChange.objects.filter(match=final).count() == 2  # each order logged (no result moved)
+
+
+def test_an_order_is_refused_for_a_team_not_in_the_match_or_a_match_that_is_no_relay():
+    event = FencingEventFactory()
+    teams = entrants(event, 3)
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.exclude(left=None).exclude(right=None).first()
+    outsider = next(t for t in teams if t.pk not in (semi.left_id, semi.right_id))
+    with pytest.raises(ResultError) as refused:
+        team_lineup_set(match=semi, team=outsider, order=_members(outsider), user=UserFactory())
+    assert refused.value.code == "not_in_match"
+    with pytest.raises(ResultError) as refused:  # the team's fencers are all it can name
+        team_lineup_set(match=semi, team=semi.left, order=_members(semi.right), user=UserFactory())
+    assert refused.value.code == "lineup_member"
+    basketball = BasketballEventFactory()
+    entrants(basketball, 2)
+    [games] = games_generate(event=basketball, rules=GameRules.FIBA, places=2)
+    game = games.matches.get()
+    with pytest.raises(ResultError) as refused:
+        team_lineup_set(match=game, team=game.left, order=_members(game.left), user=UserFactory())
+    assert refused.value.code == "not_relay"
+    semi.refresh_from_db()
+    assert "lineup" not in semi.detail and not ResultChange.objects.exists()

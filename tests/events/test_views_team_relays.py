@@ -159,3 +159,89 @@ def test_a_match_that_is_not_a_relay_has_no_relay_page(client, event, organiser)
         client.get(reverse("events:organiser-relays", args=[stage.matches.get(code="M1").pk])).status_code
         == 404
     )
+
+
+def _squad(team, names: list[str]) -> dict[str, str]:
+    """Give a team competitor its fencers, as registration's sync does: person key -> public name."""
+    members = {f"p-{team.pk:02d}{index}": name for index, name in enumerate(names, start=1)}
+    team.person_keys, team.members = list(members), members
+    team.save(update_fields=["person_keys", "members"])
+    return members
+
+
+def _order(side: str, keys: list[str]) -> dict:
+    return {"side": side, **{f"{side}-position_{i}": key for i, key in enumerate(keys, start=1)}}
+
+
+def test_each_teams_order_names_the_fencers_of_every_relay(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    home = list(_squad(semi.left, ["李华", "王强", "陈一", "赵替补"]))
+    away = list(_squad(semi.right, ["Anna Wu", "Ben Xu", "Cai Lin"]))
+    url = reverse("events:organiser-lineup", args=[semi.pk])
+
+    saved = client.post(url, _order("home", [home[2], home[0], home[1]]), HTTP_ACCEPT_LANGUAGE="en")
+    assert saved.status_code == 302 and saved["Location"].endswith("#lineup-home")
+    client.post(url, _order("away", away), HTTP_ACCEPT_LANGUAGE="en")
+
+    semi.refresh_from_db()
+    assert semi.detail["lineup"] == {str(semi.left_id): [home[2], home[0], home[1]], str(semi.right_id): away}
+    page = client.get(reverse("events:organiser-relays", args=[semi.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    body = page.content.decode()
+    # Relay 1 is 3-6: the home team's third (王强) against the away team's third (Cai Lin); relay 2 is 1-5.
+    assert '<td>3–6<br><span class="small">王强 – Cai Lin</span></td>' in body
+    assert '<td>1–5<br><span class="small">陈一 – Ben Xu</span></td>' in body
+    assert f'<option value="{home[3]}">赵替补</option>' in body  # the reserve can be chosen
+    assert f'<option value="{home[2]}" selected>陈一</option>' in body  # the form opens as saved
+    changes = list(ResultChange.objects.filter(match=semi))
+    assert [change.changed_by for change in changes] == [organiser, organiser]  # logged as results are
+    assert changes[-1].after["lineup"] == semi.detail["lineup"]
+
+
+def test_an_order_with_a_fencer_twice_is_refused_in_both_languages(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    home = list(_squad(semi.left, ["李华", "王强", "陈一"]))
+    url = reverse("events:organiser-lineup", args=[semi.pk])
+
+    english = client.post(url, _order("home", [home[0], home[0], home[1]]), HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 200
+    assert "a fencer can hold only one position in the team&#x27;s order" in english.content.decode()
+    chinese = client.post(url, _order("home", [home[0], home[0], home[1]]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "同一名选手在出场顺序中只能占一个位置" in chinese.content.decode()
+    missing = client.post(url, _order("home", [home[0], "", home[1]]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "This field is required." in missing.content.decode()
+    stranger = client.post(
+        url, _order("home", [home[0], "p-not-in-team", home[1]]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Select a valid choice." in stranger.content.decode()
+    semi.refresh_from_db()
+    assert "lineup" not in semi.detail and not ResultChange.objects.exists()
+
+
+def test_a_team_whose_fencers_are_unknown_says_where_they_come_from(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    body = client.get(reverse("events:organiser-relays", args=[semi.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "尚不知道这支队伍的选手" in body.content.decode()
+    assert (
+        client.post(reverse("events:organiser-lineup", args=[semi.pk]), {"side": "left"}).status_code == 404
+    )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "spectator", "other_organiser"])
+def test_only_the_programmes_organisers_set_an_order(client, event, who):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    home = list(_squad(semi.left, ["李华", "王强", "陈一"]))
+    user = {"anonymous": None, "spectator": verified(UserFactory()), "other_organiser": verified(
+        ProgrammeMembershipFactory().user
+    )}[who]  # fmt: skip
+    if user is not None:
+        login_two_factor(client, user)
+    response = client.post(reverse("events:organiser-lineup", args=[semi.pk]), _order("home", home))
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert "/accounts/login/" in response["Location"]
+    semi.refresh_from_db()
+    assert "lineup" not in semi.detail

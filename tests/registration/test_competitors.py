@@ -126,6 +126,7 @@ def test_in_a_team_sport_each_team_is_one_competitor_carrying_its_approved_athle
     assert crew.kind == CompetitorKind.CREW and crew.display_name == "苏州一队"
     assert (crew.club_zh, crew.club_en, crew.seed) == ("苏州市龙舟队", "Suzhou Dragon Boat", 1)
     assert sorted(crew.person_keys) == sorted(person_key(a) for a in paddlers[teams[0].pk])
+    assert sorted(crew.members) == sorted(crew.person_keys)
     assert re.fullmatch(r"t-[0-9a-f]{30}", crew.key)
     # The same child keeps one key across sports: the builder sees a paddler who also fences.
     fencing = FencingEventFactory(programme=event.programme)
@@ -144,7 +145,8 @@ def test_a_team_follows_its_entries_and_competitors_of_other_sources_are_left_al
     withdrawn.status = EntryStatus.WITHDRAWN
     withdrawn.save()
     assert competitors_sync(event=event)["updated"] == 1
-    assert len(event.competitors.get(key=team_key(teams[1].pk)).person_keys) == 2
+    left = event.competitors.get(key=team_key(teams[1].pk))
+    assert len(left.person_keys) == 2 and sorted(left.members) == sorted(left.person_keys)  # names follow
     Entry.objects.filter(team=teams[1]).update(status=EntryStatus.WITHDRAWN)
     assert competitors_sync(event=event)["removed"] == 1
     assert set(event.competitors.values_list("key", flat=True)) == {team_key(teams[0].pk), demo.key}
@@ -177,6 +179,8 @@ def test_a_fencing_team_event_draws_its_teams_from_the_entries(client):
     first = event.competitors.get(key=team_key(teams[0].pk))
     assert first.kind == CompetitorKind.TEAM and first.display_name == "苏州队"
     assert sorted(first.person_keys) == sorted(person_key(a) for a in fencers[teams[0].pk])
+    # Its fencers by public name, for the line-up of each match (positions 1-2-3, or 4-5-6).
+    assert first.members == {person_key(a): a.display_name for a in fencers[teams[0].pk]}
 
     organiser = verified(ProgrammeMembershipFactory(programme=event.programme).user)
     login_two_factor(client, organiser)

@@ -2,11 +2,13 @@
 
 FIE Organisation Rules (team events): teams of three (and a reserve); each fencer meets each of the
 other team's three; the relays end at 5, 10, 15 ... 45 touches (or time). Order of relays, team A
-numbered 1-2-3 and team B 4-5-6: 3-6, 1-5, 2-4, 1-6, 3-4, 2-5, 1-4, 2-6, 3-5.
+numbered 1-2-3 and team B 4-5-6: 3-6, 1-5, 2-4, 1-6, 3-4, 2-5, 1-4, 2-6, 3-5. Before the match each
+captain gives the team's order: which three of its fencers hold positions 1, 2 and 3 (4, 5 and 6).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,7 @@ RELAY_ORDER: tuple[tuple[int, int], ...] = (
     (3, 5),
 )
 RELAY_TOUCHES = 5
+TEAM_FENCERS = 3  # on the piste; a fourth is the reserve
 MATCH_TOUCHES = 45
 SOURCE = "FIE Organisation Rules, team events: order of relays"
 
@@ -106,3 +109,27 @@ def team_match_check(result: TeamMatchResult) -> str:
             _("mark the team that won on priority"),
         )
     return result.winner
+
+
+def lineup_check(order: Sequence[str], members: Collection[str]) -> tuple[str, ...]:
+    """A team's order for one match: three different fencers of the team, the first holding position 1
+    (4 for team B), the second 2 (5), the third 3 (6). Returns the order as a tuple."""
+    if len(order) != TEAM_FENCERS or not all(order):
+        raise ResultError(
+            "lineup_size",
+            _("a team fences with three fencers, one in each position"),
+            _("choose a fencer for each of the three positions"),
+        )
+    if len(set(order)) != TEAM_FENCERS:
+        raise ResultError(
+            "lineup_twice",
+            _("a fencer can hold only one position in the team's order"),
+            _("choose three different fencers"),
+        )
+    if any(key not in members for key in order):
+        raise ResultError(
+            "lineup_member",
+            _("only the team's own fencers can be in its order"),
+            _("choose from the team's fencers"),
+        )
+    return tuple(order)

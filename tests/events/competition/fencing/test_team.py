@@ -3,7 +3,7 @@
 import pytest
 
 from events.competition.errors import ResultError
-from events.competition.fencing.team import TeamMatchResult, relay_order, team_match_check
+from events.competition.fencing.team import TeamMatchResult, lineup_check, relay_order, team_match_check
 
 
 def test_relay_order_is_the_fie_order_and_every_fencer_meets_all_three_opponents():
@@ -42,3 +42,23 @@ def test_impossible_relay_scores_are_refused(a, b, code):
     with pytest.raises(ResultError) as error:
         team_match_check(TeamMatchResult(a, b))
     assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("order", "code"),
+    [
+        (["a", "b"], "lineup_size"),
+        (["a", "b", "c", "d"], "lineup_size"),
+        (["a", "", "c"], "lineup_size"),
+        (["a", "a", "b"], "lineup_twice"),
+        (["a", "b", "z"], "lineup_member"),
+    ],
+)
+def test_a_teams_order_is_three_different_fencers_of_the_team(order, code):
+    with pytest.raises(ResultError) as error:
+        lineup_check(order, {"a", "b", "c", "d"})
+    assert error.value.code == code
+
+
+def test_the_reserve_may_fence_in_any_position():
+    assert lineup_check(["d", "a", "b"], {"a", "b", "c", "d"}) == ("d", "a", "b")
