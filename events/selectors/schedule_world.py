@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from events import scheduling as sched
-from events.enums import MatchStatus, SessionStatus, StageKind, VenueResourceKind
+from events.enums import CompetitorKind, MatchStatus, SessionStatus, StageKind, VenueResourceKind
 from events.models import (
     AgeBandLimit,
     Match,
@@ -113,6 +113,21 @@ def match_sides(match: Match) -> list:
     return [side for side in sides if side is not None]
 
 
+def _name_people(names: dict[str, str], side) -> None:
+    """Each person of a competitor by their own public name where it is known (a team's `members`, or a
+    single fencer's competitor), else by their team's name until a better one turns up: a child who
+    paddles and fences is named, not "Suzhou A", when the builder finds them in two places."""
+    people = side.person_keys or ()
+    for person in people:
+        own = (side.members or {}).get(person)
+        if own is None and side.kind == CompetitorKind.FENCER and len(people) == 1:
+            own = side.display_name
+        if own:
+            names[person] = own
+        else:
+            names.setdefault(person, side.display_name)
+
+
 def schedule_world(programme: Programme, *, with_draft: bool = True) -> ScheduleWorld:
     """Build the schedule problem of `programme` from the database (reads only).
 
@@ -198,7 +213,7 @@ def schedule_world(programme: Programme, *, with_draft: bool = True) -> Schedule
         )
         for side in sides:
             names[str(side.pk)] = side.display_name
-            names.update(dict.fromkeys(side.person_keys or (), side.display_name))
+            _name_people(names, side)
         key = str(row.pk)
         matches[key] = row
         problem_matches.append(

@@ -59,6 +59,30 @@ def test_the_problem_sees_one_athlete_across_two_events_by_person_key():
     assert world.problem.min_rest == 10 and world.problem.resources[0].windows
 
 
+def test_a_child_is_named_in_a_clash_by_their_own_name_not_their_teams():
+    """A fencer who also plays in a team is named as themself wherever the builder finds them; a team
+    member known only by their team (no names synced) keeps the team's name."""
+    from events.services.games import games_generate
+    from tests.factories.competition import BasketballEventFactory, entrants
+
+    event = drawn_event(count=6, piste_count=1)
+    fencer = event.competitors.first()
+    camp = BasketballEventFactory(programme=event.programme, venue=event.venue, host_city=event.host_city)
+    first, second = entrants(camp, 2)
+    first.person_keys = [*fencer.person_keys, "p-teammate"]
+    first.members = {fencer.person_keys[0]: "李华 (LI Hua)", "p-teammate": "王强 (WANG Qiang)"}
+    first.save(update_fields=["person_keys", "members"])
+    second.person_keys = ["p-unnamed"]  # a team whose members registration has not named
+    second.save(update_fields=["person_keys"])
+    games_generate(event=camp, rules="fiba", places=2)
+
+    names = schedule_world(event.programme).names
+    assert names[fencer.person_keys[0]] in ("李华 (LI Hua)", fencer.display_name)  # never the team's
+    assert names["p-teammate"] == "王强 (WANG Qiang)"
+    assert names["p-unnamed"] == second.display_name
+    assert names[str(first.pk)] == first.display_name
+
+
 def test_a_move_onto_a_fencer_already_fencing_is_refused_with_the_reason_and_changes_nothing():
     event = drawn_event(count=6, piste_count=2)
     services.schedule_build_greedy(programme=event.programme)
