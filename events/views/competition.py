@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from events import hooks
 from events.competition.errors import CompetitionError
-from events.competition.fencing.team import relay_order
 from events.enums import CompetitorKind, Discipline, GameRules, MatchSides, StageKind
 from events.forms.competition import (
     GamesDrawForm,
@@ -319,21 +318,10 @@ def _lineup_forms(match: Match, data=None) -> dict[str, TeamLineupForm]:
     }
 
 
-def _position_names(match: Match) -> dict[int, str]:
-    """Position (1-6) -> the name of the fencer the team's order puts there, where it is given."""
-    lineups = match.detail.get("lineup") or {}
-    names = {}
-    for team, first in ((match.left, 1), (match.right, 4)):
-        for index, key in enumerate(lineups.get(str(team.pk), ())):
-            names[first + index] = team.members.get(key, "")
-    return names
-
-
 def _relays_page(request, event: Event, match: Match, form: RelayResultForm, lineup_forms: dict):
-    names = _position_names(match)
     rows = [
-        (relay, home, away, names.get(relay.a_fencer, ""), names.get(relay.b_fencer, ""))
-        for relay, (_n, home, away) in zip(relay_order(), form.relay_rows(), strict=True)
+        (row.relay, home, away, row.a_name, row.b_name)
+        for row, (_n, home, away) in zip(selectors_results.relay_sheet(match), form.relay_rows(), strict=True)
     ]
     context = {"event": event, "match": match, "form": form, "rows": rows, "lineup_forms": lineup_forms}
     return render(request, "events/competition_relays.html", context)

@@ -151,6 +151,7 @@ def referee_page(request, token: str):
     for match in matches:
         match.form = result_form(match)
         match.lane_rows = list(match.lanes.all()) if match.sides == MatchSides.LANES else []
+        match.relay_names = selectors_results.relay_names(match)
     return render(
         request,
         "events/referee_page.html",

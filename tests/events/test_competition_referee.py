@@ -139,6 +139,27 @@ def test_a_court_link_scores_only_the_games_placed_on_that_court(client):
     assert Match.objects.get(pk=games[1].pk).status == MatchStatus.SCHEDULED
 
 
+def test_a_team_match_link_names_who_fences_in_each_relay_once_the_orders_are_given(client):
+    from events.services.games import team_lineup_set
+
+    event = FencingEventFactory()
+    entrants(event, 2)
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    final = stage.matches.get()
+    url = _link(stage)
+    assert "Who fences in each relay" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for team, names in ((final.left, ["李华", "王强", "陈一"]), (final.right, ["Anna", "Ben", "Cai"])):
+        team.members = {f"p-{team.pk}-{i}": name for i, name in enumerate(names)}
+        team.person_keys = list(team.members)
+        team.save(update_fields=["members", "person_keys"])
+        team_lineup_set(match=final, team=team, order=team.person_keys, user=None)
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Who fences in each relay" in body
+    assert "<li>3–6 · 陈一 – Cai · to 5</li>" in body and "<li>3–5 · 陈一 – Ben · to 45</li>" in body
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "每轮接力的选手" in chinese
+
+
 def test_a_course_link_enters_a_race_lane_by_lane(client):
     event = DragonBoatEventFactory()
     entrants(event, 5, kind="crew")
