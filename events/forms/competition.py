@@ -232,6 +232,7 @@ class TeamLineupForm(forms.Form):
 
     def __init__(self, *args, members: dict[str, str], first: int, order=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.stale = any(key not in members for key in order)  # someone left the team since it was given
         choices = [("", _("Choose a fencer")), *sorted(members.items(), key=lambda item: (item[1], item[0]))]
         for index in range(self.POSITIONS):
             self.fields[f"position_{index + 1}"] = forms.ChoiceField(

@@ -10,7 +10,8 @@ everything that depended on it (a later result whose sides changed is cleared, a
 Locks: `games_generate` locks the `Event` row (as the fencing draws do). `game_result_record` locks
 the event's `Stage` rows in primary-key order, then the `Match` row: a result moves teams into later
 matches of another stage, so one event's results are recorded one after the other.
-`team_lineup_set` locks only the `Match` row (it moves no one).
+`team_lineup_set` takes the same locks in the same order, so an order is never saved into a match
+that a correction is rewriting from a copy read before it.
 """
 
 from __future__ import annotations
@@ -275,7 +276,9 @@ def _knockout_follow(*, stages: list[Stage], user, via: str) -> None:
             before = snapshot(match)
             had_result = match.status == MatchStatus.DONE
             match.left_id, match.right_id = left, right
-            match.detail = _lineups_kept(match.detail, match)  # a team no longer in it takes its order away
+            kept = _lineups_kept(match.detail, match)  # a team no longer in it takes its order away
+            lineup_left = kept.get("lineup") != match.detail.get("lineup")
+            match.detail = kept
             if had_result:
                 match.left_score = match.right_score = match.winner_id = None
                 match.status = MatchStatus.SCHEDULED
@@ -292,7 +295,7 @@ def _knockout_follow(*, stages: list[Stage], user, via: str) -> None:
                     "updated_at",
                 ]
             )
-            if had_result:
+            if had_result or lineup_left:
                 result_log(match=match, before=before, user=user, via=via)
         done[match.code] = match
 
@@ -312,9 +315,13 @@ def team_lineup_set(*, match: Match, team: Competitor, order: Sequence[str], use
     """Record (or change) a team's order for a relay match: its three fencers in positions 1-2-3 (the
     home team) or 4-5-6 (away), checked against the team's members as registration last synced them,
     and logged with who and when as a result is. Kept under the team's id in `detail["lineup"]`, so a
-    team that leaves the match (a corrected earlier result) takes its order with it. Locks the match
-    row, then reads the team, so the order is checked against the sides the match has now."""
+    team that leaves the match (a corrected earlier result) takes its order with it, logged too. An
+    order may be corrected after the relays are recorded (it is logged like any correction). Locks the
+    event's stages in primary-key order, then the match, as `game_result_record` does (whose
+    `_knockout_follow` rewrites later matches' detail), then reads the team, so the order is checked
+    against the sides the match has now."""
     with transaction.atomic():
+        list(Stage.objects.select_for_update().filter(event_id=match.stage.event_id).order_by("pk"))
         match = Match.objects.select_for_update().select_related("stage").get(pk=match.pk)
         if match.stage.settings.get("rules") != GameRules.FENCING_TEAM:
             raise ResultError(

@@ -244,7 +244,9 @@ def test_a_teams_order_is_kept_by_team_and_leaves_with_it():
     final.refresh_from_db()
     assert final.left_id == semis[0].right_id and final.right_id == second.pk
     assert final.detail["lineup"] == {str(second.pk): second.person_keys[::-1]}
-    assert ResultChange.objects.filter(match=final).count() == 2  # each order logged (no result moved)
+    changes = list(ResultChange.objects.filter(match=final).order_by("pk"))
+    assert len(changes) == 3  # each order, then the order that left with its team
+    assert changes[-1].after["lineup"] == final.detail["lineup"] and changes[-1].changed_by == organiser
 
 
 def test_an_order_is_refused_for_a_team_not_in_the_match_or_a_match_that_is_no_relay():

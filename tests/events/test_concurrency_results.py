@@ -8,10 +8,16 @@ import pytest
 
 from events.enums import GameRules, LaneStatus, MatchStatus
 from events.models import ResultChange
-from events.services.games import game_result_record, games_generate
+from events.services import games
+from events.services.games import game_result_record, games_generate, team_lineup_set
 from events.services.races import race_result_record, races_generate
-from tests.concurrency import race
-from tests.factories.competition import BasketballEventFactory, DragonBoatEventFactory, entrants
+from tests.concurrency import pause_after, race
+from tests.factories.competition import (
+    BasketballEventFactory,
+    DragonBoatEventFactory,
+    FencingEventFactory,
+    entrants,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,3 +52,41 @@ def test_two_heats_at_once_both_reach_the_repechages():
     assert stage.matches.filter(code__in=["H1", "H2"], status=MatchStatus.DONE).count() == 2
     repechages = stage.matches.filter(code__in=["R1", "R2"]).prefetch_related("lanes")
     assert all(ln.competitor_id for r in repechages for ln in r.lanes.all())
+
+
+def test_an_order_given_while_a_correction_moves_the_other_side_is_kept(monkeypatch):
+    """A team's order saved at the instant a corrected semi-final changes the final's other side: the
+    order takes the event's stage locks first, as results do, so the two run one after the other and
+    the staying team's order survives, logged as the final is. Control run (the stage locks removed
+    from `team_lineup_set`): the two deadlock on the final's row, or the correction writes the final
+    back from a copy read before the order."""
+    event = FencingEventFactory()
+    entrants(event, 4)
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semis = list(stage.matches.filter(round=1).order_by("sequence"))
+    won, lost = [5, 10, 15, 20, 25, 30, 35, 40, 45], [0, 5, 10, 15, 20, 25, 30, 35, 40]
+    for semi in semis:
+        game_result_record(match=semi, home_score=0, away_score=0, user=None, relays=(won, lost))
+    final = stage.matches.get(round=2)
+    staying = final.right
+    staying.members = {f"p-{staying.pk}-{n}": f"Fencer {n}" for n in range(1, 4)}
+    staying.person_keys = list(staying.members)
+    staying.save(update_fields=["members", "person_keys"])
+    # The correction reads the knockout's matches, then resolves each side: widen that window.
+    pause_after(monkeypatch, games, "_resolve", 0.3)
+
+    outcome = race(
+        [
+            lambda: game_result_record(
+                match=semis[0], home_score=0, away_score=0, user=None, relays=(lost, won)
+            ),
+            lambda: team_lineup_set(match=final, team=staying, order=staying.person_keys, user=None),
+        ]
+    )
+
+    assert outcome.errors == []
+    final.refresh_from_db()
+    assert (final.left_id, final.right_id) == (semis[0].right_id, staying.pk)
+    assert final.detail["lineup"] == {str(staying.pk): staying.person_keys}
+    last = ResultChange.objects.filter(match=final).order_by("pk").last()
+    assert last.after.get("lineup") == final.detail["lineup"]

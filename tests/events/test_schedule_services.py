@@ -76,11 +76,21 @@ def test_a_child_is_named_in_a_clash_by_their_own_name_not_their_teams():
     second.save(update_fields=["person_keys"])
     games_generate(event=camp, rules="fiba", places=2)
 
-    names = schedule_world(event.programme).names
+    world = schedule_world(event.programme)
+    names = world.names
     assert names[fencer.person_keys[0]] in ("李华 (LI Hua)", fencer.display_name)  # never the team's
     assert names["p-teammate"] == "王强 (WANG Qiang)"
     assert names["p-unnamed"] == second.display_name
     assert names[str(first.pk)] == first.display_name
+    clashes = [
+        sched.Violation(sched.Rule.ATHLETE_OVERLAP, people=(who,), params={"who": who})
+        for who in ("p-teammate", "p-unnamed")
+    ]
+    with translation.override("en"):
+        assert [v.reason for v in world.readable(clashes)] == [
+            "王强 (WANG Qiang) would be in two matches at once.",
+            f"{second.display_name} would be in two matches at once.",
+        ]
 
 
 def test_a_move_onto_a_fencer_already_fencing_is_refused_with_the_reason_and_changes_nothing():

@@ -215,6 +215,13 @@ def test_an_order_with_a_fencer_twice_is_refused_in_both_languages(client, event
         url, _order("home", [home[0], "p-not-in-team", home[1]]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "Select a valid choice." in stranger.content.decode()
+    away = list(_squad(semi.right, ["Anna Wu", "Ben Xu", "Cai Lin"]))
+    crossed = client.post(url, _order("away", [home[0], away[1], away[2]]), HTTP_ACCEPT_LANGUAGE="en")
+    body = crossed.content.decode()
+    assert "Select a valid choice." in body  # the other team's fencer is not among this team's choices
+    # The error is tied to its select for a screen reader.
+    assert 'aria-invalid="true" aria-describedby="id_away-position_1_error"' in body
+    assert '<ul class="errorlist" id="id_away-position_1_error">' in body
     semi.refresh_from_db()
     assert "lineup" not in semi.detail and not ResultChange.objects.exists()
 
@@ -229,19 +236,39 @@ def test_a_team_whose_fencers_are_unknown_says_where_they_come_from(client, even
     )
 
 
-@pytest.mark.parametrize("who", ["anonymous", "spectator", "other_organiser"])
+def test_an_order_naming_a_fencer_who_left_the_team_asks_for_a_new_one(client, event, organiser):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    home = list(_squad(semi.left, ["李华", "王强", "陈一", "赵安"]))
+    client.post(reverse("events:organiser-lineup", args=[semi.pk]), _order("home", home[:3]))
+    semi.left.members = {key: name for key, name in semi.left.members.items() if key != home[2]}  # 陈一 left
+    semi.left.person_keys = list(semi.left.members)
+    semi.left.save(update_fields=["members", "person_keys"])
+    page = client.get(reverse("events:organiser-relays", args=[semi.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = page.content.decode()
+    assert "这个出场顺序中有已不在队中的选手：请重新选择出场顺序。" in body
+    assert '<td>1–5<br><span class="small">李华 – ?</span></td>' in body
+    assert '<td>3–6<br><span class="small">? – ?</span></td>' in body  # nobody named who is not there
+
+
+@pytest.mark.parametrize("who", ["anonymous", "spectator", "other_organiser", "organiser_without_two_factor"])
 def test_only_the_programmes_organisers_set_an_order(client, event, who):
     [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
     semi = stage.matches.get(code="M1")
     home = list(_squad(semi.left, ["李华", "王强", "陈一"]))
-    user = {"anonymous": None, "spectator": verified(UserFactory()), "other_organiser": verified(
-        ProgrammeMembershipFactory().user
-    )}[who]  # fmt: skip
-    if user is not None:
+    user = {
+        "anonymous": None,
+        "spectator": verified(UserFactory()),
+        "other_organiser": verified(ProgrammeMembershipFactory().user),
+        "organiser_without_two_factor": verified(ProgrammeMembershipFactory(programme=event.programme).user),
+    }[who]
+    if who == "organiser_without_two_factor":
+        client.force_login(user)  # signed in, two-factor not passed in this session
+    elif user is not None:
         login_two_factor(client, user)
     response = client.post(reverse("events:organiser-lineup", args=[semi.pk]), _order("home", home))
     assert response.status_code in (302, 404)
-    if response.status_code == 302:
-        assert "/accounts/login/" in response["Location"]
+    if response.status_code == 302:  # to log in, or (an organiser) to set up two-factor first
+        assert response["Location"].startswith(("/accounts/login/", "/accounts/2fa/"))
     semi.refresh_from_db()
     assert "lineup" not in semi.detail
