@@ -117,9 +117,9 @@ def _name_people(names: dict[str, str], side) -> None:
     """Each person of a competitor by their own public name where it is known (a team's `members`, or a
     single fencer's competitor), else by their team's name until a better one turns up: a child who
     paddles and fences is named, not "Suzhou A", when the builder finds them in two places."""
-    people = side.person_keys or ()
+    people, members = side.person_keys or (), side.members or {}
     for person in people:
-        own = (side.members or {}).get(person)
+        own = members.get(person)
         if own is None and side.kind == CompetitorKind.FENCER and len(people) == 1:
             own = side.display_name
         if own:

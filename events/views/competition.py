@@ -298,9 +298,15 @@ def _relay_match(request, pk: int) -> tuple[Event, Match]:
     """A fencing team match between two known teams, for an organiser of its programme; else 404."""
     match = get_object_or_404(Match.objects.select_related("stage__event", "left", "right"), pk=pk)
     event = _organiser_event(request, match.stage.event.slug)
-    if match.stage.settings.get("rules") != GameRules.FENCING_TEAM or not (match.left and match.right):
+    if not selectors_results.is_relay_match(match):
         raise Http404
     return event, match
+
+
+def _relay_form(match: Match, data=None) -> RelayResultForm:
+    return RelayResultForm(
+        data, initial=_relay_initial(match), home=match.left.display_name, away=match.right.display_name
+    )
 
 
 def _lineup_forms(match: Match, data=None) -> dict[str, TeamLineupForm]:
@@ -333,8 +339,7 @@ def organiser_relays(request, pk: int):
     official order with the fencers' positions and names, and the running score at the end of each
     relay (GET shows, POST records and carries it on)."""
     event, match = _relay_match(request, pk)
-    names = {"home": match.left.display_name, "away": match.right.display_name}
-    form = RelayResultForm(request.POST or None, initial=_relay_initial(match), **names)
+    form = _relay_form(match, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services_games.game_result_record(
@@ -369,10 +374,7 @@ def organiser_lineup(request, pk: int):
             return redirect(reverse("events:organiser-relays", args=[match.pk]) + f"#lineup-{side}")
         except CompetitionError as error:
             form.add_error(None, str(error))
-    relays = RelayResultForm(
-        initial=_relay_initial(match), home=match.left.display_name, away=match.right.display_name
-    )
-    return _relays_page(request, event, match, relays, lineup_forms)
+    return _relays_page(request, event, match, _relay_form(match), lineup_forms)
 
 
 def _relay_initial(match: Match) -> dict:
