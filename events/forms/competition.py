@@ -44,8 +44,8 @@ class BoutResultForm(forms.Form):
 
 
 class GameResultForm(forms.Form):
-    """A game's score (home, away); a drawn knockout game names who won on penalties; a fencing team
-    match gives the running score after each relay, comma-separated."""
+    """A game's score (home, away); a drawn knockout game names who won on penalties. (A fencing team
+    match is scored relay by relay: `RelayResultForm`.)"""
 
     left_score = forms.IntegerField(label=_("Home"), min_value=0, max_value=999, required=False)
     right_score = forms.IntegerField(label=_("Away"), min_value=0, max_value=999, required=False)
@@ -54,25 +54,10 @@ class GameResultForm(forms.Form):
         required=False,
         choices=[("", _("Not needed")), ("home", _("Home")), ("away", _("Away"))],
     )
-    relays_home = forms.CharField(label=_("Home, after each relay"), required=False, max_length=80)
-    relays_away = forms.CharField(label=_("Away, after each relay"), required=False, max_length=80)
-
-    def _relays(self, name: str) -> list[int] | None:
-        text = self.cleaned_data.get(name, "").replace("，", ",").strip()
-        if not text:
-            return None
-        try:
-            return [int(part) for part in text.split(",") if part.strip()]
-        except ValueError:
-            raise forms.ValidationError(
-                _("Enter the running scores as whole numbers separated by commas.")
-            ) from None
 
     def clean(self):
         data = super().clean()
-        home, away = self._relays("relays_home"), self._relays("relays_away")
-        data["relays"] = (home, away) if home is not None and away is not None else None
-        if data["relays"] is None and (data.get("left_score") is None or data.get("right_score") is None):
+        if data.get("left_score") is None or data.get("right_score") is None:
             raise forms.ValidationError(_("Enter both scores as whole numbers."))
         return data
 
@@ -200,6 +185,16 @@ class RelayResultForm(forms.Form):
                     widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "relay-score"}),
                 )
         self.fields["priority"].choices = [("", _("Not needed")), ("home", home), ("away", away)]
+
+    @classmethod
+    def for_match(cls, match, data=None, **kwargs) -> RelayResultForm:
+        """The form of one relay match: its teams' names, and the running scores already recorded."""
+        relays = match.detail.get("relays") or [[], []]
+        initial = {f"home_{n}": score for n, score in enumerate(relays[0], start=1)}
+        initial |= {f"away_{n}": score for n, score in enumerate(relays[1], start=1)}
+        return cls(
+            data, initial=initial, home=match.left.display_name, away=match.right.display_name, **kwargs
+        )
 
     def relay_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
         return [(n, self[f"home_{n}"], self[f"away_{n}"]) for n in range(1, self.RELAYS + 1)]

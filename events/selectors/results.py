@@ -427,12 +427,3 @@ def relay_sheet(match: Match) -> list[RelayRow]:
 def is_relay_match(match: Match) -> bool:
     """A fencing team match (the relay rules) between two known teams. `match.stage` loaded."""
     return match.stage.settings.get("rules") == GameRules.FENCING_TEAM and bool(match.left and match.right)
-
-
-def relay_names(match: Match) -> list[RelayRow]:
-    """`relay_sheet` for a relay match whose teams' orders name at least one fencer; else empty (a
-    match of other rules, or orders not given), so a page shows names only where there are some."""
-    if not is_relay_match(match):
-        return []
-    rows = relay_sheet(match)
-    return rows if any(row.a_name or row.b_name for row in rows) else []

@@ -37,7 +37,7 @@ from events.services import competition as services_competition
 from events.services import games as services_games
 from events.services import races as services_races
 from events.services.referee import referee_link_make
-from events.views.results import live_render, result_form
+from events.views.results import form_errors_text, live_render, relay_table, result_form, with_result_forms
 
 PERM = "events.manage_event"
 
@@ -236,10 +236,7 @@ def organiser_competition(request, slug: str):
 
 def _organiser_other(request, event: Event):
     """Games or races: the draw form, what was drawn with a result form per match, and referee links."""
-    matches = list(selectors_results.matches_for_entry(event=event))
-    for match in matches:
-        match.form = result_form(match)
-        match.lane_rows = list(match.lanes.all()) if match.sides == MatchSides.LANES else []
+    matches = with_result_forms(list(selectors_results.matches_for_entry(event=event)))
     races = event.discipline == Discipline.DRAGON_BOAT
     context = {
         "event": event,
@@ -303,12 +300,6 @@ def _relay_match(request, pk: int) -> tuple[Event, Match]:
     return event, match
 
 
-def _relay_form(match: Match, data=None) -> RelayResultForm:
-    return RelayResultForm(
-        data, initial=_relay_initial(match), home=match.left.display_name, away=match.right.display_name
-    )
-
-
 def _lineup_forms(match: Match, data=None) -> dict[str, TeamLineupForm]:
     """Both teams' order forms (positions 1-3 home, 4-6 away); `data` binds the one its `side` names."""
     lineups = match.detail.get("lineup") or {}
@@ -325,10 +316,7 @@ def _lineup_forms(match: Match, data=None) -> dict[str, TeamLineupForm]:
 
 
 def _relays_page(request, event: Event, match: Match, form: RelayResultForm, lineup_forms: dict):
-    rows = [
-        (row.relay, home, away, row.a_name, row.b_name)
-        for row, (_n, home, away) in zip(selectors_results.relay_sheet(match), form.relay_rows(), strict=True)
-    ]
+    rows = relay_table(match, form)
     context = {"event": event, "match": match, "form": form, "rows": rows, "lineup_forms": lineup_forms}
     return render(request, "events/competition_relays.html", context)
 
@@ -339,13 +327,10 @@ def organiser_relays(request, pk: int):
     official order with the fencers' positions and names, and the running score at the end of each
     relay (GET shows, POST records and carries it on)."""
     event, match = _relay_match(request, pk)
-    form = _relay_form(match, request.POST or None)
+    form = RelayResultForm.for_match(match, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services_games.game_result_record(
-                match=match, home_score=0, away_score=0, relays=form.cleaned_data["relays"],
-                winner=form.cleaned_data["winner"], user=request.user,
-            )  # fmt: skip
+            _record(match, form.cleaned_data, request.user)
             messages.success(request, _("Result of %(code)s saved.") % {"code": match.code})
             return redirect(reverse("events:organiser-competition", args=[event.slug]) + f"#bout-{match.pk}")
         except CompetitionError as error:
@@ -374,14 +359,7 @@ def organiser_lineup(request, pk: int):
             return redirect(reverse("events:organiser-relays", args=[match.pk]) + f"#lineup-{side}")
         except CompetitionError as error:
             form.add_error(None, str(error))
-    return _relays_page(request, event, match, _relay_form(match), lineup_forms)
-
-
-def _relay_initial(match: Match) -> dict:
-    relays = match.detail.get("relays") or [[], []]
-    initial = {f"home_{i}": score for i, score in enumerate(relays[0], start=1)}
-    initial |= {f"away_{i}": score for i, score in enumerate(relays[1], start=1)}
-    return initial
+    return _relays_page(request, event, match, RelayResultForm.for_match(match), lineup_forms)
 
 
 @login_required
@@ -479,7 +457,7 @@ def organiser_result(request, pk: int):
     event = _organiser_event(request, match.stage.event.slug)
     form = result_form(match, request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     else:
         try:
             _record(match, form.cleaned_data, request.user)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from events.competition.errors import CompetitionError
 from events.enums import Discipline, MatchSides, StageKind
-from events.forms.competition import BoutResultForm, GameResultForm, RaceResultForm
+from events.forms.competition import BoutResultForm, GameResultForm, RaceResultForm, RelayResultForm
 from events.models import Event, Programme
 from events.permissions import get_for_user_or_404
 from events.selectors import catalogue as selectors
@@ -112,12 +112,45 @@ def medals_public(request, slug: str):
 
 
 def result_form(match, data=None):
-    """The form that parses a result for this match: lanes for a race, a bout, or a game."""
+    """The form that parses a result for this match: lanes for a race, a bout, a fencing team match
+    relay by relay (prefixed by the match, as a page may hold several), or a game."""
     if match.sides == MatchSides.LANES:
         return RaceResultForm(data, lanes=list(match.lanes.all()))
     if match.stage.kind in (StageKind.POOLS, StageKind.TABLEAU):
         return BoutResultForm(data)
+    if selectors_results.is_relay_match(match):
+        return RelayResultForm.for_match(match, data, prefix=f"match-{match.pk}")
     return GameResultForm(data)
+
+
+def relay_table(match, form: RelayResultForm) -> list[tuple]:
+    """The relay table's rows: each relay in the official order with its fencers' positions and names,
+    and `form`'s two running-score fields (the organiser's relay page and every result form)."""
+    return [
+        (row.relay, home, away, row.a_name, row.b_name)
+        for row, (_n, home, away) in zip(selectors_results.relay_sheet(match), form.relay_rows(), strict=True)
+    ]
+
+
+def with_result_forms(matches: list, bound: dict | None = None) -> list:
+    """Each match with a result form and what its fields show: the lanes of a race, the relay table of
+    a fencing team match. The form is empty, or the one in `bound` by match id (a refused entry shown
+    again as typed, with its errors)."""
+    bound = bound or {}
+    for match in matches:
+        match.form = bound.get(match.pk) or result_form(match)
+        match.lane_rows = list(match.lanes.all()) if match.sides == MatchSides.LANES else []
+        match.relay_rows = relay_table(match, match.form) if isinstance(match.form, RelayResultForm) else []
+    return matches
+
+
+def form_errors_text(form) -> str:
+    """A bound form's errors as one message, each field's prefixed by its label (a relay's says which)."""
+    return " ".join(
+        str(error) if name == "__all__" else f"{form.fields[name].label}: {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+    )
 
 
 @never_cache
@@ -133,25 +166,25 @@ def referee_page(request, token: str):
         )
     event = get_object_or_404(Event, pk=scope.event_id)
     matches = list(scope.matches())
+    bound = {}
     if request.method == "POST":
         chosen = request.POST.get("match", "")
         match = next((m for m in matches if str(m.pk) == chosen), None)
         if match is None:
             raise Http404
         form = result_form(match, request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        else:
+        if form.is_valid():
             try:
                 referee_result_record(scope=scope, match=match, data=form.cleaned_data)
                 messages.success(request, _("Result of %(code)s saved.") % {"code": match.code})
+                return redirect(f"{request.path}#match-{match.pk}")
             except CompetitionError as error:
                 messages.error(request, str(error))
-        return redirect(f"{request.path}#match-{match.pk}")
-    for match in matches:
-        match.form = result_form(match)
-        match.lane_rows = list(match.lanes.all()) if match.sides == MatchSides.LANES else []
-        match.relay_names = selectors_results.relay_names(match)
+                form.add_error(None, str(error))  # also beside the match (a relay table shows it there)
+        else:
+            messages.error(request, form_errors_text(form))
+        bound[match.pk] = form  # shown again as typed: a referee does not enter nine relays twice
+    with_result_forms(matches, bound)
     return render(
         request,
         "events/referee_page.html",

@@ -139,25 +139,79 @@ def test_a_court_link_scores_only_the_games_placed_on_that_court(client):
     assert Match.objects.get(pk=games[1].pk).status == MatchStatus.SCHEDULED
 
 
-def test_a_team_match_link_names_who_fences_in_each_relay_once_the_orders_are_given(client):
-    from events.services.games import team_lineup_set
-
+def _team_final():
     event = FencingEventFactory()
     entrants(event, 2)
     [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
-    final = stage.matches.get()
+    return stage, stage.matches.select_related("left", "right").get()
+
+
+def _relay_scores(final, home, away, **extra) -> dict:
+    prefix = f"match-{final.pk}"
+    data = {f"{prefix}-home_{n}": score for n, score in enumerate(home, start=1)}
+    data |= {f"{prefix}-away_{n}": score for n, score in enumerate(away, start=1)}
+    return {"match": final.pk, **data, **extra}
+
+
+def test_a_team_match_link_names_who_fences_in_each_relay_once_the_orders_are_given(client):
+    from events.services.games import team_lineup_set
+
+    stage, final = _team_final()
     url = _link(stage)
-    assert "Who fences in each relay" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>3–6</td>" in body  # positions only, before the orders are given
     for team, names in ((final.left, ["李华", "王强", "陈一"]), (final.right, ["Anna", "Ben", "Cai"])):
         team.members = {f"p-{team.pk}-{i}": name for i, name in enumerate(names)}
         team.person_keys = list(team.members)
         team.save(update_fields=["members", "person_keys"])
         team_lineup_set(match=final, team=team, order=team.person_keys, user=None)
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Who fences in each relay" in body
-    assert "<li>3–6 · 陈一 – Cai · to 5</li>" in body and "<li>3–5 · 陈一 – Ben · to 45</li>" in body
+    rows = body[body.index("<tbody>") : body.index("</tbody>")]
+    assert rows.index("陈一 – Cai") < rows.index("李华 – Ben")  # relay 1 is 3–6, relay 2 is 1–5
+    assert '<tr id="relay-9">' in rows and "陈一 – Ben" in rows[rows.index('<tr id="relay-9">') :]
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "每轮接力的选手" in chinese
+    assert "每轮接力" in chinese and "陈一 – Cai" in chinese
+
+
+def test_a_team_match_link_scores_the_match_relay_by_relay(client):
+    stage, final = _team_final()
+    url = _link(stage)
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'name="match-{final.pk}-home_1"' in body and f'name="match-{final.pk}-away_9"' in body
+    assert "relays_home" not in body  # no comma-separated lists any more
+    home, away = [5, 10, 15, 20, 25, 30, 35, 40, 45], [2, 7, 12, 17, 22, 27, 32, 37, 40]
+    response = client.post(url, _relay_scores(final, home, away), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert f"Result of {final.code} saved." in response.content.decode()
+    final.refresh_from_db()
+    assert (final.left_score, final.right_score, final.winner_id) == (45, 40, final.left_id)
+    assert final.detail["relays"] == [home, away]
+    change = ResultChange.objects.get(match=final)
+    assert change.changed_by is None and "referee link" in change.via
+    again = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'name="match-{final.pk}-home_9" id="id_match-{final.pk}-home_9" value="45"' in again
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [("en", "Relay 2: enter both teams"), ("zh-hans", "第 2 轮接力：请填写两队的累计比分。")],
+)
+def test_a_relay_without_both_scores_is_refused_with_the_reason_and_changes_nothing(client, language, reason):
+    stage, final = _team_final()
+    data = _relay_scores(final, [5, 10], [3, ""])
+    response = client.post(_link(stage), data, follow=True, HTTP_ACCEPT_LANGUAGE=language)
+    assert reason in response.content.decode()
+    final.refresh_from_db()
+    assert final.left_score is None and not final.detail.get("relays")
+    assert not ResultChange.objects.filter(match=final).exists()
+
+
+def test_a_relay_score_out_of_range_names_the_relay_and_the_team(client):
+    stage, final = _team_final()
+    data = _relay_scores(final, [5, 10, 50], [3, 8, 12])
+    response = client.post(_link(stage), data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert f"Relay 3: {final.left.display_name}: " in response.content.decode()
+    final.refresh_from_db()
+    assert final.left_score is None
 
 
 def test_a_course_link_enters_a_race_lane_by_lane(client):

@@ -1,16 +1,20 @@
 """Journey: an organiser of a fencing team event, on a phone in Chinese and on a desktop in English,
 names each team's order for a match (a fencer chosen twice is refused on the page), then reads the
-nine relays with the names of the fencers who meet in each. Screenshots land in test-artifacts/relays/."""
+nine relays with the names of the fencers who meet in each; the referee, on a phone through the stage's
+link, scores the match relay by relay (a relay with one score is refused, then corrected). Screenshots
+land in test-artifacts/relays/."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from events.enums import EventStatus, GameRules
 from events.services.games import games_generate
+from events.services.referee import referee_link_make
 from tests.factories import ProgrammeMembershipFactory, totp_code, verified, with_totp
 from tests.factories.competition import FencingEventFactory, entrants
 from tests.journeys.actions import log_in, page_problems, pass_two_factor
@@ -25,14 +29,20 @@ DEVICES = {
         "locale": "zh-CN",
         "twice": "同一名选手在出场顺序中只能占一个位置",
         "saved": "的出场顺序已保存",
+        "one_score": "第 4 轮接力：请填写两队的累计比分。",
+        "scored": "的成绩已保存。",
     },
     "desktop-en": {
         "viewport": {"width": 1280, "height": 900},
         "locale": "en-GB",
         "twice": "a fencer can hold only one position in the team's order",
         "saved": "is saved",
+        "one_score": "Relay 4: enter both teams",
+        "scored": "saved.",
     },
 }
+RELAYS_HOME = [5, 10, 14, 20, 25, 28, 35, 40, 45]
+RELAYS_AWAY = [3, 8, 15, 17, 21, 30, 33, 36, 41]
 HOME = ["李华 (LI Hua)", "王强 (WANG Qiang)", "陈一 (CHEN Yi)", "赵安 (ZHAO An)"]
 AWAY = ["周文 (ZHOU Wen)", "吴迪 (WU Di)", "孙悦 (SUN Yue)"]
 
@@ -94,8 +104,40 @@ def test_organiser_names_each_teams_order_and_reads_who_meets_in_each_relay(brow
         assert page_problems(page, chinese=device.endswith("zh")) == []
     finally:
         context.close()
+
+    # The referee at the piste: a phone, no account, the stage's link; the same relays with the names.
+    link = reverse("events:referee", args=[referee_link_make(event_id=event.pk, stage=stage)])
+    referee = browser.new_context(viewport={"width": 390, "height": 844}, locale=words["locale"])
+    page = referee.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(f"{live_server.url}{link}")
+        expect(page.locator(f"#match-{final.pk} #relay-1")).to_contain_text(
+            "王强 (WANG Qiang) – 吴迪 (WU Di)"
+        )
+        field = f"#id_match-{final.pk}"
+        for number, (home_score, away_score) in enumerate(
+            zip(RELAYS_HOME, RELAYS_AWAY, strict=True), start=1
+        ):
+            page.fill(f"{field}-home_{number}", str(home_score))
+            if number != 4:  # relay 4's away score forgotten: refused, nothing saved
+                page.fill(f"{field}-away_{number}", str(away_score))
+        page.locator(f"#match-{final.pk} button[type=submit]").click()
+        expect(page.locator("body")).to_contain_text(words["one_score"])
+        page.screenshot(path=str(SCREENS / f"{device}-referee-refused.png"), full_page=True)
+        expect(page.locator(f"{field}-home_9")).to_have_value("45")  # shown again as typed
+        page.fill(f"{field}-away_4", str(RELAYS_AWAY[3]))
+        page.locator(f"#match-{final.pk} button[type=submit]").click()
+        expect(page.locator("body")).to_contain_text(words["scored"])
+        expect(page.locator(f"{field}-home_9")).to_have_value("45")
+        page.screenshot(path=str(SCREENS / f"{device}-referee.png"), full_page=True)
+        assert page_problems(page, chinese=device.endswith("zh")) == []
+    finally:
+        referee.close()
     final.refresh_from_db()
     assert final.detail["lineup"] == {
         str(final.left_id): [home[3], home[0], home[1]],
         str(final.right_id): [away[2], away[0], away[1]],
     }
+    assert final.detail["relays"] == [RELAYS_HOME, RELAYS_AWAY]
+    assert (final.left_score, final.right_score, final.winner_id) == (45, 41, final.left_id)
