@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.enums import GameRules, LaneStatus
 
@@ -47,12 +48,20 @@ class GameResultForm(forms.Form):
     """A game's score (home, away); a drawn knockout game names who won on penalties. (A fencing team
     match is scored relay by relay: `RelayResultForm`.)"""
 
-    left_score = forms.IntegerField(label=_("Home"), min_value=0, max_value=999, required=False)
-    right_score = forms.IntegerField(label=_("Away"), min_value=0, max_value=999, required=False)
+    left_score = forms.IntegerField(
+        label=pgettext_lazy("team", "Home"), min_value=0, max_value=999, required=False
+    )
+    right_score = forms.IntegerField(
+        label=pgettext_lazy("team", "Away"), min_value=0, max_value=999, required=False
+    )
     winner = forms.ChoiceField(
         label=_("Won on penalties"),
         required=False,
-        choices=[("", _("Not needed")), ("home", _("Home")), ("away", _("Away"))],
+        choices=[
+            ("", _("Not needed")),
+            ("home", pgettext_lazy("team", "Home")),
+            ("away", pgettext_lazy("team", "Away")),
+        ],
     )
 
     def clean(self):
@@ -126,7 +135,8 @@ class GamesDrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rules"].choices = GameRules.choices
+        # The fencing team relay is drawn from a team event's own screen (TeamDrawForm), never here.
+        self.fields["rules"].choices = [c for c in GameRules.choices if c[0] != GameRules.FENCING_TEAM]
 
 
 class RacesDrawForm(forms.Form):
@@ -170,7 +180,11 @@ class RelayResultForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Won on priority"),
         required=False,
-        choices=[("", _("Not needed")), ("home", _("Home")), ("away", _("Away"))],
+        choices=[
+            ("", _("Not needed")),
+            ("home", pgettext_lazy("team", "Home")),
+            ("away", pgettext_lazy("team", "Away")),
+        ],
     )
 
     def __init__(self, *args, home: str = "", away: str = "", **kwargs):
@@ -201,6 +215,8 @@ class RelayResultForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors:  # a score out of range says so itself; read as empty it would add "enter both"
+            return data
         pairs = [(data.get(f"home_{n}"), data.get(f"away_{n}")) for n in range(1, self.RELAYS + 1)]
         while pairs and pairs[-1] == (None, None):
             pairs.pop()  # relays not fenced yet

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from events.competition import brackets, roundrobin, standings
 from events.competition.errors import DrawError, ResultError
 from events.competition.fencing.team import TeamMatchResult, lineup_check, team_match_check
-from events.enums import CompetitorKind, CompetitorStatus, GameRules, MatchStatus, StageKind
+from events.enums import CompetitorKind, CompetitorStatus, Discipline, GameRules, MatchStatus, StageKind
 from events.models import Competitor, Event, Match, Stage
 from events.selectors.results import group_places
 from events.services.competition import result_log, snapshot
@@ -63,6 +63,12 @@ def games_generate(
         _clear_unstarted(event)
         active = Competitor.objects.filter(event=event, status=CompetitorStatus.ACTIVE).order_by("seed", "pk")
         seeds = [str(pk) for pk in active.values_list("pk", flat=True)]
+        if rules == GameRules.FENCING_TEAM and event.discipline != Discipline.FENCING:
+            raise DrawError(
+                "team_sport",
+                _("the fencing team relay is for fencing events"),
+                _("choose the rules of this event's sport"),
+            )
         if rules == GameRules.FENCING_TEAM and groups:
             raise DrawError(
                 "team_groups",

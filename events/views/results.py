@@ -147,7 +147,9 @@ def with_result_forms(matches: list, bound: dict | None = None) -> list:
 def form_errors_text(form) -> str:
     """A bound form's errors as one message, each field's prefixed by its label (a relay's says which)."""
     return " ".join(
-        str(error) if name == "__all__" else f"{form.fields[name].label}: {error}"
+        str(error)
+        if name == "__all__"
+        else _("%(field)s: %(error)s") % {"field": form.fields[name].label, "error": error}
         for name, errors in form.errors.items()
         for error in errors
     )
@@ -183,6 +185,8 @@ def referee_page(request, token: str):
                 form.add_error(None, str(error))  # also beside the match (a relay table shows it there)
         else:
             messages.error(request, form_errors_text(form))
+        if not isinstance(form, RelayResultForm):  # its fields are drawn from the match, not the form
+            return redirect(f"{request.path}#match-{match.pk}")
         bound[match.pk] = form  # shown again as typed: a referee does not enter nine relays twice
     with_result_forms(matches, bound)
     return render(

@@ -176,6 +176,20 @@ def test_a_drawn_knockout_football_game_needs_the_penalty_winner():
     assert done.winner_id == done.right_id
 
 
+def test_the_fencing_relay_is_refused_for_another_sport_and_not_offered_in_its_draw_form():
+    from events.forms.competition import GamesDrawForm
+
+    event = BasketballEventFactory()
+    entrants(event, 4)
+    with pytest.raises(DrawError) as refused:
+        games_generate(event=event, rules=GameRules.FENCING_TEAM, places=4)
+    assert refused.value.code == "team_sport"
+    assert refused.value.message_in("zh-hans") == "击剑团体接力赛只适用于击剑项目；请选择该项目所属运动的规则"
+    assert not event.stages.exists()
+    assert GameRules.FENCING_TEAM not in dict(GamesDrawForm().fields["rules"].choices)
+    assert GameRules.FIBA in dict(GamesDrawForm().fields["rules"].choices)
+
+
 def test_fencing_team_match_is_the_nine_bout_relay():
     event = FencingEventFactory()
     entrants(event, 2)

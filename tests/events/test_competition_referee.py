@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 import pytest
 import time_machine
@@ -113,6 +114,8 @@ def test_a_forged_or_altered_link_is_not_found(client, pools):
 def test_an_impossible_score_through_a_link_is_refused_with_the_reason(client, pools):
     url = _link(pools, pool=1)
     bout = pools.matches.get(pool=1, sequence=1)
+    refused = client.post(url, {"match": bout.pk, "left_score": 6, "right_score": 5})
+    assert refused.status_code == 302 and refused["Location"].endswith(f"#match-{bout.pk}")  # back to it
     response = client.post(
         url, {"match": bout.pk, "left_score": 6, "right_score": 5}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -168,7 +171,8 @@ def test_a_team_match_link_names_who_fences_in_each_relay_once_the_orders_are_gi
     body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     rows = body[body.index("<tbody>") : body.index("</tbody>")]
     assert rows.index("陈一 – Cai") < rows.index("李华 – Ben")  # relay 1 is 3–6, relay 2 is 1–5
-    assert '<tr id="relay-9">' in rows and "陈一 – Ben" in rows[rows.index('<tr id="relay-9">') :]
+    last = f'<tr id="match-{final.pk}-relay-9">'
+    assert last in rows and "陈一 – Ben" in rows[rows.index(last) :]
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "每轮接力" in chinese and "陈一 – Cai" in chinese
 
@@ -205,13 +209,32 @@ def test_a_relay_without_both_scores_is_refused_with_the_reason_and_changes_noth
     assert not ResultChange.objects.filter(match=final).exists()
 
 
-def test_a_relay_score_out_of_range_names_the_relay_and_the_team(client):
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Relay 3: {team}: "), ("zh-hans", "第 3 轮接力：{team}：")]
+)
+def test_a_relay_score_out_of_range_names_the_relay_and_the_team(client, language, label):
     stage, final = _team_final()
     data = _relay_scores(final, [5, 10, 50], [3, 8, 12])
-    response = client.post(_link(stage), data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert f"Relay 3: {final.left.display_name}: " in response.content.decode()
+    body = client.post(_link(stage), data, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert label.format(team=final.left.display_name) in body  # full-width colons in Chinese
+    assert "enter both teams" not in body and "请填写两队" not in body  # not read as a missing score
+    field = f"id_match-{final.pk}-home_3"
+    assert f'aria-describedby=" {field}-error"' in body and f'id="{field}-error"' in body
+    assert f'name="match-{final.pk}-home_2" id="id_match-{final.pk}-home_2" value="10"' in body  # kept
     final.refresh_from_db()
     assert final.left_score is None
+
+
+def test_a_link_with_two_relay_matches_gives_each_row_its_own_id(client):
+    event = FencingEventFactory()
+    entrants(event, 4)
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=4)
+    semis = list(stage.matches.filter(left__isnull=False, right__isnull=False))
+    assert len(semis) == 2
+    body = client.get(_link(stage), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    ids = re.findall(r'id="([^"]+)"', body)
+    assert len(ids) == len(set(ids))
+    assert all(f'id="match-{semi.pk}-relay-1"' in body for semi in semis)
 
 
 def test_a_course_link_enters_a_race_lane_by_lane(client):

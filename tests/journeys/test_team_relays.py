@@ -112,9 +112,7 @@ def test_organiser_names_each_teams_order_and_reads_who_meets_in_each_relay(brow
     page.set_default_timeout(20_000)
     try:
         page.goto(f"{live_server.url}{link}")
-        expect(page.locator(f"#match-{final.pk} #relay-1")).to_contain_text(
-            "王强 (WANG Qiang) – 吴迪 (WU Di)"
-        )
+        expect(page.locator(f"#match-{final.pk}-relay-1")).to_contain_text("王强 (WANG Qiang) – 吴迪 (WU Di)")
         field = f"#id_match-{final.pk}"
         for number, (home_score, away_score) in enumerate(
             zip(RELAYS_HOME, RELAYS_AWAY, strict=True), start=1
