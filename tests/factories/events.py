@@ -19,7 +19,7 @@ class CityFactory(factory.django.DjangoModelFactory):
         model = City
         django_get_or_create = ["slug"]
 
-    slug = factory.Sequence(lambda n: f"city-{n}")
+    slug = factory.Sequence(lambda n: f"city-{n:05d}")  # zero-padded: ordered by slug as created
     name_zh = factory.Sequence(lambda n: f"城市{n}")
     name_en = factory.Sequence(lambda n: f"City {n}")
 
@@ -40,7 +40,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
         model = Venue
         skip_postgeneration_save = True
 
-    slug = factory.Sequence(lambda n: f"venue-{n}")
+    slug = factory.Sequence(lambda n: f"venue-{n:05d}")  # as cities
     city = factory.SubFactory(CityFactory)
     name_zh = factory.Sequence(lambda n: f"体育馆{n}")
     name_en = factory.Sequence(lambda n: f"Arena {n}")
