@@ -85,6 +85,7 @@ ROUTES: dict[str, Route] = {
     "events:organiser-result": Route(Access.ORGANISER, "match"),
     "events:organiser-relays": Route(Access.ORGANISER, "team_match"),
     "events:organiser-lineup": Route(Access.ORGANISER, "team_match"),
+    "events:organiser-relays-pdf": Route(Access.ORGANISER, "team_match"),
     "events:organiser-team-generate": Route(Access.ORGANISER, "event"),
     "events:organiser-games-generate": Route(Access.ORGANISER, "event"),
     "events:organiser-races-generate": Route(Access.ORGANISER, "event"),

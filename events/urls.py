@@ -77,6 +77,11 @@ urlpatterns = [
         name="organiser-relays",
     ),
     path(
+        "organiser/competition/matches/<int:pk>/relays.pdf",
+        views_competition.organiser_relays_pdf,
+        name="organiser-relays-pdf",
+    ),
+    path(
         "organiser/competition/matches/<int:pk>/lineup/",
         views_competition.organiser_lineup,
         name="organiser-lineup",

@@ -1,7 +1,7 @@
 """Competition PDFs in the active language, set in the embedded fonts of `events.rendering.fonts`: the
 pool sheets with the order of bouts (for the referee's table), the tableau, the start list, the
-round-robin standings (with the tie-breakers each place was decided by) and the knockout bracket.
-Athletes appear by name and delegation only. The callers pass what the selectors derived.
+round-robin standings (with the tie-breakers each place was decided by), the knockout bracket and a
+fencing team match's relay sheet. Athletes appear by name and delegation only. The callers pass what the selectors derived.
 """
 
 from __future__ import annotations
@@ -290,4 +290,70 @@ def bracket_pdf(rounds: Sequence, *, title: str, note: str = "") -> bytes:
         w.y -= 6
     if not rounds:
         w.text(0, _("There is no knockout in this event yet."))
+    return w.done()
+
+
+def relay_sheet_pdf(match, rows: Sequence, *, title: str, note: str = "") -> bytes:
+    """A fencing team match's scoresheet for the piste: both teams with their fencers by position (as
+    each team's order gives them), the nine relays in the FIE order with who meets whom, the target
+    and the running scores (as recorded, else boxes to fill), then the signatures. `rows` are the
+    selector's relay rows (`relay_sheet`); `match.left` and `match.right` loaded."""
+    w = _Writer(title, note)
+    recorded = match.detail.get("relays") or [[], []]
+    half = (w.width - 2 * w.margin) / 2
+    w.heading(f"{match.code}  {_who(match.left)} – {_who(match.right)}")
+    names: dict[int, str] = {}
+    for row in rows:
+        names.setdefault(row.relay.a_fencer, row.a_name)
+        names.setdefault(row.relay.b_fencer, row.b_name)
+    for column, team in enumerate((match.left, match.right)):
+        w.text(column * half, team.display_name if team else "", size=10, width=half - 4 * MM)
+    w.y -= 14
+    for offset in range(3):
+        w.need(13)
+        for column, first in enumerate((1, 4)):
+            position = first + offset
+            name = names.get(position) or "________________"
+            w.text(column * half, f"{position}.  {name}", size=9.5, width=half - 4 * MM)
+        w.y -= 13
+    w.y -= 10
+    columns = (
+        (0, _("Relay")),
+        (16 * MM, _("Fencers")),
+        (110 * MM, _("Ends at")),
+        (130 * MM, match.left.display_name if match.left else ""),
+        (155 * MM, match.right.display_name if match.right else ""),
+    )
+    w.need(30)
+    for offset, label in columns:
+        w.text(offset, label, size=9, width=24 * MM if offset >= 130 * MM else None)
+    w.y -= 14
+    w.rule()
+    w.y -= 8  # the boxes rise above the text's baseline: clear of the rule
+    for index, row in enumerate(rows):
+        w.need(20)
+        relay = row.relay
+        w.text(0, str(relay.number), size=10)
+        fencers = f"{relay.a_fencer}–{relay.b_fencer}"
+        if row.a_name or row.b_name:
+            fencers += f"  {row.a_name or '?'} – {row.b_name or '?'}"
+        w.text(16 * MM, fencers, size=9.5, width=92 * MM)
+        w.text(110 * MM, str(relay.target), size=10)
+        for offset, scores in ((130 * MM, recorded[0]), (155 * MM, recorded[1])):
+            if index < len(scores):
+                w.text(offset + 4 * MM, str(scores[index]), size=10)
+            else:
+                w.canvas.rect(w.margin + offset, w.y - 4, 14 * MM, 16)
+        w.y -= 20
+    w.y -= 16
+    w.need(60)
+    signatures = (
+        _("Referee"),
+        _("Captain, %(team)s") % {"team": match.left.display_name if match.left else ""},
+        _("Captain, %(team)s") % {"team": match.right.display_name if match.right else ""},
+    )
+    third = (w.width - 2 * w.margin) / 3
+    for column, label in enumerate(signatures):
+        w.canvas.line(w.margin + column * third, w.y + 14, w.margin + (column + 1) * third - 6 * MM, w.y + 14)
+        w.text(column * third, label, size=8.5, width=third - 8 * MM)
     return w.done()

@@ -339,6 +339,19 @@ def organiser_relays(request, pk: int):
 
 
 @login_required
+def organiser_relays_pdf(request, pk: int):
+    """The match's relay scoresheet for the piste (the team orders' names, the running scores as far
+    as recorded): organisers only, as the orders are set on their page."""
+    event, match = _relay_match(request, pk)
+
+    def build():
+        title = _("Relays of %(code)s") % {"code": match.code} + f" · {event.name}"
+        return competition_pdf.relay_sheet_pdf(match, selectors_results.relay_sheet(match), title=title)
+
+    return _pdf(request, event, f"{match.code.lower()}-relays", build)
+
+
+@login_required
 @require_POST
 def organiser_lineup(request, pk: int):
     """Save one team's order for a relay match (the form of the side `side` names), logged as a

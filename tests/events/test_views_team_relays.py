@@ -272,3 +272,39 @@ def test_only_the_programmes_organisers_set_an_order(client, event, who):
         assert response["Location"].startswith(("/accounts/login/", "/accounts/2fa/"))
     semi.refresh_from_db()
     assert "lineup" not in semi.detail
+
+
+def test_the_scoresheet_pdf_names_each_teams_fencers_and_the_scores_so_far(client, event, organiser):
+    from events.services.games import game_result_record, team_lineup_set
+    from tests.pdf import fonts_embedded, pdf_text
+
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.select_related("left", "right").get(code="M1")
+    url = reverse("events:organiser-relays-pdf", args=[semi.pk])
+    blank, _reader = pdf_text(client.get(url + "?lang=en"))
+    assert "3–6" in blank and "Captain" in blank and "Referee" in blank  # positions only, boxes to fill
+    assert "王强" not in blank
+
+    home = list(_squad(semi.left, ["李华", "王强", "陈一", "赵替补"]))
+    away = list(_squad(semi.right, ["Anna Wu", "Ben Xu", "Cai Lin"]))
+    team_lineup_set(match=semi, team=semi.left, order=[home[2], home[0], home[1]], user=organiser)
+    team_lineup_set(match=semi, team=semi.right, order=away, user=organiser)
+    game_result_record(match=semi, home_score=0, away_score=0, relays=(HOME, AWAY), user=organiser)
+    english, reader = pdf_text(client.get(url + "?lang=en"))
+    assert "1.  陈一" in english and "6.  Cai Lin" in english  # each position with its fencer
+    assert "3–6  王强 – Cai Lin" in english and "1–5  陈一 – Ben Xu" in english
+    assert "45" in english.split("3–5  王强 – Ben Xu")[1] and "41" in english  # the scores, as recorded
+    assert f"Captain, {semi.left.display_name}" in english
+    assert fonts_embedded(reader)
+    chinese = client.get(url + "?lang=zh-hans")
+    assert chinese["Content-Disposition"] == f'inline; filename="{event.slug}-m1-relays-zh-hans.pdf"'
+    text, _reader = pdf_text(chinese)
+    assert "队长" in text and "裁判" in text and "王强" in text
+
+
+def test_the_scoresheet_pdf_is_for_the_programmes_organisers_only(client, event):
+    [stage] = games_generate(event=event, rules=GameRules.FENCING_TEAM, places=2)
+    semi = stage.matches.get(code="M1")
+    outsider = verified(ProgrammeMembershipFactory().user)
+    login_two_factor(client, outsider)
+    assert client.get(reverse("events:organiser-relays-pdf", args=[semi.pk])).status_code == 404
