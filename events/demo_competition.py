@@ -1,6 +1,8 @@
 """The competition slice of the demo season for the sports without registration entries in the demo:
 city and international crews of the Suzhou Creek dragon-boat race, eight teams for the Shanghai–Kunming
-basketball camp, six players for the table-tennis carnival. Each is drawn (heats, repechages and
+basketball camp, six players for the table-tennis carnival, four city teams for today's U14 men's épée
+team event (each with its fencers' public names, as registration's sync gives a team; the semi-finals
+have both teams' orders, so the relay page and the scoresheet name who meets whom). Each is drawn (heats, repechages and
 finals; groups then cross-overs; a round robin) and results are entered only for what has already
 happened by the demo's today: the carnival (played last week) is complete, so its standings and the
 medal table have real content; the camp and the races lie ahead, so their pages show the draw with
@@ -14,9 +16,10 @@ from __future__ import annotations
 
 import random
 
+from events.demodata.season import TEAM_EVENT
 from events.enums import CompetitorKind, GameRules, MatchStatus
 from events.models import Competitor, Event, Stage
-from events.services.games import game_result_record, games_generate
+from events.services.games import game_result_record, games_generate, team_lineup_set
 from events.services.races import races_generate
 
 CITIES = [
@@ -40,8 +43,17 @@ PLAYERS = [("林小雨", 0), ("陈思远", 1), ("周子涵", 2), ("王一鸣", 3
 
 
 def _competitor(
-    event: Event, key: str, seed: int, name: str, city: tuple[str, str], kind: str, people: int
+    event: Event,
+    key: str,
+    seed: int,
+    name: str,
+    city: tuple[str, str],
+    kind: str,
+    people: int,
+    members: dict[str, str] | None = None,
 ) -> None:
+    """A competitor keyed on (event, key); `members` (person key -> public name) names a team's
+    people, else `people` made-up keys stand for them."""
     Competitor.objects.get_or_create(
         event=event,
         key=key,
@@ -53,7 +65,8 @@ def _competitor(
             "city_zh": city[0],
             "city_en": city[1],
             "seed": seed,
-            "person_keys": [f"{key}-{n}" for n in range(1, people + 1)],
+            "person_keys": list(members) if members else [f"{key}-{n}" for n in range(1, people + 1)],
+            "members": members or {},
         },
     )
 
@@ -127,11 +140,49 @@ def _seed_carnival() -> int:
     return scored
 
 
+# Today's épée team event: four city teams of three fencers and a reserve (public names, made up).
+FENCING_TEAMS = [
+    (("上海", "Shanghai"), ["王浩宇 (WANG Haoyu)", "李子轩 (LI Zixuan)", "张俊杰 (ZHANG Junjie)", "刘博文 (LIU Bowen)"]),
+    (("南京", "Nanjing"), ["陈宇航 (CHEN Yuhang)", "杨天佑 (YANG Tianyou)", "赵明哲 (ZHAO Mingzhe)", "黄嘉诚 (HUANG Jiacheng)"]),
+    (("苏州", "Suzhou"), ["周立行 (ZHOU Lixing)", "吴思源 (WU Siyuan)", "徐一凡 (XU Yifan)", "孙铭泽 (SUN Mingze)"]),
+    (("无锡", "Wuxi"), ["朱晨阳 (ZHU Chenyang)", "胡景行 (HU Jingxing)", "郭子墨 (GUO Zimo)", "林浩然 (LIN Haoran)"]),
+]  # fmt: skip
+
+
+def _seed_fencing_teams() -> int:
+    """The team event's teams, its direct-elimination table (semi-finals, final, third place) and both
+    orders of each semi-final (the first three fencers; the Suzhou team brings its reserve in). Returns
+    the orders set now."""
+    event = Event.objects.filter(slug=TEAM_EVENT).first()
+    if event is None:
+        return 0
+    for seed, (city, names) in enumerate(FENCING_TEAMS, start=1):
+        key = f"demo-fencing-team-{seed}"
+        members = {f"{key}-{n}": name for n, name in enumerate(names, start=1)}
+        _competitor(event, key, seed, f"{city[0]}队", city, CompetitorKind.TEAM, len(members), members)
+    if not Stage.objects.filter(event=event).exists():
+        games_generate(event=event, rules=GameRules.FENCING_TEAM, places=4)
+    orders = 0
+    stage = Stage.objects.get(event=event)
+    for match in stage.matches.select_related("stage", "left", "right").filter(
+        left__isnull=False, right__isnull=False
+    ):
+        for team in (match.left, match.right):
+            if str(team.pk) in (match.detail.get("lineup") or {}):
+                continue
+            keys = list(team.members)
+            order = [keys[3], keys[0], keys[1]] if team.club_en == "Suzhou" else keys[:3]
+            match = team_lineup_set(match=match, team=team, order=order, user=None, via="demo")
+            orders += 1
+    return orders
+
+
 def seed() -> str:
+    teams = _seed_fencing_teams()
     races = _seed_races()
     camp = _seed_camp()
     scored = _seed_carnival()
     return (
         f"dragon-boat divisions drawn now: {races}; basketball camp {'drawn' if camp else 'missing'}; "
-        f"table-tennis carnival games scored now: {scored}"
+        f"table-tennis carnival games scored now: {scored}; fencing team orders set now: {teams}"
     )

@@ -25,6 +25,7 @@ FENCING_DAY = [
     ("淘汰赛", "Direct elimination", dt.time(12), dt.time(16)),
     ("决赛及颁奖", "Finals and medals", dt.time(16), dt.time(17, 30)),
 ]
+TEAM_EVENT = "fencing-u14-men-epee-team"  # today, between teams (events/demo_competition.py)
 LAST_MINUTE = dt.time(23, 59, 59)  # the latest a session may end without crossing into tomorrow
 
 
@@ -130,6 +131,32 @@ def season_plan(now: dt.datetime | None = None) -> list[EventPlan]:
                         ),
                     )
                 )
+
+    # Today's U14 men's épée team event: four city teams fence the nine-bout relay in the afternoon,
+    # in the same hall, on the same sliding timetable as the individual events beside it.
+    epee_day = day(FENCING_DAYS[Weapon.EPEE])
+    team_sessions = _fencing_sessions(epee_day, shift, hall)[1:]
+    plans.append(
+        EventPlan(
+            TEAM_EVENT,
+            "沪宁沿线青少年击剑邀请赛 U14男子重剑团体",
+            "Corridor Youth Fencing Invitational U14 Men's Épée Team",
+            Discipline.FENCING,
+            "shanghai",
+            hall,
+            epee_day,
+            epee_day,
+            {"weapon": Weapon.EPEE, "age_group": "U14", "category": EventCategory.MEN, "team_event": True},
+            [
+                SessionPlan(plan.kind, zh, en, hall, plan.starts_at, plan.ends_at)
+                for plan, (zh, en) in zip(
+                    team_sessions,
+                    [("团体半决赛", "Team semi-finals"), ("团体决赛及颁奖", "Team finals and medals")],
+                    strict=True,
+                )
+            ],
+        )
+    )
 
     # League matches are played on Saturdays; the carnival ran Friday to Sunday the weekend before
     # Nantong's, so both crowds spent their stubs over a weekend (tourism/demo.py).

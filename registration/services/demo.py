@@ -131,6 +131,7 @@ def _fencing_events(programme: Programme) -> list[Event]:
     return list(
         Event.objects.filter(programme=programme, discipline=Discipline.FENCING, age_group__in=["U12", "U14"])
         .exclude(category=EventCategory.MIXED)
+        .exclude(team_event=True)  # the team event's teams come from events' demo, not entries
         .order_by("start_date", "slug")
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from events.demodata.season import demo_today
+from events.demodata.season import TEAM_EVENT, demo_today
 from events.models import Event, Programme
 from registration.enums import AgeRuleKind, AthleteGrade, AthleteSex, DocumentType, SexAllowed
 from registration.models import Athlete, Entry, EventEligibility
@@ -41,6 +41,8 @@ def rules_by_slug(year: int) -> dict[str, dict]:
                 **fencing, "age_rule": band, "min_birth_year": year - 13, "max_birth_year": year - 12,
                 "allow_playing_up": True, "playing_up_groups": 1, "group_span_years": 2,
             }  # fmt: skip
+    # The épée team event: the individual event's band, a team of three fencers and one reserve (FIE).
+    rules[TEAM_EVENT] = {**rules["fencing-u14-men-epee"], "roster_min": 3, "roster_max": 4}
     rules["basketball-camp-shanghai-kunming"] = {
         "age_rule": band, "min_birth_year": year - 14, "max_birth_year": year - 10, "sex_allowed": ANY,
         "roster_min": 5, "roster_max": 12, "max_events_per_athlete": 2,

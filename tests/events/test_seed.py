@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events import demo as events_demo
-from events.demodata.season import season_plan
+from events.demodata.season import TEAM_EVENT, season_plan
 from events.models import City, Event, Match, ScheduleVersion, Session, Venue
+from events.selectors.results import relay_sheet
 from registration.models import Team
 from ticketing import demo as ticketing_demo
 from ticketing import demo_gate
@@ -118,6 +119,17 @@ def test_seed_demo_loads_the_season_and_is_idempotent():
     pools = Match.objects.filter(stage__event__slug="fencing-u12-men-foil")
     assert pools.exists() and not pools.filter(resource__isnull=True).exists()
     assert list(ScheduleVersion.objects.values_list("number", flat=True)) == [1]
+    # Today's épée team event: four city teams, their table drawn, both orders of each semi-final given
+    # (so the relay page and the scoresheet name who meets whom), and its matches placed with the rest.
+    team_event = Event.objects.get(slug=TEAM_EVENT)
+    assert team_event.team_event and team_event.competitors.filter(kind="team").count() == 4
+    semis = list(Match.objects.filter(stage__event=team_event, left__isnull=False, right__isnull=False))
+    assert len(semis) == 2
+    for semi in semis:
+        assert set(semi.detail["lineup"]) == {str(semi.left_id), str(semi.right_id)}
+        rows = relay_sheet(semi)
+        assert all(row.a_name and row.b_name for row in rows)
+    assert not Match.objects.filter(stage__event=team_event, resource__isnull=True).exists()
     # Every quota and section counts what its rows hold, the demo crowds written without a sale included.
     quotas = Quota.objects.filter(session__ticket_types__tickets__isnull=False).distinct()
     sections = Section.objects.all()
@@ -178,7 +190,8 @@ def test_the_season_has_past_sessions_today_and_mostly_sessions_ahead():
     past = demo.filter(ends_at__lte=now)
     ahead = demo.filter(starts_at__gt=now)
     assert past.filter(event__slug="fencing-u12-men-foil").exists()  # yesterday's results
-    assert demo.filter(starts_at__date=DAY, event__discipline="fencing").count() == 12
+    # Today's four épée events (pools, knockout, finals) and the team event (semi-finals, finals).
+    assert demo.filter(starts_at__date=DAY, event__discipline="fencing").count() == 14
     assert ahead.count() > demo.count() / 2
     stubs = Ticket.objects.filter(order__user__email=ticketing_demo.SPECTATOR_EMAIL, session__in=past)
     assert stubs.count() >= 4  # the spectator's stubs to redeem in the city
