@@ -177,15 +177,7 @@ class RelayResultForm(forms.Form):
 
     RELAYS = 9
 
-    priority = forms.ChoiceField(
-        label=_("Won on priority"),
-        required=False,
-        choices=[
-            ("", _("Not needed")),
-            ("home", pgettext_lazy("team", "Home")),
-            ("away", pgettext_lazy("team", "Away")),
-        ],
-    )
+    priority = forms.ChoiceField(label=_("Won on priority"), required=False)  # the teams: `__init__`
 
     def __init__(self, *args, home: str = "", away: str = "", **kwargs):
         super().__init__(*args, **kwargs)

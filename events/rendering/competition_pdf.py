@@ -293,21 +293,18 @@ def bracket_pdf(rounds: Sequence, *, title: str, note: str = "") -> bytes:
     return w.done()
 
 
-def relay_sheet_pdf(match, rows: Sequence, *, title: str, note: str = "") -> bytes:
+def relay_sheet_pdf(match, rows: Sequence, names: dict[int, str], *, title: str, note: str = "") -> bytes:
     """A fencing team match's scoresheet for the piste: both teams with their fencers by position (as
     each team's order gives them), the nine relays in the FIE order with who meets whom, the target
-    and the running scores (as recorded, else boxes to fill), then the signatures. `rows` are the
-    selector's relay rows (`relay_sheet`); `match.left` and `match.right` loaded."""
+    and the running scores (as recorded, else boxes to fill), then the signatures. `rows` and `names`
+    are the selectors' (`relay_sheet`, `position_names`); a relay match, both teams loaded."""
     w = _Writer(title, note)
     recorded = match.detail.get("relays") or [[], []]
     half = (w.width - 2 * w.margin) / 2
+    home, away = match.left.display_name, match.right.display_name
     w.heading(f"{match.code}  {_who(match.left)} – {_who(match.right)}")
-    names: dict[int, str] = {}
-    for row in rows:
-        names.setdefault(row.relay.a_fencer, row.a_name)
-        names.setdefault(row.relay.b_fencer, row.b_name)
-    for column, team in enumerate((match.left, match.right)):
-        w.text(column * half, team.display_name if team else "", size=10, width=half - 4 * MM)
+    for column, team in enumerate((home, away)):
+        w.text(column * half, team, size=10, width=half - 4 * MM)
     w.y -= 14
     for offset in range(3):
         w.need(13)
@@ -321,8 +318,8 @@ def relay_sheet_pdf(match, rows: Sequence, *, title: str, note: str = "") -> byt
         (0, _("Relay")),
         (16 * MM, _("Fencers")),
         (110 * MM, _("Ends at")),
-        (130 * MM, match.left.display_name if match.left else ""),
-        (155 * MM, match.right.display_name if match.right else ""),
+        (130 * MM, home),
+        (155 * MM, away),
     )
     w.need(30)
     for offset, label in columns:
@@ -349,8 +346,8 @@ def relay_sheet_pdf(match, rows: Sequence, *, title: str, note: str = "") -> byt
     w.need(60)
     signatures = (
         _("Referee"),
-        _("Captain, %(team)s") % {"team": match.left.display_name if match.left else ""},
-        _("Captain, %(team)s") % {"team": match.right.display_name if match.right else ""},
+        _("Captain, %(team)s") % {"team": home},
+        _("Captain, %(team)s") % {"team": away},
     )
     third = (w.width - 2 * w.margin) / 3
     for column, label in enumerate(signatures):

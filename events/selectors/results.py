@@ -407,10 +407,9 @@ class RelayRow:
     b_name: str
 
 
-def relay_sheet(match: Match) -> list[RelayRow]:
-    """A fencing team match's nine relays in the FIE order, each with the names of the two fencers the
-    teams' orders put in it (empty where a team's order is not given): the organiser's relay page and
-    the referee's phone page read the same rows. `match.left` and `match.right` loaded."""
+def position_names(match: Match) -> dict[int, str]:
+    """Position (1-3 home, 4-6 away) -> the fencer the team's order puts there, by public name ("?" for
+    one no longer in the team); positions of an order not given are absent. `match.left`/`right` loaded."""
     lineups = match.detail.get("lineup") or {}
     names: dict[int, str] = {}
     for team, first in ((match.left, 1), (match.right, 4)):
@@ -418,6 +417,14 @@ def relay_sheet(match: Match) -> list[RelayRow]:
             continue
         for index, key in enumerate(lineups.get(str(team.pk), ())):
             names[first + index] = team.members.get(key, "?")
+    return names
+
+
+def relay_sheet(match: Match) -> list[RelayRow]:
+    """A fencing team match's nine relays in the FIE order, each with the names of the two fencers the
+    teams' orders put in it (empty where a team's order is not given): the organiser's relay page, the
+    referee's phone page and the scoresheet read the same rows. `match.left` and `match.right` loaded."""
+    names = position_names(match)
     return [
         RelayRow(relay, names.get(relay.a_fencer, ""), names.get(relay.b_fencer, ""))
         for relay in relay_order()

@@ -346,7 +346,8 @@ def organiser_relays_pdf(request, pk: int):
 
     def build():
         title = _("Relays of %(code)s") % {"code": match.code} + f" · {event.name}"
-        return competition_pdf.relay_sheet_pdf(match, selectors_results.relay_sheet(match), title=title)
+        rows, names = selectors_results.relay_sheet(match), selectors_results.position_names(match)
+        return competition_pdf.relay_sheet_pdf(match, rows, names, title=title)
 
     return _pdf(request, event, f"{match.code.lower()}-relays", build)
 
