@@ -82,10 +82,11 @@ def badge_photo(badge: Badge) -> bytes | None:
 
 
 def badge_sheet_job_get(*, user, pk) -> BadgeSheetJob:
-    """Only the person who asked for a sheet sees it (404 for everyone else)."""
+    """Only the person who asked for a sheet sees it, and only while they still manage its delegation
+    (404 for everyone else: a manager removed from the delegation no longer reads its children)."""
 
-    job = BadgeSheetJob.objects.filter(pk=pk, requested_by=user).first()
-    if job is None:
+    job = BadgeSheetJob.objects.filter(pk=pk, requested_by=user).select_related("delegation").first()
+    if job is None or not user.has_perm("registration.manage_delegation", job.delegation):
         raise Http404
     return job
 

@@ -38,7 +38,7 @@ from registration.selectors.accreditation import (
 )
 from ticketing.enums import CredentialKind, CredentialState
 from ticketing.rendering.pdf import CredentialCard, render_credential_cards, zone_names
-from ticketing.services.credentials import credential_issue, credential_set_state
+from ticketing.services.credentials import credential_issue, credential_set_state, credentials_relabel
 from ticketing.signing import credential_code
 
 BADGE_STATUSES = (EntryStatus.APPROVED, EntryStatus.LOCKED)
@@ -226,6 +226,32 @@ def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
         )
         raise
     return job
+
+
+def badge_sheets_discard(*, delegation_ids) -> int:
+    """Delete the badge sheets made for these delegations (rows now, files once the transaction
+    commits). A sheet is a copy of the children's names and photos as they were: when a child is
+    anonymised, a photo is removed or photo consent is withdrawn, the copy goes too, and a manager
+    who needs one makes a new sheet from the roster as it is now."""
+    jobs = list(BadgeSheetJob.objects.filter(delegation_id__in=list(delegation_ids)))
+    if not jobs:
+        return 0
+    files = [job.file.name for job in jobs if job.file]
+    BadgeSheetJob.objects.filter(pk__in=[job.pk for job in jobs]).delete()
+    storage = BadgeSheetJob._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return len(jobs)
+
+
+def badges_relabel(*, athlete) -> None:
+    """Print the athlete's name as it is now on their badges and the badges' gate credentials (after
+    anonymisation: the anonymous name, so neither a scan answer nor an export shows the old one)."""
+    label = badge_label(athlete)
+    badges = Badge.objects.filter(entry__athlete=athlete)
+    credentials_relabel(
+        credential_ids=list(badges.values_list("credential_id", flat=True)), holder_label=label
+    )
+    badges.update(holder_label=label)
 
 
 def badge_sheet_ensure_no_badges(delegation: Delegation) -> None:

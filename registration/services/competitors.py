@@ -154,3 +154,17 @@ def schedule_audience(*, change) -> list:
         for membership in managers
         if membership.user.email
     ]
+
+
+def competitors_rename(*, athlete: Athlete) -> int:
+    """Show the athlete's name as it is now wherever a competitor carries it: the athlete's own
+    competitors (individual events) and the line-ups of the teams they are in (`members`). Retention
+    calls it after anonymising a child, whose old name would otherwise stay on public pages (pool
+    sheets, tableaux, start lists, the competitor's schedule). Returns how many competitors changed."""
+    key, name = person_key(athlete), athlete.display_name
+    changed = Competitor.objects.filter(key=key).exclude(display_name=name).update(display_name=name)
+    teams = [c for c in Competitor.objects.filter(members__has_key=key) if c.members.get(key) != name]
+    for competitor in teams:
+        competitor.members[key] = name
+    Competitor.objects.bulk_update(teams, ["members"])
+    return changed + len(teams)

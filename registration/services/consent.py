@@ -34,6 +34,7 @@ from registration.models import (
 from registration.selectors.paperwork import (
     rules_text_current,
 )
+from registration.services.accreditation import badge_sheets_discard
 
 CONSENT_LINK_DAYS = 14
 RISK_NOTICE_VERSION = "2027-1"
@@ -106,7 +107,8 @@ def _erase_health_notes(athlete: Athlete, now: dt.datetime) -> None:
 
 def consent_withdraw(*, consent: Consent, user=None) -> Consent:
     """Withdraw a consent (the time is recorded). Withdrawing health-data consent erases the health
-    notes at once (the certificate date stays: it is a safety requirement, not health data)."""
+    notes at once (the certificate date stays: it is a safety requirement, not health data);
+    withdrawing photo consent deletes the delegation's printed badge sheets."""
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_at is not None:
@@ -115,6 +117,10 @@ def consent_withdraw(*, consent: Consent, user=None) -> Consent:
         consent.save(update_fields=["withdrawn_at"])
         if consent.purpose == ConsentPurpose.HEALTH and not has_other_health_consent(consent):
             _erase_health_notes(consent.athlete, consent.withdrawn_at)
+        if consent.purpose == ConsentPurpose.PHOTOS:
+            # A printed sheet keeps the photo the badge may no longer show: it goes (a new one is made
+            # from the roster as it is now, without the photo).
+            badge_sheets_discard(delegation_ids=[consent.athlete.delegation_id])
     return consent
 
 

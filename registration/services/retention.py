@@ -1,8 +1,10 @@
 """Retention (PIPL: the shortest retention that serves the purpose): photos go after the event plus
 REGISTRATION_PHOTO_RETENTION_DAYS unless photo consent is current; health data goes after the event
 plus the claim window (REGISTRATION_CLAIM_WINDOW_DAYS); athletes past `retain_until` are anonymised
-(names replaced, document fields and keyed hash cleared, guardians and paperwork deleted, and
-what higher apps registered through registration/hooks.py removed with them).
+(names replaced, document fields and keyed hash cleared, guardians and paperwork deleted, the name
+replaced on the competitors and badges that copied it, badge sheets deleted, and what higher apps
+registered through registration/hooks.py removed with them). Removing a photo deletes the badge
+sheets of the athlete's delegation too (they print it).
 A dry run counts what would change and changes nothing.
 
 Document attestations of an anonymised athlete are kept, but stripped to the organiser's check: the
@@ -35,6 +37,8 @@ from registration.models import (
     InsuranceProof,
     SafetyDeclaration,
 )
+from registration.services.accreditation import badge_sheets_discard, badges_relabel
+from registration.services.competitors import competitors_rename
 
 ANONYMOUS_ZH = "匿名"
 ANONYMOUS_LATIN = "ANONYMISED"
@@ -106,6 +110,11 @@ def _anonymise(athlete: Athlete, now: dt.datetime) -> None:
     DocumentAttestation.objects.filter(athlete=athlete).update(last4="", note="")
     for model in (HealthRecord, InsuranceProof, SafetyDeclaration):
         model.objects.filter(athlete=athlete).delete()
+    # Copies of the name elsewhere: the competitors the draws and public pages show, the badges and
+    # their gate credentials, and any badge sheet printed with the child on it.
+    competitors_rename(athlete=athlete)
+    badges_relabel(athlete=athlete)
+    badge_sheets_discard(delegation_ids=[athlete.delegation_id])
     # Apps above registration (the exchange programme's roll-calls) delete what refers to the child.
     athletes_forgotten(athlete_ids=[athlete.pk])
 
@@ -127,6 +136,7 @@ def retention_run(*, dry_run: bool = False, today: dt.date | None = None) -> Ret
         for athlete in Athlete.objects.select_for_update().filter(pk__in=photo_ids).order_by("pk"):
             athlete.photo.delete(save=False)
             Athlete.objects.filter(pk=athlete.pk).update(photo="")
+            badge_sheets_discard(delegation_ids=[athlete.delegation_id])  # they print the photo
         HealthRecord.objects.filter(pk__in=list(health.values_list("pk", flat=True))).delete()
         for athlete in Athlete.objects.select_for_update().filter(pk__in=anonymise_ids).order_by("pk"):
             _anonymise(athlete, now)

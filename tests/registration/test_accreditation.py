@@ -289,3 +289,53 @@ def test_every_badge_prints_its_manual_code_under_the_qr(team, media):
     for badge in badges:
         assert len(badge.credential.short_code) == 12
         assert f"Manual code {badge.credential.short_code_display}" in text
+
+
+def test_a_manager_removed_from_the_delegation_no_longer_reads_their_badge_sheet(client, team, media):
+    from registration.services.delegations import membership_remove
+
+    EntryFactory(team=team, status=EntryStatus.APPROVED)
+    manager = MembershipFactory(delegation=team.delegation)
+    MembershipFactory(delegation=team.delegation)  # the delegation keeps a manager
+    accreditation.badges_issue(delegation=team.delegation)
+    job = BadgeSheetJob.objects.create(
+        programme=team.delegation.programme, requested_by=manager.user, delegation=team.delegation
+    )
+    accreditation.badge_sheet_render(job_id=job.pk)
+    client.force_login(manager.user)
+    download = reverse("registration:badge-sheet-download", args=[job.pk])
+    assert client.get(download).status_code == 200
+
+    membership_remove(membership=manager)
+
+    for name in (
+        "registration:badge-sheet-download",
+        "registration:badge-sheet",
+        "registration:badge-sheet-status",
+    ):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_withdrawing_photo_consent_deletes_the_printed_sheets_that_show_the_photo(
+    team, media, django_capture_on_commit_callbacks
+):
+    from registration.services.consent import consent_withdraw
+
+    athlete = with_photo(AthleteFactory(delegation=team.delegation))
+    consent = photo_consent(athlete)
+    EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+    render_sheet(team.delegation)
+    job = BadgeSheetJob.objects.get()
+    path = job.file.path
+    other = BadgeSheetJob.objects.create(  # another delegation's sheet stays
+        programme=team.delegation.programme, requested_by=UserFactory(), delegation=TeamFactory().delegation
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(consent=consent)
+
+    assert list(BadgeSheetJob.objects.all()) == [other]
+    assert not (media / path).exists()
+    # A new sheet is made from the roster as it is now: no photo.
+    page = render_sheet(team.delegation).pages[0]
+    assert (240, 320) not in [Image.open(io.BytesIO(image.data)).size for image in page.images]

@@ -107,3 +107,81 @@ def test_anonymise_past_retain_until_and_dry_run_changes_nothing(media, capsys):
     assert athlete.birth_date == dt.date(2014, 1, 1)
     assert not Guardian.objects.filter(athlete=athlete).exists()
     assert Athlete.objects.get(pk=keep.pk).anonymised_at is None
+
+
+def test_anonymising_replaces_the_name_wherever_it_was_copied(
+    media, client, django_capture_on_commit_callbacks
+):
+    """Competitors (public pool sheets, tableaux, the competitor's schedule), team line-ups, badges and
+    their gate credentials carry a copy of the child's name; printed badge sheets carry it too."""
+    from django.urls import reverse
+
+    from events.enums import EventStatus
+    from registration.enums import EntryStatus
+    from registration.models import Badge, BadgeSheetJob
+    from registration.services import accreditation
+    from registration.services.competitors import competitors_sync, person_key
+    from tests.factories.competition import FencingEventFactory
+    from tests.factories.registration import DelegationFactory, MembershipFactory
+
+    event = FencingEventFactory(status=EventStatus.PUBLISHED, venue__gates=["gate-a"])
+    team_event = FencingEventFactory(status=EventStatus.PUBLISHED, team_event=True, programme=event.programme)
+    delegation = DelegationFactory(programme=event.programme)
+    team, squad = (
+        TeamFactory(delegation=delegation, event=event),
+        TeamFactory(delegation=delegation, event=team_event),
+    )
+    child = AthleteFactory(
+        delegation=delegation, family_name_zh="王", given_name_zh="子涵", name_latin="WANG Zihan",
+        retain_until=dt.date(2027, 12, 31),
+    )  # fmt: skip
+    keep = AthleteFactory(delegation=delegation, family_name_zh="李", given_name_zh="雷", name_latin="LI Lei")
+    for athlete in (child, keep):
+        EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+        EntryFactory(team=squad, athlete=athlete, status=EntryStatus.APPROVED)
+    competitors_sync(event=event)
+    competitors_sync(event=team_event)
+    accreditation.badges_issue(delegation=delegation)
+    job = BadgeSheetJob.objects.create(
+        programme=event.programme,
+        requested_by=MembershipFactory(delegation=delegation).user,
+        delegation=delegation,
+    )
+    sheet = accreditation.badge_sheet_render(job_id=job.pk).file.name
+    storage = BadgeSheetJob._meta.get_field("file").storage
+    assert storage.exists(sheet)
+
+    with (
+        time_machine.travel(dt.datetime(2028, 1, 2, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert retention_run().athletes_anonymised == 1
+
+    child.refresh_from_db()
+    competitor = event.competitors.get(key=person_key(child))
+    assert competitor.display_name == child.display_name == f"匿名 (ANONYMISED {child.pk})"
+    page = client.get(reverse("events:competitor-schedule", kwargs={"pk": competitor.pk})).content.decode()
+    assert "子涵" not in page and "WANG" not in page
+    line_up = team_event.competitors.get().members
+    assert line_up[person_key(child)] == child.display_name and line_up[person_key(keep)] == "李雷 (LI Lei)"
+    for badge in Badge.objects.filter(entry__athlete=child).select_related("credential"):
+        assert "子涵" not in badge.holder_label and "子涵" not in badge.credential.holder_label
+    assert "李雷" in Badge.objects.filter(entry__athlete=keep).first().credential.holder_label
+    assert not BadgeSheetJob.objects.exists() and not storage.exists(sheet)
+
+
+def test_removing_a_photo_deletes_the_delegation_badge_sheets(media, django_capture_on_commit_callbacks):
+    from registration.models import BadgeSheetJob
+    from tests.factories import UserFactory
+
+    team = TeamFactory()
+    with_photo(entered(team))
+    job = BadgeSheetJob.objects.create(
+        programme=team.delegation.programme, requested_by=UserFactory(), delegation=team.delegation
+    )
+    with (
+        time_machine.travel(dt.datetime(2027, 6, 3, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert retention_run().photos_removed == 1
+    assert not BadgeSheetJob.objects.filter(pk=job.pk).exists()

@@ -59,3 +59,9 @@ def credential_set_state(*, credential: Credential, state: str, reason: str = ""
             locked.state_changed_at = timezone.now()
             locked.save(update_fields=["state", "state_reason", "state_changed_at"])
     return locked
+
+
+def credentials_relabel(*, credential_ids, holder_label: str) -> int:
+    """Put `holder_label` on these credentials (a badge holder anonymised by registration's retention:
+    the gate's answer and the check-in export then show the new label). Returns how many changed."""
+    return Credential.objects.filter(pk__in=credential_ids).update(holder_label=holder_label)
