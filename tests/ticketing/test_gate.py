@@ -261,6 +261,7 @@ def test_organiser_conflicts_and_csv_export(organiser_client):
 
     assert "gate-b" in conflicts
     assert "Scanner 7" in conflicts
+    assert "no-store" in export["Cache-Control"]  # holders' names: no cache keeps them
     lines = b"".join(export.streaming_content).decode().strip().splitlines()
     assert lines[0].startswith("scanned_at,received_at,direction,result,reason,gate")
     assert len(lines) == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -100,11 +102,28 @@ def test_orders_search_and_csv_without_document_data(client, organiser, session)
     )
     other = _paid_order(TicketTypeFactory(session=session), 1)
     url = reverse("ticketing:organiser-orders", kwargs={"slug": session.event.programme.slug})
-    found = client.get(url, {"q": "parent@"}).content.decode()
+    found = client.post(url, {"q": "parent@"}).content.decode()
     assert order.code in found and other.code not in found
-    csv_body = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    by_holder = client.post(url, {"q": "张小明"}).content.decode()
+    assert order.code in by_holder and other.code not in by_holder
+    filtered = client.post(url, {"q": "张小明", "format": "csv"}).content.decode("utf-8-sig")
+    assert order.code in filtered and other.code not in filtered
+    exported = client.get(url, {"format": "csv"})
+    assert "no-store" in exported["Cache-Control"]
+    csv_body = exported.content.decode("utf-8-sig")
     assert order.code in csv_body and other.code in csv_body
     assert "310101" not in csv_body and "0011" not in csv_body and "张小明" not in csv_body
+
+
+def test_orders_are_searched_by_post_so_no_name_reaches_a_url(client, organiser, session):
+    order = _paid_order(TicketTypeFactory(session=session), 1)
+    other = _paid_order(TicketTypeFactory(session=session), 1)
+    url = reverse("ticketing:organiser-orders", kwargs={"slug": session.event.programme.slug})
+    page = client.get(url, {"q": order.code}).content.decode()
+    assert order.code in page and other.code in page  # a query string is not a search
+    form = re.search(r'<form method="(\w+)" class="filters" role="search">(.*?)</form>', page, re.S)
+    assert form.group(1) == "post" and 'name="csrfmiddlewaretoken"' in form.group(2)
+    assert "format=csv" not in page and '<button type="submit" name="format" value="csv"' in form.group(2)
 
 
 def test_mark_manual_order_paid(client, organiser, session):

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from events.i18n import join_names
@@ -183,8 +184,10 @@ class _Echo:
 
 
 @login_required
+@never_cache
 def gate_export(request, slug: str):
-    """CSV of every scan of the event (admitted and refused), oldest first, streamed."""
+    """CSV of every scan of the event (admitted and refused), oldest first, streamed. Holders' names
+    (badge holders are often children): never kept by a browser's or a proxy's cache."""
     event = _manage_event(request, slug)
     writer = csv.writer(_Echo())
 

@@ -14,7 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from events.exports import spreadsheet_cell
 from events.models import Event, Programme, Session
@@ -52,14 +53,18 @@ def sales(request, slug: str):
 
 
 @login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
 def orders(request, slug: str):
+    """The programme's orders; the search is POSTed, so a buyer's or a holder's name (often a child
+    travelling with a parent) never lands in a URL, the browser's history or a proxy's log."""
     programme = get_for_user_or_404(
         Programme.objects.all(), user=request.user, perm="events.manage_programme", slug=slug
     )
-    form = OrderSearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form = OrderSearchForm(request.POST if request.method == "POST" else None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = selectors.orders_for_programme(programme, query=data.get("q", ""), state=data.get("state", ""))
-    if request.GET.get("format") == "csv":
+    if (request.POST if request.method == "POST" else request.GET).get("format") == "csv":
         return _orders_csv(programme, found)
     context = {"programme": programme, "form": form, "orders": found[:200]}
     return render(request, "ticketing/organiser_orders.html", context)
