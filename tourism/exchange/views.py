@@ -180,10 +180,18 @@ def segment_confirm(request, pk):
 @login_required
 def experience_list(request, pk):
     delegation = selectors.delegation_get(request.user, pk)
+    bookings = list(selectors.bookings_for_delegation(delegation))
+    # The bookings name the children: an organiser's read leaves a trace, as on the roster.
+    roster_read_log(
+        delegation=delegation,
+        athletes=list({booking.athlete for booking in bookings if booking.athlete_id}),
+        user=request.user,
+        kind=AthleteAccessKind.ROSTER,
+    )
     context = {
         "delegation": delegation,
         "experiences": selectors.experiences_for_programme(delegation.programme_id),
-        "bookings": selectors.bookings_for_delegation(delegation),
+        "bookings": bookings,
         "can_manage": request.user.has_perm(MANAGE, delegation),
         "offered": BookingStatus.OFFERED,
     }
@@ -318,6 +326,13 @@ def rollcall_scan(request, pk):
         outcome = rollcalls.rollcall_scan(rollcall=rollcall, user=request.user, **form.cleaned_data)
     except ExchangeError as error:
         return JsonResponse({"result": "refused", "message": str(error), "nonce": form.cleaned_data["nonce"]})
+    # The answer names the child: an organiser's scan leaves a trace, as the roll-call page does.
+    roster_read_log(
+        delegation=rollcall.segment.delegation,
+        athletes=[outcome.athlete],
+        user=request.user,
+        kind=AthleteAccessKind.ROSTER,
+    )
     return JsonResponse(
         {
             "result": "admitted",

@@ -271,6 +271,34 @@ def test_an_organiser_reading_a_roll_call_is_logged_a_chaperone_is_not(client, c
     )
 
 
+def test_an_organiser_reading_bookings_or_scanning_a_child_is_logged_a_member_is_not(client, camp):
+    slot = SlotFactory(experience__programme=camp.delegation.programme)
+    booked = camp.children[0]
+    Booking.objects.create(
+        slot=slot, delegation=camp.delegation, athlete=booked, status=BookingStatus.CONFIRMED
+    )
+    rollcall = rollcalls.rollcall_open(segment=camp.transfer, due_at=camp.transfer.starts_at)
+    scan = reverse("exchange:rollcall-scan", args=[rollcall.pk])
+    experiences = reverse("exchange:experiences", args=[camp.delegation.pk])
+
+    client.force_login(camp.chaperone.user)
+    assert booked.name_latin in client.get(experiences).content.decode()
+    body = {"code": camp.code(camp.children[1]), "nonce": "n-1"}
+    assert (
+        client.post(scan, data=json.dumps(body), content_type="application/json").json()["result"]
+        == "admitted"
+    )
+    assert not AthleteAccess.objects.exists()
+
+    login_two_factor(client, camp.organiser)
+    assert booked.name_latin in client.get(experiences).content.decode()
+    assert list(AthleteAccess.objects.values_list("athlete_id", flat=True)) == [booked.pk]
+    body = {"code": camp.code(camp.children[2]), "nonce": "n-2"}
+    answer = client.post(scan, data=json.dumps(body), content_type="application/json").json()
+    assert answer["credential"]["holder"] == camp.children[2].display_name
+    assert AthleteAccess.objects.filter(athlete=camp.children[2], accessed_by=camp.organiser).count() == 1
+
+
 def test_experiences_page_queries_do_not_grow_with_experiences(as_manager, camp):
     url = reverse("exchange:experiences", args=[camp.delegation.pk])
     slot = SlotFactory(experience__programme=camp.delegation.programme)
