@@ -18,7 +18,7 @@ from tests.factories.tourism import (
     ticket_stub,
 )
 from ticketing.signing import credential_code
-from tourism.enums import OfferActivation, OfferKind, OfferOrigin, OfferStatus
+from tourism.enums import MerchantRole, OfferActivation, OfferKind, OfferOrigin, OfferStatus
 from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal
 from tourism.models.stubs import RECEIPT_ALPHABET, new_receipt_number
@@ -329,6 +329,33 @@ def test_staff_of_another_merchant_cannot_prepare_or_consume():
     with pytest.raises(RedemptionError):
         consume(world, staff=outsider)
     assert not Redemption.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("closed", "reason"),
+    [
+        ({"merchant__status": "applied"}, "merchant_not_approved"),
+        ({"merchant__status": "suspended"}, "merchant_not_approved"),
+        ({"merchant__status": "refused", "merchant__refusal_reason": "no licence"}, "merchant_not_approved"),
+        (
+            {"suspended_at": dt.datetime(2027, 4, 1, tzinfo=dt.UTC), "suspended_reason": "fraud flag"},
+            "store_suspended",
+        ),
+    ],
+)
+def test_a_counter_that_cannot_redeem_reads_no_code(closed, reason):
+    """An applicant's owner (anyone can apply), a suspended merchant or store: prepare would show the
+    holder's masked name and match day, and issue the stub, to a counter that redeems nothing."""
+    from tourism.models import Stub
+
+    world = counter_world()
+    store = StoreFactory(merchant__programme=world.programme, **closed)
+    owner = staff_of(store, role=MerchantRole.OWNER)
+    stubs = Stub.objects.count()
+    with pytest.raises(RedemptionError) as refused:
+        redemption_prepare(code=credential_code(world.stub.ticket.credential), store=store, staff=owner)
+    assert refused.value.code == reason
+    assert Stub.objects.count() == stubs
 
 
 def test_the_ticket_code_works_as_offline_fallback_and_a_stale_rotating_code_does_not():

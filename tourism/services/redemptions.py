@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import CompiledQuery, prepared_cursor
-from tourism.enums import OfferStatus
+from tourism.enums import MerchantStatus, OfferStatus
 from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.eligibility import (
@@ -281,6 +281,15 @@ def _check_staff(*, staff, till: Till | None, store: Store) -> None:
         raise RedemptionError(_("You do not work at this store."), code="not_staff")
 
 
+def _check_counter_open(store: Store) -> None:
+    """The counter of an approved merchant's store that is not suspended (`store.merchant` is read
+    with the store by every caller: the counter API's look-up and the till's)."""
+    if store.merchant.status != MerchantStatus.APPROVED:
+        raise RedemptionError(_("This merchant is not an approved partner."), code="merchant_not_approved")
+    if store.suspended_at is not None:
+        raise RedemptionError(_("This store is suspended from the programme."), code="store_suspended")
+
+
 def _staff_id(staff, till: Till | None) -> int:
     return till.created_by_id if till is not None else staff.pk
 
@@ -290,8 +299,11 @@ def redemption_prepare(
 ) -> Prepared:
     """What this stub can take at this store now: every live offer of the merchant with its verdict.
     Writes nothing, except issuing the stub of an older ticket or a badge on first sight. Called by a
-    staff member or by a till (then `staff` is None)."""
+    staff member or by a till (then `staff` is None). A merchant not (or no longer) approved, or a
+    suspended store, reads no code: the answer would show a holder's masked name and match day, and
+    issue the stub, to a counter that cannot redeem it."""
     _check_staff(staff=staff, till=till, store=store)
+    _check_counter_open(store)
     stub = stub_resolve(
         code=code,
         now=now,
