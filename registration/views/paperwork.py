@@ -33,8 +33,10 @@ MANAGE = "registration.manage_delegation"
 
 @login_required
 def athlete_paperwork(request, pk):
-    """Record consent given on paper, the declaration, insurance and the health certificate date."""
-    athlete = athlete_selectors.athlete_get_for_user(request.user, pk)
+    """Record consent given on paper, the declaration, insurance and the health certificate date.
+    Managers (and organisers, read-only) only: coaches and chaperones see the roster, not a child's
+    consents and paperwork."""
+    athlete = athlete_selectors.athlete_get_for_user(request.user, pk, perm="registration.view_documents")
     athlete_services.athlete_access_log(athlete=athlete, user=request.user, kind=AthleteAccessKind.PAPERWORK)
     can_manage = request.user.has_perm(MANAGE, athlete)
     forms = {

@@ -80,6 +80,8 @@ def team_workflow(request, pk):
         "team": team,
         "rows": rows,
         "can_manage": can_manage,
+        # The paperwork page is the managers' and organisers' (a coach sees what is missing, not the consents).
+        "can_see_paperwork": request.user.has_perm("registration.view_documents", team),
         "locked": workflow_selectors.roster_is_locked(team.event),
         "fee": fee,
         "charges": fee_selectors.charges_for_team(team) if fee else [],

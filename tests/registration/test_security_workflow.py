@@ -116,7 +116,8 @@ def test_coach_and_chaperone_see_the_checklist_but_cannot_change_approve_or_expo
     _get, checklist = world["manager_urls"][0]
     page = client.get(checklist).content.decode()
     assert world["entry"].athlete.name_latin in page and "/submit/" not in page
-    for method, url in world["manager_urls"][2:] + world["organiser_urls"]:
+    assert "/paperwork/" not in page  # the consents and paperwork are the managers' (and organisers')
+    for method, url in world["manager_urls"][1:] + world["organiser_urls"]:
         assert call(client, method, url).status_code == 404, (role, url)
 
 

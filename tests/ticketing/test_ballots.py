@@ -83,6 +83,17 @@ def test_ballot_page_publishes_seed_and_ranks_without_names(client, ballot):
     assert applications[0].user.email not in page
 
 
+def test_a_draft_events_ballot_is_not_public(client, ballot):
+    from events.enums import EventStatus
+
+    url = reverse("ticketing:ballot-detail", kwargs={"pk": ballot.pk})
+    assert client.get(url).status_code == 200
+    event = ballot.ticket_type.session.event
+    event.status = EventStatus.DRAFT
+    event.save(update_fields=["status"])
+    assert client.get(url).status_code == 404
+
+
 @pytest.mark.parametrize(
     ("when", "quantity", "message"),
     [("before", 1, "closed"), ("during", 3, "between 1 and 2"), ("after", 1, "closed")],

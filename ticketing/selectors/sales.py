@@ -144,8 +144,10 @@ def orders_for_programme(programme: Programme, *, query: str = "", state: str = 
 
 
 def ballot_get_public(*, pk: int) -> Ballot:
+    """A ballot anyone may read: its event is published (or cancelled, to say so), as on every other
+    public page; a draft event's ballot does not exist yet."""
     return Ballot.objects.select_related("ticket_type__session__event", "ticket_type__session__venue").get(
-        pk=pk
+        pk=pk, ticket_type__session__event__status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED]
     )
 
 
