@@ -101,6 +101,46 @@ def test_device_scope_other_gate_is_403_and_other_event_is_wrong_event(client, s
     assert other_event.json()["reason"] == "wrong_event"
 
 
+def test_a_device_admits_a_sessions_ticket_only_at_its_own_venues_gates(client):
+    """The device knows its event and gate, not a venue: an event's session at venue B is not let in
+    at a gate of venue A (its type naming no gates), online or in an offline upload."""
+    from tests.factories import EventFactory, VenueFactory, VenueResourceFactory
+
+    event = EventFactory()
+    here, there = event.venue, VenueFactory()
+    VenueResourceFactory(venue=here, code="north")
+    VenueResourceFactory(venue=there, code="south")
+    ours = SessionFactory(event=event, venue=here)
+    theirs = SessionFactory(event=event, venue=there, starts_at=ours.starts_at, ends_at=ours.ends_at)
+    _device, token = device_with_token(event, gates=["north", "south"])
+    mine, elsewhere = CredentialFactory(session=ours), CredentialFactory(session=theirs)
+    with time_machine.travel(ours.starts_at):
+        refused = post(
+            client, "scan", {"code": credential_code(elsewhere), "gate": "north", "nonce": "venue-001"}, token
+        )
+        admitted = post(
+            client, "scan", {"code": credential_code(mine), "gate": "north", "nonce": "venue-002"}, token
+        )
+        at_home = post(
+            client, "scan", {"code": credential_code(elsewhere), "gate": "south", "nonce": "venue-003"}, token
+        )
+    assert (refused.json()["result"], refused.json()["reason"]) == ("refused", "wrong_session")
+    assert admitted.json()["result"] == at_home.json()["result"] == "admitted"
+
+    late = CredentialFactory(session=theirs)
+    offline = {
+        "code": credential_code(late),
+        "gate": "north",
+        "nonce": "venue-004",
+        "scanned_at": ours.starts_at,
+        "device_result": "admitted",
+    }
+    with time_machine.travel(ours.starts_at + dt.timedelta(minutes=5)):
+        post(client, "upload", {"scans": [offline]}, token)
+    stored = Scan.objects.get(nonce="venue-004")
+    assert (stored.result, stored.reason) == ("refused", "wrong_session")
+
+
 @time_machine.travel(DURING)
 def test_bundle_lists_keys_blocked_and_inside(client, django_assert_max_num_queries, setup):
     credential, _device, token = setup
@@ -369,7 +409,7 @@ def test_upload_with_an_impossible_time_is_a_422_not_a_crash(client, when):
 
 @pytest.mark.django_db(transaction=True)  # no test transaction around it: savepoints would be counted
 @time_machine.travel(DURING)
-def test_a_scan_is_one_statement_on_postgresql_and_six_on_sqlite(client, django_assert_num_queries, setup):
+def test_a_scan_is_one_statement_on_postgresql_and_seven_on_sqlite(client, django_assert_num_queries, setup):
     credential, _device, token = setup
     first, second, third = credential, CredentialFactory(session=credential.session), None
     post(client, "scan", {"code": credential_code(first), "gate": "gate-a", "nonce": "nonce-0100"}, token)
@@ -377,22 +417,23 @@ def test_a_scan_is_one_statement_on_postgresql_and_six_on_sqlite(client, django_
 
     # The device comes from the cache. PostgreSQL: one call of ticketing_scan_decide (lock, checks,
     # presence, scan insert, presence upsert, the answer). SQLite's ORM path: BEGIN, the credential
-    # locked, its presence, the scan, the presence upsert, COMMIT. (Before #10: device, nonce, BEGIN,
-    # lock, presence, SAVEPOINT, scan, RELEASE, upsert, COMMIT, and a health check per request.)
-    with django_assert_num_queries(1 if postgresql else 6):
+    # locked, the session's venue has this gate, its presence, the scan, the presence upsert, COMMIT.
+    # (Before #10: device, nonce, BEGIN, lock, presence, SAVEPOINT, scan, RELEASE, upsert, COMMIT, and
+    # a health check per request.)
+    with django_assert_num_queries(1 if postgresql else 7):
         admitted = post(
             client, "scan", {"code": credential_code(second), "gate": "gate-a", "nonce": "nonce-0101"}, token
         )
     # A re-sent nonce. PostgreSQL: the same call, whose insert does nothing on the nonce conflict and
     # which answers with the stored scan. SQLite: the attempt refused by the unique nonce and rolled
-    # back (BEGIN, lock, presence, insert, ROLLBACK), then the stored scan read.
-    with django_assert_num_queries(1 if postgresql else 6):
+    # back (BEGIN, lock, venue, presence, insert, ROLLBACK), then the stored scan read.
+    with django_assert_num_queries(1 if postgresql else 7):
         again = post(
             client, "scan", {"code": credential_code(second), "gate": "gate-b", "nonce": "nonce-0101"}, token
         )
-    # A second entry on a used ticket. SQLite: BEGIN, lock, presence, the refusal, COMMIT; the earlier
-    # gate's name is cached with the event's gate codes (and the function returns the earlier entry).
-    with django_assert_num_queries(1 if postgresql else 5):
+    # A second entry on a used ticket. SQLite: BEGIN, lock, venue, presence, the refusal, COMMIT; the
+    # earlier gate's name is cached with the event's gate codes (and the function returns the earlier entry).
+    with django_assert_num_queries(1 if postgresql else 6):
         third = post(
             client, "scan", {"code": credential_code(second), "gate": "gate-b", "nonce": "nonce-0102"}, token
         )

@@ -241,6 +241,16 @@ def _event_gate_names(event: Event) -> dict[str, tuple[str, str]]:
     return names
 
 
+def session_has_gate(session_id: int, gate_code: str) -> bool:
+    """Whether this gate code is a gate of the session's venue: a ticket for one session admits only
+    at its own venue's gates, even where the event's other sessions use other venues (the gate
+    device knows its event and gate code, not a venue). One indexed look-up; PostgreSQL's scans make
+    the same check inside `ticketing_scan_decide` (migration 0013)."""
+    return VenueResource.objects.filter(
+        kind=VenueResourceKind.GATE, code=gate_code, venue__sessions=session_id
+    ).exists()
+
+
 def event_has_gate(event: Event, gate_code: str) -> bool:
     """Whether a gate code is one of the event's venues' gates (the check every scan makes; cached
     for a minute with the gates' names)."""

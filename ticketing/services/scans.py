@@ -32,6 +32,7 @@ from ticketing.selectors.checkin import (
     event_has_gate,
     gate_fallback_event,
     gate_name,
+    session_has_gate,
 )
 from ticketing.signing import DecodedCredential, code_hash, credential_decode
 
@@ -179,6 +180,8 @@ def _static_refusal(
         return ScanReason.EXPIRED
     if credential.zones and gate_code not in credential.zones:
         return ScanReason.WRONG_GATE
+    if credential.session_id is not None and not session_has_gate(credential.session_id, gate_code):
+        return ScanReason.WRONG_SESSION  # its session is at another venue of the event
     return ""
 
 
