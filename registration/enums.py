@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ticketing.documents import DocumentType as TicketingDocumentType
 
@@ -54,7 +55,7 @@ class EntryStatus(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("Changes requested")
     APPROVED = "approved", _("Approved")
     LOCKED = "locked", _("Locked")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("entry status", "Withdrawn")
     WAITLISTED = "waitlisted", _("Waitlisted")
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MerchantCategory(models.TextChoices):
@@ -39,7 +40,7 @@ class OfferStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     LIVE = "live", _("Live")
     REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("offer status", "Withdrawn")
 
 
 class OfferScope(models.TextChoices):
@@ -99,6 +100,6 @@ class FraudFlagKind(models.TextChoices):
 
 
 class FraudFlagStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("flag status", "Open")
     DISMISSED = "dismissed", _("Dismissed")
     STORE_SUSPENDED = "suspended", _("Store suspended")

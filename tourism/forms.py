@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.enums import Discipline
 from events.i18n import pick
@@ -206,7 +207,7 @@ _SECTIONS = [
         ],
     ),
     (
-        _("When"),
+        pgettext_lazy("offer", "When"),
         [
             "validity",
             "valid_from",
@@ -218,7 +219,7 @@ _SECTIONS = [
             "weekdays",
         ],
     ),
-    (_("Where"), ["where", "cities", "stores"]),
+    (pgettext_lazy("offer", "Where"), ["where", "cities", "stores"]),
     (
         _("How often"),
         [
@@ -363,7 +364,7 @@ class TillForm(forms.Form):
 
     store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none())
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("device", "Name"),
         max_length=80,
         help_text=_("For example the register's number or the tablet's place."),
     )

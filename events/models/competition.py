@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.enums import CompetitorKind, CompetitorStatus, LaneStatus, MatchSides, MatchStatus, StageKind
 from events.i18n import BilingualMixin
@@ -29,7 +30,7 @@ class Stage(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="stages", verbose_name=_("event"))
     kind = models.CharField(_("kind"), max_length=20, choices=StageKind)
-    order = models.PositiveSmallIntegerField(_("order"))
+    order = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"))
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,7 +127,7 @@ class Match(models.Model):
     code = models.CharField(_("code"), max_length=20)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     pool = models.PositiveSmallIntegerField(_("pool"), null=True, blank=True)
-    sequence = models.PositiveSmallIntegerField(_("order"))
+    sequence = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"))
     left = models.ForeignKey(
         Competitor, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("left")
     )

@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from events.rendering.fonts import draw_line, fonts, primary_font, text_width
 
@@ -317,7 +318,7 @@ def relay_sheet_pdf(match, rows: Sequence, names: dict[int, str], *, title: str,
     columns = (
         (0, _("Relay")),
         (16 * MM, _("Fencers")),
-        (110 * MM, _("Ends at")),
+        (110 * MM, pgettext("relay", "Ends at")),
         (130 * MM, home),
         (155 * MM, away),
     )

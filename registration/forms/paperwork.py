@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registration.models import ConsentGiver, ConsentPurpose
 
@@ -50,7 +51,9 @@ class InsuranceForm(forms.Form):
         help_text=_("Required: the insurance must cover the journey as well as the competition."),
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=pgettext_lazy("document", "Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class HealthForm(forms.Form):

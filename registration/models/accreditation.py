@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.storage import PrivateUploadTo, private_storage
 
@@ -64,7 +65,7 @@ class Badge(models.Model):
 class BadgeSheetState(models.TextChoices):
     PENDING = "pending", _("Waiting")
     RUNNING = "running", _("Being made")
-    DONE = "done", _("Ready")
+    DONE = "done", pgettext_lazy("badge sheet", "Ready")
     FAILED = "failed", _("Failed")
 
 

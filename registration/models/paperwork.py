@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.i18n import BilingualMixin
 
@@ -172,8 +173,8 @@ class InsuranceProof(models.Model):
     insurer = models.CharField(_("insurer"), max_length=120)
     policy_number = models.CharField(_("policy number"), max_length=60)
     covers_travel = models.BooleanField(_("covers travel"))
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    valid_from = models.DateField(pgettext_lazy("document", "valid from"))
+    valid_until = models.DateField(pgettext_lazy("document", "valid until"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registration.enums import EntryStatus
 
@@ -31,7 +32,10 @@ class EventRegistrationSettings(models.Model):
         _("roster deadline"), null=True, blank=True, help_text=_("Rosters lock at this moment.")
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("Athletes the event takes; empty for no limit.")
+        pgettext_lazy("entries", "capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Athletes the event takes; empty for no limit."),
     )
     offer_hours = models.PositiveSmallIntegerField(_("hours to accept a waitlist offer"), default=48)
     locked_at = models.DateTimeField(_("rosters locked at"), null=True, blank=True)

@@ -148,3 +148,39 @@ def test_templates_leave_words_and_punctuation_to_the_catalogues():
         if match := _CJK.search(_TAG.sub("", source)):
             offenders.append(f"{path.relative_to(ROOT)}: Chinese outside gettext ({match.group()!r})")
     assert offenders == [], "\n".join(offenders)
+
+
+def test_each_catalogue_wins_at_run_time():
+    """Django merges every catalogue into one (LOCALE_PATHS in order, the first one wins): an English
+    text two apps translate differently shows the first app's Chinese on the other's pages (a free
+    ticket read 空闲, "vacant", from the court planner's "Free"). Where the meanings differ, the
+    later app's text needs a context (pgettext, `{% translate "..." context "..." %}`); where they
+    are the same, one translation."""
+    from django.utils import translation
+
+    losers = []
+    with translation.override("zh-hans"):
+        for po_path in catalogues():
+            if po_path.name != "django.po":
+                continue
+            for entry in polib.pofile(str(po_path)).translated_entries():
+                if entry.msgid_plural:
+                    shown = (
+                        translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                        if entry.msgctxt
+                        else translation.ngettext(entry.msgid, entry.msgid_plural, 1)
+                    )
+                    wanted = entry.msgstr_plural[0]
+                else:
+                    shown = (
+                        translation.pgettext(entry.msgctxt, entry.msgid)
+                        if entry.msgctxt
+                        else translation.gettext(entry.msgid)
+                    )
+                    wanted = entry.msgstr
+                if shown != wanted:
+                    where = str(po_path.relative_to(ROOT)).split("/locale")[0]
+                    losers.append(
+                        f"{where}:{entry.linenum} {entry.msgid!r}: shows {shown!r}, wants {wanted!r}"
+                    )
+    assert losers == [], f"{len(losers)} entries lose to another catalogue:\n" + "\n".join(losers)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ticketing.enums import ScanDirection, ScanReason, ScanResult
 
@@ -54,7 +55,7 @@ class GateStaffAssignment(models.Model):
 class GateDevice(models.Model):
     """A scanner app's bearer token, scoped to one event and some of its gates. Only its hash is kept."""
 
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("device", "name"), max_length=80)
     event = models.ForeignKey(
         "events.Event", on_delete=models.CASCADE, related_name="gate_devices", verbose_name=_("event")
     )
@@ -166,7 +167,7 @@ class CheckInState(models.Model):
     # Indexed by the (event, inside) index below, not on its own (an admitted scan writes this row).
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+", db_index=False)
     inside = models.BooleanField(_("inside"), default=False)
-    entries = models.PositiveIntegerField(_("entries"), default=0)
+    entries = models.PositiveIntegerField(pgettext_lazy("admissions", "entries"), default=0)
     last_entry = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

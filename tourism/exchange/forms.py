@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Venue
 from registration.models import Athlete, DelegationMembership, Guardian
@@ -29,7 +30,7 @@ class BookingForm(_PeopleMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     memberships = forms.ModelMultipleChoiceField(
-        label=_("Staff"),
+        label=pgettext_lazy("delegation", "Staff"),
         queryset=DelegationMembership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -94,9 +95,13 @@ class SegmentForm(_PeopleMixin, forms.Form):
 
 class CredentialForm(forms.Form):
     membership = forms.ModelChoiceField(label=_("Adult"), queryset=DelegationMembership.objects.none())
-    kind = forms.ChoiceField(label=_("Credential"), choices=CredentialKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("qualification", "Credential"), choices=CredentialKind.choices
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=pgettext_lazy("document", "Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)

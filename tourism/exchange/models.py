@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.i18n import BilingualMixin
 from tourism.exchange.enums import (
@@ -186,9 +187,11 @@ class ChaperoneCredential(models.Model):
     membership = models.ForeignKey(
         "registration.DelegationMembership", on_delete=models.CASCADE, related_name="exchange_credentials"
     )
-    kind = models.CharField(_("credential"), max_length=12, choices=CredentialKind)
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    kind = models.CharField(
+        pgettext_lazy("qualification", "credential"), max_length=12, choices=CredentialKind
+    )
+    valid_from = models.DateField(pgettext_lazy("document", "valid from"))
+    valid_until = models.DateField(pgettext_lazy("document", "valid until"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -238,7 +241,7 @@ class Segment(BilingualMixin, models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("place", "from"),
     )
     session = models.ForeignKey(
         "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.i18n import BilingualMixin, pick
 from ticketing.money import format_fen
@@ -74,7 +75,7 @@ class Offer(BilingualMixin, models.Model):
     validity = models.CharField(
         _("validity"), max_length=10, choices=OfferValidity, default=OfferValidity.RELATIVE
     )
-    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_from = models.DateField(pgettext_lazy("date", "from"), null=True, blank=True)
     valid_until = models.DateField(_("until"), null=True, blank=True)
     # Relative to the session's local day: 0 is match day, 2 is two days after.
     days_from = models.SmallIntegerField(_("from day"), default=0)

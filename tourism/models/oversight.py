@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tourism.enums import FraudFlagKind, FraudFlagStatus
 
@@ -39,7 +40,7 @@ class FraudFlag(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"))
-    last_seen_at = models.DateTimeField(_("last seen"))
+    last_seen_at = models.DateTimeField(pgettext_lazy("flag", "last seen"))
 
     class Meta:
         constraints = [

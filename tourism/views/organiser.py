@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from events.models import Programme
@@ -46,7 +47,7 @@ def _decide(request, obj, service) -> None:
     except TourismError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Decision recorded."))
+        messages.success(request, pgettext("approval", "Decision recorded."))
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from events.exports import spreadsheet_cell
 from ticketing.money import format_fen
@@ -176,7 +176,7 @@ def _csv_rows(report: CityReport) -> list[list]:
 
     rows = [
         [
-            _("Table"),
+            pgettext("report column", "Table"),
             _("Row"),
             _("Visitors"),
             _("Redemptions"),
