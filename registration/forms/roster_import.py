@@ -508,7 +508,11 @@ def validate_rows(*, delegation: Delegation, rows) -> ImportPreview:
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"), help_text=_("Use the template; at most 2000 rows."))
+    # Lazy: a class attribute is built once, at import, in no reader's language.
+    file = forms.FileField(
+        label=gettext_lazy("CSV or Excel file"),
+        help_text=gettext_lazy("Use the template; at most 2000 rows."),
+    )
 
     def __init__(self, *args, too_large: bool = False, **kwargs):
         """`too_large`: the upload handler stopped reading past the size limit (no file arrived)."""
@@ -525,5 +529,5 @@ class ImportUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     import_valid_only = forms.BooleanField(
-        required=False, label=_("Import only the valid rows and leave the rows with errors out")
+        required=False, label=gettext_lazy("Import only the valid rows and leave the rows with errors out")
     )

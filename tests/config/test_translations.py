@@ -184,3 +184,32 @@ def test_each_catalogue_wins_at_run_time():
                         f"{where}:{entry.linenum} {entry.msgid!r}: shows {shown!r}, wants {wanted!r}"
                     )
     assert losers == [], f"{len(losers)} entries lose to another catalogue:\n" + "\n".join(losers)
+
+
+def test_no_text_is_translated_at_import_time():
+    """gettext (not gettext_lazy) at module or class level runs once, at import, in whatever language
+    is active then: the roster import form showed its Chinese labels to English readers."""
+    import ast
+
+    eager_names = {"gettext", "pgettext", "ngettext", "npgettext"}
+    offenders = []
+    for target in TARGETS:
+        for path in (ROOT / target).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            eager = {
+                alias.asname or alias.name
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+                for alias in node.names
+                if alias.name in eager_names
+            }
+            stack = [(node, False) for node in ast.iter_child_nodes(tree)]
+            while stack:
+                node, in_function = stack.pop()
+                if not in_function and isinstance(node, ast.Call) and getattr(node.func, "id", None) in eager:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                inside = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    assert offenders == [], "use gettext_lazy outside functions:\n" + "\n".join(sorted(offenders))

@@ -41,7 +41,7 @@ def test_pool_sheet_pdf_has_the_bout_order_in_both_languages(client, event):
     zh, reader = pdf_text(
         client.get(reverse("events:competition-pools-pdf", args=[event.slug]) + "?lang=zh-hans")
     )
-    assert "小组赛：U12 男子花剑" in zh and "小组 1" in zh
+    assert "小组赛：U12 男子花剑" in zh and "第 1 组" in zh
     assert "李一 (LI 1) · 南通击剑队" in zh
     assert "1. 1–4" in zh  # the first bout of a pool of 7 in the official order is 1 v 4
     assert fonts_embedded(reader)

@@ -46,7 +46,7 @@ def test_public_pool_sheet_shows_the_matrix_and_the_ranking_to_anyone(client, ev
     _fence_all(stage, UserFactory())
     response = client.get(f"/events/{event.slug}/pools/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     body = text(response)
-    assert "小组 1" in body and "小组赛后排名" in body
+    assert "第 1 组" in body and "小组赛后排名" in body
     assert field[0].display_name in body and field[0].club_zh in body
     # The top seed won all four bouts 5-3: four V cells, V/M 1.000, indicator 8, first place.
     assert body.count('class="pool-cell pool-v">V<') >= 4 and "1.000" in body

@@ -28,7 +28,7 @@ DEVICES = {
         "locale": "zh-CN",
         "save": "保存",
         "saved": "已保存",
-        "pool": "小组 1",
+        "pool": "第 1 组",
         "final": "决赛",
     },
     "desktop-en": {

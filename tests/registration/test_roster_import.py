@@ -552,3 +552,17 @@ def test_a_file_without_the_grade_column_still_imports_with_no_grade(manager_cli
     preview = validate_rows(delegation=delegation, rows=read_rows(upload))
 
     assert preview.is_valid and preview.valid_rows[0].data.grade == "none"
+
+
+def test_the_upload_forms_speak_the_readers_language():
+    from django.utils import translation
+
+    from registration.forms.roster_import import ImportConfirmForm, ImportUploadForm
+
+    with translation.override("en"):
+        assert str(ImportUploadForm().fields["file"].label) == "CSV or Excel file"
+        assert str(ImportConfirmForm().fields["import_valid_only"].label).startswith(
+            "Import only the valid rows"
+        )
+    with translation.override("zh-hans"):
+        assert str(ImportUploadForm().fields["file"].label) == "CSV 或 Excel 文件"

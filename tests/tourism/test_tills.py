@@ -203,7 +203,7 @@ def test_revoking_asks_first_then_revokes(client, world):
     world.till.refresh_from_db()
     assert world.till.revoked_at is not None
     assert till_authenticate(world.token) is None
-    assert "收银终端已吊销" in done.content.decode()  # the message, in the default language
+    assert "收银终端已撤销" in done.content.decode()  # the message, in the default language
 
 
 def test_the_pages_in_chinese(client, world):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.i18n import BilingualMixin, pick
 from tourism.enums import MerchantCategory, MerchantRole, MerchantStatus
@@ -54,7 +55,9 @@ class Merchant(BilingualMixin, models.Model):
     # GB 32100-2015, validated with its check character; public business information, not personal data.
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     city = models.ForeignKey("events.City", on_delete=models.PROTECT, related_name="merchants")
-    category = models.CharField(_("category"), max_length=20, choices=MerchantCategory)
+    category = models.CharField(
+        pgettext_lazy("merchant", "category"), max_length=20, choices=MerchantCategory
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MerchantStatus, default=MerchantStatus.APPLIED
