@@ -160,6 +160,11 @@ def test_counter_staff_bound_to_one_store_reach_only_that_store(client):
     assert client.get(reverse("tourism:counter", kwargs={"pk": sister.pk})).status_code == 404
     mine = client.get(reverse("tourism:merchant-list")).content.decode()
     assert world.store.name in mine and sister.name not in mine
+    page = client.get(reverse("tourism:merchant-detail", kwargs={"pk": world.merchant.pk})).content.decode()
+    assert world.store.name in page and sister.name not in page
+    client.force_login(staff_of(world.store, role=MerchantRole.OWNER))
+    page = client.get(reverse("tourism:merchant-detail", kwargs={"pk": world.merchant.pk})).content.decode()
+    assert world.store.name in page and sister.name in page
 
 
 def test_organiser_approves_a_merchant_and_refuses_a_subsidised_offer_with_a_reason(client):

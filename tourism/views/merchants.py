@@ -73,7 +73,8 @@ def merchant_detail(request, pk: int):
     context = {
         "merchant": merchant,
         "is_owner": role == "owner",
-        "stores": merchant.stores.select_related("city"),
+        # Counter staff bound to one store see that store (the route table's "that store only").
+        "stores": stores_for_staff(user=request.user).filter(merchant=merchant),
         "offers": merchant.offers.order_by("pk"),
         "staff": merchant.memberships.select_related("user", "store").order_by("role", "pk")
         if role == "owner"
