@@ -1,6 +1,13 @@
-"""Callbacks for apps above ticketing (registration's entry fees) when an order is paid or refunded.
+"""Callbacks for apps above ticketing: registration's entry fees when an order is paid or refunded,
+and the record of who read the holders of credentials a higher app issued.
 
-Contract:
+Holders read contract: `register_holders_read(callback)`, once, in the higher app's
+`AppConfig.ready()` (registration records an `AthleteAccess` row per athlete whose badge is among
+them). `holders_read(credential_ids=..., user=...)` is called by an export that lists credential
+holders (the check-in CSV), with the ids of the credentials it lists, before it streams; a callback
+ignores ids that are not its own and only writes rows.
+
+Order contract:
 - `register_order_paid(callback)` / `register_order_refunded(callback)`; register once, in the
   higher app's `AppConfig.ready()`.
 - A callback receives the `Order` (lines with `kind="fee"` carry the caller's `reference`). It runs
@@ -47,3 +54,21 @@ def fire_order_paid(order) -> None:
 def fire_order_refunded(order) -> None:
     for callback in list(_refunded):
         callback(order)
+
+
+HoldersRead = Callable[..., None]
+_holders_read: list[HoldersRead] = []
+
+
+def register_holders_read(callback: HoldersRead) -> HoldersRead:
+    if callback not in _holders_read:
+        _holders_read.append(callback)
+    return callback
+
+
+def holders_read(*, credential_ids, user) -> None:
+    ids = list(credential_ids)
+    if not ids:
+        return
+    for callback in list(_holders_read):
+        callback(credential_ids=ids, user=user)

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registration.enums import EntryStatus, MembershipRole
+from registration.enums import AthleteAccessKind, EntryStatus, MembershipRole
 from registration.errors import BadgeError
 from registration.models import (
     Badge,
@@ -36,6 +36,7 @@ from registration.selectors.accreditation import (
     badges_for_sheet,
     zones_for,
 )
+from registration.services.athletes import athletes_access_log
 from ticketing.enums import CredentialKind, CredentialState
 from ticketing.rendering.pdf import CredentialCard, render_credential_cards, zone_names
 from ticketing.services.credentials import credential_issue, credential_set_state, credentials_relabel
@@ -252,6 +253,18 @@ def badges_relabel(*, athlete) -> None:
         credential_ids=list(badges.values_list("credential_id", flat=True)), holder_label=label
     )
     badges.update(holder_label=label)
+
+
+def badges_holders_read(*, credential_ids, user) -> int:
+    """ticketing's holders-read hook: an export named the holders of these credentials; record one
+    access per athlete whose badge is among them (coaches' and chaperones' badges are adults')."""
+    athletes = [
+        badge.entry.athlete
+        for badge in Badge.objects.filter(
+            credential_id__in=credential_ids, entry__isnull=False
+        ).select_related("entry__athlete")
+    ]
+    return athletes_access_log(athletes=athletes, user=user, kind=AthleteAccessKind.EXPORT)
 
 
 def badge_sheet_ensure_no_badges(delegation: Delegation) -> None:

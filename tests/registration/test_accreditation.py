@@ -339,3 +339,36 @@ def test_withdrawing_photo_consent_deletes_the_printed_sheets_that_show_the_phot
     # A new sheet is made from the roster as it is now: no photo.
     page = render_sheet(team.delegation).pages[0]
     assert (240, 320) not in [Image.open(io.BytesIO(image.data)).size for image in page.images]
+
+
+def test_the_check_in_export_records_who_read_each_athletes_badge_name(client, team):
+    """The organiser's check-in CSV names badge holders (children): each athlete's read is recorded,
+    as a roster export is; a coach's badge is not an athlete's."""
+    from registration.enums import AthleteAccessKind
+    from registration.models import AthleteAccess
+    from tests.factories import ProgrammeMembershipFactory, login_two_factor, with_totp
+    from ticketing.services.scans import credential_scan
+
+    child = EntryFactory(team=team, status=EntryStatus.APPROVED).athlete
+    MembershipFactory(delegation=team.delegation, role=MembershipRole.COACH)
+    accreditation.badges_issue(delegation=team.delegation)
+    with time_machine.travel(dt.datetime(2027, 5, 1, 9, tzinfo=dt.UTC)):
+        for index, badge in enumerate(Badge.objects.all()):
+            credential_scan(
+                code=credential_code(badge.credential),
+                gate_code="gate-a",
+                direction="entry",
+                nonce=f"b{index}",
+                event=team.event,
+            )
+    organiser = with_totp(ProgrammeMembershipFactory(programme=team.event.programme).user)
+    login_two_factor(client, organiser)
+
+    export = client.get(reverse("ticketing:gate-export", args=[team.event.slug]))
+    body = b"".join(export.streaming_content).decode()
+
+    assert child.name_latin in body
+    reads = AthleteAccess.objects.all()
+    assert [(read.athlete_id, read.accessed_by_id, read.kind) for read in reads] == [
+        (child.pk, organiser.pk, AthleteAccessKind.EXPORT)
+    ]

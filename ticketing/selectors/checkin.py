@@ -16,7 +16,7 @@ from events.exports import spreadsheet_cell
 from events.i18n import pick
 from events.models import Event, Session, VenueResource
 from events.rules import is_programme_organiser, is_superuser
-from ticketing.enums import CredentialState, ScanDirection, ScanResult
+from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult
 from ticketing.models import CheckInState, Credential, Scan
 from ticketing.signing import public_keys
 
@@ -169,6 +169,17 @@ EXPORT_HEADER = [
 
 def _iso(moment) -> str:
     return timezone.localtime(moment).isoformat() if moment else ""
+
+
+def scan_export_badge_ids(*, event: Event) -> list[int]:
+    """The badge credentials whose holders `scan_export_rows` names (a badge is a person's, often a
+    child's: reading them is recorded through `ticketing.hooks.holders_read`)."""
+    return list(
+        Scan.objects.filter(event=event, credential__kind=CredentialKind.BADGE)
+        .values_list("credential_id", flat=True)
+        .distinct()
+        .order_by()
+    )
 
 
 def scan_export_rows(*, event: Event) -> Iterator[list]:

@@ -26,6 +26,7 @@ from events.models import Event
 from events.permissions import get_for_user_or_404
 from ticketing.enums import CredentialKind, ScanDirection
 from ticketing.errors import CheckInError
+from ticketing.hooks import holders_read
 from ticketing.selectors import checkin as selectors
 from ticketing.selectors.labels import ticket_type_label
 from ticketing.services.scans import credential_scan, scan_annul
@@ -189,6 +190,8 @@ def gate_export(request, slug: str):
     """CSV of every scan of the event (admitted and refused), oldest first, streamed. Holders' names
     (badge holders are often children): never kept by a browser's or a proxy's cache."""
     event = _manage_event(request, slug)
+    # Badge holders are named: the apps that issued the badges record who read them.
+    holders_read(credential_ids=selectors.scan_export_badge_ids(event=event), user=request.user)
     writer = csv.writer(_Echo())
 
     def rows():
