@@ -222,6 +222,8 @@ def badge_sheet_render(*, job_id: int) -> BadgeSheetJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["file", "total", "done", "state", "finished_at"])
     except Exception as error:
+        if job.file:  # written, but the row could not take it (deleted meanwhile): no copy stays on disk
+            job.file.delete(save=False)
         BadgeSheetJob.objects.filter(pk=job.pk).update(
             state=BadgeSheetState.FAILED, error=type(error).__name__, finished_at=timezone.now()
         )

@@ -163,7 +163,12 @@ def competitors_rename(*, athlete: Athlete) -> int:
     sheets, tableaux, start lists, the competitor's schedule). Returns how many competitors changed."""
     key, name = person_key(athlete), athlete.display_name
     changed = Competitor.objects.filter(key=key).exclude(display_name=name).update(display_name=name)
-    teams = [c for c in Competitor.objects.filter(members__has_key=key) if c.members.get(key) != name]
+    entered = Entry.objects.filter(athlete=athlete).values("event_id")  # bounds the JSON look-up
+    teams = [
+        c
+        for c in Competitor.objects.filter(event_id__in=entered, members__has_key=key)
+        if c.members.get(key) != name
+    ]
     for competitor in teams:
         competitor.members[key] = name
     Competitor.objects.bulk_update(teams, ["members"])

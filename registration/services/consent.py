@@ -88,6 +88,9 @@ def consent_record(
             previous.save(update_fields=["withdrawn_at"])
             if purpose == ConsentPurpose.HEALTH and previous.granted and not granted:
                 _erase_health_notes(athlete, now)
+            if purpose == ConsentPurpose.PHOTOS and previous.granted and not granted:
+                # A refusal replacing a consent is a withdrawal: the sheets printing the photo go.
+                badge_sheets_discard(delegation_ids=[athlete.delegation_id])
         return Consent.objects.create(
             athlete=athlete,
             purpose=purpose,

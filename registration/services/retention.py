@@ -28,10 +28,12 @@ from django.utils import timezone
 from registration.hooks import athletes_forgotten
 from registration.models import (
     Athlete,
+    AthleteAccess,
     Consent,
     ConsentLink,
     ConsentPurpose,
     DocumentAttestation,
+    DocumentReveal,
     Guardian,
     HealthRecord,
     InsuranceProof,
@@ -108,6 +110,12 @@ def _anonymise(athlete: Athlete, now: dt.datetime) -> None:
     Guardian.objects.filter(athlete=athlete).delete()
     ConsentLink.objects.filter(athlete=athlete).delete()
     DocumentAttestation.objects.filter(athlete=athlete).update(last4="", note="")
+    # The read logs stay (who read whose record, and when) but name the child as the record now does;
+    # a reveal's last four go as the attestation's do.
+    AthleteAccess.objects.filter(athlete=athlete).update(athlete_label=athlete.display_name)
+    DocumentReveal.objects.filter(athlete=athlete).update(
+        athlete_label=athlete.display_name, document_last4=""
+    )
     for model in (HealthRecord, InsuranceProof, SafetyDeclaration):
         model.objects.filter(athlete=athlete).delete()
     # Copies of the name elsewhere: the competitors the draws and public pages show, the badges and

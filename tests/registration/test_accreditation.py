@@ -372,3 +372,26 @@ def test_the_check_in_export_records_who_read_each_athletes_badge_name(client, t
     assert [(read.athlete_id, read.accessed_by_id, read.kind) for read in reads] == [
         (child.pk, organiser.pk, AthleteAccessKind.EXPORT)
     ]
+
+
+def test_a_refusal_replacing_a_photo_consent_deletes_the_printed_sheets(
+    team, media, django_capture_on_commit_callbacks
+):
+    """The guardian's link left unticked, or the paperwork form: a refusal closes the consent, as a
+    withdrawal does, and the sheets that print the photo go."""
+    from registration.models import ConsentPurpose
+    from registration.services.consent import consent_record
+
+    athlete = with_photo(AthleteFactory(delegation=team.delegation))
+    photo_consent(athlete)
+    EntryFactory(team=team, athlete=athlete, status=EntryStatus.APPROVED)
+    render_sheet(team.delegation)
+    path = BadgeSheetJob.objects.get().file.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_record(
+            athlete=athlete, purpose=ConsentPurpose.PHOTOS, given_by="guardian", granted=False, method="paper"
+        )
+
+    assert not BadgeSheetJob.objects.exists()
+    assert not (media / path).exists()

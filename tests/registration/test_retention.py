@@ -179,9 +179,43 @@ def test_removing_a_photo_deletes_the_delegation_badge_sheets(media, django_capt
     job = BadgeSheetJob.objects.create(
         programme=team.delegation.programme, requested_by=UserFactory(), delegation=team.delegation
     )
+    from django.core.files.base import ContentFile
+
+    job.file.save("sheet.pdf", ContentFile(b"%PDF-1.4 names and photos"), save=True)
+    sheet = job.file.name
     with (
         time_machine.travel(dt.datetime(2027, 6, 3, tzinfo=dt.UTC)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert retention_run().photos_removed == 1
     assert not BadgeSheetJob.objects.filter(pk=job.pk).exists()
+    assert not BadgeSheetJob._meta.get_field("file").storage.exists(sheet)
+
+
+def test_anonymising_keeps_the_read_logs_but_not_the_name(media):
+    """Who read whose record stays; the child is named as the record now names them, and a reveal's
+    last four characters go as the attestation's do."""
+    from registration.enums import AthleteAccessKind
+    from registration.models import AthleteAccess, DocumentReveal
+    from tests.factories import UserFactory
+
+    team = TeamFactory()
+    child = entered(team, retain_until=dt.date(2027, 12, 31), family_name_zh="王", given_name_zh="子涵")
+    reader = UserFactory()
+    AthleteAccess.objects.create(
+        accessed_by=reader, athlete=child, athlete_label=child.display_name, delegation_id=child.delegation_id,
+        kind=AthleteAccessKind.ROSTER,
+    )  # fmt: skip
+    DocumentReveal.objects.create(
+        revealed_by=reader, athlete=child, athlete_label=child.display_name, delegation_id=child.delegation_id,
+        document_last4="0011", purpose="verification", reason="check",
+    )  # fmt: skip
+
+    with time_machine.travel(dt.datetime(2028, 1, 2, tzinfo=dt.UTC)):
+        retention_run()
+
+    child.refresh_from_db()
+    access, reveal = AthleteAccess.objects.get(), DocumentReveal.objects.get()
+    assert access.athlete_label == reveal.athlete_label == child.display_name
+    assert "子涵" not in access.athlete_label and reveal.document_last4 == ""
+    assert access.accessed_by == reveal.revealed_by == reader

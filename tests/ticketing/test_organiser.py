@@ -180,6 +180,7 @@ def test_orders_csv_cells_cannot_run_formulas(client, organiser, session):
 def test_order_page_names_the_payment_method_in_the_readers_language(client, organiser, session):
     order = _paid_order(TicketTypeFactory(session=session), 1)
     url = reverse("ticketing:organiser-order", kwargs={"code": order.code})
+    assert "no-store" in client.get(url)["Cache-Control"]  # it lists the holders
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "Demo payment – no money moves" in english and " · demo · " not in english

@@ -162,9 +162,16 @@ def _said_where(outcome: ScanOutcome, credential: Credential | None) -> ScanOutc
 
 
 def _static_refusal(
-    credential: Credential, *, event: Event, session: Session | None, gate_code: str, at: dt.datetime
+    credential: Credential,
+    *,
+    event: Event,
+    session: Session | None,
+    gate_code: str,
+    at: dt.datetime,
+    venue_checked: bool = False,
 ) -> str:
-    """Every check that does not depend on presence, in the order the gate explains them."""
+    """Every check that does not depend on presence, in the order the gate explains them.
+    `venue_checked`: the web gate has already held the gate's venue to the credential's."""
     if credential.event_id != event.pk:
         return ScanReason.WRONG_EVENT
     if session is not None and credential.session_id not in (None, session.pk):
@@ -180,7 +187,11 @@ def _static_refusal(
         return ScanReason.EXPIRED
     if credential.zones and gate_code not in credential.zones:
         return ScanReason.WRONG_GATE
-    if credential.session_id is not None and not session_has_gate(credential.session_id, gate_code):
+    if (
+        not venue_checked
+        and credential.session_id is not None
+        and not session_has_gate(credential.session_id, gate_code)
+    ):
         return ScanReason.WRONG_SESSION  # its session is at another venue of the event
     return ""
 
@@ -516,7 +527,7 @@ def _scan_at_gate(common: dict, code: str, *, gate: VenueResource) -> ScanOutcom
             return _said_where(_store_refusal(elsewhere(), credential, ScanReason.WRONG_EVENT), credential)
         mine = {**common, "event": credential.event}
         reason = _signed_mismatch(decoded, credential) or _static_refusal(
-            credential, event=credential.event, session=None, gate_code=gate.code, at=now
+            credential, event=credential.event, session=None, gate_code=gate.code, at=now, venue_checked=True
         )
         if reason:
             return _said_where(_store_refusal(mine, credential, reason), credential)

@@ -170,6 +170,7 @@ def gate_flow_data(request, slug: str):
 
 
 @login_required
+@never_cache
 def gate_conflicts(request, slug: str):
     event = _manage_event(request, slug)
     return render(

@@ -100,6 +100,7 @@ def _orders_csv(programme, orders) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def order_detail(request, code: str):
     order = _order(request, code)
     return render(request, "ticketing/organiser_order.html", {"order": order})
@@ -120,6 +121,7 @@ def order_mark_paid(request, code: str):
 
 
 @login_required
+@never_cache
 def order_refund(request, code: str):
     order = _order(request, code)
     form = RefundForm(request.POST or None, order=order)
