@@ -86,11 +86,8 @@ def consent_record(
         if previous is not None:
             previous.withdrawn_at = now
             previous.save(update_fields=["withdrawn_at"])
-            if purpose == ConsentPurpose.HEALTH and previous.granted and not granted:
-                _erase_health_notes(athlete, now)
-            if purpose == ConsentPurpose.PHOTOS and previous.granted and not granted:
-                # A refusal replacing a consent is a withdrawal: the sheets printing the photo go.
-                badge_sheets_discard(delegation_ids=[athlete.delegation_id])
+            if previous.granted and not granted:  # a refusal replacing a consent is a withdrawal
+                _consent_ended(athlete, purpose, now)
         return Consent.objects.create(
             athlete=athlete,
             purpose=purpose,
@@ -102,6 +99,16 @@ def consent_record(
             recorded_by=user,
             given_at=now,
         )
+
+
+def _consent_ended(athlete: Athlete, purpose: str, now: dt.datetime) -> None:
+    """What ends with a granted consent, whether withdrawn or replaced by a refusal: the health notes
+    (the certificate date stays: it is a safety requirement, not health data), or the printed badge
+    sheets that show the photo (a new one is made from the roster as it is now, without it)."""
+    if purpose == ConsentPurpose.HEALTH:
+        _erase_health_notes(athlete, now)
+    elif purpose == ConsentPurpose.PHOTOS:
+        badge_sheets_discard(delegation_ids=[athlete.delegation_id])
 
 
 def _erase_health_notes(athlete: Athlete, now: dt.datetime) -> None:
@@ -118,12 +125,8 @@ def consent_withdraw(*, consent: Consent, user=None) -> Consent:
             raise ConsentError(_("This consent was already withdrawn."))
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
-        if consent.purpose == ConsentPurpose.HEALTH and not has_other_health_consent(consent):
-            _erase_health_notes(consent.athlete, consent.withdrawn_at)
-        if consent.purpose == ConsentPurpose.PHOTOS:
-            # A printed sheet keeps the photo the badge may no longer show: it goes (a new one is made
-            # from the roster as it is now, without the photo).
-            badge_sheets_discard(delegation_ids=[consent.athlete.delegation_id])
+        if consent.purpose != ConsentPurpose.HEALTH or not has_other_health_consent(consent):
+            _consent_ended(consent.athlete, consent.purpose, consent.withdrawn_at)
     return consent
 
 

@@ -141,10 +141,13 @@ def retention_run(*, dry_run: bool = False, today: dt.date | None = None) -> Ret
         report.athletes_anonymised = len(anonymise_ids)
         if dry_run:
             return report
+        photo_delegations = set()
         for athlete in Athlete.objects.select_for_update().filter(pk__in=photo_ids).order_by("pk"):
             athlete.photo.delete(save=False)
             Athlete.objects.filter(pk=athlete.pk).update(photo="")
-            badge_sheets_discard(delegation_ids=[athlete.delegation_id])  # they print the photo
+            photo_delegations.add(athlete.delegation_id)
+        if photo_delegations:
+            badge_sheets_discard(delegation_ids=photo_delegations)  # they print the photos
         HealthRecord.objects.filter(pk__in=list(health.values_list("pk", flat=True))).delete()
         for athlete in Athlete.objects.select_for_update().filter(pk__in=anonymise_ids).order_by("pk"):
             _anonymise(athlete, now)

@@ -61,10 +61,11 @@ def orders(request, slug: str):
     programme = get_for_user_or_404(
         Programme.objects.all(), user=request.user, perm="events.manage_programme", slug=slug
     )
-    form = OrderSearchForm(request.POST if request.method == "POST" else None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    searched = request.method == "POST"
+    form = OrderSearchForm(request.POST if searched else None)
+    data = form.cleaned_data if searched and form.is_valid() else {}
     found = selectors.orders_for_programme(programme, query=data.get("q", ""), state=data.get("state", ""))
-    if (request.POST if request.method == "POST" else request.GET).get("format") == "csv":
+    if (request.POST if searched else request.GET).get("format") == "csv":
         return _orders_csv(programme, found)
     context = {"programme": programme, "form": form, "orders": found[:200]}
     return render(request, "ticketing/organiser_orders.html", context)

@@ -251,14 +251,22 @@ def _refuse(offer: Offer, reason: str, message: str, *, heads: int = 0, uses=Non
     return OfferCheck(offer, reason, message, heads, uses, today)
 
 
-def _eligibility(offer: Offer, context: StubContext) -> tuple[str, str] | None:
-    """Who and what qualifies (not the caps): a (reason, message) refusal or None."""
-    stub, store = context.stub, context.store
-    merchant = store.merchant
-    if merchant.status != MerchantStatus.APPROVED:
+def counter_closed(store: Store) -> tuple[str, str] | None:
+    """Why this store's counter redeems nothing (a (reason, message) pair), or None: its merchant is
+    not approved, or the store is suspended. Prepare refuses on it before reading a code; every
+    offer's check repeats it (`_eligibility`)."""
+    if store.merchant.status != MerchantStatus.APPROVED:
         return "merchant_not_approved", _("This merchant is not an approved partner.")
     if store.suspended_at is not None:
         return "store_suspended", _("This store is suspended from the programme.")
+    return None
+
+
+def _eligibility(offer: Offer, context: StubContext) -> tuple[str, str] | None:
+    """Who and what qualifies (not the caps): a (reason, message) refusal or None."""
+    stub, store = context.stub, context.store
+    if closed := counter_closed(store):
+        return closed
     if offer.merchant_id != store.merchant_id:
         return "wrong_store", _("This offer belongs to another merchant.")
     if offer.status != OfferStatus.LIVE:

@@ -23,12 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.db import CompiledQuery, prepared_cursor
-from tourism.enums import MerchantStatus, OfferStatus
+from tourism.enums import OfferStatus
 from tourism.errors import RedemptionError, StubError
 from tourism.models import Offer, Redemption, Reversal, Store, Stub, Till
 from tourism.selectors.eligibility import (
     LIVE_OFFERS_HERE,
     OfferCheck,
+    counter_closed,
     live_uses_subquery,
     offer_check,
     offer_discount,
@@ -282,12 +283,11 @@ def _check_staff(*, staff, till: Till | None, store: Store) -> None:
 
 
 def _check_counter_open(store: Store) -> None:
-    """The counter of an approved merchant's store that is not suspended (`store.merchant` is read
-    with the store by every caller: the counter API's look-up and the till's)."""
-    if store.merchant.status != MerchantStatus.APPROVED:
-        raise RedemptionError(_("This merchant is not an approved partner."), code="merchant_not_approved")
-    if store.suspended_at is not None:
-        raise RedemptionError(_("This store is suspended from the programme."), code="store_suspended")
+    """The eligibility rules' `counter_closed`, as a refusal (`store.merchant` is read with the store
+    by every caller: the counter API's look-up and the till's)."""
+    if closed := counter_closed(store):
+        reason, message = closed
+        raise RedemptionError(message, code=reason)
 
 
 def _staff_id(staff, till: Till | None) -> int:
