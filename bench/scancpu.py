@@ -215,14 +215,16 @@ def _floor(fixtures: dict) -> dict:
         host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"],
         autocommit=True,
     ) as connection:  # fmt: skip
-        device, event = connection.execute("SELECT id, event_id FROM ticketing_gatedevice LIMIT 1").fetchone()
+        device, event, venue = connection.execute(
+            "SELECT id, event_id, venue_id FROM ticketing_gatedevice LIMIT 1"
+        ).fetchone()
         cursor = connection.cursor()
 
         def decide(item) -> None:
             cursor.execute(
                 _DECIDE_SQL,
                 [item.public_id, item.event_id, item.session_id, event, None, "gate-a", "entry",
-                 uuid.uuid4().hex, "0" * 64, device, None, dt.datetime.now(dt.UTC), True, 0.0],
+                 uuid.uuid4().hex, "0" * 64, device, None, dt.datetime.now(dt.UTC), True, 0.0, venue],
                 prepare=True,
             )  # fmt: skip
             if cursor.fetchone()[2] != "admitted":

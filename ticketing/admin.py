@@ -3,12 +3,13 @@ Organisers see their programmes' rows (events.admin.ScopedAdmin); only superuser
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import ScopedAdmin
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
-from ticketing.services.gate_devices import gate_device_revoke
+from ticketing.services.gate_devices import device_scope_error, gate_device_revoke
 
 
 @admin.register(Credential)
@@ -44,11 +45,27 @@ def revoke_devices(modeladmin, request, queryset):
         gate_device_revoke(device=device)
 
 
+class GateDeviceForm(forms.ModelForm):
+    class Meta:
+        model = GateDevice
+        fields = ["name", "event", "venue", "gates"]
+
+    def clean(self):
+        cleaned = super().clean()
+        event, gates = cleaned.get("event"), cleaned.get("gates")
+        if event is not None and isinstance(gates, list):
+            error = device_scope_error(event=event, venue=cleaned.get("venue"), gates=gates)
+            if error:
+                raise forms.ValidationError(error)
+        return cleaned
+
+
 @admin.register(GateDevice)
 class GateDeviceAdmin(ScopedAdmin):
     programme_path = "event__programme"
     organiser_can = frozenset({"view", "change"})  # an organiser revokes their events' devices
-    list_display = ["name", "event", "gates", "last_seen", "revoked_at"]
+    form = GateDeviceForm
+    list_display = ["name", "event", "venue", "gates", "last_seen", "revoked_at"]
     list_filter = ["event"]
     readonly_fields = ["token_hash", "last_seen", "revoked_at", "created_at"]
     actions = [revoke_devices]

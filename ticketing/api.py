@@ -175,6 +175,11 @@ class BundleOut(Schema):
     generated_at: dt.datetime
     event: dict
     sessions: list[dict]
+    venue: str | None = Field(
+        None,
+        description="Slug of the venue this device works at: a session's ticket admits only where its "
+        "session's venue is this one (compare `sessions[].venue`). Null for a device without a venue.",
+    )
     gates: list[str]
     keys: list[KeyOut]
     blocked: list[dict] = Field(description="Credentials not to admit, with their state.")
@@ -251,7 +256,10 @@ def _scan_answer(payload: ScanIn, *, device) -> HttpResponse:
 def bundle(request):
     """What the scanner needs to keep working offline. Fetch it again every few minutes while online."""
     device = request.auth
-    return {**offline_bundle(event=device.event, gates=device.gates), "code_format": CODE_FORMAT}
+    return {
+        **offline_bundle(event=device.event, gates=device.gates, venue=device.venue),
+        "code_format": CODE_FORMAT,
+    }
 
 
 @router.post(

@@ -102,7 +102,7 @@ def build_world():
     session = credential.session
     manager = MembershipFactory(delegation=team.delegation).user
     replacement = AthleteFactory(delegation=team.delegation)
-    device, _token = device_with_token(event, gates=["north"])
+    device, _token = device_with_token(event, gates=["gate-a"])
     scan = Scan.objects.create(
         event=event,
         credential=credential,

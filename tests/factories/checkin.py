@@ -54,10 +54,10 @@ class GateStaffAssignmentFactory(factory.django.DjangoModelFactory):
     venue = None
 
 
-def device_with_token(event, *, gates=(), name="Gate scanner") -> tuple[GateDevice, str]:
+def device_with_token(event, *, gates=(), name="Gate scanner", venue=None) -> tuple[GateDevice, str]:
     from ticketing.services.gate_devices import gate_device_create
 
-    return gate_device_create(name=name, event=event, gates=gates)
+    return gate_device_create(name=name, event=event, gates=gates, venue=venue)
 
 
 def issued_ticket(*, user=None, ticket_type=None, holder_name="", real_name=False, **credential_fields):

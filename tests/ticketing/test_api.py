@@ -102,8 +102,9 @@ def test_device_scope_other_gate_is_403_and_other_event_is_wrong_event(client, s
 
 
 def test_a_device_admits_a_sessions_ticket_only_at_its_own_venues_gates(client):
-    """The device knows its event and gate, not a venue: an event's session at venue B is not let in
-    at a gate of venue A (its type naming no gates), online or in an offline upload."""
+    """A device from before devices had venues knows its event and gate, not a venue: an event's
+    session at venue B is still not let in at a gate of venue A (its type naming no gates), online
+    or in an offline upload, where the gate's code is venue A's alone."""
     from tests.factories import EventFactory, VenueFactory, VenueResourceFactory
 
     event = EventFactory()
@@ -112,7 +113,8 @@ def test_a_device_admits_a_sessions_ticket_only_at_its_own_venues_gates(client):
     VenueResourceFactory(venue=there, code="south")
     ours = SessionFactory(event=event, venue=here)
     theirs = SessionFactory(event=event, venue=there, starts_at=ours.starts_at, ends_at=ours.ends_at)
-    _device, token = device_with_token(event, gates=["north", "south"])
+    device, token = device_with_token(event, gates=["north"])
+    GateDevice.objects.filter(pk=device.pk).update(venue=None, gates=["north", "south"])  # as migrated
     mine, elsewhere = CredentialFactory(session=ours), CredentialFactory(session=theirs)
     with time_machine.travel(ours.starts_at):
         refused = post(
@@ -138,6 +140,53 @@ def test_a_device_admits_a_sessions_ticket_only_at_its_own_venues_gates(client):
     with time_machine.travel(ours.starts_at + dt.timedelta(minutes=5)):
         post(client, "upload", {"scans": [offline]}, token)
     stored = Scan.objects.get(nonce="venue-004")
+    assert (stored.result, stored.reason) == ("refused", "wrong_session")
+
+
+def test_a_device_knows_which_of_two_same_named_gates_it_stands_at(client):
+    """Every venue has a gate-a: a device at venue A's gate-a refuses the ticket of the event's
+    session at venue B, online and offline, and venue B's device admits it; a device may not scan at
+    a gate only another venue has, and its bundle names its venue and that venue's gates."""
+    from tests.factories import EventFactory, VenueFactory, VenueResourceFactory
+
+    event = EventFactory()
+    here, there = event.venue, VenueFactory()
+    VenueResourceFactory(venue=there, code="south")
+    ours = SessionFactory(event=event, venue=here)
+    theirs = SessionFactory(event=event, venue=there, starts_at=ours.starts_at, ends_at=ours.ends_at)
+    _device, at_a = device_with_token(event, venue=here, name="A")
+    _device, at_b = device_with_token(event, venue=there, name="B")
+    ticket, later = CredentialFactory(session=theirs), CredentialFactory(session=theirs)
+    with time_machine.travel(ours.starts_at):
+        refused = post(
+            client, "scan", {"code": credential_code(ticket), "gate": "gate-a", "nonce": "twin-001"}, at_a
+        )
+        elsewhere = post(
+            client, "scan", {"code": credential_code(ticket), "gate": "south", "nonce": "twin-002"}, at_a
+        )
+        admitted = post(
+            client, "scan", {"code": credential_code(ticket), "gate": "gate-a", "nonce": "twin-003"}, at_b
+        )
+        bundle = client.get(
+            "/api/gate/bundle", HTTP_AUTHORIZATION=f"Bearer {at_a}", HTTP_ACCEPT_LANGUAGE="en"
+        ).json()
+    assert (refused.json()["result"], refused.json()["reason"]) == ("refused", "wrong_session")
+    assert elsewhere.status_code == 403
+    assert elsewhere.json()["detail"] == "This device works at another venue: it may not scan at that gate."
+    assert not Scan.objects.filter(nonce="twin-002").exists()
+    assert admitted.json()["result"] == "admitted"
+    assert bundle["venue"] == here.slug and sorted(bundle["gates"]) == ["gate-a", "gate-b"]
+
+    offline = {
+        "code": credential_code(later),
+        "gate": "gate-a",
+        "nonce": "twin-004",
+        "scanned_at": ours.starts_at,
+        "device_result": "admitted",
+    }
+    with time_machine.travel(ours.starts_at + dt.timedelta(minutes=5)):
+        post(client, "upload", {"scans": [offline]}, at_a)
+    stored = Scan.objects.get(nonce="twin-004")
     assert (stored.result, stored.reason) == ("refused", "wrong_session")
 
 

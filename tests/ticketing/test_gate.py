@@ -28,7 +28,7 @@ from tests.factories.checkin import (
     scan,
 )
 from ticketing.enums import ScanReason
-from ticketing.models import CheckInState, Scan
+from ticketing.models import CheckInState, GateDevice, Scan
 from ticketing.services.gate_devices import gate_staff_assign
 from ticketing.services.scan_uploads import OfflineScan, scans_upload
 from ticketing.signing import credential_code
@@ -460,6 +460,26 @@ def test_gate_flow_names_gates_and_devices_in_the_readers_language(organiser_cli
     assert "Scanner 7 · Gate A · not seen yet" in english
     assert "Scanner 7 · 入口A · 尚未连接" in chinese
     assert data["gates"][0]["name"] == "Gate A" and data["gates"][0]["gate"] == "gate-a"
+
+
+def test_gate_flow_names_each_devices_venue_where_the_event_uses_several(organiser_client):
+    """Gate codes repeat across venues: where the event uses two, the page names each device's venue
+    and warns, in both languages, of a device that has none (one from before devices had venues)."""
+    from tests.factories import VenueFactory
+
+    client, credential = organiser_client
+    there = VenueFactory(name_zh="奥体中心", name_en="Olympic Centre")
+    SessionFactory(event=credential.event, venue=there)
+    device_with_token(credential.event, venue=there, name="Scanner B")
+    legacy, _token = device_with_token(credential.event, venue=there, name="Scanner old")
+    GateDevice.objects.filter(pk=legacy.pk).update(venue=None)
+    url = reverse("ticketing:gate-flow", args=[credential.event.slug])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Scanner B · Olympic Centre · all gates" in english
+    assert "Scanner B · 奥体中心 · " in chinese
+    assert 'Scanner old · <span class="badge badge-bad">No venue: this scanner admits' in english
+    assert 'Scanner old · <span class="badge badge-bad">未设场馆' in chinese
 
 
 @time_machine.travel(DURING)

@@ -59,7 +59,20 @@ class GateDevice(models.Model):
     event = models.ForeignKey(
         "events.Event", on_delete=models.CASCADE, related_name="gate_devices", verbose_name=_("event")
     )
-    # Gate codes (VenueResource.code) this device may scan at; empty means every gate of the event.
+    # The venue the scanner works at. A gate code is unique only within its venue, and an event's
+    # sessions may use several venues, each with a "gate-a": the venue says which gate-a this is, so
+    # a ticket for a session elsewhere is refused. Required for a new device of such an event
+    # (`gate_device_create`); empty only on a device whose event uses one venue, or from before.
+    venue = models.ForeignKey(
+        "events.Venue",
+        on_delete=models.PROTECT,
+        related_name="gate_devices",
+        verbose_name=_("venue"),
+        null=True,
+        blank=True,
+    )
+    # Gate codes (VenueResource.code) this device may scan at; empty means every gate of the event
+    # (of its venue, when it has one).
     gates = models.JSONField(_("gates"), default=list, blank=True)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

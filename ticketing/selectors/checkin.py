@@ -14,7 +14,7 @@ from django.utils import timezone
 from events.enums import VenueResourceKind
 from events.exports import spreadsheet_cell
 from events.i18n import pick
-from events.models import Event, Session, VenueResource
+from events.models import Event, Session, Venue, VenueResource
 from events.rules import is_programme_organiser, is_superuser
 from ticketing.enums import CredentialKind, CredentialState, ScanDirection, ScanResult
 from ticketing.models import CheckInState, Credential, Scan
@@ -63,8 +63,9 @@ def events_for_gate_user(user) -> QuerySet[Event]:
     ).distinct()
 
 
-def offline_bundle(*, event: Event, gates: list[str]) -> dict:
-    """Everything a scanner needs to decide alone: keys, scope, blocked credentials, who is inside."""
+def offline_bundle(*, event: Event, gates: list[str], venue: Venue | None = None) -> dict:
+    """Everything a scanner needs to decide alone: keys, scope (its venue, when it has one: a
+    session's ticket admits only at its session's venue), blocked credentials, who is inside."""
     sessions = Session.objects.filter(event=event).select_related("venue").order_by("starts_at")
     blocked = (
         Credential.objects.filter(event=event)
@@ -89,7 +90,9 @@ def offline_bundle(*, event: Event, gates: list[str]) -> dict:
             }
             for session in sessions
         ],
-        "gates": gates or [gate.code for gate in event_gates(event)],
+        "venue": venue.slug if venue is not None else None,
+        "gates": gates
+        or [gate.code for gate in event_gates(event) if venue is None or gate.venue_id == venue.pk],
         "keys": public_keys(),
         "blocked": [{"public_id": str(public_id), "state": state} for public_id, state in blocked],
         "inside": [str(public_id) for public_id in inside],
@@ -222,29 +225,35 @@ def scan_counts(*, event: Event) -> dict:
 
 
 GATE_NAMES_LOCAL_SECONDS = 10
-_local_gate_names: dict[int, tuple[float, dict[str, tuple[str, str]]]] = {}  # event pk -> (expiry, names)
+# event pk -> (expiry, gate code -> (Chinese name, English name, the venues that have a gate so coded))
+_local_gate_names: dict[int, tuple[float, dict[str, tuple[str, str, frozenset[int]]]]] = {}
 
 
-def _event_gate_names(event: Event) -> dict[str, tuple[str, str]]:
-    """Gate code -> (Chinese, English) name for the event's venues, cached for a minute: every scan
-    checks its gate against them, and a refusal names the gate of the earlier entry. Each process
-    also keeps its copy GATE_NAMES_LOCAL_SECONDS, so a scan makes no cache round trip (a Redis GET
-    was a quarter of a scan's wall time in the profile of issue #10)."""
+def _event_gate_names(event: Event) -> dict[str, tuple[str, str, frozenset[int]]]:
+    """Gate code -> (Chinese, English) name and the venues with a gate of that code, for the event's
+    venues, cached for a minute: every scan checks its gate against them, and a refusal names the
+    gate of the earlier entry. Each process also keeps its copy GATE_NAMES_LOCAL_SECONDS, so a scan
+    makes no cache round trip (a Redis GET was a quarter of a scan's wall time in the profile of
+    issue #10)."""
     expires, names = _local_gate_names.get(event.pk, (0.0, None))
     if names is not None and expires >= time.monotonic():
         return names
-    key = f"ticketing:event-gate-names:{event.pk}"
+    key = f"ticketing:event-gates:v2:{event.pk}"
     names = cache.get(key)
     if names is None:
-        names = {}
         rows = (
             VenueResource.objects.filter(kind=VenueResourceKind.GATE)
             .filter(Q(venue__events=event) | Q(venue__sessions__event=event))
+            .distinct()
             .order_by("pk")
-            .values_list("code", "name_zh", "name_en")
+            .values_list("code", "name_zh", "name_en", "venue_id")
         )
-        for code, name_zh, name_en in rows:
-            names.setdefault(code, (name_zh, name_en))
+        venues: dict[str, set[int]] = {}
+        first: dict[str, tuple[str, str]] = {}
+        for code, name_zh, name_en, venue_id in rows:
+            first.setdefault(code, (name_zh, name_en))
+            venues.setdefault(code, set()).add(venue_id)
+        names = {code: (*first[code], frozenset(venues[code])) for code in first}
         cache.set(key, names, timeout=60)
     if len(_local_gate_names) > 1000:
         _local_gate_names.clear()  # a bound, not an eviction policy: few events scan at once
@@ -252,27 +261,40 @@ def _event_gate_names(event: Event) -> dict[str, tuple[str, str]]:
     return names
 
 
-def session_has_gate(session_id: int, gate_code: str) -> bool:
-    """Whether this gate code is a gate of the session's venue: a ticket for one session admits only
-    at its own venue's gates, even where the event's other sessions use other venues (the gate
-    device knows its event and gate code, not a venue). One indexed look-up; PostgreSQL's scans make
-    the same check inside `ticketing_scan_decide` (migration 0013)."""
-    return VenueResource.objects.filter(
+def session_has_gate(session_id: int, gate_code: str, *, venue_id: int | None = None) -> bool:
+    """Whether this gate code is a gate of the session's venue, and that venue is `venue_id` (the
+    scanning device's) when one is given: a ticket for one session admits only at its own venue's
+    gates, even where the event's other sessions use other venues, each perhaps with a gate of the
+    same code. One indexed look-up; PostgreSQL's scans make the same check inside
+    `ticketing_scan_decide` (migrations 0013 and 0014)."""
+    gates = VenueResource.objects.filter(
         kind=VenueResourceKind.GATE, code=gate_code, venue__sessions=session_id
-    ).exists()
+    )
+    if venue_id is not None:
+        gates = gates.filter(venue_id=venue_id)
+    return gates.exists()
 
 
-def event_has_gate(event: Event, gate_code: str) -> bool:
-    """Whether a gate code is one of the event's venues' gates (the check every scan makes; cached
-    for a minute with the gates' names)."""
-    return gate_code in _event_gate_names(event)
+def event_has_gate(event: Event, gate_code: str, *, venue_id: int | None = None) -> bool:
+    """Whether a gate code is one of the event's venues' gates, at `venue_id` when one is given (the
+    check every scan makes; cached for a minute with the gates' names)."""
+    gate = _event_gate_names(event).get(gate_code)
+    return gate is not None and (venue_id is None or venue_id in gate[2])
+
+
+def event_venue_ids(event: Event) -> set[int]:
+    """The venues an event uses: its main venue and every session's."""
+    venues = set(Session.objects.filter(event=event).values_list("venue_id", flat=True))
+    if event.venue_id is not None:
+        venues.add(event.venue_id)
+    return venues
 
 
 def gate_name(event: Event, gate_code: str) -> str:
     """The name staff know a gate by, in the active language (its code when the gate is not one of
     the event's)."""
     names = _event_gate_names(event).get(gate_code)
-    return pick(*names) if names else gate_code
+    return pick(names[0], names[1]) if names else gate_code
 
 
 def _venue_gates() -> QuerySet[VenueResource]:

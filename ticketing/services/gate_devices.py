@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events.bearer_cache import BearerCache, token_digest
-from events.models import Event
+from events.enums import VenueResourceKind
+from events.models import Event, Venue, VenueResource
 from ticketing.errors import CheckInError
 from ticketing.models import GateDevice, GateStaffAssignment
+from ticketing.selectors.checkin import event_venue_ids
 
 # Every scan authenticates its device from this cache (events/bearer_cache.py: by token hash, in this
 # process and in the shared cache, so a burst of scans costs no query and no cache round trip).
@@ -22,14 +24,14 @@ DEVICE_CACHE_SECONDS = 5
 
 def _load(digest: str) -> GateDevice | None:
     return (
-        GateDevice.objects.select_related("event", "event__venue")
+        GateDevice.objects.select_related("event", "event__venue", "venue")
         .filter(token_hash=digest, revoked_at__isnull=True)
         .first()
     )
 
 
 _devices = BearerCache(
-    prefix="ticketing:gate-device",
+    prefix="ticketing:gate-device:v2",  # v2: rows carry their venue
     seconds=DEVICE_CACHE_SECONDS,
     load=_load,
     touch_field="last_seen",
@@ -37,21 +39,64 @@ _devices = BearerCache(
 )
 
 
-def gate_device_create(*, name: str, event: Event, gates: Iterable[str] = ()) -> tuple[GateDevice, str]:
+def gate_device_create(
+    *, name: str, event: Event, gates: Iterable[str] = (), venue: Venue | None = None
+) -> tuple[GateDevice, str]:
     """A new device and its bearer token (shown once; only its SHA-256 is stored)."""
     token = secrets.token_urlsafe(32)
-    return gate_device_create_with_token(name=name, event=event, gates=gates, token=token), token
+    return gate_device_create_with_token(name=name, event=event, gates=gates, venue=venue, token=token), token
+
+
+def device_scope_error(*, event: Event, venue: Venue | None, gates: Iterable[str]) -> str:
+    """Why a device may not be scoped so (empty when it may): its venue must be one the event uses,
+    and is required when the event uses more than one (gate codes are unique only within a venue);
+    each of its gates must be a gate of that venue (of the event's venues without one)."""
+    venues = event_venue_ids(event)
+    if venue is None and len(venues) > 1:
+        return _("This event uses more than one venue: choose the venue this scanner works at.")
+    if venue is not None and venue.pk not in venues:
+        return _("This event uses no session at that venue: choose one of its venues.")
+    scope = {venue.pk} if venue is not None else venues
+    known = set(
+        VenueResource.objects.filter(kind=VenueResourceKind.GATE, venue_id__in=scope).values_list(
+            "code", flat=True
+        )
+    )
+    unknown = sorted(set(gates) - known)
+    if unknown:
+        return _("Not a gate of this venue: %(codes)s.") % {"codes": ", ".join(unknown)}
+    return ""
+
+
+def _implied_venue(event: Event, gates: list[str]) -> Venue | None:
+    """The one venue of the event that has every one of these gates (any of its venues when none is
+    named), or None when there are none or several (migration 0014 fills older devices alike)."""
+    venues = event_venue_ids(event)
+    for code in gates:
+        venues &= set(
+            VenueResource.objects.filter(
+                kind=VenueResourceKind.GATE, code=code, venue_id__in=venues
+            ).values_list("venue_id", flat=True)
+        )
+    return Venue.objects.get(pk=venues.pop()) if len(venues) == 1 else None
 
 
 def gate_device_create_with_token(
-    *, name: str, event: Event, gates: Iterable[str] = (), token: str
+    *, name: str, event: Event, gates: Iterable[str] = (), venue: Venue | None = None, token: str
 ) -> GateDevice:
-    """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY)."""
+    """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY).
+    With no venue given, the one the event and gates leave (`_implied_venue`) is the device's."""
+    gates = sorted(set(gates))
+    if venue is None:
+        venue = _implied_venue(event, gates)
+    error = device_scope_error(event=event, venue=venue, gates=gates)
+    if error:
+        raise CheckInError(error)
     digest = token_digest(token)
     with transaction.atomic():
         device, _created = GateDevice.objects.update_or_create(
             token_hash=digest,
-            defaults={"name": name, "event": event, "gates": sorted(set(gates)), "revoked_at": None},
+            defaults={"name": name, "event": event, "venue": venue, "gates": gates, "revoked_at": None},
         )
         _devices.forget_now_and_on_commit(digest)
     return device

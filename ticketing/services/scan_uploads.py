@@ -161,7 +161,12 @@ def _upload_judge(
             # Too old to trust: never admitted, and flagged so organisers see what the device claimed.
             return _store_refusal({**common, "conflict": True}, credential, ScanReason.STALE_UPLOAD)
         reason = _signed_mismatch(decoded, credential) or _static_refusal(
-            credential, event=event, session=None, gate_code=item.gate_code, at=at
+            credential,
+            event=event,
+            session=None,
+            gate_code=item.gate_code,
+            at=at,
+            venue_id=common["device"].venue_id,
         )
         if reason:
             return _store_refusal(common, credential, reason)

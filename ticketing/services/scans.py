@@ -169,9 +169,11 @@ def _static_refusal(
     gate_code: str,
     at: dt.datetime,
     venue_checked: bool = False,
+    venue_id: int | None = None,
 ) -> str:
     """Every check that does not depend on presence, in the order the gate explains them.
-    `venue_checked`: the web gate has already held the gate's venue to the credential's."""
+    `venue_checked`: the web gate has already held the gate's venue to the credential's; `venue_id`:
+    the venue of the device that scanned, when it has one (`_device_venue`)."""
     if credential.event_id != event.pk:
         return ScanReason.WRONG_EVENT
     if session is not None and credential.session_id not in (None, session.pk):
@@ -190,7 +192,7 @@ def _static_refusal(
     if (
         not venue_checked
         and credential.session_id is not None
-        and not session_has_gate(credential.session_id, gate_code)
+        and not session_has_gate(credential.session_id, gate_code, venue_id=venue_id)
     ):
         return ScanReason.WRONG_SESSION  # its session is at another venue of the event
     return ""
@@ -272,9 +274,18 @@ def _check_context(*, event, device, gate_code, direction) -> Event:
         raise CheckInError(_("Direction must be entry or exit."))
     if not gate_code:
         raise CheckInError(_("Choose a gate."))
-    if not event_has_gate(event, gate_code):
+    venue_id = _device_venue(device)
+    if not event_has_gate(event, gate_code, venue_id=venue_id):
+        if venue_id is not None and event_has_gate(event, gate_code):
+            raise CheckInError(_("This device works at another venue: it may not scan at that gate."))
         raise CheckInError(_("That gate does not belong to this event's venues."))
     return event
+
+
+def _device_venue(device: GateDevice | None) -> int | None:
+    """The venue a scanning device stands at (None for the web gate, which passes its gate, and for a
+    device from before devices had venues)."""
+    return device.venue_id if device is not None else None
 
 
 def _store(**fields) -> Scan:
@@ -369,14 +380,21 @@ def _scan_now(common: dict, code: str, *, session: Session | None) -> ScanOutcom
             return _store_refusal(common, None, ScanReason.UNKNOWN)
         now = timezone.now()
         reason = _signed_mismatch(decoded, credential) or _static_refusal(
-            credential, event=common["event"], session=session, gate_code=common["gate_code"], at=now
+            credential,
+            event=common["event"],
+            session=session,
+            gate_code=common["gate_code"],
+            at=now,
+            venue_id=_device_venue(common["device"]),
         )
         if reason:
             return _store_refusal(common, credential, reason)
         return _scan_presence(common, credential, direction=common["direction"], now=now)
 
 
-_DECIDE_SQL = "SELECT * FROM ticketing_scan_decide(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_DECIDE_SQL = (
+    "SELECT * FROM ticketing_scan_decide(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 _CREDENTIAL_COLUMNS = (
     "id", "public_id", "kind", "event_id", "session_id", "valid_from", "valid_until", "zones",
     "allows_reentry", "holder_label", "state", "state_changed_at",
@@ -406,7 +424,7 @@ def _decide_in_database(common: dict, decoded: DecodedCredential, *, session: Se
         decoded.public_id, decoded.event_id, decoded.session_id, event.pk,
         session.pk if session is not None else None, common["gate_code"], common["direction"],
         common["nonce"], common["code_hash"], device.pk if device is not None else None,
-        getattr(user, "pk", None), now, LOCK_CREDENTIAL_ROWS, PRESENCE_PAUSE_SECONDS,
+        getattr(user, "pk", None), now, LOCK_CREDENTIAL_ROWS, PRESENCE_PAUSE_SECONDS, _device_venue(device),
     ]  # fmt: skip
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     with guard, prepared_cursor() as cursor:

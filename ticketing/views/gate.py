@@ -153,7 +153,9 @@ def gate_flow(request, slug: str):
         "event": event,
         "flow": selectors.gate_flow(event=event),
         "counts": selectors.scan_counts(event=event),
-        "devices": list(event.gate_devices.order_by("name")),
+        "devices": list(event.gate_devices.select_related("venue").order_by("name")),
+        # Gate codes repeat across venues: a device of such an event needs its venue (`GateDevice.venue`).
+        "several_venues": len(selectors.event_venue_ids(event)) > 1,
     }
     for device in context["devices"]:
         device.gate_names = join_names(selectors.gate_name(event, code) for code in device.gates)

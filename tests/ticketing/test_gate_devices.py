@@ -1,0 +1,92 @@
+"""Gate devices: the venue a device stands at (gate codes repeat across venues) and its gates."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.utils import translation
+
+from tests.factories import EventFactory, SessionFactory, VenueFactory, VenueResourceFactory
+from tests.factories.checkin import device_with_token
+from ticketing.admin import GateDeviceForm
+from ticketing.errors import CheckInError
+from ticketing.models import GateDevice
+from ticketing.services.gate_devices import device_scope_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def two_venues():
+    """An event whose sessions use two venues, each with the gate-a and gate-b every venue has."""
+    event = EventFactory()
+    here, there = event.venue, VenueFactory()
+    VenueResourceFactory(venue=there, code="south")
+    SessionFactory(event=event, venue=here)
+    SessionFactory(event=event, venue=there)
+    return event, here, there
+
+
+def test_a_device_of_a_one_venue_event_gets_that_venue():
+    event = EventFactory()
+    SessionFactory(event=event)
+    device, token = device_with_token(event)
+    assert device.venue == event.venue and token
+
+
+def test_a_device_of_a_two_venue_event_needs_its_venue_unless_its_gates_name_it(two_venues):
+    event, here, there = two_venues
+    with pytest.raises(CheckInError, match="more than one venue"):
+        device_with_token(event)
+    with pytest.raises(CheckInError, match="more than one venue"):
+        device_with_token(event, gates=["gate-a"])  # both venues have one
+    assert GateDevice.objects.count() == 0
+    named, _token = device_with_token(event, gates=["south"])
+    chosen, _token = device_with_token(event, venue=here, gates=["gate-a"])
+    assert (named.venue, chosen.venue) == (there, here)
+
+
+def test_a_device_may_not_be_scoped_outside_its_events_venues(two_venues):
+    event, here, _there = two_venues
+    with pytest.raises(CheckInError, match="Not a gate of this venue: south"):
+        device_with_token(event, venue=here, gates=["gate-a", "south"])
+    with pytest.raises(CheckInError, match="no session at that venue"):
+        device_with_token(event, venue=VenueFactory())
+    assert GateDevice.objects.count() == 0
+
+
+def test_the_admin_form_holds_the_same_rule(two_venues):
+    event, here, there = two_venues
+    device, _token = device_with_token(event, venue=here)
+    data = {"name": device.name, "event": event.pk, "venue": "", "gates": "[]"}
+    form = GateDeviceForm(data=data, instance=device)
+    assert not form.is_valid()
+    assert "choose the venue this scanner works at" in str(form.errors)
+    form = GateDeviceForm(data={**data, "venue": there.pk, "gates": '["south"]'}, instance=device)
+    assert form.is_valid(), form.errors
+    form.save()
+    device.refresh_from_db()
+    assert (device.venue, device.gates) == (there, ["south"])
+    assert device_scope_error(event=event, venue=there, gates=["south"]) == ""
+
+
+def test_migration_0014_gives_older_devices_the_venue_that_is_certain(two_venues):
+    event, here, there = two_venues
+    single = EventFactory()
+    SessionFactory(event=single)
+    kept, _ = device_with_token(single)
+    by_gate, _ = device_with_token(event, venue=there, gates=["south"])
+    unsure, _ = device_with_token(event, venue=here, gates=["gate-a"])
+    GateDevice.objects.update(venue=None)
+    fill = import_module("ticketing.migrations.0014_device_venue").device_venues_fill
+    fill(apps, None)
+    got = dict(GateDevice.objects.values_list("pk", "venue_id"))
+    assert got == {kept.pk: single.venue_id, by_gate.pk: there.pk, unsure.pk: None}
