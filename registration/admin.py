@@ -41,6 +41,7 @@ from registration.models import (  # noqa: E402
     SubstitutionRequest,
     WaitlistPlace,
 )
+from registration.services.accreditation import badges_holders_read  # noqa: E402
 
 
 @admin.register(ConsentRulesText)
@@ -119,10 +120,20 @@ class FeeChargeAdmin(ScopedAdmin):
 @admin.register(Badge)
 class BadgeAdmin(ScopedAdmin):
     programme_path = "event__programme"
-    list_display = ["holder_label", "role", "event", "delegation", "revoked_at"]
+    # Holders (often children) are not listed nor searched: a name searched for would sit in the
+    # page's URL. A badge's page shows its holder, and that read is recorded for an athlete's badge.
+    list_display = ["pk", "role", "event", "delegation", "revoked_at"]
     list_filter = ["role"]
-    search_fields = ["holder_label"]
+    search_fields = ["credential__public_id"]
     raw_id_fields = ["credential", "delegation", "event", "entry", "membership"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and request.method == "GET":
+            badge = Badge.objects.filter(pk=object_id).values_list("credential_id", flat=True).first()
+            if badge is not None:
+                badges_holders_read(credential_ids=[badge], user=request.user, single=True)
+        return response
 
 
 @admin.register(BadgeSheetJob)

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import ScopedAdmin
+from ticketing.hooks import holders_read
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
 from ticketing.services.gate_devices import device_scope_error, gate_device_revoke
 
@@ -15,20 +16,20 @@ from ticketing.services.gate_devices import device_scope_error, gate_device_revo
 @admin.register(Credential)
 class CredentialAdmin(ScopedAdmin):
     programme_path = "event__programme"
-    list_display = [
-        "public_id",
-        "kind",
-        "event",
-        "session",
-        "state",
-        "holder_label",
-        "valid_from",
-        "valid_until",
-    ]
+    # Holders are not listed nor searched (a name searched for would sit in the page's URL, and a
+    # badge's holder is often a child): a credential's page shows its holder, and the apps that
+    # issued it record that read (`holders_read`).
+    list_display = ["public_id", "kind", "event", "session", "state", "valid_from", "valid_until"]
     list_filter = ["kind", "state", "event"]
-    search_fields = ["public_id", "holder_label"]
+    search_fields = ["public_id"]
     raw_id_fields = ["event", "session"]
     readonly_fields = ["public_id", "created_at", "state_changed_at"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and request.method == "GET":  # the page that shows the holder
+            holders_read(credential_ids=[int(object_id)], user=request.user, single=True)
+        return response
 
 
 @admin.register(GateStaffAssignment)

@@ -3,8 +3,9 @@ and the record of who read the holders of credentials a higher app issued.
 
 Holders read contract: `register_holders_read(callback)`, once, in the higher app's
 `AppConfig.ready()` (registration records an `AthleteAccess` row per athlete whose badge is among
-them). `holders_read(credential_ids=..., user=...)` is called by an export that lists credential
-holders (the check-in CSV), with the ids of the credentials it lists, before it streams; a callback
+them). `holders_read(credential_ids=..., user=..., single=False)` is called by an export that lists
+credential holders (the check-in CSV), with the ids of the credentials it lists, before it streams,
+and with `single=True` by a page that shows one credential's holder (the admin's); a callback
 ignores ids that are not its own and only writes rows.
 
 Order contract:
@@ -66,9 +67,10 @@ def register_holders_read(callback: HoldersRead) -> HoldersRead:
     return callback
 
 
-def holders_read(*, credential_ids, user) -> None:
+def holders_read(*, credential_ids, user, single: bool = False) -> None:
+    """`single`: one credential's page (the admin's) showed its holder, rather than a list or export."""
     ids = list(credential_ids)
     if not ids:
         return
     for callback in list(_holders_read):
-        callback(credential_ids=ids, user=user)
+        callback(credential_ids=ids, user=user, single=single)

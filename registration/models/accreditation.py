@@ -59,7 +59,8 @@ class Badge(models.Model):
         verbose_name_plural = _("badges")
 
     def __str__(self) -> str:
-        return f"{self.holder_label} · {self.get_role_display()}"
+        # Not the holder (often a child): a badge's str lands in the admin's log of changes.
+        return f"{self.get_role_display()} #{self.pk}"
 
 
 class BadgeSheetState(models.TextChoices):

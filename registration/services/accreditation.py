@@ -257,16 +257,18 @@ def badges_relabel(*, athlete) -> None:
     badges.update(holder_label=label)
 
 
-def badges_holders_read(*, credential_ids, user) -> int:
-    """ticketing's holders-read hook: an export named the holders of these credentials; record one
-    access per athlete whose badge is among them (coaches' and chaperones' badges are adults')."""
+def badges_holders_read(*, credential_ids, user, single: bool = False) -> int:
+    """ticketing's holders-read hook: an export (or, `single`, one credential's page) named the
+    holders of these credentials; record one access per athlete whose badge is among them (coaches'
+    and chaperones' badges are adults')."""
     athletes = [
         badge.entry.athlete
         for badge in Badge.objects.filter(
             credential_id__in=credential_ids, entry__isnull=False
         ).select_related("entry__athlete")
     ]
-    return athletes_access_log(athletes=athletes, user=user, kind=AthleteAccessKind.EXPORT)
+    kind = AthleteAccessKind.DETAIL if single else AthleteAccessKind.EXPORT
+    return athletes_access_log(athletes=athletes, user=user, kind=kind)
 
 
 def badge_sheet_ensure_no_badges(delegation: Delegation) -> None:

@@ -282,3 +282,27 @@ def test_organiser_cannot_revoke_another_programmes_devices(client):
     )
     device.refresh_from_db()
     assert device.revoked_at is None
+
+
+def test_holders_are_neither_listed_nor_searched_and_a_holders_page_is_a_recorded_read(client):
+    """A badge's holder is often a child: no list shows holders, a search by name finds nothing (the
+    name would sit in the URL), the admin's log names no one, and opening a child's badge or its
+    credential records the read."""
+    from registration.models import AthleteAccess
+
+    programme, _manager, objects = build_world()
+    badge = objects[Badge]
+    Badge.objects.filter(pk=badge.pk).update(holder_label="Wang Xiaoming")
+    Credential.objects.filter(pk=badge.credential_id).update(holder_label="Wang Xiaoming")
+    organiser = ProgrammeMembershipFactory(programme=programme, user__is_staff=True).user
+    login_two_factor(client, organiser)
+    for listing in ("/admin/registration/badge/", "/admin/ticketing/credential/"):
+        assert "Wang Xiaoming" not in client.get(listing).content.decode()
+        searched = client.get(listing, {"q": "Wang"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Wang Xiaoming" not in searched and "0 results" in searched
+    assert not AthleteAccess.objects.exists()
+    assert "Wang Xiaoming" in client.get(change_url(badge)).content.decode()
+    assert "Wang Xiaoming" in client.get(change_url(badge.credential)).content.decode()
+    reads = list(AthleteAccess.objects.values_list("accessed_by", "athlete", "kind"))
+    assert reads == [(organiser.pk, badge.entry.athlete_id, "detail")] * 2
+    assert "Wang" not in str(badge)
