@@ -113,7 +113,7 @@ def _manager(delegation: Delegation):
         user = user_model.objects.create_user(
             email=MANAGER_EMAIL,
             password=DEMO_PASSWORD,
-            display_name="上海代表队领队 Demo",
+            display_name="上海代表团领队 Demo",
             preferred_language="zh-hans",
         )
     EmailAddress.objects.update_or_create(

@@ -76,7 +76,9 @@ _COLON_EXEMPT = re.compile(
     r"%\([^)]*\)[a-z]|%[a-z]|\{[^}]*\}|[a-z][a-z0-9+.-]*://\S+|\b\d{1,2}:\d{2}\b|\b[HG]:i(:s)?\b", re.I
 )
 # Words a native reader would not use in this product, with what to say instead.
-_BANNED_WORDS = {"会话": "场次", "过滤器": "筛选"}
+# One word for one thing across every app: 您 throughout (a service addresses its users formally),
+# 主办方 for an organiser, 代表团 for a delegation (a team is 队伍).
+_BANNED_WORDS = {"会话": "场次", "过滤器": "筛选", "你": "您", "组委会": "主办方", "代表队": "代表团"}
 # 注意 for a note reads as "watch out"; 注意事项 (points to heed) is fine.
 _NOTE = re.compile(r"注意(?!事项)")
 
@@ -105,6 +107,8 @@ def test_wording_rules_catch_what_they_should():
     assert _wording_problems("姓名：：") == ["doubled colon"]
     assert _wording_problems("会话") == ["会话 (use 场次)"]
     assert _wording_problems("注意") == ["注意 (use 备注 for a note)"]
+    assert _wording_problems("你已加入代表队") == ["你 (use 您)", "代表队 (use 代表团)"]
+    assert _wording_problems("组委会已批准") == ["组委会 (use 主办方)"]
     assert _wording_problems("%(start)s，08:30 开门，见 https://example.com/a") == []
     assert _wording_problems("合计：%(total)s") == []
     assert _wording_problems("n月j日 H:i") == []  # a date format: the colon is the clock's
@@ -112,7 +116,8 @@ def test_wording_rules_catch_what_they_should():
 
 @pytest.mark.parametrize("po_path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_chinese_reads_like_chinese(po_path):
-    """Full-width colons, no doubled colons, 场次 / 筛选 / 备注 rather than 会话 / 过滤器 / 注意."""
+    """Full-width colons, no doubled colons, 场次 / 筛选 / 备注 rather than 会话 / 过滤器 / 注意, and
+    one word for one thing (您, 主办方, 代表团)."""
     po = polib.pofile(str(po_path))
     offenders = [
         f"{entry.msgid!r} -> {text!r}: {', '.join(problems)}"

@@ -96,7 +96,7 @@ def test_only_the_moved_athletes_manager_and_the_sessions_ticket_holders_are_tol
     english_mail = told[managers["en"].email]
     assert "your schedule has changed" in english_mail.subject
     assert bout.code in english_mail.body and "18:00" in english_mail.body and "Was" in english_mail.body
-    assert "你的日程有变" in told[morning_fan.email].subject and "原为" in told[morning_fan.email].body
+    assert "您的日程有变" in told[morning_fan.email].subject and "原为" in told[morning_fan.email].body
     assert managers["zh-hans"].email not in told
 
 

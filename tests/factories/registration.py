@@ -52,7 +52,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     city = factory.SubFactory(CityFactory)
     kind = DelegationKind.CLUB
-    name_zh = factory.Sequence(lambda n: f"代表队{n}")
+    name_zh = factory.Sequence(lambda n: f"代表团{n}")
     name_en = factory.Sequence(lambda n: f"Delegation {n}")
 
 

@@ -61,7 +61,7 @@ def test_the_invited_address_must_be_verified(manager_membership):
     unverified = UserFactory(email="coach@example.com")
     with translation.override("zh-hans"), pytest.raises(InvitationError) as refused:
         delegations.membership_accept(token=token, user=unverified)
-    assert str(refused.value) == "请先验证你的邮箱地址，再接受邀请。"
+    assert str(refused.value) == "请先验证您的邮箱地址，再接受邀请。"
     verified(unverified)
     membership = delegations.membership_accept(token=token, user=unverified)
     assert membership.user == unverified and membership.accepted_at is not None

@@ -300,7 +300,7 @@ def test_unknown_invitee_gets_the_chosen_language(client, world, django_capture_
             reverse("registration:membership-invite", args=[world["own"].pk]),
             {"email": "new@example.com", "role": "chaperone", "language": "zh-hans"},
         )
-    assert "邀请你" in mail.outbox[0].body
+    assert "邀请您" in mail.outbox[0].body
     assert all(number_of(world["athlete"]) not in message.body for message in mail.outbox)
 
 

@@ -92,7 +92,7 @@ def seed() -> str:
             "kind": DelegationKind.CLUB,
         },
     )
-    manager = _membership(delegation, _user(MANAGER_EMAIL, "上海代表队领队 Demo"), MembershipRole.MANAGER)
+    manager = _membership(delegation, _user(MANAGER_EMAIL, "上海代表团领队 Demo"), MembershipRole.MANAGER)
     chaperone = _membership(delegation, _user(CHAPERONE_EMAIL, "营地陪同老师 Demo"), MembershipRole.CHAPERONE)
     for kind in CredentialKind.values:
         ChaperoneCredential.objects.update_or_create(
