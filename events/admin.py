@@ -34,6 +34,9 @@ class ScopedAdmin(admin.ModelAdmin):
 
     programme_path: str | None = None  # lookup from the model to Programme ("" for Programme itself)
     organiser_can: frozenset[str] = frozenset({"view"})
+    # Fields no list may be filtered by from its URL (Django allows any lookup on a model's own
+    # fields there): a child's name searched for would sit in the URL and the access logs.
+    hidden_lookups: frozenset[str] = frozenset()
 
     @staticmethod
     def _superuser(request) -> bool:
@@ -90,6 +93,11 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._superuser(request) or self._organiser_may(request, "delete", obj)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__", 1)[0] in self.hidden_lookups:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not self._superuser(request):

@@ -125,11 +125,12 @@ class BadgeAdmin(ScopedAdmin):
     list_display = ["pk", "role", "event", "delegation", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["credential__public_id"]
+    hidden_lookups = frozenset({"holder_label"})  # ?holder_label__istartswith=… would search by name too
     raw_id_fields = ["credential", "delegation", "event", "entry", "membership"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if response.status_code == 200 and request.method == "GET":
+        if response.status_code == 200:  # the page shows the holder (also re-shown after a failed save)
             badge = Badge.objects.filter(pk=object_id).values_list("credential_id", flat=True).first()
             if badge is not None:
                 badges_holders_read(credential_ids=[badge], user=request.user, single=True)

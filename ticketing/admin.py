@@ -22,12 +22,13 @@ class CredentialAdmin(ScopedAdmin):
     list_display = ["public_id", "kind", "event", "session", "state", "valid_from", "valid_until"]
     list_filter = ["kind", "state", "event"]
     search_fields = ["public_id"]
+    hidden_lookups = frozenset({"holder_label"})  # ?holder_label__istartswith=… would search by name too
     raw_id_fields = ["event", "session"]
     readonly_fields = ["public_id", "created_at", "state_changed_at"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if response.status_code == 200 and request.method == "GET":  # the page that shows the holder
+        if response.status_code == 200:  # the page shows the holder (also re-shown after a failed save)
             holders_read(credential_ids=[int(object_id)], user=request.user, single=True)
         return response
 
@@ -54,7 +55,9 @@ class GateDeviceForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         event, gates = cleaned.get("event"), cleaned.get("gates")
-        if event is not None and isinstance(gates, list):
+        if gates is None and "gates" in cleaned:
+            cleaned["gates"] = gates = []  # an empty box: every gate of the venue
+        if event is not None and "gates" in cleaned:
             error = device_scope_error(event=event, venue=cleaned.get("venue"), gates=gates)
             if error:
                 raise forms.ValidationError(error)

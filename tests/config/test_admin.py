@@ -300,9 +300,48 @@ def test_holders_are_neither_listed_nor_searched_and_a_holders_page_is_a_recorde
         assert "Wang Xiaoming" not in client.get(listing).content.decode()
         searched = client.get(listing, {"q": "Wang"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "Wang Xiaoming" not in searched and "0 results" in searched
+        # Nor by a lookup on the field in the URL, which Django allows on a model's own fields.
+        filtered = client.get(listing, {"holder_label__istartswith": "Wang"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "Wang Xiaoming" not in filtered.content.decode()
+        assert filtered.status_code == 400  # DisallowedModelAdminLookup: refused, nothing listed
     assert not AthleteAccess.objects.exists()
     assert "Wang Xiaoming" in client.get(change_url(badge)).content.decode()
     assert "Wang Xiaoming" in client.get(change_url(badge.credential)).content.decode()
     reads = list(AthleteAccess.objects.values_list("accessed_by", "athlete", "kind"))
     assert reads == [(organiser.pk, badge.entry.athlete_id, "detail")] * 2
     assert "Wang" not in str(badge)
+
+
+def test_a_badge_page_shown_again_after_a_failed_save_is_a_recorded_read_and_old_log_entries_name_no_one(
+    client,
+):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from registration.models import AthleteAccess
+
+    _programme, _manager, objects = build_world()
+    badge = objects[Badge]
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    login_two_factor(client, superuser)
+    data = form_data(client.get(change_url(badge)).content.decode())
+    data["role"] = ["not-a-role"]
+    again = client.post(change_url(badge), data)
+    assert again.status_code == 200 and badge.holder_label in again.content.decode()
+    assert AthleteAccess.objects.filter(accessed_by=superuser, kind="detail").count() == 2
+
+    entry = LogEntry.objects.create(
+        user=superuser,
+        content_type=ContentType.objects.get_for_model(Badge),
+        object_id=str(badge.pk),
+        object_repr="Wang Xiaoming · Athlete",
+        action_flag=CHANGE,
+    )
+    import_module("registration.migrations.0013_badge_admin_log_without_holders").log_entries_anonymise(
+        apps, None
+    )
+    entry.refresh_from_db()
+    assert entry.object_repr == f"#{badge.pk}"

@@ -5,7 +5,8 @@ a gate-a, a device that knew only its event and "gate-a" admitted a ticket for t
 at venue A's gate-a (migration 0013 asked only whether the session's venue has *a* gate-a). The
 device's venue now says which gate-a it stands at: the function takes it as `p_venue` (last, after
 `p_pause`) and, when it is given, the session must be at that venue. Without one (a device from
-before whose event used several venues), the check stays 0013's.
+before whose event used several venues), the check stays 0013's. 0013's 14-argument function stays
+for one release (see the operation).
 
 Existing devices get their venue where it is certain: the event uses one venue, or the device's
 gates are all gates of exactly one of the event's venues. The rest stay empty; the gate flow page
@@ -80,10 +81,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(device_venues_fill, migrations.RunPython.noop, elidable=True),
-        # A new argument is a new function: the old one goes, and comes back on the way down.
+        # A new argument is a new function beside the old one (another arity, so no call is
+        # ambiguous): workers still on the last release call the 14-argument one during a rolling
+        # deploy, which is 0013's and keeps its rule. Drop it in a migration of the next release
+        # (`first.DROP`). On the way down only the new one goes.
         migrations.RunPython(
-            first._postgresql_only(first.DROP + CREATE),
-            first._postgresql_only(DROP + previous.CREATE),
-            elidable=False,
+            first._postgresql_only(CREATE), first._postgresql_only(DROP), elidable=False
         ),
     ]

@@ -47,22 +47,21 @@ def gate_device_create(
     return gate_device_create_with_token(name=name, event=event, gates=gates, venue=venue, token=token), token
 
 
-def device_scope_error(*, event: Event, venue: Venue | None, gates: Iterable[str]) -> str:
-    """Why a device may not be scoped so (empty when it may): its venue must be one the event uses,
-    and is required when the event uses more than one (gate codes are unique only within a venue);
-    each of its gates must be a gate of that venue (of the event's venues without one)."""
+def device_scope_error(*, event: Event, venue: Venue | None, gates: object) -> str:
+    """Why a device may not be scoped so (empty when it may): it stands at one of the venues the event
+    uses (gate codes are unique only within a venue, and an event may gain a second venue later), and
+    `gates` is a list of gate codes of that venue (any JSON may come from the admin's form)."""
+    if not isinstance(gates, list | tuple) or not all(isinstance(code, str) for code in gates):
+        return _('List the gates as codes, for example ["gate-a", "gate-b"], or leave the list empty.')
     venues = event_venue_ids(event)
-    if venue is None and len(venues) > 1:
-        return _("This event uses more than one venue: choose the venue this scanner works at.")
-    if venue is not None and venue.pk not in venues:
+    if not venues:
+        return _("This event has no venue yet: give it a main venue or a session first.")
+    if venue is None:
+        return _("Choose the venue this scanner works at: gate codes repeat from one venue to the next.")
+    if venue.pk not in venues:
         return _("This event uses no session at that venue: choose one of its venues.")
-    scope = {venue.pk} if venue is not None else venues
-    known = set(
-        VenueResource.objects.filter(kind=VenueResourceKind.GATE, venue_id__in=scope).values_list(
-            "code", flat=True
-        )
-    )
-    unknown = sorted(set(gates) - known)
+    known = VenueResource.objects.filter(kind=VenueResourceKind.GATE, venue_id=venue.pk)
+    unknown = sorted(set(gates) - set(known.values_list("code", flat=True)))
     if unknown:
         return _("Not a gate of this venue: %(codes)s.") % {"codes": ", ".join(unknown)}
     return ""
@@ -86,12 +85,13 @@ def gate_device_create_with_token(
 ) -> GateDevice:
     """Create or refresh a device for a known token (the demo derives its token from SECRET_KEY).
     With no venue given, the one the event and gates leave (`_implied_venue`) is the device's."""
-    gates = sorted(set(gates))
-    if venue is None:
+    gates = list(gates)
+    if venue is None and all(isinstance(code, str) for code in gates):
         venue = _implied_venue(event, gates)
     error = device_scope_error(event=event, venue=venue, gates=gates)
     if error:
         raise CheckInError(error)
+    gates = sorted(set(gates))
     digest = token_digest(token)
     with transaction.atomic():
         device, _created = GateDevice.objects.update_or_create(
