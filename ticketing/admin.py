@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from events.admin import ScopedAdmin
 from ticketing.hooks import holders_read
 from ticketing.models import CheckInState, Credential, GateDevice, GateStaffAssignment, Scan
-from ticketing.services.gate_devices import device_scope_error, gate_device_revoke
+from ticketing.services.gate_devices import device_scope_error, gate_device_revoke, gate_device_save
 
 
 @admin.register(Credential)
@@ -76,6 +76,9 @@ class GateDeviceAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are shown once: create devices with the service (see the demo)
+
+    def save_model(self, request, obj, form, change):
+        gate_device_save(device=obj)  # the cached copy goes too: a new venue or gates apply at once
 
 
 @admin.register(Scan)

@@ -125,3 +125,33 @@ def test_an_empty_gates_box_means_every_gate_of_the_venue():
     )
     assert form.is_valid(), form.errors
     assert form.save().gates == []
+
+
+def test_an_admin_edit_of_a_devices_scope_applies_to_the_next_scan(client, two_venues):
+    """The device is cached by token hash: saving it in the admin drops that copy, so a device moved
+    to another venue stops scanning at the old venue's gates at once (not after the cache time)."""
+    import json
+
+    from tests.factories import UserFactory, login_two_factor
+
+    event, here, there = two_venues
+    device, token = device_with_token(event, venue=here, gates=["gate-a"])
+
+    def scan(nonce):
+        body = {"code": "x" * 20, "gate": "gate-b", "nonce": nonce}
+        return client.post(
+            "/api/gate/scan",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    assert scan("edit-0001").status_code == 403  # gate-b is not among its gates
+    login_two_factor(client, UserFactory(is_staff=True, is_superuser=True))
+    saved = client.post(
+        f"/admin/ticketing/gatedevice/{device.pk}/change/",
+        {"name": device.name, "event": event.pk, "venue": there.pk, "gates": '["gate-b"]'},
+    )
+    assert saved.status_code == 302
+    client.logout()
+    assert scan("edit-0002").status_code == 200  # the new scope, read at once

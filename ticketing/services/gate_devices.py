@@ -102,6 +102,16 @@ def gate_device_create_with_token(
     return device
 
 
+def gate_device_save(*, device: GateDevice) -> GateDevice:
+    """Save an edit of a device (the admin's: its venue, gates or name) and drop its cached copies
+    now and after commit, so the next scan here reads the new scope (other processes' within
+    DEVICE_CACHE_SECONDS, as for a revoke)."""
+    with transaction.atomic():
+        device.save()
+        _devices.forget_now_and_on_commit(device.token_hash)
+    return device
+
+
 def gate_device_revoke(*, device: GateDevice) -> GateDevice:
     """Revoke a device: its token stops working now (the cached authentication is dropped too)."""
     return _devices.revoke(device)
