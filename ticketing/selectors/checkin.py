@@ -348,8 +348,4 @@ def credential_venue_ids(credential: Credential) -> set[int]:
     """The venues a credential admits to: its session's, else every venue its event uses."""
     if credential.session_id is not None:
         return {credential.session.venue_id}
-    event = credential.event
-    venues = set(Session.objects.filter(event=event).values_list("venue_id", flat=True))
-    if event.venue_id:
-        venues.add(event.venue_id)
-    return venues
+    return event_venue_ids(credential.event)
