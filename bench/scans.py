@@ -6,14 +6,16 @@ runs on one server keep apart) on 127.0.0.1:5432 (user postgres),
 migrates it and builds (`gate_world`, valid at any hour) one event with a session on now, N ticket
 credentials and a gate device in a subprocess with the servers' environment. Then three gunicorns
 (sync workers, WORKERS each, production-like settings: DEBUG off, persistent unchecked connections)
-serve config.wsgi, bench.wsgi_bare's `/ok` and its `/insert` (the durable-write control) on free
-loopback ports, each in its own process group so each one's CPU per request is counted apart. A load generator in this process
-(CONNECTIONS threads, http.client) posts to each for WARMUP, then in ROUNDS alternating slices
-of SECONDS in all (the ratio is the median round's); every scan is the entry of a
-distinct credential, so each one decodes, verifies the Ed25519 signature, locks the credential row
-and inserts a Scan. The servers are stopped (process groups) whatever happens. BENCH_SCAN_CREDENTIALS
-sizes the pool of tickets (24,000 by default); a round whose scans run out of them is left out of the
-ratio and reported. About 90 s on a quiet machine, several minutes on a loaded one (migrate).
+serve config.wsgi, bench.wsgi_bare's `/ok` and its `/insert` (the durable-write control) on
+loopback ports the bench binds and hands them, each in its own process group so each one's CPU per
+request is counted apart. A load generator in this process (CONNECTIONS threads, http.client)
+posts to each for WARMUP, then in ROUNDS alternating slices of SECONDS in all (the ratio is the
+median round's); every scan is the entry of a distinct credential, so each one decodes, verifies the
+Ed25519 signature, locks the credential row and inserts a Scan. A run in which any request failed,
+or a server exited, raises instead of printing figures. The servers are stopped (process groups)
+whatever happens. BENCH_SCAN_CREDENTIALS sizes the pool of tickets (24,000 by default); a round
+whose scans run out of them is left out of the ratio and reported. About 90 s on a quiet machine,
+several minutes on a loaded one (migrate).
 """
 
 from __future__ import annotations
@@ -163,34 +165,59 @@ def _machine_idle() -> float:
     return (int(values[3]) + int(values[4])) / CLOCK_TICKS
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A loopback socket on a port the kernel picks, already listening, for a gunicorn to inherit."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _start_gunicorn(app: str, env: dict[str, str], log) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
-            app,
-            "--config",
-            str(GUNICORN_CONFIG),
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,  # its own process group: stopped as a whole in the finally
-    )
-    return process, port
+    """Start a gunicorn serving `app` on a loopback port of its own, in its own process group.
+
+    The bench binds the port itself and hands gunicorn the listening socket (`fd://`): choosing a
+    free port, closing it and letting gunicorn bind it later once gave two of a run's three servers
+    the same port, so the scans were posted to a bare endpoint (every one "not admitted") while the
+    scan server gave up binding. A port bound before the server starts cannot be anyone else's."""
+    with _listening_socket() as sock:
+        port = sock.getsockname()[1]
+        process = subprocess.Popen(
+            [
+                str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+                app,
+                "--config",
+                str(GUNICORN_CONFIG),
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"fd://{sock.fileno()}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=log,
+            pass_fds=(sock.fileno(),),
+            start_new_session=True,  # its own process group: stopped as a whole in the finally
+        )
+    return process, port  # the parent's copy is closed; the server holds the port from here on
+
+
+def _still_serving(*servers: subprocess.Popen) -> None:
+    """Raise when a server has exited: what answered on its port meanwhile was not it."""
+    for server in servers:
+        if server.poll() is not None:
+            app = server.args[1] if len(server.args) > 1 else server.args[0]  # gunicorn's app
+            raise RuntimeError(f"the server of {app} exited with {server.returncode} during the run")
+
+
+def _all_answered(name: str, result: dict, what: str) -> None:
+    """Raise unless every request of a load got the answer it should: a rate of failures is no figure."""
+    if result["errors"]:
+        raise RuntimeError(f"{name}: {result['errors']} requests {what}; no figures from this run")
 
 
 def _wait_ready(process: subprocess.Popen, port: int, timeout: float = 60.0) -> None:  # slow under load
@@ -420,6 +447,10 @@ def main() -> list[dict]:
                     insert_server.pid,
                 )
                 (scans, bare, insert), round_ratios = _measure_interleaved(scan_load, bare_load, insert_load)
+                _still_serving(scans_server, bare_server, insert_server)
+                _all_answered("gate scans", scans, "not admitted")
+                _all_answered("bare endpoint", bare, "failed")
+                _all_answered("bare INSERT endpoint", insert, "failed")
                 ratios = [scan_bare for scan_bare, _scan_insert in round_ratios]
                 insert_ratios = [scan_insert for _scan_bare, scan_insert in round_ratios]
             except BaseException:

@@ -33,12 +33,14 @@ from bench.scans import (
     SECONDS,
     WARMUP,
     WORKERS,
+    _all_answered,
     _bare_ok,
     _Load,
     _percentile,
     _recreate_database,
     _server_env,
     _start_gunicorn,
+    _still_serving,
     _stop,
     _wait_ready,
 )
@@ -210,6 +212,10 @@ def main() -> list[dict]:
                     _bare_ok,
                 )
                 measured = _measure_rounds(app_port, fixtures, codes, bare_load)
+                _still_serving(app_server, bare_server)
+                _all_answered("redemptions by till", measured["till"], "failed")
+                _all_answered("redemptions by session", measured["session"], "failed")
+                _all_answered("bare endpoint", measured["bare"], "failed")
             except BaseException:
                 log.flush()
                 sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
