@@ -1,4 +1,4 @@
-"""A real localstripe for payment tests, started once per test session on a free loopback port.
+"""A real localstripe for payment tests, started once per test session on a loopback port of its own.
 
 localstripe's console script binds every interface (`::`) and pickles its store to
 /tmp/localstripe.pickle after each request (shared by parallel runs); we start the same aiohttp
@@ -18,29 +18,39 @@ import pytest
 
 from tests.ticketing.webhooks import SECRET_KEY, WEBHOOK_SECRET, register_webhook
 
+# It serves on the listening socket the fixture hands it (its file descriptor is the argument): a
+# port chosen free, closed and bound again later could be given to two test workers at once, and one
+# worker's tests would then talk to the other's localstripe, which stops when that worker ends.
 LAUNCH = """
+import socket
 import sys
 from aiohttp import web
 from localstripe import resources
 from localstripe.server import app
 resources.store.dump_to_disk = lambda: None
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+web.run_app(app, sock=socket.socket(fileno=int(sys.argv[1])), print=None, access_log=None)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 @pytest.fixture(scope="session")
 def localstripe_url():
     pytest.importorskip("localstripe")
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and a constant script
-        [sys.executable, "-c", LAUNCH, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    with _listening_socket() as sock:
+        port = sock.getsockname()[1]
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and a constant script
+            [sys.executable, "-c", LAUNCH, str(sock.fileno())],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(sock.fileno(),),
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 15
     while True:
