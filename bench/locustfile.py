@@ -118,12 +118,12 @@ class GateDevice(FastHttpUser):
         with self.client.post(
             "/api/gate/scan", json=body, headers=self.headers, name="POST /api/gate/scan", catch_response=True
         ) as response:
-            result = response.json().get("result") if response.status_code == 200 else None
+            result = _answer(response).get("result")
             if result == "admitted":
                 RECORDS["scans"].append(_elapsed())
             else:
                 RECORDS["refused"].append(result or response.status_code)
-                response.failure(f"not admitted: {response.status_code} {response.text[:200]}")
+                response.failure(f"not admitted: {response.status_code} {(response.text or '')[:200]}")
 
     def _upload(self):
         while self.pending and not self._network_down():
@@ -135,12 +135,26 @@ class GateDevice(FastHttpUser):
                 name="POST /api/gate/upload",
                 catch_response=True,
             ) as response:
-                summary = response.json() if response.status_code == 200 else {}
-                admitted = [r for r in summary.get("results", []) if r.get("result") == "admitted"]
+                summary = _answer(response)
+                results = summary.get("results")
+                rows = results if isinstance(results, list) else []
+                admitted = [r for r in rows if isinstance(r, dict) and r.get("result") == "admitted"]
                 if summary.get("stored") == len(chunk) and len(admitted) == len(chunk):
                     RECORDS["uploaded"].append([_elapsed(), len(chunk)])
                 else:
-                    response.failure(f"upload: {response.status_code} {response.text[:300]}")
+                    response.failure(f"upload: {response.status_code} {(response.text or '')[:300]}")
+
+
+def _answer(response) -> dict:
+    """A 200's JSON object, else {}: a connection error (no text), a timeout or an HTML page must reach
+    `response.failure` and locust's counts, not raise inside the `with` (locust then records nothing)."""
+    if response.status_code != 200:
+        return {}
+    try:
+        answer = json.loads(response.text or "")
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 class Phone(FastHttpUser):

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from bench import scans
-from bench.scans import PG_SERVER, _server_env, _start_gunicorn, _stop, _wait_ready
+from bench.scans import PG_SERVER, _server_env, _start_gunicorn, _still_serving, _stop, _wait_ready
 
 DB_NAME = os.environ.get("BENCH_DATABASE", "corridor_bench") + "_orders"
 WORKERS = scans.WORKERS  # config/gunicorn.py's, or BENCH_WORKERS
@@ -76,13 +76,14 @@ def main() -> list[dict]:
                         types = fixtures["rounds"][round_index][name]
                         run = _load(port, "/order", types, fixtures["users"])
                         run["oversold"] = _oversold(types, places)
+                        _clean(f"round {round_index}, {name}", run)
                         if measured:
                             results[name].append(run)
-                        elif run["oversold"] or run["errors"]:
-                            raise RuntimeError(f"warm-up round, {name}: {run}")
                     bare_run = _load(port, "/insert", [0], fixtures["users"])
+                    _clean(f"round {round_index}, bare INSERT", bare_run)
                     if measured:
                         results["bare"].append(bare_run)
+                _still_serving(server)
             except BaseException:
                 log.flush()
                 sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
@@ -90,6 +91,12 @@ def main() -> list[dict]:
             finally:
                 _stop(server)
     return _rows(results, time.monotonic() - started)
+
+
+def _clean(what: str, run: dict) -> None:
+    """Raise when a load oversold or had a failed request: a rate of those is no figure."""
+    if run.get("oversold") or run["errors"]:
+        raise RuntimeError(f"{what}: oversold {run.get('oversold', 0)}, {run['errors']} errors; no figures")
 
 
 def _rows(results: dict[str, list[dict]], seconds: float) -> list[dict]:
@@ -185,7 +192,9 @@ def _load(port: int, path: str, types: list[int], users: list[int]) -> dict:
     for client in clients:
         client.wait(timeout=60)
     ordered = sum(out["ordered"] for out in outputs)
-    elapsed = max(out["elapsed"] for out in outputs)
+    # From the first client's start to the last one's end (wall clock, shared by the processes): a
+    # client that started late widens the window rather than going uncounted.
+    elapsed = max(out["ended_at"] for out in outputs) - min(out["started_at"] for out in outputs)
     latencies = sorted(value for out in outputs for value in out["latencies"])
     return {
         "rate": ordered / elapsed,
@@ -205,6 +214,7 @@ def _client() -> None:
     lock = threading.Lock()
     types = job["types"]
     time.sleep(max(0.0, job["start_at"] - time.time()))
+    started_at = time.time()
     started = time.monotonic()
     deadline = started + job["seconds"]
 
@@ -226,7 +236,7 @@ def _client() -> None:
                 response = connection.getresponse()
                 payload = response.read()
                 result = json.loads(payload)["result"] if response.status == 200 else "error"
-            except (OSError, http.client.HTTPException, ValueError, KeyError):
+            except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError):
                 connection.close()
                 result = "error"
             with lock:
@@ -248,7 +258,7 @@ def _client() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    print(json.dumps({**counts, "elapsed": time.monotonic() - started, "latencies": latencies}))
+    print(json.dumps({**counts, "started_at": started_at, "ended_at": time.time(), "latencies": latencies}))
 
 
 # --- Fixture subprocess (runs with the servers' environment) --------------------------------------------

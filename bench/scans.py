@@ -256,7 +256,8 @@ class _Load:
 
     def __init__(self, port: int, path: str, headers: dict[str, str], bodies, check, server_group: int = 0):
         self.port, self.path, self.headers, self.check = port, path, headers, check
-        self.bodies = bodies  # an iterator shared by the threads (next() on it is atomic under the GIL)
+        self.bodies = bodies  # an iterator shared by the threads, taken from under `_lock`: a generator
+        self._lock = threading.Lock()  # raises "already executing" when two threads resume it at once
         self.exhausted = False
         self.server_group = server_group  # the gunicorn's process group, for its CPU
         # CPU seconds spent during the measured slices: gunicorn, the database's backends, this load
@@ -271,42 +272,49 @@ class _Load:
             "idle": _machine_idle(),
         }
 
-    def measure(self, seconds: float) -> tuple[int, list[float], int, float]:
-        """`run`, adding the CPU each part spent meanwhile to `cpu`."""
+    def measure(self, seconds: float) -> tuple[tuple[int, list[float], int, float], dict[str, float]]:
+        """`run`, and the CPU each part spent meanwhile (for the caller to count if it keeps the slice)."""
         before = self._cpu_now()
         outcome = self.run(seconds)
         after = self._cpu_now()
-        for part, value in after.items():
-            self.cpu[part] += value - before[part]
-        return outcome
+        return outcome, {part: value - before[part] for part, value in after.items()}
 
     def run(self, seconds: float) -> tuple[int, list[float], int, float]:
         latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
         errors = [0] * CONNECTIONS
+        crashed: list[BaseException] = []  # a thread that died would quietly lower the rate
         deadline = time.perf_counter() + seconds
 
         def worker(slot: int) -> None:
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             mine = latencies[slot]
-            while time.perf_counter() < deadline:
-                try:
-                    body = next(self.bodies)
-                except StopIteration:
-                    self.exhausted = True
-                    return
-                started = time.perf_counter()
-                try:
-                    connection.request("POST", self.path, body=body, headers=self.headers)
-                    response = connection.getresponse()
-                    payload = response.read()
-                except (OSError, http.client.HTTPException):
-                    connection.close()  # reconnect on the next request
-                    errors[slot] += 1
-                    continue
-                mine.append(time.perf_counter() - started)
-                if response.status != 200 or not self.check(payload):
-                    errors[slot] += 1
-            connection.close()
+            try:
+                while time.perf_counter() < deadline:
+                    with self._lock:
+                        body = next(self.bodies, None)
+                    if body is None:
+                        self.exhausted = True
+                        return
+                    started = time.perf_counter()
+                    try:
+                        connection.request("POST", self.path, body=body, headers=self.headers)
+                        response = connection.getresponse()
+                        payload = response.read()
+                    except (OSError, http.client.HTTPException):
+                        connection.close()  # reconnect on the next request
+                        errors[slot] += 1
+                        continue
+                    mine.append(time.perf_counter() - started)
+                    try:
+                        answered = response.status == 200 and self.check(payload)
+                    except (ValueError, TypeError, AttributeError):  # not the JSON it should be
+                        answered = False
+                    if not answered:
+                        errors[slot] += 1
+            except BaseException as exc:  # reported by `run` after the join
+                crashed.append(exc)
+            finally:
+                connection.close()
 
         started = time.perf_counter()
         threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(CONNECTIONS)]
@@ -315,6 +323,8 @@ class _Load:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        if crashed:
+            raise RuntimeError(f"{len(crashed)} load thread(s) died: {crashed[0]!r}") from crashed[0]
         merged = sorted(itertools.chain.from_iterable(latencies))
         return len(merged), merged, sum(errors), elapsed
 
@@ -332,7 +342,11 @@ def _measure_interleaved(*loads: _Load) -> tuple[list[dict], list[tuple[float, .
     apart, and the median round is the figure. Returns each load's totals and, per complete round,
     the first load's rate divided by each other load's."""
     for load in loads:
-        load.run(WARMUP)
+        _count, _latencies, errors, _elapsed = load.run(WARMUP)
+        if errors:
+            raise RuntimeError(
+                f"{errors} requests failed in the warm-up of {load.path}: no figures from this run"
+            )
     totals = [[0, [], 0, 0.0] for _load in loads]
     ratios = []
     for _round in range(ROUNDS):
@@ -340,13 +354,15 @@ def _measure_interleaved(*loads: _Load) -> tuple[list[dict], list[tuple[float, .
         for slot, load in enumerate(loads):
             if load.exhausted:
                 break  # its bodies ran out in an earlier slice: this round and the rest measure nothing
-            count, latencies, errors, elapsed = load.measure(SECONDS / ROUNDS)
+            (count, latencies, errors, elapsed), cpu = load.measure(SECONDS / ROUNDS)
+            total = totals[slot]
+            total[2] += errors  # a failure counts even in a slice that is left out
             if load.exhausted:
                 break  # ran dry within this slice: its rate would be short, so the round is dropped
-            total = totals[slot]
+            for part, value in cpu.items():  # CPU only for the slices whose requests are counted
+                load.cpu[part] += value
             total[0] += count
             total[1].extend(latencies)
-            total[2] += errors
             total[3] += elapsed
             rates.append(count / elapsed)
         if len(rates) == len(loads):
@@ -366,7 +382,7 @@ def _measure_interleaved(*loads: _Load) -> tuple[list[dict], list[tuple[float, .
                 "p99": _percentile(latencies, 0.99),
                 "errors": errors,
                 "elapsed": elapsed,
-                # CPU milliseconds per request by part (a slice that ran dry is counted in both)
+                # CPU milliseconds per request by part, over the slices kept (a dry one in neither)
                 "cpu": {part: 1000 * value / count for part, value in load.cpu.items()} if count else {},
             }
         )

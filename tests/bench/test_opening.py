@@ -57,3 +57,31 @@ def test_opening_setup_gives_holders_whose_pages_show_their_ticket(client, froze
         client.force_login(holder["user"])
         assert holder["ticket"] in client.get(f"/tickets/{holder['ticket']}/").content.decode()
         assert holder["ticket"] in client.get("/tickets/").content.decode()
+
+
+def test_a_load_test_whose_task_raised_gives_no_figures(tmp_path):
+    exceptions = tmp_path / "opening_exceptions.csv"
+    exceptions.write_text('Count,Message,Traceback,Nodes\n3,"TypeError(\'boom\')","...",local\n')
+
+    with pytest.raises(RuntimeError, match="raised 3 time"):
+        opening._no_exceptions(exceptions)
+    opening._no_exceptions(tmp_path / "absent.csv")  # locust writes none when nothing raised
+    exceptions.write_text("Count,Message,Traceback,Nodes\n")
+    opening._no_exceptions(exceptions)
+
+
+def test_fans_left_in_a_queue_are_counted_apart_from_the_waits():
+    results = {
+        "fans": 5,
+        "seconds": 30.0,
+        "scans": [1.0, 2.0, 25.0],
+        "pages": [],
+        "queue_waits": [[0.5, 0.5], [1.5, 0.5], [24.0, 1.0]],
+        "uploaded": [],
+        "refused": [],
+    }
+
+    rates = opening._scan_rates(results)
+
+    assert rates["never_reached"] == 2
+    assert rates["wait_max"] == 1.0  # the waits of the fans who reached a device only
