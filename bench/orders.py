@@ -134,7 +134,9 @@ def _rows(results: dict[str, list[dict]], seconds: float) -> list[dict]:
             "unit": "ratio",
             "note": f"median of {ROUNDS} interleaved rounds ({', '.join(f'{r:.3f}' for r in hot)}) after "
             f"{WARMUP_ROUNDS} dropped warm-up round; "
-            f"{BUYERS} buyers from {CLIENTS} client processes; {seconds:.0f} s in all; load average "
+            f"{BUYERS} buyers from {CLIENTS} client processes (their starts at most "
+            f"{1000 * max(run['spread'] for runs in results.values() for run in runs):.0f} ms apart); "
+            f"{seconds:.0f} s in all; load average "
             "after the run " + "/".join(f"{value:.1f}" for value in os.getloadavg()),
         }
     )
@@ -166,7 +168,6 @@ def _oversold(types: list[int], places: int) -> int:
 
 def _load(port: int, path: str, types: list[int], users: list[int]) -> dict:
     per_client = BUYERS // CLIENTS
-    start_at = time.time() + 1.0  # every client process starts at the same instant
     clients = [
         subprocess.Popen(
             [sys.executable, "-m", "bench.orders", "--client"],
@@ -176,6 +177,12 @@ def _load(port: int, path: str, types: list[int], users: list[int]) -> dict:
         )
         for _index in range(CLIENTS)
     ]
+    # Every client process starts at the same instant, set once all of them have started (a fixed
+    # second ahead was not always enough on a loaded machine: a late client started late).
+    for client in clients:
+        if client.stdout.readline().strip() != "ready":
+            raise RuntimeError("an order client process did not start")
+    start_at = time.time() + 0.2
     for index, client in enumerate(clients):
         job = {
             "port": port,
@@ -202,12 +209,15 @@ def _load(port: int, path: str, types: list[int], users: list[int]) -> dict:
         "sold_out": sum(out["sold_out"] for out in outputs),
         "errors": sum(out["errors"] for out in outputs),
         "p50": latencies[len(latencies) // 2] * 1000 if latencies else float("nan"),
+        "spread": max(out["started_at"] for out in outputs) - min(out["started_at"] for out in outputs),
     }
 
 
 def _client() -> None:
     """One client process: a thread per buyer, each on its own HTTP connection, posting until every
-    ticket type it tries is sold out or the time is up. Prints its counts as JSON."""
+    ticket type it tries is sold out or the time is up. Says "ready" once started, then reads its
+    job; prints its counts as JSON."""
+    print("ready", flush=True)
     job = json.loads(sys.stdin.read())
     counts = {"ordered": 0, "sold_out": 0, "errors": 0}
     latencies: list[float] = []
